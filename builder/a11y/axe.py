@@ -1,0 +1,168 @@
+"""axe-core, loaded from the pinned axe-selenium-python wheel and run by hand.
+
+The wrapper's own `Axe.run` splices a Python repr of the options into
+JavaScript source, which breaks on booleans and quotes; we pass options as a
+real JSON argument instead and only borrow the vendored axe.min.js.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from selenium.webdriver.chrome.webdriver import WebDriver
+
+from builder.a11y.errors import CheckUnavailable
+from builder.a11y.model import Finding, NodeRef
+
+AXE_PACKAGE = "axe_selenium_python"
+AXE_RESOURCE = "node_modules/axe-core/axe.min.js"
+FRAME_TESTED = "frame-tested"
+_VERSION_RE = re.compile(r"axe v(\d+\.\d+\.\d+\S*)")
+
+# Runs in the top frame; axe itself fans out to every frame it was injected
+# into. Fonts and two animation frames first, because contrast and target
+# size are measured on the final layout.
+_RUN_JS = """
+const options = arguments[0];
+const done = arguments[arguments.length - 1];
+const trim = (rules) => rules.map((r) => ({
+  id: r.id, impact: r.impact, tags: r.tags, help: r.help, helpUrl: r.helpUrl,
+  description: r.description,
+  nodes: r.nodes.map((n) => ({target: n.target, html: n.html,
+                              failureSummary: n.failureSummary || ''})),
+}));
+(async () => {
+  if (document.fonts && document.fonts.ready) { await document.fonts.ready; }
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const res = await axe.run(document, options);
+  done({ok: true, version: res.testEngine.version,
+        violations: trim(res.violations), incomplete: trim(res.incomplete)});
+})().catch((e) => done({ok: false, error: String((e && e.stack) || e)}));
+"""
+
+
+@dataclass(frozen=True)
+class AxeScript:
+    source: str
+    version: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class AxeOutcome:
+    violations: tuple[Finding, ...]
+    best_practice: tuple[Finding, ...]
+    incomplete: tuple[Finding, ...]
+
+
+class AxeError(Exception):
+    """axe.run itself failed on a page (recorded as that page's error)."""
+
+
+def load_axe_script() -> AxeScript:
+    try:
+        resource = importlib.resources.files(AXE_PACKAGE).joinpath(AXE_RESOURCE)
+        source = resource.read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError) as err:
+        raise CheckUnavailable(
+            "axe-core not found in the axe-selenium-python package — "
+            "reinstall it: pip install axe-selenium-python==3.0.0"
+        ) from err
+    match = _VERSION_RE.search(source[:200])
+    return AxeScript(
+        source=source,
+        version=match.group(1) if match else "unknown",
+        sha256=hashlib.sha256(source.encode("utf-8")).hexdigest(),
+    )
+
+
+def preload_axe(driver: WebDriver, script: AxeScript) -> None:
+    """Make Chromium evaluate axe in every new document, iframes included.
+
+    Injecting only into the top frame would leave iframes untested (axe
+    reports them as `frame-tested`); the preload reaches each frame before
+    its own scripts run.
+    """
+    driver.execute_cdp_cmd("Page.enable", {})
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": script.source})
+
+
+def ensure_axe(driver: WebDriver, script: AxeScript) -> None:
+    # The preload can miss documents opened before it was registered or
+    # replaced via document.write; the top frame at least gets axe.
+    if driver.execute_script("return typeof window.axe === 'undefined';"):
+        driver.execute_script(script.source)
+
+
+def axe_options(tags: Sequence[str]) -> dict[str, Any]:
+    return {
+        "runOnly": {"type": "tag", "values": list(tags)},
+        "selectors": True,
+        "ancestry": False,
+        "xpath": False,
+    }
+
+
+def run_axe(driver: WebDriver, script: AxeScript, tags: Sequence[str],
+            blocking_tags: Iterable[str]) -> AxeOutcome:
+    ensure_axe(driver, script)
+    raw = driver.execute_async_script(_RUN_JS, axe_options(tags))
+    if not isinstance(raw, Mapping) or not raw.get("ok"):
+        error = raw.get("error") if isinstance(raw, Mapping) else repr(raw)
+        raise AxeError(f"axe.run failed: {str(error).splitlines()[0] if error else 'no result'}")
+    return classify(raw.get("violations", []), raw.get("incomplete", []), frozenset(blocking_tags))
+
+
+def classify(violations: Sequence[Mapping[str, Any]], incomplete: Sequence[Mapping[str, Any]],
+             blocking_tags: frozenset[str]) -> AxeOutcome:
+    """Split raw axe rules into blocking / best-practice / needs-review.
+
+    An untested frame means part of the page was never checked, so
+    `frame-tested` is promoted to a blocking failure wherever it shows up.
+    """
+    blocking: list[Finding] = []
+    advisory: list[Finding] = []
+    review: list[Finding] = []
+    for rule in violations:
+        finding = finding_from_axe(rule)
+        if finding.rule_id == FRAME_TESTED or blocking_tags.intersection(finding.tags):
+            blocking.append(finding)
+        else:
+            advisory.append(finding)
+    for rule in incomplete:
+        finding = finding_from_axe(rule)
+        (blocking if finding.rule_id == FRAME_TESTED else review).append(finding)
+    return AxeOutcome(tuple(blocking), tuple(advisory), tuple(review))
+
+
+def finding_from_axe(rule: Mapping[str, Any]) -> Finding:
+    return Finding(
+        rule_id=str(rule.get("id", "")),
+        impact=rule.get("impact"),
+        tags=tuple(str(t) for t in rule.get("tags", ())),
+        help=str(rule.get("help", "")),
+        help_url=str(rule.get("helpUrl", "")),
+        description=str(rule.get("description", "")),
+        nodes=tuple(_node(n) for n in rule.get("nodes", ())),
+        source="axe",
+    )
+
+
+def _node(node: Mapping[str, Any]) -> NodeRef:
+    return NodeRef(
+        target=tuple(_selector(part) for part in node.get("target", ())),
+        html=str(node.get("html", "")),
+        failure_summary=str(node.get("failureSummary", "")),
+    )
+
+
+def _selector(part: Any) -> str:
+    # Shadow-DOM targets come as nested lists: host, then inner selector.
+    if isinstance(part, (list, tuple)):
+        return " >> ".join(str(p) for p in part)
+    return str(part)

@@ -1,0 +1,131 @@
+"""Check a built site: every page × render cell through axe-core and our probes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from pathlib import Path
+from urllib.parse import quote
+
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.chrome.webdriver import WebDriver
+
+from builder.a11y.axe import AxeError, AxeScript, load_axe_script, preload_axe, run_axe
+from builder.a11y.browser import BrowserSession, apply_cell, first_line
+from builder.a11y.model import (
+    CheckOptions, CheckRun, CheckTarget, Finding, PageResult, RenderCell,
+)
+from builder.a11y.probes import run_probes
+from builder.a11y.server import serve_directory
+
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi"})
+_HTML_LANG_RE = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([^\"'\s>]*)", re.IGNORECASE)
+
+
+def check_site(root: Path, targets: Sequence[CheckTarget],
+               options: CheckOptions = CheckOptions()) -> CheckRun:
+    """Serve `root`, then check each target in each cell of `options.cells`.
+
+    Pages run one after another in a single browser: cells are switched
+    with CDP emulation instead of new browsers, which keeps runs fast and
+    deterministic. Raises CheckUnavailable only when nothing can be checked.
+    """
+    root = Path(root)
+    script = load_axe_script()
+    session = BrowserSession(page_timeout=options.page_timeout,
+                             script_timeout=options.script_timeout,
+                             on_start=lambda driver: preload_axe(driver, script))
+    with serve_directory(root) as base_url, session:
+        results = tuple(
+            _check_with_retry(session, root, base_url, target, cell, script, options)
+            for target in targets
+            for cell in options.cells
+        )
+        chromium, chromedriver = session.chromium_version, session.chromedriver_version
+    return CheckRun(
+        results=results,
+        axe_version=script.version,
+        axe_sha256=script.sha256,
+        chromium_version=chromium,
+        chromedriver_version=chromedriver,
+        options=options.as_dict(),
+    )
+
+
+def _check_with_retry(session: BrowserSession, root: Path, base_url: str, target: CheckTarget,
+                      cell: RenderCell, script: AxeScript, options: CheckOptions) -> PageResult:
+    url = base_url + quote(target.path)
+    if not (root / target.path).is_file():
+        return _failed(url, target, cell, f"file not found: {target.path}")
+    error = ""
+    for attempt in range(2):
+        try:
+            return _check_page(session.driver, url, target, cell, script, options)
+        except AxeError as err:
+            # axe failing on a page is deterministic; a retry would fail the same way.
+            return _failed(url, target, cell, str(err))
+        except WebDriverException as err:
+            error = f"{type(err).__name__}: {first_line(err)}"
+            # A crashed or wedged tab poisons every later page, so always start
+            # fresh, even after the final attempt.
+            session.restart()
+    return _failed(url, target, cell, f"browser failed twice: {error}")
+
+
+def _check_page(driver: WebDriver, url: str, target: CheckTarget, cell: RenderCell,
+                script: AxeScript, options: CheckOptions) -> PageResult:
+    apply_cell(driver, cell)
+    driver.get(url)
+    outcome = run_axe(driver, script, options.tags, options.blocking_tags)
+    violations, advisory = list(outcome.violations), list(outcome.best_practice)
+    if options.probes:
+        for finding in run_probes(driver, target, cell, options.max_focus_stops):
+            blocking = set(finding.tags).intersection(options.blocking_tags)
+            (violations if blocking else advisory).append(finding)
+    return PageResult(
+        url=url, path=target.path, locale=target.locale, cell=cell,
+        violations=_sorted(violations), best_practice=_sorted(advisory),
+        incomplete=_sorted(outcome.incomplete),
+    )
+
+
+def _sorted(findings: Sequence[Finding]) -> tuple[Finding, ...]:
+    # axe orders rules by internal registration; sorting makes diffs of
+    # results.json between runs meaningful.
+    return tuple(sorted(findings, key=lambda f: (f.rule_id, f.source)))
+
+
+def _failed(url: str, target: CheckTarget, cell: RenderCell, error: str) -> PageResult:
+    return PageResult(url=url, path=target.path, locale=target.locale, cell=cell, error=error)
+
+
+def direction_for(locale: str | None) -> str | None:
+    if not locale:
+        return None
+    language = locale.replace("_", "-").split("-")[0].lower()
+    return "rtl" if language in RTL_LANGUAGES else "ltr"
+
+
+def check_paths(root: Path, locales: Collection[str] = ()) -> tuple[CheckTarget, ...]:
+    """Every *.html under `root` as a target, sorted by path.
+
+    The expected locale comes from the first path segment when it is one of
+    `locales` (so a wrong <html lang> is caught), otherwise from the page's
+    own <html lang>; a page with neither gets None and axe's html-has-lang
+    rule speaks for it.
+    """
+    root = Path(root)
+    targets = []
+    for page in sorted(root.rglob("*.html")):
+        rel = page.relative_to(root).as_posix()
+        first = rel.split("/", 1)[0]
+        locale = first if first in locales else _declared_lang(page)
+        targets.append(CheckTarget(path=rel, locale=locale, direction=direction_for(locale)))
+    return tuple(targets)
+
+
+def _declared_lang(page: Path) -> str | None:
+    with page.open(encoding="utf-8", errors="replace") as handle:
+        head = handle.read(8192)
+    match = _HTML_LANG_RE.search(head)
+    return match.group(1) if match and match.group(1) else None

@@ -1,0 +1,159 @@
+"""Plain data produced by an accessibility check; no browser types leak out.
+
+Everything here is a frozen dataclass so results can be shared between the
+checker, the JSON/HTML reports and the CLI without anyone mutating them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Scheme = Literal["light", "dark"]
+
+# WCAG A/AA tag sets as axe-core names them; a finding carrying any of these
+# blocks a release, anything else (best-practice) is only reported.
+WCAG_TAGS: tuple[str, ...] = ("wcag2a", "wcag21a", "wcag2aa", "wcag21aa", "wcag22aa")
+AXE_TAGS: tuple[str, ...] = WCAG_TAGS + ("best-practice",)
+
+NARROW_WIDTH = 320  # WCAG 1.4.10: 320 CSS px is 1280 px at 400 % zoom
+
+
+@dataclass(frozen=True)
+class RenderCell:
+    """One rendering condition: colour scheme × viewport width (CSS px)."""
+
+    scheme: Scheme
+    width: int
+
+    @property
+    def height(self) -> int:
+        return 640 if self.width < 600 else 900
+
+    @property
+    def label(self) -> str:
+        return f"{self.scheme}-{self.width}"
+
+
+DEFAULT_MATRIX: tuple[RenderCell, ...] = (
+    RenderCell("light", 1280),
+    RenderCell("light", NARROW_WIDTH),
+    RenderCell("dark", 1280),
+    RenderCell("dark", NARROW_WIDTH),
+)
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    """One offending element.
+
+    `target` has one selector per frame level (axe's convention), so an
+    element inside an iframe reads ("iframe", "img").
+    """
+
+    target: tuple[str, ...]
+    html: str
+    failure_summary: str = ""
+
+    @property
+    def selector(self) -> str:
+        return " >>> ".join(self.target)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    impact: str | None
+    tags: tuple[str, ...]
+    help: str
+    help_url: str
+    description: str
+    nodes: tuple[NodeRef, ...]
+    source: Literal["axe", "probe"] = "axe"
+
+    @property
+    def wcag_tags(self) -> tuple[str, ...]:
+        return tuple(t for t in self.tags if t.startswith("wcag"))
+
+
+@dataclass(frozen=True)
+class CheckTarget:
+    """A page to check. `locale`/`direction` are what the page must declare
+    on <html lang dir>; None skips that expectation."""
+
+    path: str
+    locale: str | None = None
+    direction: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    cells: tuple[RenderCell, ...] = DEFAULT_MATRIX
+    tags: tuple[str, ...] = AXE_TAGS
+    blocking_tags: tuple[str, ...] = WCAG_TAGS
+    probes: bool = True
+    page_timeout: float = 30.0
+    script_timeout: float = 60.0
+    max_focus_stops: int = 60
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "cells": [{"scheme": c.scheme, "width": c.width, "height": c.height}
+                      for c in self.cells],
+            "tags": list(self.tags),
+            "blocking_tags": list(self.blocking_tags),
+            "probes": self.probes,
+            "max_focus_stops": self.max_focus_stops,
+        }
+
+
+@dataclass(frozen=True)
+class PageResult:
+    url: str
+    path: str
+    locale: str | None
+    cell: RenderCell
+    violations: tuple[Finding, ...] = ()
+    best_practice: tuple[Finding, ...] = ()
+    incomplete: tuple[Finding, ...] = ()
+    error: str | None = None
+
+    @property
+    def blocking_count(self) -> int:
+        # A page we could not check is as bad as a page that fails.
+        return len(self.violations) + (1 if self.error else 0)
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    results: tuple[PageResult, ...]
+    axe_version: str
+    axe_sha256: str
+    chromium_version: str
+    options: Mapping[str, object] = field(default_factory=dict)
+    chromedriver_version: str = ""
+
+    @property
+    def blocking_count(self) -> int:
+        return sum(r.blocking_count for r in self.results)
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for r in self.results if r.error)
+
+    @property
+    def best_practice_count(self) -> int:
+        return sum(len(r.best_practice) for r in self.results)
+
+    @property
+    def incomplete_count(self) -> int:
+        return sum(len(r.incomplete) for r in self.results)
+
+    @property
+    def passed(self) -> bool:
+        return self.blocking_count == 0
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        return tuple(sorted({r.path for r in self.results}))

@@ -1,0 +1,78 @@
+"""Serve a built site over loopback HTTP so pages load as they will in production.
+
+file:// URLs would change same-origin rules (iframes, fetch) and hide MIME
+problems, so the checker always goes through a real, if tiny, HTTP server.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from builder.a11y.errors import CheckUnavailable
+
+CONTENT_TYPES: dict[str, str] = {
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".webmanifest": "application/manifest+json",
+    ".xml": "application/xml; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".gif": "image/gif",
+    ".ico": "image/x-icon",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+}
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    # The platform mimetypes table differs between machines; pinning it keeps
+    # a check run reproducible and guarantees charset on text types.
+    extensions_map = {"": "application/octet-stream", **CONTENT_TYPES}
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass  # the CLI owns the terminal
+
+    def end_headers(self) -> None:
+        # Each render cell reloads the page; stale cache entries would make
+        # a rebuilt file look unchanged while checking.
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+
+@contextmanager
+def serve_directory(root: Path) -> Iterator[str]:
+    """Serve `root` on 127.0.0.1:<ephemeral>; yield the base URL ending in '/'."""
+    root = Path(root)
+    if not root.is_dir():
+        raise CheckUnavailable(f"Nothing to check: {root} is not a directory — build the site first.")
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    except OSError as err:
+        raise CheckUnavailable(
+            f"Cannot open a loopback HTTP port ({err.strerror}) — check that 127.0.0.1 is usable."
+        ) from err
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="a11y-http", daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host}:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

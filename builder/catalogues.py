@@ -1,0 +1,186 @@
+"""gettext catalogues: extract segments into a POT, merge it into each locale's PO.
+
+Producing text is separate from writing files: `pot_text` and `merged_po_text`
+return strings; `output.atomic_write` puts them on disk, and only when they
+changed, so an unchanged catalogue keeps its bytes and its modification time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
+from babel.messages.plurals import get_plural
+from jinja2.ext import babel_extract
+
+from .config import SiteConfig
+from .content import Content
+from .errors import Collector, InputError
+from .segments import Segment, normalize
+
+TEMPLATE_KEYWORDS = DEFAULT_KEYWORDS | {"_a": None}
+ID_RE = re.compile(r"^id: (\S+)")
+PO_LINE_RE = re.compile(r"line (\d+)")
+
+
+@dataclass
+class Entry:
+    msgid: str
+    msgctxt: str | None = None
+    msgid_plural: str | None = None
+    references: set[str] = field(default_factory=set)
+    comments: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.msgctxt, self.msgid)
+
+
+def site_segments(config: SiteConfig) -> list[Segment]:
+    src = "content/site.yaml"
+    segs = [Segment(normalize(config.title), None, "site#title", "site title", src,
+                    config.line_of("title"))]
+    segs += [Segment(normalize(item.label), "nav", f"site#nav.{item.page}", "navigation", src,
+                     item.line) for item in config.navigation]
+    if config.footer:
+        segs.append(Segment(normalize(config.footer), None, "site#footer", "footer", src,
+                            config.line_of("footer")))
+    return segs
+
+
+def template_entries(config: SiteConfig) -> list[Entry]:
+    entries = []
+    for path in sorted(config.templates_dir.rglob("*.html")) + \
+            sorted(config.templates_dir.rglob("*.xml")):
+        rel = path.relative_to(config.root).as_posix()
+        options = {"trimmed": "true", "extensions": "jinja2.ext.i18n"}
+        try:
+            found = list(extract_from_file(babel_extract, str(path), keywords=TEMPLATE_KEYWORDS,
+                                           comment_tags=("Translators:",), options=options,
+                                           strip_comment_tags=True))
+        except Exception as exc:  # Jinja2 syntax errors surface here first
+            line = getattr(exc, "lineno", None)
+            raise InputError([_diag(config, path, line, f"template error: {exc}")]) from None
+        for lineno, message, comments, context in found:
+            singular, plural = (message if isinstance(message, tuple) else (message, None))[:2]
+            entry = Entry(singular, context, plural, {rel}, list(comments))
+            if "%(" in singular or (plural and "%(" in plural):
+                entry.flags.append("python-format")
+            entries.append(entry)
+    return entries
+
+
+def _diag(config: SiteConfig, path: Path, line: int | None, message: str):
+    from .errors import Diagnostic
+
+    return Diagnostic(Collector(config.root).rel(path), line, message,
+                      "fix the template syntax (see the Jinja2 documentation)")
+
+
+def extract(config: SiteConfig, content: Content, segments: dict[str, list[Segment]]) -> list[Entry]:
+    """All translatable messages in source order; identical text becomes one entry."""
+    merged: dict[tuple[str | None, str], Entry] = {}
+
+    def add(entry: Entry) -> None:
+        if entry.key in merged:
+            old = merged[entry.key]
+            old.references |= entry.references
+            old.comments += [c for c in entry.comments if c not in old.comments]
+        else:
+            merged[entry.key] = entry
+
+    for seg in site_segments(config):
+        add(_segment_entry(seg))
+    for entry in template_entries(config):
+        add(entry)
+    for page in content.pages:
+        for seg in segments[page.key]:
+            add(_segment_entry(seg))
+    return list(merged.values())
+
+
+def _segment_entry(seg: Segment) -> Entry:
+    comments = [seg.comment()] + ([seg.note] if seg.note else [])
+    flags = ["python-format"] if "%(" in seg.msgid else []
+    return Entry(seg.msgid, seg.msgctxt, None, {seg.source}, comments, flags)
+
+
+def _po_entry(entry: Entry) -> polib.POEntry:
+    kwargs = dict(msgid=entry.msgid, msgctxt=entry.msgctxt,
+                  occurrences=[(ref, "") for ref in sorted(entry.references)],
+                  comment="\n".join(entry.comments), flags=list(entry.flags))
+    if entry.msgid_plural:
+        return polib.POEntry(msgid_plural=entry.msgid_plural, msgstr_plural={0: "", 1: ""},
+                             **kwargs)
+    return polib.POEntry(msgstr="", **kwargs)
+
+
+def pot_text(config: SiteConfig, entries: list[Entry], previous: str | None) -> str:
+    """The POT file's text; its creation date changes only when the messages do."""
+    pot = polib.POFile(wrapwidth=0)
+    pot.header = f"Translations for {config.title}."
+    for entry in entries:
+        pot.append(_po_entry(entry))
+    body = _body(str(pot))
+    if previous is not None and _body(previous) == body:
+        return previous
+    pot.metadata = _pot_metadata(config, _now())
+    return str(pot)
+
+
+def _body(text: str) -> str:
+    return text.split("\n\n", 1)[1] if "\n\n" in text else ""
+
+
+def _now() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return moment.strftime("%Y-%m-%d %H:%M+0000")
+
+
+def _pot_metadata(config: SiteConfig, date: str) -> dict[str, str]:
+    return {
+        "Project-Id-Version": config.title,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": date,
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "",
+        "Language-Team": "",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Generated-By": "infopages",
+    }
+
+
+def read_po(path: Path, root: Path) -> polib.POFile:
+    """Parse a PO file, turning polib's errors into `path:line: error`."""
+    diags = Collector(root)
+    try:
+        raw = path.read_bytes()
+        raw.decode("utf-8")
+        return polib.pofile(raw.decode("utf-8"), wrapwidth=0)
+    except UnicodeDecodeError as exc:
+        diags.error(path, raw[: exc.start].count(b"\n") + 1, "catalogue is not valid UTF-8",
+                    "save it as UTF-8 and set `charset=UTF-8` in its header")
+    except (OSError, ValueError) as exc:
+        found = PO_LINE_RE.search(str(exc))
+        diags.error(path, int(found.group(1)) if found else 1, f"PO syntax error: {exc}",
+                    "fix the entry in your PO editor, or restore the file from version control")
+    raise InputError(diags.items)
+
+
+def anchors_of(entry: polib.POEntry) -> list[str]:
+    return [m.group(1) for line in (entry.comment or "").splitlines()
+            if (m := ID_RE.match(line))]
+
+
+def plural_header(locale: str) -> tuple[int, str]:
+    rule = get_plural(locale)
+    return rule.num_plurals, f"nplurals={rule.num_plurals}; plural={rule.plural_expr};"

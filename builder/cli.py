@@ -1,0 +1,117 @@
+"""The command line: the only place that prints and chooses exit codes.
+
+Exit status: 0 success; 1 the work ran and found problems (violations, stale
+or incomplete catalogues); 2 bad input or environment, one message per problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from . import __version__, pipeline
+from .errors import InputError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_INPUT
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except InputError as exc:
+        for diagnostic in exc.diagnostics[:50]:
+            print(diagnostic.format(), file=sys.stderr)
+        if len(exc.diagnostics) > 50:
+            print(f"… and {len(exc.diagnostics) - 50} more errors", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrupted: nothing was changed", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug of ours: say so plainly, keep the trace on request
+        if args.debug:
+            raise
+        print(f"infopages: internal error: {exc!r} — rerun with --debug and report it",
+              file=sys.stderr)
+        return EXIT_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="infopages", description=__doc__.split("\n")[0])
+    parser.add_argument("--version", action="version", version=f"infopages {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project", type=Path, default=Path("."),
+                        help="site folder holding content/, templates/, locales/ (default: .)")
+    common.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    cmd = sub.add_parser("extract", parents=[common], help="write locales/messages.pot")
+    cmd.set_defaults(handler=cmd_extract)
+    cmd = sub.add_parser("update", parents=[common], help="extract, then merge into every PO")
+    cmd.set_defaults(handler=cmd_update)
+    cmd = sub.add_parser("stats", parents=[common], help="translation progress per locale")
+    cmd.add_argument("--json", action="store_true", help="machine-readable output")
+    cmd.set_defaults(handler=cmd_stats)
+    cmd = sub.add_parser("build", parents=[common], help="render every locale to static HTML")
+    cmd.add_argument("--locale", action="append", default=[], metavar="LL",
+                     help="build only this locale (repeatable)")
+    cmd.add_argument("--out", type=Path, help="output folder (default: PROJECT/site)")
+    cmd.set_defaults(handler=cmd_build)
+    cmd = sub.add_parser("check", parents=[common], help="check the built site for WCAG 2.2 AA")
+    cmd.add_argument("--site", type=Path, help="built site folder (default: PROJECT/site)")
+    cmd.add_argument("--reports", type=Path, help="report folder (default: PROJECT/reports/a11y)")
+    cmd.add_argument("--cells", default="light:1280,dark:1280,light:320,dark:320",
+                     help="render matrix, comma-separated SCHEME:WIDTH (default: all four)")
+    cmd.set_defaults(handler=cmd_check)
+    return parser
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    result = pipeline.extract(args.project)
+    state = "written" if result.written else "unchanged"
+    print(f"{result.path}: {result.messages} messages ({state})")
+    return EXIT_OK
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    result = pipeline.update(args.project)
+    ex = result.extract
+    print(f"{ex.path}: {ex.messages} messages ({'written' if ex.written else 'unchanged'})")
+    for path, merged, written in result.merged:
+        print(f"{path}: {merged.exact} kept, {merged.fuzzy} fuzzy, {merged.new} new, "
+              f"{merged.obsolete} obsolete ({'written' if written else 'unchanged'})")
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    rows = pipeline.stats(args.project)
+    if args.json:
+        print(json.dumps([dict(vars(r), percent=round(r.percent, 1)) for r in rows], indent=2))
+        return EXIT_OK
+    print(f"{'locale':<8}{'translated':>11}{'fuzzy':>7}{'untranslated':>14}{'obsolete':>10}"
+          f"{'words':>13}{'done':>8}")
+    for r in rows:
+        print(f"{r.locale:<8}{r.translated:>11}{r.fuzzy:>7}{r.untranslated:>14}{r.obsolete:>10}"
+              f"{f'{r.words_translated}/{r.words}':>13}{r.percent:>7.1f}%")
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    result = pipeline.build(args.project, args.out, tuple(args.locale))
+    print(f"built {result.pages} pages in {len(result.locales)} locales "
+          f"({', '.join(result.locales)}) into {result.out}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .a11y_run import run_check
+
+    return run_check(args)

@@ -1,0 +1,127 @@
+"""One function per kind of page: build its context, render its template."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .content import Page
+from .render import LocaleRenderer, news_pages
+from .routes import news_page_key, output_path
+
+
+def render_locale(r: LocaleRenderer) -> dict[str, bytes]:
+    """Every page of one locale, keyed by output path."""
+    content = r.model.content
+    files: dict[str, bytes] = {}
+    files[output_path("home", r.info.code)] = home(r)
+    for page in content.pages:
+        files[output_path(page.key, r.info.code)] = {
+            "topic": topic, "news": news_item, "page": plain_page}[page.kind](r, page)
+    for number, items in news_pages(content, r.config.news_page_size):
+        key = news_page_key(number)
+        files[output_path(key, r.info.code)] = news_index(r, key, number, items)
+    files[f"{r.info.code}/404.html"] = not_found(r)
+    return files
+
+
+def _with_body(r: LocaleRenderer, page: Page, current: str) -> dict[str, Any]:
+    title = r.title(page)
+    summary = r.t.inline(page.summary) if page.summary else None
+    body, fallbacks = r.body(page, current)
+    fallbacks += title.fallback + bool(summary and summary.fallback)
+    ctx = r.common(page.key, current, title, summary.text if summary else "")
+    image = None
+    if page.image:
+        image = {"src": f"{'../' * current.count('/')}media/{page.image.src}",
+                 "alt": r.t.inline(page.image.alt, "img.alt") if page.image.alt else None}
+    ctx.update(page=page, title=title, summary=summary, body=body, image=image,
+               fallback_notice=fallbacks > 0, related=_related(r, page, current))
+    return ctx
+
+
+def _related(r: LocaleRenderer, page: Page, current: str) -> list[dict[str, Any]]:
+    pages = r.model.content.by_key()
+    out = []
+    for link in page.related:
+        if link.url:
+            out.append({"title": r.t.inline(link.label or link.url), "href": link.url,
+                        "summary": None, "external": True})
+        else:
+            target = pages.get(link.page or "")
+            card = r.card(target, current) if target else {
+                "title": r.t.inline(link.label or ""), "href": r.href(link.page or "home", current),
+                "summary": None}
+            if link.label:
+                card["title"] = r.t.inline(link.label)
+            out.append(card | {"external": False})
+    return out
+
+
+def home(r: LocaleRenderer) -> bytes:
+    current = output_path("home", r.info.code)
+    content = r.model.content
+    ctx = r.common("home", current, r.t.inline(r.config.title))
+    ctx.update(topics=[r.card(p, current) for p in content.topics_ordered()],
+               latest=[r.card(p, current) for p in
+                       content.news_newest_first()[: r.config.latest_news]],
+               news_href=r.href("news", current), fallback_notice=False)
+    return r.render("home.html", ctx)
+
+
+def topic(r: LocaleRenderer, page: Page) -> bytes:
+    current = output_path(page.key, r.info.code)
+    ctx = _with_body(r, page, current)
+    news = [p for p in r.model.content.news_newest_first() if page.key in p.topics]
+    ctx.update(news=[r.card(p, current) for p in news])
+    return r.render("topic.html", ctx)
+
+
+def plain_page(r: LocaleRenderer, page: Page) -> bytes:
+    current = output_path(page.key, r.info.code)
+    return r.render("page.html", _with_body(r, page, current))
+
+
+def news_item(r: LocaleRenderer, page: Page) -> bytes:
+    current = output_path(page.key, r.info.code)
+    ctx = _with_body(r, page, current)
+    items = list(r.model.content.news_newest_first())
+    at = items.index(page)
+    topics = r.model.content.by_key()
+    ctx.update(
+        date=r.date(page.date) if page.date else None,
+        topics=[r.card(topics[key], current) for key in page.topics],
+        newer=r.card(items[at - 1], current) if at > 0 else None,
+        older=r.card(items[at + 1], current) if at + 1 < len(items) else None,
+        news_href=r.href("news", current))
+    return r.render("news_item.html", ctx)
+
+
+def news_index(r: LocaleRenderer, key: str, number: int, items: list[Page]) -> bytes:
+    current = output_path(key, r.info.code)
+    total = len(news_pages(r.model.content, r.config.news_page_size))
+    title = r.t.inline("News")
+    ctx = r.common(key, current, title)
+    pages = [{"number": r.digits(str(n)), "href": r.href(news_page_key(n), current),
+              "current": n == number} for n in range(1, total + 1)]
+    ctx.update(
+        title=title, items=[r.card(p, current) for p in items], fallback_notice=False,
+        number=number, number_text=r.digits(str(number)), total_text=r.digits(str(total)),
+        total=total, pages=pages,
+        previous=r.href(news_page_key(number - 1), current) if number > 1 else None,
+        next=r.href(news_page_key(number + 1), current) if number < total else None)
+    return r.render("news_index.html", ctx)
+
+
+def not_found(r: LocaleRenderer) -> bytes:
+    # A 404 page is served at any URL, so its links are absolute from the site root.
+    current = f"{r.info.code}/404.html"
+    ctx = r.common("home", current, r.t.inline("Page not found"))
+    base_path = "/" + r.config.base_url.split("://", 1)[1].split("/", 1)[1]
+    ctx.update(css_href=base_path + "assets/style.css", home_href=f"{base_path}{r.info.code}/",
+               root_href=base_path, feed_href=f"{base_path}{r.info.code}/feed.xml",
+               fallback_notice=False, canonical=None,
+               nav=[dict(item, href=base_path + output_path(key, r.info.code)) for item, key in
+                    zip(ctx["nav"], [n.page for n in r.config.navigation])],
+               switcher=[dict(item, href=f"{base_path}{item['info'].code}/404.html")
+                         for item in ctx["switcher"]])
+    return r.render("404.html", ctx)

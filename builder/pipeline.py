@@ -1,0 +1,150 @@
+"""One short function per command, reading top-down like the pipeline itself.
+
+config → content → segments → catalogues → render → output → a11y → reports.
+Nothing here prints or exits: results go back to `cli`, errors are raised as
+`InputError` with every diagnostic of the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from . import catalogues, merge
+from .config import SiteConfig, load_config
+from .content import Content, load_content
+from .errors import Collector, InputError
+from .feeds import atom_feed, language_chooser, sitemap
+from .output import atomic_write, publish
+from .pages import render_locale
+from .render import LocaleRenderer, SiteModel
+from .routes import locale_info
+from .segments import Segment, make_markdown, page_segments, parse_body
+from .translations import load_messages
+
+
+def load_site(root: Path) -> SiteModel:
+    config = load_config(root)
+    content = load_content(config)
+    md = make_markdown()
+    parsed = {page.key: parse_body(page, md) for page in content.pages}
+    _check_body_links(config, content, parsed)
+    return SiteModel(config, content, parsed, tuple(locale_info(c) for c in config.locales))
+
+
+def _check_body_links(config: SiteConfig, content: Content, parsed: dict) -> None:
+    diags = Collector(config.root)
+    known = set(content.by_key()) | {"home", "news"}
+    for page in content.pages:
+        for target, line in parsed[page.key].page_links:
+            if target.split("#", 1)[0] not in known:
+                diags.error(config.root / page.source, line, f"link to unknown page `{target}`",
+                            "link with page:FOLDER/NAME, e.g. page:topics/crimes-against-children")
+    diags.raise_if_errors()
+
+
+@dataclass(frozen=True)
+class ExtractResult:
+    path: Path
+    messages: int
+    written: bool
+
+
+def pot_path(config: SiteConfig) -> Path:
+    return config.locales_dir / "messages.pot"
+
+
+def extract(root: Path) -> ExtractResult:
+    model = load_site(root)
+    segments: dict[str, list[Segment]] = {
+        page.key: page_segments(page, model.parsed[page.key]) for page in model.content.pages}
+    entries = catalogues.extract(model.config, model.content, segments)
+    path = pot_path(model.config)
+    previous = path.read_text("utf-8") if path.is_file() else None
+    text = catalogues.pot_text(model.config, entries, previous)
+    return ExtractResult(path, len(entries), atomic_write(path, text.encode("utf-8")))
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    extract: ExtractResult
+    merged: tuple[tuple[Path, merge.MergeResult, bool], ...]
+
+
+def update(root: Path) -> UpdateResult:
+    extracted = extract(root)
+    config = load_config(root)
+    pot = polib.pofile(extracted.path.read_text("utf-8"), wrapwidth=0)
+    results = []
+    for locale in config.target_locales:
+        path = merge.po_path(config.locales_dir, locale)
+        old = catalogues.read_po(path, root) if path.is_file() else \
+            merge.new_catalogue(locale, config.title)
+        results.append((path, merge.merge(pot, old, locale)))
+    # Every catalogue is merged in memory first: a failure leaves all of them untouched.
+    written = tuple((path, result, atomic_write(path, result.text.encode("utf-8")))
+                    for path, result in results)
+    return UpdateResult(extracted, written)
+
+
+def stats(root: Path) -> list[merge.Stats]:
+    config = load_config(root)
+    out = []
+    for locale in config.target_locales:
+        path = merge.po_path(config.locales_dir, locale)
+        po = catalogues.read_po(path, root) if path.is_file() else polib.POFile()
+        if not path.is_file():
+            pot = pot_path(config)
+            po = polib.pofile(pot.read_text("utf-8")) if pot.is_file() else po
+        out.append(merge.stats(po, locale))
+    return out
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    files: int
+    pages: int
+    locales: tuple[str, ...]
+
+
+def build(root: Path, out: Path | None = None, only: tuple[str, ...] = ()) -> BuildResult:
+    model = load_site(root)
+    config = model.config
+    unknown = [code for code in only if code not in config.locales]
+    if unknown:
+        raise InputError([_no_locale(config, unknown)])
+    md = make_markdown()
+    renderers = {code: LocaleRenderer(model, load_messages(root, code), md)
+                 for code in config.locales}
+    files: dict[str, bytes] = {}
+    for code in only or config.locales:
+        files |= render_locale(renderers[code])
+        files[f"{code}/feed.xml"] = atom_feed(renderers[code])
+    files["index.html"] = language_chooser(renderers, config.source_locale)
+    files["sitemap.xml"] = sitemap(renderers[config.source_locale])
+    files |= static_files(config)
+    target = out or root / "site"
+    publish(files, target)
+    pages = sum(1 for name in files if name.endswith(".html"))
+    return BuildResult(target, len(files), pages, only or config.locales)
+
+
+def _no_locale(config: SiteConfig, unknown: list[str]):
+    from .errors import Diagnostic
+
+    return Diagnostic("content/site.yaml", config.line_of("locales"),
+                      f"--locale {', '.join(unknown)} is not one of this site's locales",
+                      "choose from " + ", ".join(config.locales))
+
+
+def static_files(config: SiteConfig) -> dict[str, bytes]:
+    files = {}
+    for folder, prefix in ((config.templates_dir / "static", "assets"),
+                           (config.content_dir / "media", "media")):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                files[f"{prefix}/{path.relative_to(folder).as_posix()}"] = path.read_bytes()
+    return files

@@ -1,0 +1,170 @@
+"""Render every page of one locale with Jinja2: one Environment per locale.
+
+The view models handed to templates are plain dicts built here, so templates
+hold markup only and never reach back into the pipeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext as gnu_gettext
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from babel.dates import format_date
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from .catalogues import plural_header
+from .config import SiteConfig
+from .content import Content, Page
+from .errors import Diagnostic, InputError
+from .routes import LocaleInfo, locale_info, news_page_key, output_path, relative
+from .segments import Localized, ParsedBody, render_body
+from .translations import Messages, Translator
+
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
+       "base-uri 'none'; form-action 'none'")
+CSS_PATH = "assets/style.css"
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    """Everything parsed once per build and shared by all locales."""
+    config: SiteConfig
+    content: Content
+    parsed: dict[str, ParsedBody]
+    locales: tuple[LocaleInfo, ...]
+
+
+def make_env(model: SiteModel, translator: Translator) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(model.config.templates_dir)),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.install_gettext_callables(translator.gettext, translator.ngettext, newstyle=True,
+                                  pgettext=translator.pgettext,
+                                  npgettext=translator.npgettext)
+    env.globals["_a"] = translator.attr_gettext
+    env.filters["lang_attrs"] = _lang_attrs(translator)
+    return env
+
+
+def _lang_attrs(translator: Translator):
+    def lang_attrs(value: Any) -> Markup:
+        if isinstance(value, Localized) and value.fallback and translator.fallback_attrs:
+            return Markup("".join(f' {k}="{v}"' for k, v in translator.fallback_attrs.items()))
+        return Markup("")
+    return lang_attrs
+
+
+class LocaleRenderer:
+    """Renders the pages of one locale; holds no state between pages."""
+
+    def __init__(self, model: SiteModel, messages: Messages, md: MarkdownIt):
+        self.model = model
+        self.config = model.config
+        self.info = next(i for i in model.locales if i.code == messages.locale)
+        plural = gnu_gettext.c2py(plural_header(messages.locale)[1].split("plural=")[1][:-1])
+        self.t = Translator(messages, self.config.source_locale, md, plural)
+        self.md = md
+        self.env = make_env(model, self.t)
+
+    # -- text helpers ------------------------------------------------------
+    def digits(self, text: str) -> str:
+        table = self.config.digits(self.info.code)
+        return text.translate(str.maketrans("0123456789", table))
+
+    def date(self, value: dt.date) -> dict[str, str]:
+        return {"iso": value.isoformat(),
+                "text": self.digits(format_date(value, "long", locale=self.info.code))}
+
+    def title(self, page: Page) -> Localized:
+        return self.t.inline(page.title)
+
+    # -- links -------------------------------------------------------------
+    def href(self, key: str, current: str, locale: str | None = None) -> str:
+        fragment = ""
+        if "#" in key:
+            key, fragment = key.split("#", 1)
+            fragment = "#" + fragment
+        return relative(output_path(key, locale or self.info.code), current) + fragment
+
+    def absolute(self, path: str) -> str:
+        return self.config.base_url + path
+
+    def card(self, page: Page, current: str) -> dict[str, Any]:
+        return {"title": self.title(page), "href": self.href(page.key, current),
+                "summary": self.t.inline(page.summary) if page.summary else None,
+                "date": self.date(page.date) if page.date else None}
+
+    # -- pages -------------------------------------------------------------
+    def common(self, key: str, current: str, title: Localized | str,
+               description: str = "") -> dict[str, Any]:
+        config = self.config
+        site_title = self.t.inline(config.title)
+        alternates = [{"hreflang": info.bcp47, "href": self.absolute(output_path(key, info.code))}
+                      for info in self.model.locales]
+        return {
+            "locale": self.info, "locales": self.model.locales, "site_title": site_title,
+            "page_title": str(title), "description": description,
+            "canonical": self.absolute(current), "alternates": alternates,
+            "x_default": self.absolute(output_path(key, config.source_locale)),
+            "og_locales": [i.og_locale for i in self.model.locales if i.code != self.info.code],
+            "css_href": relative(CSS_PATH, current),
+            "feed_href": relative(f"{self.info.code}/feed.xml", current),
+            "home_href": self.href("home", current),
+            "root_href": relative("index.html", current),
+            "switcher": self.switcher(key, current),
+            "nav": [{"label": self.t.inline(item.label, "nav"),
+                     "href": self.href(item.page, current), "current": item.page == key}
+                    for item in config.navigation],
+            "footer": self.t.inline(config.footer) if config.footer else None,
+            "organisation": config.organisation, "csp": CSP, "is_source": self.t.is_source,
+        }
+
+    def switcher(self, key: str, current: str) -> list[dict[str, Any]]:
+        return [{"info": info, "href": self.href(key, current, info.code),
+                 "current": info.code == self.info.code} for info in self.model.locales]
+
+    def body(self, page: Page, current: str) -> tuple[Markup, int]:
+        html, fallbacks = render_body(
+            self.model.parsed[page.key], self.md, self.t.lookup, self.t.fallback_attrs,
+            lambda target: self.href(target, current))
+        return Markup(html), fallbacks
+
+    def render(self, template: str, context: dict[str, Any]) -> bytes:
+        try:
+            return self.env.get_template(template).render(context).encode("utf-8")
+        except jinja2.TemplateSyntaxError as exc:
+            path = f"templates/{exc.name or template}"
+            raise InputError([Diagnostic(path, exc.lineno, f"template syntax error: {exc.message}",
+                                         "fix the template")]) from None
+        except jinja2.UndefinedError as exc:
+            raise InputError([Diagnostic(f"templates/{template}", _template_line(exc),
+                                         f"undefined variable in template: {exc.message}",
+                                         "use only the variables the page provides")]) from None
+
+
+def _template_line(exc: Exception) -> int | None:
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith((".html", ".xml")):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def news_pages(content: Content, size: int) -> list[tuple[int, list[Page]]]:
+    items = list(content.news_newest_first())
+    chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+    return list(enumerate(chunks, 1))
+
+
+def news_page_keys(content: Content, size: int) -> list[str]:
+    return [news_page_key(number) for number, _ in news_pages(content, size)]

@@ -1,0 +1,260 @@
+"""Markdown blocks ↔ msgids.
+
+A page body is parsed once with markdown-it-py. Every leaf block (heading,
+paragraph, list item, table cell, a lone image's alt text) is one segment whose
+msgid is the block's inline Markdown with whitespace normalised, so re-wrapping
+a paragraph never changes it. Rendering swaps each block's inline content for
+its translation and renders the token stream again: block structure comes from
+the source, never from a translation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .content import Page
+
+WS_RE = re.compile(r"\s+")
+BLOCK_KINDS = {"h": "heading", "p": "paragraph", "li": "list item", "th": "table header",
+               "td": "table cell", "q": "quotation", "alt": "image alt text"}
+
+
+def make_markdown() -> MarkdownIt:
+    # html=False: raw HTML from authors or translators is shown as text, never markup.
+    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+
+
+def normalize(text: str) -> str:
+    return WS_RE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def slugify(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
+@dataclass(frozen=True)
+class Segment:
+    msgid: str
+    msgctxt: str | None
+    anchor: str          # "topics/crimes-against-children#partnerships.p1"
+    kind: str            # heading, paragraph, list item, … title, summary, navigation
+    source: str          # "content/topics/crimes-against-children.md"
+    line: int
+    note: str = ""       # author's note for translators
+
+    def comment(self) -> str:
+        return f"id: {self.anchor} ({self.kind})"
+
+
+@dataclass(frozen=True)
+class Slot:
+    index: int           # position of the inline token in the stream
+    segment: Segment
+    image_only: bool
+
+
+@dataclass(frozen=True)
+class ParsedBody:
+    tokens: tuple[Token, ...]
+    slots: tuple[Slot, ...]
+    page_links: tuple[tuple[str, int], ...]   # ("topics/x", line) from [text](page:topics/x)
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A piece of translated text, and whether it fell back to the source language."""
+    html: str
+    text: str
+    fallback: bool
+
+    def __html__(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class _Walker:
+    """Assigns anchors while walking a token stream; one per page."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.section = "intro"
+        self.counts: dict[str, int] = {}
+        self.heading_ids: dict[str, int] = {}
+
+    def anchor(self, short: str) -> str:
+        key = f"{self.section}.{short}"
+        self.counts[key] = self.counts.get(key, 0) + 1
+        return f"{self.page.key}#{key}{self.counts[key]}"
+
+    def heading_id(self, text: str) -> str:
+        base = slugify(re.sub(r"[*_`\[\]()]", "", text))
+        self.heading_ids[base] = self.heading_ids.get(base, 0) + 1
+        count = self.heading_ids[base]
+        return base if count == 1 else f"{base}-{count}"
+
+
+def parse_body(page: Page, md: MarkdownIt) -> ParsedBody:
+    tokens = md.parse(page.body)
+    walker = _Walker(page)
+    slots: list[Slot] = []
+    links: list[tuple[str, int]] = []
+    stack: list[str] = []
+    for index, token in enumerate(tokens):
+        if token.nesting == 1:
+            stack.append(token.type)
+            if token.type == "heading_open":
+                inline = tokens[index + 1]
+                walker.section = walker.heading_id(normalize(inline.content))
+                token.attrSet("id", walker.section)
+        elif token.nesting == -1:
+            stack.pop()
+        elif token.type == "inline":
+            line = page.body_line + (token.map[0] if token.map else 0)
+            slot = _slot(index, token, stack, walker, page, line)
+            if slot is not None:
+                slots.append(slot)
+            links.extend((href[5:], line) for href in _hrefs(token) if href.startswith("page:"))
+    return ParsedBody(tuple(tokens), tuple(slots), tuple(links))
+
+
+def _slot(index: int, token: Token, stack: list[str], walker: _Walker, page: Page,
+          line: int) -> Slot | None:
+    children = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())]
+    if len(children) == 1 and children[0].type == "image":
+        alt = normalize(children[0].content)
+        if not alt:
+            return None
+        seg = Segment(alt, "img.alt", walker.anchor("alt"), BLOCK_KINDS["alt"], page.source, line)
+        return Slot(index, seg, True)
+    msgid = normalize(token.content)
+    if not msgid:
+        return None
+    short = _short_kind(stack)
+    return Slot(index, Segment(msgid, None, walker.anchor(short), BLOCK_KINDS[short],
+                               page.source, line), False)
+
+
+def _short_kind(stack: list[str]) -> str:
+    for kind in reversed(stack):
+        if kind == "heading_open":
+            return "h"
+        if kind in ("th_open", "td_open"):
+            return kind[:2]
+        if kind == "list_item_open":
+            return "li"
+        if kind == "blockquote_open":
+            return "q"
+    return "p"
+
+
+def _hrefs(token: Token) -> list[str]:
+    return [str(c.attrGet("href")) for c in token.children or [] if c.type == "link_open"]
+
+
+Translate = Callable[[str | None, str], tuple[str, bool]]
+LinkResolver = Callable[[str], str]
+
+
+def render_body(parsed: ParsedBody, md: MarkdownIt, translate: Translate,
+                fallback_attrs: dict[str, str], resolve: LinkResolver) -> tuple[str, int]:
+    """Render a parsed body in one locale; returns (html, number of fallback blocks).
+
+    `fallback_attrs` (e.g. {"lang": "en", "dir": "ltr"}) go on every block whose
+    translation is missing, so screen readers read it in the right voice.
+    """
+    tokens = list(parsed.tokens)
+    fallbacks = 0
+    for slot in parsed.slots:
+        text, fallback = translate(slot.segment.msgctxt, slot.segment.msgid)
+        fallbacks += fallback
+        inline = tokens[slot.index]
+        if slot.image_only:
+            children = [_image_with_alt(c, text, fallback and fallback_attrs)
+                        for c in inline.children or [] if c.type == "image"]
+        else:
+            children = _inline_children(md, text)
+            if fallback and fallback_attrs:
+                children = _mark_block(tokens, slot.index, children, fallback_attrs)
+        tokens[slot.index] = inline.copy(children=_resolve_links(children, resolve))
+    return md.renderer.render(tokens, md.options, {}), fallbacks
+
+
+def _inline_children(md: MarkdownIt, text: str) -> list[Token]:
+    parsed = md.parseInline(text)
+    return list(parsed[0].children or []) if parsed else []
+
+
+def _image_with_alt(image: Token, alt: str, attrs: dict[str, str] | bool) -> Token:
+    new = image.copy(children=[Token("text", "", 0, content=alt)], attrs=dict(image.attrs))
+    for name, value in (attrs or {}).items():
+        new.attrSet(name, value)
+    return new
+
+
+def _mark_block(tokens: list[Token], index: int, children: list[Token],
+                attrs: dict[str, str]) -> list[Token]:
+    opener = tokens[index - 1]
+    if not opener.hidden and opener.nesting == 1:
+        marked = opener.copy(attrs=dict(opener.attrs))
+        for name, value in attrs.items():
+            marked.attrSet(name, value)
+        tokens[index - 1] = marked
+        return children
+    # A tight list hides its paragraph tokens: mark the text with a span instead.
+    attr_text = "".join(f' {k}="{v}"' for k, v in attrs.items())
+    return [Token("html_inline", "", 0, content=f"<span{attr_text}>"), *children,
+            Token("html_inline", "", 0, content="</span>")]
+
+
+def _resolve_links(children: list[Token], resolve: LinkResolver) -> list[Token]:
+    out = []
+    for child in children:
+        href = child.attrGet("href") if child.type == "link_open" else None
+        if isinstance(href, str) and href.startswith("page:"):
+            child = child.copy(attrs=dict(child.attrs))
+            child.attrSet("href", resolve(href[5:]))
+        out.append(child)
+    return out
+
+
+def render_inline(md: MarkdownIt, text: str) -> tuple[str, str]:
+    """(html, plain text) of one inline Markdown string."""
+    tokens = md.parseInline(text)
+    children = tokens[0].children or [] if tokens else []
+    html = md.renderer.render(tokens, md.options, {}) if tokens else ""
+    plain = md.renderer.renderInlineAsText(children, md.options, {})
+    return html, plain
+
+
+def front_matter_segments(page: Page) -> list[Segment]:
+    """Translatable front-matter fields, one field at a time, in file order."""
+    note = page.translator_note
+    items = [(page.line_of("title"), Segment(normalize(page.title), None, f"{page.key}#title",
+                                             "title", page.source, page.line_of("title"), note))]
+    if page.summary:
+        line = page.line_of("summary")
+        items.append((line, Segment(normalize(page.summary), None, f"{page.key}#summary",
+                                    "summary", page.source, line)))
+    if page.image and page.image.alt.strip():
+        items.append((page.image.line, Segment(normalize(page.image.alt), "img.alt",
+                                               f"{page.key}#image.alt", "image alt text",
+                                               page.source, page.image.line)))
+    for number, link in enumerate(page.related, 1):
+        if link.label:
+            items.append((link.line, Segment(normalize(link.label), None,
+                                             f"{page.key}#related.{number}", "link label",
+                                             page.source, link.line)))
+    return [segment for _, segment in sorted(items, key=lambda item: item[0])]
+
+
+def page_segments(page: Page, parsed: ParsedBody) -> list[Segment]:
+    return front_matter_segments(page) + [slot.segment for slot in parsed.slots]

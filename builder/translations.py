@@ -1,0 +1,107 @@
+"""Build-time lookup of translations, one `Translator` per locale.
+
+Only entries a reader may see are used: not fuzzy, not obsolete, every plural
+form filled, and the same placeholders as the source. Anything else falls back
+to the source text, and the caller marks it with the source language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+from .catalogues import read_po
+from .merge import complete, po_path
+from .segments import Localized, render_inline
+
+PLACEHOLDER_RE = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[sd]|%%|\{[0-9A-Za-z_]+\}")
+Key = tuple[str | None, str]
+
+
+@dataclass(frozen=True)
+class Messages:
+    locale: str
+    singular: Mapping[Key, str]
+    plural: Mapping[Key, tuple[str, ...]]
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(PLACEHOLDER_RE.findall(text))
+
+
+def load_messages(root: Path, locale: str) -> Messages:
+    path = po_path(root / "locales", locale)
+    if not path.is_file():
+        return Messages(locale, {}, {})
+    singular: dict[Key, str] = {}
+    plural: dict[Key, tuple[str, ...]] = {}
+    for entry in read_po(path, root):
+        if not complete(entry) or not entry.msgid:
+            continue
+        key = (entry.msgctxt or None, entry.msgid)
+        if entry.msgid_plural:
+            forms = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+            # Arabic forms for 0, 1, 2 may spell the number out: only extra names fail.
+            allowed = set(placeholders(entry.msgid_plural))
+            if all(set(placeholders(f)) <= allowed for f in forms):
+                plural[key] = forms
+        elif placeholders(entry.msgstr) == placeholders(entry.msgid):
+            singular[key] = entry.msgstr
+    return Messages(locale, singular, plural)
+
+
+class Translator:
+    """Translations of one locale, as text and as safe inline HTML."""
+
+    def __init__(self, messages: Messages, source_locale: str, md: MarkdownIt,
+                 plural_index):
+        self.locale = messages.locale
+        self.messages = messages
+        self.is_source = messages.locale == source_locale
+        self.md = md
+        self.plural_index = plural_index
+        self.fallback_attrs = {} if self.is_source else {"lang": source_locale,
+                                                         "dir": "ltr"}
+
+    def lookup(self, msgctxt: str | None, msgid: str) -> tuple[str, bool]:
+        if self.is_source:
+            return msgid, False
+        found = self.messages.singular.get((msgctxt, msgid))
+        return (found, False) if found else (msgid, True)
+
+    def inline(self, msgid: str, msgctxt: str | None = None) -> Localized:
+        text, fallback = self.lookup(msgctxt, msgid)
+        html, plain = render_inline(self.md, text)
+        return Localized(html, plain, fallback)
+
+    # Template callables (Jinja2 newstyle gettext): escape the translation, since
+    # Jinja treats a gettext result as markup; mark fallbacks with the source lang.
+    def gettext(self, message: str) -> Markup:
+        return self._mark(*self.lookup(None, message))
+
+    def pgettext(self, context: str, message: str) -> Markup:
+        return self._mark(*self.lookup(context, message))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> Markup:
+        return self.npgettext(None, singular, plural, n)
+
+    def npgettext(self, context: str | None, singular: str, plural: str, n: int) -> Markup:
+        forms = None if self.is_source else self.messages.plural.get((context, singular))
+        if forms is None:
+            return self._mark(singular if n == 1 else plural, not self.is_source)
+        return self._mark(forms[min(self.plural_index(n), len(forms) - 1)], False)
+
+    def attr_gettext(self, message: str) -> str:
+        """For attribute values and <title>: no markup is possible there."""
+        return self.lookup(None, message)[0]
+
+    def _mark(self, text: str, fallback: bool) -> Markup:
+        if fallback and self.fallback_attrs:
+            attrs = "".join(f' {k}="{v}"' for k, v in self.fallback_attrs.items())
+            return Markup(f"<span{attrs}>") + escape(text) + Markup("</span>")
+        return escape(text)
