@@ -159,21 +159,49 @@ def _pot_metadata(config: SiteConfig, date: str) -> dict[str, str]:
     }
 
 
+PO_STRING = r'"(?:[^"\\]|\\[\\"abfnrtv0-7xuU])*"'
+PO_LINE = re.compile(rf'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{PO_STRING}\s*$')
+PO_FIX = "fix the entry in your PO editor, or restore the file from version control"
+
+
 def read_po(path: Path, root: Path) -> polib.POFile:
-    """Parse a PO file, turning polib's errors into `path:line: error`."""
+    """Parse a PO file strictly, turning every problem into `path:line: error`.
+
+    polib alone accepts an unterminated string or a duplicate entry without a
+    word; a translator must hear about both before the site is built.
+    """
     diags = Collector(root)
+    raw = path.read_bytes()
     try:
-        raw = path.read_bytes()
-        raw.decode("utf-8")
-        return polib.pofile(raw.decode("utf-8"), wrapwidth=0)
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         diags.error(path, raw[: exc.start].count(b"\n") + 1, "catalogue is not valid UTF-8",
                     "save it as UTF-8 and set `charset=UTF-8` in its header")
+        raise InputError(diags.items) from None
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and not PO_LINE.match(stripped):
+            diags.error(path, number, f"PO syntax error: `{stripped[:60]}`", PO_FIX)
+    diags.raise_if_errors()
+    try:
+        catalogue = polib.pofile(text, wrapwidth=0)
     except (OSError, ValueError) as exc:
         found = PO_LINE_RE.search(str(exc))
-        diags.error(path, int(found.group(1)) if found else 1, f"PO syntax error: {exc}",
-                    "fix the entry in your PO editor, or restore the file from version control")
-    raise InputError(diags.items)
+        diags.error(path, int(found.group(1)) if found else 1, f"PO syntax error: {exc}", PO_FIX)
+        raise InputError(diags.items) from None
+    _check_duplicates(catalogue, path, diags)
+    diags.raise_if_errors()
+    return catalogue
+
+
+def _check_duplicates(catalogue: polib.POFile, path: Path, diags: Collector) -> None:
+    seen: dict[tuple, int] = {}
+    for entry in catalogue:
+        key = (entry.msgctxt, entry.msgid, entry.obsolete)
+        if key in seen:
+            diags.error(path, entry.linenum, f"duplicate entry for msgid `{entry.msgid[:50]}` "
+                        f"(first at line {seen[key]})", "keep one of the two entries")
+        seen.setdefault(key, entry.linenum)
 
 
 def anchors_of(entry: polib.POEntry) -> list[str]:

@@ -107,14 +107,18 @@ class Content:
 def load_content(config: SiteConfig) -> Content:
     diags = Collector(config.root)
     pages: list[Page] = []
+    broken: set[str] = set()
     for folder, kind in KINDS.items():
         directory = config.content_dir / folder
         for path in sorted(directory.glob("*.md")) if directory.is_dir() else ():
             page = load_page(path, kind, folder, diags)
             if page is not None:
                 pages.append(page)
+            else:
+                broken.add(f"{folder}/{path.stem}")
     content = Content(tuple(pages))
-    check_references(config, content, diags)
+    # A page that failed to load is reported once, not again by every link to it.
+    check_references(config, content, diags, broken)
     diags.raise_if_errors()
     return content
 
@@ -228,9 +232,10 @@ def _link(item: object, path: Path, doc: YamlDoc, where: tuple, diags: Collector
     return Link(item.get("page"), url, item.get("label"), line)
 
 
-def check_references(config: SiteConfig, content: Content, diags: Collector) -> None:
+def check_references(config: SiteConfig, content: Content, diags: Collector,
+                     broken: set[str] = frozenset()) -> None:
     keys = content.by_key()
-    known = set(keys) | {"home", "news"}
+    known = set(keys) | {"home", "news"} | broken
     for page in content.pages:
         for link in page.related:
             if link.page is not None and link.page not in known:
@@ -238,10 +243,11 @@ def check_references(config: SiteConfig, content: Content, diags: Collector) -> 
                             f"related link to unknown page `{link.page}`",
                             _suggest(link.page, known))
         for topic in page.topics:
-            if topic not in keys:
+            if topic not in keys and topic not in broken:
+                names = {k.removeprefix("topics/") for k in keys if k.startswith("topics/")}
                 diags.error(config.root / page.source, page.line_of("topics"),
                             f"unknown topic `{topic.removeprefix('topics/')}`",
-                            _suggest(topic, {k for k in keys if k.startswith("topics/")}))
+                            _suggest(topic.removeprefix("topics/"), names))
         if page.image and not (config.content_dir / "media" / page.image.src).is_file():
             diags.error(config.root / page.source, page.image.line,
                         f"image `{page.image.src}` not found",

@@ -60,6 +60,8 @@ def merge(pot: polib.POFile, old: polib.POFile, locale: str) -> MergeResult:
                             "Content-Type": "text/plain; charset=UTF-8"})
     old_by_key = {_key(e): e for e in old}
     wanted = {_key(e) for e in pot}
+    # Only text that left the sources lends its translation: an inserted block
+    # must not borrow the translation of a neighbour that is still there.
     by_anchor = {a: e for e in old for a in anchors_of(e) if _key(e) not in wanted}
     used: set[tuple[str | None, str]] = set()
     counts = {"exact": 0, "fuzzy": 0, "new": 0}
@@ -69,7 +71,7 @@ def merge(pot: polib.POFile, old: polib.POFile, locale: str) -> MergeResult:
         if previous is not None:
             _carry(previous, entry, fuzzy="fuzzy" in previous.flags)
             counts["exact"] += 1
-        elif (previous := _by_anchor(template, by_anchor, used)) is not None:
+        elif (previous := _by_anchor(template, by_anchor)) is not None:
             _carry(previous, entry, fuzzy=True)
             entry.previous_msgid = previous.msgid
             entry.previous_msgctxt = previous.msgctxt or None
@@ -96,11 +98,12 @@ def _fresh(template: polib.POEntry, nplurals: int) -> polib.POEntry:
     return entry
 
 
-def _by_anchor(template: polib.POEntry, by_anchor: dict[str, polib.POEntry],
-               used: set) -> polib.POEntry | None:
+def _by_anchor(template: polib.POEntry,
+               by_anchor: dict[str, polib.POEntry]) -> polib.POEntry | None:
+    """The old entry of the same segment (page and block), if it was translated."""
     for anchor in anchors_of(template):
         candidate = by_anchor.get(anchor)
-        if candidate is not None and _key(candidate) not in used and _translated_any(candidate):
+        if candidate is not None and _translated_any(candidate):
             return candidate
     return None
 

@@ -130,7 +130,7 @@ def _slot(index: int, token: Token, stack: list[str], walker: _Walker, page: Pag
           line: int) -> Slot | None:
     children = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())]
     if len(children) == 1 and children[0].type == "image":
-        alt = normalize(children[0].content)
+        alt = normalize(_plain(children[0].children or []))
         if not alt:
             return None
         seg = Segment(alt, "img.alt", walker.anchor("alt"), BLOCK_KINDS["alt"], page.source, line)
@@ -141,6 +141,12 @@ def _slot(index: int, token: Token, stack: list[str], walker: _Walker, page: Pag
     short = _short_kind(stack)
     return Slot(index, Segment(msgid, None, walker.anchor(short), BLOCK_KINDS[short],
                                page.source, line), False)
+
+
+def _plain(tokens: list[Token]) -> str:
+    """Text content only, as an alt attribute shows it."""
+    return "".join(t.content if t.type in ("text", "code_inline") else _plain(t.children or [])
+                   for t in tokens)
 
 
 def _short_kind(stack: list[str]) -> str:

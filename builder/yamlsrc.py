@@ -67,11 +67,13 @@ def parse_yaml(text: str, path: Path, offset: int, diags: Collector) -> YamlDoc 
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # The context mark is where the broken construct began (an opening quote):
+        # that is the line the author has to fix.
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 + offset if mark else offset + 1
-        problem = exc.problem or exc.context or "invalid YAML"
+        problem = " ".join(filter(None, (exc.context, exc.problem))) or "invalid YAML"
         diags.error(path, line, f"invalid YAML: {problem}",
-                    "check quotes, colons and indentation on this line and the one before")
+                    "check the quotes, colons and indentation from this line on")
         return None
     except yaml.YAMLError as exc:  # e.g. a reader error on control characters
         diags.error(path, offset + 1, f"invalid YAML: {exc}", "fix the YAML syntax")

@@ -1,0 +1,46 @@
+# Two commands on a fresh machine: `make site` and `make test` (see README.md).
+VENV      := .venv
+BIN       := $(VENV)/bin
+INFOPAGES := $(BIN)/infopages
+VNU_JAR   := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+
+.PHONY: site test setup system-deps test-deps golden bench clean
+
+site: setup system-deps
+	$(INFOPAGES) update
+	$(INFOPAGES) build
+	$(INFOPAGES) check
+	@echo "Site: $(CURDIR)/site/index.html"
+	@echo "Accessibility report: $(CURDIR)/reports/a11y/report.html ($(CURDIR)/reports/a11y/results.json)"
+
+test: setup test-deps
+	$(BIN)/python -m pytest
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@PY=$$(scripts/find-python) && echo "Using $$PY" && "$$PY" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+system-deps:
+	@scripts/system-deps
+
+test-deps: $(VNU_JAR)
+	@scripts/system-deps --test
+
+$(VNU_JAR):
+	@scripts/system-deps --test
+	@mkdir -p .tools
+	cd .tools && npm install --silent --no-audit --no-fund vnu-jar@26.9.27 >/dev/null
+
+# Regenerate the golden files under tests/golden/ after an intended change.
+golden: setup
+	$(BIN)/python -m tests.golden
+
+bench: setup system-deps
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf site reports .infopages-cache

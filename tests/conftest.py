@@ -1,0 +1,30 @@
+"""Shared fixtures: small named sites copied into a temporary folder per test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SITES = Path(__file__).resolve().parent / "sites"
+
+
+def make_project(tmp_path: Path, name: str) -> Path:
+    """Copy tests/sites/NAME into tmp_path with the repository's templates."""
+    root = tmp_path / name
+    shutil.copytree(SITES / name, root)
+    if not (root / "templates").exists():
+        shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    return make_project(tmp_path, "mini")
+
+
+@pytest.fixture
+def repo() -> Path:
+    return REPO

@@ -1,0 +1,118 @@
+"""extract / update / stats on the `mini` fixture site, checked with GNU msgfmt."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import polib
+
+from builder.cli import main
+
+
+def run(*args: str) -> int:
+    return main(list(args))
+
+
+def msgfmt_check(path: Path) -> str:
+    result = subprocess.run(["msgfmt", "--check", "--statistics", "-o", os.devnull, str(path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stderr
+
+
+def po(root: Path, locale: str) -> Path:
+    return root / "locales" / locale / "LC_MESSAGES" / "messages.po"
+
+
+def test_extract_writes_a_valid_deterministic_pot(mini: Path):
+    assert run("extract", "--project", str(mini)) == 0
+    pot = mini / "locales" / "messages.pot"
+    msgfmt_check(pot)
+    first = pot.read_bytes()
+    mtime = pot.stat().st_mtime_ns
+    assert run("extract", "--project", str(mini)) == 0
+    assert pot.read_bytes() == first
+    assert pot.stat().st_mtime_ns == mtime, "an unchanged POT must not be rewritten"
+    text = first.decode()
+    assert "#: content/topics/safety.md\n" in text            # file references, no line numbers
+    assert "#. id: topics/safety#our-work.p1 (paragraph)" in text
+    assert 'msgid "We protect people across the world. This paragraph is wrapped over several lines."' in text
+    assert "#: content/pages/about.md content/topics/safety.md" in text   # one entry, both files
+    assert 'msgctxt "nav"\nmsgid "Home"' in text
+    assert "#. link that lets keyboard and screen-reader users" in text  # Translators: comment
+    assert 'msgid_plural "Topics:"' in text
+    assert "Raw <script>alert(1)</script> HTML stays text." in text
+
+
+def test_update_creates_catalogues_with_canonical_plural_forms(mini: Path):
+    assert run("update", "--project", str(mini)) == 0
+    ar = polib.pofile(str(po(mini, "ar")))
+    assert ar.metadata["Language"] == "ar"
+    assert ar.metadata["Plural-Forms"].startswith("nplurals=6; plural=(n == 0 ? 0 : n == 1 ? 1")
+    plural = next(e for e in ar if e.msgid_plural)
+    assert sorted(plural.msgstr_plural) == [0, 1, 2, 3, 4, 5]
+    for locale in ("fr", "ar"):
+        msgfmt_check(po(mini, locale))
+    assert not po(mini, "en").exists()
+
+
+def translate_all(path: Path, prefix: str) -> None:
+    catalogue = polib.pofile(str(path), wrapwidth=0)
+    for entry in catalogue:
+        if entry.msgid_plural:
+            entry.msgstr_plural = {k: prefix + entry.msgid_plural for k in entry.msgstr_plural}
+        else:
+            entry.msgstr = prefix + entry.msgid
+    catalogue.save()
+
+
+def test_update_keeps_translations_marks_changed_text_fuzzy_and_keeps_removed(mini: Path):
+    run("update", "--project", str(mini))
+    translate_all(po(mini, "fr"), "FR ")
+    safety = mini / "content" / "topics" / "safety.md"
+    safety.write_text(safety.read_text().replace("- First point with **bold** text.\n", "")
+                      .replace("title: Safety", "title: Safety first"))
+    assert run("update", "--project", str(mini)) == 0
+    text = po(mini, "fr").read_text()
+    msgfmt_check(po(mini, "fr"))
+    catalogue = polib.pofile(text)
+    changed = catalogue.find("Safety first")
+    assert changed is not None and "fuzzy" in changed.flags
+    assert changed.previous_msgid == "Safety"
+    assert changed.msgstr == "FR Safety"
+    assert "#| msgid \"Safety\"" in text
+    assert catalogue.find("About us").msgstr == "FR About us"
+    gone = [e for e in catalogue.obsolete_entries() if e.msgid == "First point with **bold** text."]
+    assert gone and gone[0].msgstr == "FR First point with **bold** text."
+    # The removed text comes back: its translation is revived, not duplicated.
+    safety.write_text(safety.read_text().replace("- Second point", "- First point with **bold** text.\n- Second point"))
+    assert run("update", "--project", str(mini)) == 0
+    catalogue = polib.pofile(str(po(mini, "fr")))
+    revived = catalogue.find("First point with **bold** text.")
+    assert revived is not None and not revived.obsolete and "fuzzy" not in revived.flags
+    assert revived.msgstr == "FR First point with **bold** text."
+    assert not [e for e in catalogue.obsolete_entries() if e.msgid == revived.msgid]
+    msgfmt_check(po(mini, "fr"))
+
+
+def test_stats_counts_fuzzy_as_not_translated_like_msgfmt(mini: Path, capsys):
+    run("update", "--project", str(mini))
+    catalogue = polib.pofile(str(po(mini, "fr")), wrapwidth=0)
+    entries = [e for e in catalogue if not e.msgid_plural]
+    for entry in entries[:5]:
+        entry.msgstr = "X " + entry.msgid
+    entries[5].msgstr = "Y " + entries[5].msgid
+    entries[5].flags.append("fuzzy")
+    catalogue.save()
+    capsys.readouterr()
+    assert run("stats", "--project", str(mini), "--json") == 0
+    import json
+
+    rows = {row["locale"]: row for row in json.loads(capsys.readouterr().out)}
+    report = msgfmt_check(po(mini, "fr"))
+    assert report.splitlines()[-1].startswith(f"{rows['fr']['translated']} translated messages, "
+                             f"{rows['fr']['fuzzy']} fuzzy translation, "
+                             f"{rows['fr']['untranslated']} untranslated messages")
+    assert (rows["fr"]["translated"], rows["fr"]["fuzzy"]) == (5, 1)

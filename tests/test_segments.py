@@ -1,0 +1,97 @@
+"""Markdown blocks ↔ msgids: what is a segment, and how a translation renders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from builder.content import Page
+from builder.segments import make_markdown, normalize, page_segments, parse_body, render_body
+
+
+def page(body: str, **extra) -> Page:
+    fields = dict(key="topics/t", kind="topic", source="content/topics/t.md", title="T",
+                  summary="", date=None, topics=(), related=(), image=None, order=0,
+                  translator_note="", body=body, body_line=5, lines=(("title", 2),))
+    fields.update(extra)
+    return Page(**fields)
+
+
+def segments(body: str):
+    md = make_markdown()
+    p = page(body)
+    return page_segments(p, parse_body(p, md))
+
+
+def test_rewrapping_a_paragraph_keeps_its_msgid():
+    one = segments("A paragraph that is long\nand wrapped   here.\n")
+    two = segments("A paragraph   that is long and\n   wrapped here.\n")
+    assert [s.msgid for s in one] == [s.msgid for s in two]
+    assert one[-1].msgid == "A paragraph that is long and wrapped here."
+
+
+def test_block_kinds_anchors_and_lines():
+    body = "Intro.\n\n## The part\n\nText one.\n\n- item *one*\n- item two\n\n| a | b |\n|---|---|\n| c | d |\n"
+    segs = segments(body)
+    by_id = {s.anchor: s for s in segs}
+    assert by_id["topics/t#title"].kind == "title"
+    assert by_id["topics/t#intro.p1"].msgid == "Intro."
+    assert by_id["topics/t#intro.p1"].line == 5
+    assert by_id["topics/t#the-part.h1"].msgid == "The part"
+    assert by_id["topics/t#the-part.p1"].line == 9
+    assert by_id["topics/t#the-part.li1"].msgid == "item *one*"   # inline Markdown kept
+    assert by_id["topics/t#the-part.th1"].msgid == "a"
+    assert by_id["topics/t#the-part.td2"].msgid == "d"
+
+
+def test_lone_image_is_its_alt_text_with_a_context():
+    segs = segments("![A map of *the* world](map.png)\n")
+    assert (segs[-1].msgctxt, segs[-1].msgid, segs[-1].kind) == \
+        ("img.alt", "A map of the world", "image alt text")
+
+
+def test_normalize_is_nfc_and_collapses_whitespace():
+    assert normalize("  Cafe\u0301 \t au\n lait ") == "Café au lait"
+
+
+def render(body: str, table: dict, fallback=True):
+    md = make_markdown()
+    p = page(body)
+    parsed = parse_body(p, md)
+
+    def translate(ctxt, msgid):
+        return (table[msgid], False) if msgid in table else (msgid, True)
+
+    attrs = {"lang": "en", "dir": "ltr"} if fallback else {}
+    def resolve(key):
+        path, _, fragment = key.partition("#")
+        return f"/{path}.html" + (f"#{fragment}" if fragment else "")
+
+    return render_body(parsed, md, translate, attrs, resolve)
+
+
+def test_translation_replaces_inline_content_and_keeps_structure():
+    html, fallbacks = render("## Head\n\nHello *world*.\n", {"Head": "Tête",
+                                                           "Hello *world*.": "Bonjour *monde*."})
+    assert fallbacks == 0
+    assert '<h2 id="head">Tête</h2>' in html
+    assert "<p>Bonjour <em>monde</em>.</p>" in html
+
+
+def test_missing_translation_falls_back_with_source_language():
+    html, fallbacks = render("One.\n\n- two\n- three\n", {"One.": "Un.", "two": "deux"})
+    assert fallbacks == 1
+    assert "<p>Un.</p>" in html
+    assert '<li><span lang="en" dir="ltr">three</span></li>' in html
+
+
+def test_raw_html_and_script_urls_in_a_translation_are_inert():
+    html, _ = render("Safe.\n", {"Safe.": '<img src=x onerror=alert(1)> [x](javascript:alert(1))'})
+    assert "<img" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert 'href="javascript' not in html
+
+
+def test_page_links_resolve_per_locale():
+    html, _ = render("See [about](page:pages/about#team).\n", {})
+    assert '<a href="/pages/about.html#team">about</a>' in html
+    assert "page:" not in html
