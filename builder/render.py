@@ -134,7 +134,7 @@ class LocaleRenderer:
     def body(self, page: Page, current: str) -> tuple[Markup, int]:
         html, fallbacks = render_body(
             self.model.parsed[page.key], self.md, self.t.lookup, self.t.fallback_attrs,
-            lambda target: self.href(target, current))
+            lambda target: self.href(target, current), self.t.rtl)
         return Markup(html), fallbacks
 
     def render(self, template: str, context: dict[str, Any]) -> bytes:

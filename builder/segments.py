@@ -21,6 +21,12 @@ from markdown_it.token import Token
 from .content import Page
 
 WS_RE = re.compile(r"\s+")
+# A run of left-to-right text (Latin words, #hashtags, e-mail addresses, URLs)
+# inside right-to-left text: isolated in <bdi> so neutral characters at its
+# edges ("#WeProtect", "U.S.") are not reordered by the bidi algorithm.
+_LATIN = "A-Za-z\u00C0-\u024F"
+_WORD = rf"(?:[A-Z]\.){{2,}}|[#@]?[{_LATIN}](?:[{_LATIN}0-9.:/@#’'&_-]*[{_LATIN}0-9])?"
+LTR_RUN_RE = re.compile(rf"{_WORD}(?:[ ,]+(?:{_WORD}|[0-9]+\b))*")
 BLOCK_KINDS = {"h": "heading", "p": "paragraph", "li": "list item", "th": "table header",
                "td": "table cell", "q": "quotation", "alt": "image alt text"}
 
@@ -171,7 +177,8 @@ LinkResolver = Callable[[str], str]
 
 
 def render_body(parsed: ParsedBody, md: MarkdownIt, translate: Translate,
-                fallback_attrs: dict[str, str], resolve: LinkResolver) -> tuple[str, int]:
+                fallback_attrs: dict[str, str], resolve: LinkResolver,
+                isolate_ltr: bool = False) -> tuple[str, int]:
     """Render a parsed body in one locale; returns (html, number of fallback blocks).
 
     `fallback_attrs` (e.g. {"lang": "en", "dir": "ltr"}) go on every block whose
@@ -190,6 +197,8 @@ def render_body(parsed: ParsedBody, md: MarkdownIt, translate: Translate,
             children = _inline_children(md, text)
             if fallback and fallback_attrs:
                 children = _mark_block(tokens, slot.index, children, fallback_attrs)
+            elif isolate_ltr:
+                children = isolate_ltr_runs(children)
         tokens[slot.index] = inline.copy(children=_resolve_links(children, resolve))
     return md.renderer.render(tokens, md.options, {}), fallbacks
 
@@ -232,10 +241,32 @@ def _resolve_links(children: list[Token], resolve: LinkResolver) -> list[Token]:
     return out
 
 
-def render_inline(md: MarkdownIt, text: str) -> tuple[str, str]:
+def isolate_ltr_runs(children: list[Token]) -> list[Token]:
+    """Wrap left-to-right runs of text tokens in <bdi> (for right-to-left pages)."""
+    out: list[Token] = []
+    for child in children:
+        if child.type != "text" or not LTR_RUN_RE.search(child.content):
+            out.append(child)
+            continue
+        position = 0
+        for match in LTR_RUN_RE.finditer(child.content):
+            if match.start() > position:
+                out.append(child.copy(content=child.content[position:match.start()]))
+            out += [Token("html_inline", "", 0, content='<bdi dir="ltr">'),
+                    child.copy(content=match.group()),
+                    Token("html_inline", "", 0, content="</bdi>")]
+            position = match.end()
+        if position < len(child.content):
+            out.append(child.copy(content=child.content[position:]))
+    return out
+
+
+def render_inline(md: MarkdownIt, text: str, isolate_ltr: bool = False) -> tuple[str, str]:
     """(html, plain text) of one inline Markdown string."""
     tokens = md.parseInline(text)
     children = tokens[0].children or [] if tokens else []
+    if tokens and isolate_ltr:
+        tokens[0].children = isolate_ltr_runs(children)
     html = md.renderer.render(tokens, md.options, {}) if tokens else ""
     plain = md.renderer.renderInlineAsText(children, md.options, {})
     return html, plain

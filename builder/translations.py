@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from babel import Locale
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
@@ -65,6 +66,7 @@ class Translator:
         self.is_source = messages.locale == source_locale
         self.md = md
         self.plural_index = plural_index
+        self.rtl = Locale.parse(messages.locale).text_direction == "rtl"
         self.fallback_attrs = {} if self.is_source else {"lang": source_locale,
                                                          "dir": "ltr"}
 
@@ -76,7 +78,7 @@ class Translator:
 
     def inline(self, msgid: str, msgctxt: str | None = None) -> Localized:
         text, fallback = self.lookup(msgctxt, msgid)
-        html, plain = render_inline(self.md, text)
+        html, plain = render_inline(self.md, text, self.rtl and not fallback)
         return Localized(html, plain, fallback)
 
     # Template callables (Jinja2 newstyle gettext): escape the translation, since

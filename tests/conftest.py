@@ -28,3 +28,13 @@ def mini(tmp_path: Path) -> Path:
 @pytest.fixture
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> Path:
+    """The repository's own demo site, built once per test session."""
+    from builder.pipeline import build
+
+    out = tmp_path_factory.mktemp("demo") / "site"
+    build(REPO, out)
+    return out

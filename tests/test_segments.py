@@ -95,3 +95,12 @@ def test_page_links_resolve_per_locale():
     html, _ = render("See [about](page:pages/about#team).\n", {})
     assert '<a href="/pages/about.html#team">about</a>' in html
     assert "page:" not in html
+
+
+def test_latin_runs_in_right_to_left_text_are_isolated():
+    from builder.segments import render_inline
+
+    html, text = render_inline(make_markdown(), "قمة #WeProtect في Côte d’Ivoire و U.S. عام 2014", True)
+    assert html == ('قمة <bdi dir="ltr">#WeProtect</bdi> في <bdi dir="ltr">Côte d’Ivoire</bdi> '
+                    'و <bdi dir="ltr">U.S.</bdi> عام 2014')
+    assert text == "قمة #WeProtect في Côte d’Ivoire و U.S. عام 2014"

@@ -1,0 +1,167 @@
+"""Structural checks over every page of the built demo site, in every locale."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+LOCALES = {"en": "ltr", "fr": "ltr", "es": "ltr", "ar": "rtl"}
+ATOM = "{http://www.w3.org/2005/Atom}"
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+BASE = "https://www.example.org/"
+
+
+class Page(HTMLParser):
+    """Collects what the checks need from one HTML file."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.tags: list[tuple[str, dict]] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for name in ("href", "src"):
+            if name in attrs and tag != "link":
+                self.links.append(attrs[name])
+
+    def all(self, tag: str, **want) -> list[dict]:
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in want.items())]
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+@pytest.fixture(scope="module")
+def parsed(demo_site: Path) -> dict[str, Page]:
+    return {p.relative_to(demo_site).as_posix(): Page(p.read_text("utf-8")) for p in pages(demo_site)}
+
+
+def test_every_locale_has_every_kind_of_page(demo_site: Path):
+    for locale in LOCALES:
+        for rel in ("index.html", "topics/crimes-against-children.html", "yellow-notices.html",
+                    "topics/trafficking-in-human-beings.html", "news/index.html",
+                    "news/page-2.html", "404.html", "feed.xml"):
+            assert (demo_site / locale / rel).is_file(), f"{locale}/{rel}"
+        assert len(list((demo_site / locale / "news").glob("20*.html"))) == 17
+
+
+def test_html_lang_dir_and_landmarks(parsed: dict[str, Page]):
+    for rel, page in parsed.items():
+        locale = rel.split("/")[0] if "/" in rel else "en"
+        html = page.all("html")[0]
+        assert (html["lang"], html["dir"]) == (locale, LOCALES[locale]), rel
+        assert len(page.all("h1")) == 1, rel
+        assert page.all("main", id="main"), rel
+        if rel != "index.html":
+            assert page.all("a", **{"class": "skip-link", "href": "#main"}), rel
+            assert page.all("header") and page.all("footer"), rel
+        assert not [a for _, a in page.tags if "style" in a], f"inline style in {rel}"
+        assert not page.all("script"), f"script in {rel}"
+
+
+def test_language_switcher_on_every_page(parsed: dict[str, Page]):
+    for rel, page in parsed.items():
+        if rel == "index.html":
+            continue
+        locale = rel.split("/")[0]
+        links = [a for a in page.all("a") if a.get("hreflang") and a.get("translate") == "no"]
+        assert [a["lang"] for a in links] == list(LOCALES), rel
+        assert all(a["hreflang"] == a["lang"] and a["dir"] == LOCALES[a["lang"]] for a in links)
+        current = [a for a in links if a.get("aria-current")]
+        assert [a["lang"] for a in current] == [locale], rel
+        assert page.all("nav", **{"class": "switcher"})[0]["aria-label"]
+
+
+def test_hreflang_alternates_are_reciprocal_with_x_default(parsed: dict[str, Page]):
+    groups: dict[frozenset, set[str]] = {}
+    for rel, page in parsed.items():
+        if rel.endswith("404.html") or rel == "index.html":
+            continue
+        canonical = page.all("link", rel="canonical")[0]["href"]
+        alternates = {(a["hreflang"], a["href"]) for a in page.all("link", rel="alternate")
+                      if a.get("hreflang")}
+        assert ("x-default", canonical.replace(f"/{rel.split('/')[0]}/", "/en/", 1)) in alternates
+        assert (rel.split("/")[0], canonical) in alternates, rel
+        groups.setdefault(frozenset(alternates), set()).add(canonical)
+    for alternates, canonicals in groups.items():
+        assert canonicals == {href for lang, href in alternates if lang != "x-default"}
+
+
+def test_every_internal_link_and_fragment_resolves(demo_site: Path, parsed: dict[str, Page]):
+    broken = []
+    for rel, page in parsed.items():
+        for link in page.links:
+            parts = urlsplit(link)
+            if parts.scheme or link.startswith("//"):
+                continue
+            if rel.endswith("404.html"):   # served at any URL: links are root-absolute
+                target = demo_site / unquote(parts.path).lstrip("/")
+            else:
+                target = (demo_site / rel).parent / unquote(parts.path) if parts.path else demo_site / rel
+            target = target / "index.html" if target.is_dir() else target
+            if not target.is_file():
+                broken.append(f"{rel}: {link}")
+            elif parts.fragment and target.suffix == ".html":
+                ids = parsed[target.resolve().relative_to(demo_site.resolve()).as_posix()].ids
+                if parts.fragment not in ids:
+                    broken.append(f"{rel}: {link} (no id {parts.fragment})")
+    assert broken == []
+
+
+def test_atom_feeds_are_valid_and_localised(demo_site: Path):
+    for locale in LOCALES:
+        root = ET.parse(demo_site / locale / "feed.xml").getroot()
+        assert root.tag == f"{ATOM}feed"
+        assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == locale
+        for name in ("id", "title", "updated", "author"):
+            assert root.find(f"{ATOM}{name}") is not None, name
+        entries = root.findall(f"{ATOM}entry")
+        assert len(entries) == 17
+        dates = [e.find(f"{ATOM}updated").text for e in entries]
+        assert dates == sorted(dates, reverse=True)
+        for entry in entries:
+            assert entry.find(f"{ATOM}title").text.strip()
+            assert entry.find(f"{ATOM}id").text.startswith(f"{BASE}{locale}/news/")
+            assert re.match(r"\d{4}-\d\d-\d\dT00:00:00Z$", entry.find(f"{ATOM}updated").text)
+
+
+def test_sitemap_lists_every_page_with_all_alternates(demo_site: Path):
+    root = ET.parse(demo_site / "sitemap.xml").getroot()
+    urls = root.findall(f"{SM}url")
+    locs = {u.find(f"{SM}loc").text for u in urls}
+    built = {BASE + p.relative_to(demo_site).as_posix() for p in pages(demo_site)
+             if p.name != "404.html" and p.parent != demo_site}
+    assert locs == built
+    for url in urls:
+        links = {l.get("hreflang"): l.get("href") for l in url.findall(f"{XHTML}link")}
+        assert set(links) == set(LOCALES) | {"x-default"}
+        assert url.find(f"{SM}loc").text in links.values()
+
+
+def test_dates_are_in_time_elements_and_localised(demo_site: Path):
+    expected = {"en": "February 20, 2015", "fr": "20 février 2015",
+                "es": "20 de febrero de 2015", "ar": "20 فبراير 2015"}
+    for locale, text in expected.items():
+        html = (demo_site / locale / "news" /
+                "2015-02-20-togo-police-arrest-suspected-child-rapist-accused-of.html").read_text()
+        assert f'<time datetime="2015-02-20">{text}</time>' in html
+
+
+def test_root_chooser_names_each_language_in_itself(parsed: dict[str, Page]):
+    page = parsed["index.html"]
+    links = [a for a in page.all("a") if a.get("hreflang")]
+    assert [(a["hreflang"], a["href"]) for a in links] == [(ll, f"{ll}/index.html") for ll in LOCALES]
+    assert [a.get("lang") for _, a in page.tags if _ == "li" and a.get("lang")] == list(LOCALES)
