@@ -8,6 +8,7 @@ changed, so an unchanged catalogue keeps its bytes and its modification time.
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import os
 import re
 from dataclasses import dataclass, field
@@ -190,6 +191,10 @@ def read_po(path: Path, root: Path) -> polib.POFile:
         diags.error(path, int(found.group(1)) if found else 1, f"PO syntax error: {exc}", PO_FIX)
         raise InputError(diags.items) from None
     _check_duplicates(catalogue, path, diags)
+    locale = path.parent.parent.name if path.suffix == ".po" else None
+    if locale and (problem := plural_problem(catalogue.metadata.get("Plural-Forms"), locale)):
+        diags.error(path, header_line(text, "Plural-Forms"), problem,
+                    f"set the header to: {plural_header(locale)[1]}")
     diags.raise_if_errors()
     return catalogue
 
@@ -207,6 +212,38 @@ def _check_duplicates(catalogue: polib.POFile, path: Path, diags: Collector) -> 
 def anchors_of(entry: polib.POEntry) -> list[str]:
     return [m.group(1) for line in (entry.comment or "").splitlines()
             if (m := ID_RE.match(line))]
+
+
+def plural_problem(header: str | None, locale: str) -> str | None:
+    """Why a PO file's Plural-Forms disagrees with CLDR for `locale`, or None.
+
+    Formulas are compared by evaluating them for n = 0…1000, so an equivalent
+    formula written differently is accepted, and a permuted one is caught.
+    """
+    if not header:
+        return "no Plural-Forms header"
+    found = re.match(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?);?\s*$", header)
+    if not found:
+        return f"cannot read Plural-Forms `{header}`"
+    count, expected = plural_header(locale)
+    try:
+        theirs = gettext.c2py(found.group(2))
+    except (ValueError, SyntaxError):
+        return f"cannot evaluate Plural-Forms `{header}`"
+    ours = gettext.c2py(expected.split("plural=", 1)[1].rstrip(";"))
+    if int(found.group(1)) != count:
+        return f"Plural-Forms has nplurals={found.group(1)}, {locale} needs {count}"
+    bad = next((n for n in range(1001) if theirs(n) != ours(n)), None)
+    if bad is not None:
+        return f"Plural-Forms picks form {theirs(bad)} for n={bad}, CLDR says {ours(bad)}"
+    return None
+
+
+def header_line(text: str, name: str) -> int:
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith(f'"{name}:'):
+            return number
+    return 1
 
 
 def plural_header(locale: str) -> tuple[int, str]:

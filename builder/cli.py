@@ -74,8 +74,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warn(warnings) -> None:
+    for warning in warnings:
+        print(warning.format(), file=sys.stderr)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     result = pipeline.extract(args.project)
+    _warn(result.warnings)
     state = "written" if result.written else "unchanged"
     print(f"{result.path}: {result.messages} messages ({state})")
     return EXIT_OK
@@ -84,6 +90,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_update(args: argparse.Namespace) -> int:
     result = pipeline.update(args.project)
     ex = result.extract
+    _warn(ex.warnings)
     print(f"{ex.path}: {ex.messages} messages ({'written' if ex.written else 'unchanged'})")
     for path, merged, written in result.merged:
         print(f"{path}: {merged.exact} kept, {merged.fuzzy} fuzzy, {merged.new} new, "
@@ -106,6 +113,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     result = pipeline.build(args.project, args.out, tuple(args.locale))
+    _warn(result.warnings)
     print(f"built {result.pages} pages in {len(result.locales)} locales "
           f"({', '.join(result.locales)}) into {result.out}")
     return EXIT_OK

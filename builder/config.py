@@ -23,6 +23,7 @@ SITE_SCHEMA = {
     "latest_news": Field(int, False, "how many news items the home page lists"),
     "navigation": Field(list, False, "a list of {label, page}"),
     "footer": Field(str, False, "a line of footer text, translatable"),
+    "future_date_margin_days": Field(int, False, "how many days ahead a news date may be"),
 }
 NAV_SCHEMA = {
     "label": Field(str, True, "the link text, translatable"),
@@ -51,6 +52,7 @@ class SiteConfig:
     navigation: tuple[NavItem, ...]
     footer: str
     lines: tuple[tuple[str, int], ...]
+    future_date_margin_days: int = 1
 
     @property
     def content_dir(self) -> Path:
@@ -167,4 +169,5 @@ def _build(root: Path, doc: YamlDoc) -> SiteConfig:
         navigation=navigation,
         footer=data.get("footer") or "",
         lines=lines,
+        future_date_margin_days=data.get("future_date_margin_days", 1),
     )

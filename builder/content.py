@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import SiteConfig
-from .errors import Collector
+from .errors import Collector, Diagnostic
 from .yamlsrc import Field, YamlDoc, check_mapping, parse_yaml
 
 KINDS = {"topics": "topic", "news": "news", "pages": "page"}
-RESERVED_KEYS = {"home", "news", "404", "index", "feed", "sitemap", "assets"}
+RESERVED_KEYS = {"home", "news", "404", "index", "feed", "sitemap", "assets", "media"}
+RESERVED_RE = re.compile(r"^page-\d+$")   # news/page-2 is the news index's second page
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -90,6 +91,7 @@ class Page:
 @dataclass(frozen=True)
 class Content:
     pages: tuple[Page, ...]
+    warnings: tuple[Diagnostic, ...] = ()
 
     def by_key(self) -> dict[str, Page]:
         return {page.key: page for page in self.pages}
@@ -104,7 +106,7 @@ class Content:
         return tuple(sorted(self.of_kind("topic"), key=lambda p: (p.order, p.key)))
 
 
-def load_content(config: SiteConfig) -> Content:
+def load_content(config: SiteConfig, today: dt.date | None = None) -> Content:
     diags = Collector(config.root)
     pages: list[Page] = []
     broken: set[str] = set()
@@ -119,8 +121,20 @@ def load_content(config: SiteConfig) -> Content:
     content = Content(tuple(pages))
     # A page that failed to load is reported once, not again by every link to it.
     check_references(config, content, diags, broken)
+    check_dates(config, content, diags, today)
     diags.raise_if_errors()
-    return content
+    return Content(content.pages, tuple(diags.warnings))
+
+
+def check_dates(config: SiteConfig, content: Content, diags: Collector,
+                today: dt.date | None) -> None:
+    """A date far in the future is usually a typo (2051 for 2015): warn, do not fail."""
+    limit = (today or dt.date.today()) + dt.timedelta(days=config.future_date_margin_days)
+    for page in content.pages:
+        if page.date and page.date > limit:
+            diags.warning(config.root / page.source, page.line_of("date"),
+                          f"date {page.date.isoformat()} is in the future",
+                          "check the year; set future_date_margin_days in site.yaml to allow it")
 
 
 def split_front_matter(text: str, path: Path, diags: Collector) -> tuple[str, str, int] | None:
@@ -163,10 +177,10 @@ def load_page(path: Path, kind: str, folder: str, diags: Collector) -> Page | No
     if not check_mapping(doc.data, SCHEMAS[kind], doc, (), path, diags):
         return None
     slug = path.stem
-    if not SLUG_RE.match(slug) or slug in RESERVED_KEYS:
+    if not SLUG_RE.match(slug) or slug in RESERVED_KEYS or RESERVED_RE.match(slug):
         diags.error(path, 1, f"bad file name `{path.name}` for a page",
                     "use lowercase letters, digits and hyphens, and not a reserved name "
-                    f"({', '.join(sorted(RESERVED_KEYS))})")
+                    f"({', '.join(sorted(RESERVED_KEYS))}, page-N)")
         return None
     return _make_page(path, kind, f"{folder}/{slug}", doc, body, body_line, diags)
 

@@ -15,7 +15,7 @@ import polib
 from . import catalogues, merge
 from .config import SiteConfig, load_config
 from .content import Content, load_content
-from .errors import Collector, InputError
+from .errors import Collector, Diagnostic, InputError
 from .feeds import atom_feed, language_chooser, sitemap
 from .output import atomic_write, publish
 from .pages import render_locale
@@ -30,18 +30,29 @@ def load_site(root: Path) -> SiteModel:
     content = load_content(config)
     md = make_markdown()
     parsed = {page.key: parse_body(page, md) for page in content.pages}
-    _check_body_links(config, content, parsed)
+    _check_body_references(config, content, parsed)
     return SiteModel(config, content, parsed, tuple(locale_info(c) for c in config.locales))
 
 
-def _check_body_links(config: SiteConfig, content: Content, parsed: dict) -> None:
+def _check_body_references(config: SiteConfig, content: Content, parsed: dict) -> None:
     diags = Collector(config.root)
     known = set(content.by_key()) | {"home", "news"}
     for page in content.pages:
+        path = config.root / page.source
         for target, line in parsed[page.key].page_links:
             if target.split("#", 1)[0] not in known:
-                diags.error(config.root / page.source, line, f"link to unknown page `{target}`",
+                diags.error(path, line, f"link to unknown page `{target}`",
                             "link with page:FOLDER/NAME, e.g. page:topics/crimes-against-children")
+        for src, alt, line in parsed[page.key].images:
+            if ":" in src or src.startswith("/") or ".." in src.split("/"):
+                diags.error(path, line, f"image `{src}` is not a file of content/media/",
+                            "copy the image into content/media/ and give its name")
+            elif not (config.content_dir / "media" / src).is_file():
+                diags.error(path, line, f"image `{src}` not found",
+                            "put the file in content/media/ or fix the name")
+            if not alt.strip():
+                diags.error(path, line, f"image `{src}` has no alt text",
+                            "describe the image between the brackets: ![what it shows](file)")
     diags.raise_if_errors()
 
 
@@ -50,6 +61,7 @@ class ExtractResult:
     path: Path
     messages: int
     written: bool
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 def pot_path(config: SiteConfig) -> Path:
@@ -64,7 +76,8 @@ def extract(root: Path) -> ExtractResult:
     path = pot_path(model.config)
     previous = path.read_text("utf-8") if path.is_file() else None
     text = catalogues.pot_text(model.config, entries, previous)
-    return ExtractResult(path, len(entries), atomic_write(path, text.encode("utf-8")))
+    return ExtractResult(path, len(entries), atomic_write(path, text.encode("utf-8")),
+                         model.content.warnings)
 
 
 @dataclass(frozen=True)
@@ -73,20 +86,43 @@ class UpdateResult:
     merged: tuple[tuple[Path, merge.MergeResult, bool], ...]
 
 
+@dataclass(frozen=True)
+class UpdatePlan:
+    """Merged catalogues in memory, with what each PO file was when it was read."""
+    extract: ExtractResult
+    merged: tuple[tuple[Path, merge.MergeResult, bytes | None], ...]
+
+
 def update(root: Path) -> UpdateResult:
+    return apply_update(plan_update(root), root)
+
+
+def plan_update(root: Path) -> UpdatePlan:
     extracted = extract(root)
     config = load_config(root)
     pot = polib.pofile(extracted.path.read_text("utf-8"), wrapwidth=0)
     results = []
     for locale in config.target_locales:
         path = merge.po_path(config.locales_dir, locale)
-        old = catalogues.read_po(path, root) if path.is_file() else \
+        before = path.read_bytes() if path.is_file() else None
+        old = catalogues.read_po(path, root) if before is not None else \
             merge.new_catalogue(locale, config.title)
-        results.append((path, merge.merge(pot, old, locale)))
-    # Every catalogue is merged in memory first: a failure leaves all of them untouched.
+        results.append((path, merge.merge(pot, old, locale), before))
+    return UpdatePlan(extracted, tuple(results))
+
+
+def apply_update(plan: UpdatePlan, root: Path) -> UpdateResult:
+    """Write every merged catalogue, unless a translator saved one meanwhile."""
+    diags = Collector(root)
+    for path, _, before in plan.merged:
+        now = path.read_bytes() if path.is_file() else None
+        if now != before:
+            diags.error(path, None, "changed on disk while `update` was merging it",
+                        "save your work in the editor, then run `infopages update` again")
+    diags.raise_if_errors()
     written = tuple((path, result, atomic_write(path, result.text.encode("utf-8")))
-                    for path, result in results)
-    return UpdateResult(extracted, written)
+                    for path, result, _ in plan.merged)
+    return UpdateResult(plan.extract, written)
 
 
 def stats(root: Path) -> list[merge.Stats]:
@@ -108,6 +144,7 @@ class BuildResult:
     files: int
     pages: int
     locales: tuple[str, ...]
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 def build(root: Path, out: Path | None = None, only: tuple[str, ...] = ()) -> BuildResult:
@@ -129,12 +166,11 @@ def build(root: Path, out: Path | None = None, only: tuple[str, ...] = ()) -> Bu
     target = out or root / "site"
     publish(files, target)
     pages = sum(1 for name in files if name.endswith(".html"))
-    return BuildResult(target, len(files), pages, only or config.locales)
+    return BuildResult(target, len(files), pages, only or config.locales,
+                       model.content.warnings)
 
 
-def _no_locale(config: SiteConfig, unknown: list[str]):
-    from .errors import Diagnostic
-
+def _no_locale(config: SiteConfig, unknown: list[str]) -> Diagnostic:
     return Diagnostic("content/site.yaml", config.line_of("locales"),
                       f"--locale {', '.join(unknown)} is not one of this site's locales",
                       "choose from " + ", ".join(config.locales))

@@ -94,6 +94,11 @@ class LocaleRenderer:
             fragment = "#" + fragment
         return relative(output_path(key, locale or self.info.code), current) + fragment
 
+    def resolve(self, target: str, current: str) -> str:
+        """`page:KEY#frag` or `media:FILE` from Markdown → a relative URL."""
+        scheme, _, rest = target.partition(":")
+        return relative(f"media/{rest}", current) if scheme == "media" else self.href(rest, current)
+
     def absolute(self, path: str) -> str:
         return self.config.base_url + path
 
@@ -134,7 +139,7 @@ class LocaleRenderer:
     def body(self, page: Page, current: str) -> tuple[Markup, int]:
         html, fallbacks = render_body(
             self.model.parsed[page.key], self.md, self.t.lookup, self.t.fallback_attrs,
-            lambda target: self.href(target, current), self.t.rtl)
+            lambda target: self.resolve(target, current), self.t.rtl)
         return Markup(html), fallbacks
 
     def render(self, template: str, context: dict[str, Any]) -> bytes:

@@ -33,7 +33,7 @@ BLOCK_KINDS = {"h": "heading", "p": "paragraph", "li": "list item", "th": "table
 
 def make_markdown() -> MarkdownIt:
     # html=False: raw HTML from authors or translators is shown as text, never markup.
-    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    return MarkdownIt("commonmark", {"html": False, "typographer": False, "xhtmlOut": False}).enable("table")
 
 
 def normalize(text: str) -> str:
@@ -71,6 +71,7 @@ class ParsedBody:
     tokens: tuple[Token, ...]
     slots: tuple[Slot, ...]
     page_links: tuple[tuple[str, int], ...]   # ("topics/x", line) from [text](page:topics/x)
+    images: tuple[tuple[str, str, int], ...] = ()   # (src, alt, line) of every image
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ def parse_body(page: Page, md: MarkdownIt) -> ParsedBody:
     walker = _Walker(page)
     slots: list[Slot] = []
     links: list[tuple[str, int]] = []
+    images: list[tuple[str, str, int]] = []
     stack: list[str] = []
     for index, token in enumerate(tokens):
         if token.nesting == 1:
@@ -129,7 +131,9 @@ def parse_body(page: Page, md: MarkdownIt) -> ParsedBody:
             if slot is not None:
                 slots.append(slot)
             links.extend((href[5:], line) for href in _hrefs(token) if href.startswith("page:"))
-    return ParsedBody(tuple(tokens), tuple(slots), tuple(links))
+            images.extend((str(c.attrGet("src")), _plain(c.children or []), line)
+                          for c in token.children or [] if c.type == "image")
+    return ParsedBody(tuple(tokens), tuple(slots), tuple(links), tuple(images))
 
 
 def _slot(index: int, token: Token, stack: list[str], walker: _Walker, page: Page,
@@ -231,12 +235,17 @@ def _mark_block(tokens: list[Token], index: int, children: list[Token],
 
 
 def _resolve_links(children: list[Token], resolve: LinkResolver) -> list[Token]:
+    """`page:KEY` links and media file names become relative URLs for this page."""
     out = []
     for child in children:
         href = child.attrGet("href") if child.type == "link_open" else None
+        src = child.attrGet("src") if child.type == "image" else None
         if isinstance(href, str) and href.startswith("page:"):
             child = child.copy(attrs=dict(child.attrs))
-            child.attrSet("href", resolve(href[5:]))
+            child.attrSet("href", resolve(href))
+        elif isinstance(src, str) and ":" not in src and not src.startswith("/"):
+            child = child.copy(attrs=dict(child.attrs))
+            child.attrSet("src", resolve(f"media:{src}"))
         out.append(child)
     return out
 

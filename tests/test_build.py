@@ -110,3 +110,23 @@ def test_two_builds_are_byte_identical_whatever_the_environment(mini: Path, tmp_
                         "--out", str(out)], check=True, env=dict(os.environ, **env))
         outs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
     assert outs[0] == outs[1]
+
+
+def test_a_date_in_the_future_is_a_warning_not_an_error(mini: Path, capsys):
+    item = mini / "content" / "news" / "2021-06-30-third.md"
+    item.write_text(item.read_text().replace("date: 2021-06-30", "date: 2999-06-30"))
+    assert build(mini) == 0
+    err = capsys.readouterr().err
+    assert "content/news/2021-06-30-third.md:3: warning: date 2999-06-30 is in the future — check the year" in err
+
+
+def test_images_in_markdown_are_served_from_media_with_translated_alt(mini: Path):
+    (mini / "content" / "media").mkdir()
+    (mini / "content" / "media" / "map.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    about = mini / "content" / "pages" / "about.md"
+    about.write_text(about.read_text() + "\n![A map of the regions](map.svg)\n")
+    translate_all(mini, "fr", lambda s: "Une carte des régions" if s == "A map of the regions" else "")
+    assert build(mini) == 0
+    assert '<img src="../media/map.svg" alt="Une carte des régions">' in read(mini, "fr/about.html")
+    assert (mini / "site" / "media" / "map.svg").is_file()

@@ -116,3 +116,25 @@ def test_stats_counts_fuzzy_as_not_translated_like_msgfmt(mini: Path, capsys):
                              f"{rows['fr']['fuzzy']} fuzzy translation, "
                              f"{rows['fr']['untranslated']} untranslated messages")
     assert (rows["fr"]["translated"], rows["fr"]["fuzzy"]) == (5, 1)
+
+
+def test_update_refuses_to_overwrite_a_catalogue_saved_meanwhile(mini: Path):
+    from builder.errors import InputError
+    from builder.pipeline import apply_update, plan_update
+
+    run("update", "--project", str(mini))
+    mini.joinpath("content/pages/about.md").write_text("---\ntitle: About the team\n---\n")
+    plan = plan_update(mini)
+    # A translator saves in Poedit while the merge is in memory.
+    translate_all(po(mini, "fr"), "FR ")
+    saved = po(mini, "fr").read_bytes()
+    ar_before = po(mini, "ar").read_bytes()
+    try:
+        apply_update(plan, mini)
+    except InputError as exc:
+        assert "fr/LC_MESSAGES/messages.po: error: changed on disk while `update` was merging it" \
+            in exc.diagnostics[0].format()
+    else:
+        raise AssertionError("update overwrote a catalogue saved meanwhile")
+    assert po(mini, "fr").read_bytes() == saved
+    assert po(mini, "ar").read_bytes() == ar_before, "no catalogue is written when one fails"

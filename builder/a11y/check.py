@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from selenium.common.exceptions import WebDriverException
+from urllib3.exceptions import HTTPError
 from selenium.webdriver.chrome.webdriver import WebDriver
 
 from builder.a11y.axe import AxeError, AxeScript, load_axe_script, preload_axe, run_axe
@@ -37,7 +38,7 @@ def check_site(root: Path, targets: Sequence[CheckTarget],
                              on_start=lambda driver: preload_axe(driver, script))
     with serve_directory(root) as base_url, session:
         results = tuple(
-            _check_with_retry(session, root, base_url, target, cell, script, options)
+            check_page(session, root, base_url, target, cell, script, options)
             for target in targets
             for cell in options.cells
         )
@@ -52,19 +53,21 @@ def check_site(root: Path, targets: Sequence[CheckTarget],
     )
 
 
-def _check_with_retry(session: BrowserSession, root: Path, base_url: str, target: CheckTarget,
-                      cell: RenderCell, script: AxeScript, options: CheckOptions) -> PageResult:
+def check_page(session: BrowserSession, root: Path, base_url: str, target: CheckTarget,
+               cell: RenderCell, script: AxeScript, options: CheckOptions) -> PageResult:
+    """One page in one cell; a browser failure restarts Chromium and retries once."""
     url = base_url + quote(target.path)
     if not (root / target.path).is_file():
         return _failed(url, target, cell, f"file not found: {target.path}")
     error = ""
-    for attempt in range(2):
+    for _ in range(2):
         try:
             return _check_page(session.driver, url, target, cell, script, options)
         except AxeError as err:
             # axe failing on a page is deterministic; a retry would fail the same way.
             return _failed(url, target, cell, str(err))
-        except WebDriverException as err:
+        except (WebDriverException, HTTPError, OSError) as err:
+            # HTTPError/OSError: chromedriver itself died and the socket is gone.
             error = f"{type(err).__name__}: {first_line(err)}"
             # A crashed or wedged tab poisons every later page, so always start
             # fresh, even after the final attempt.

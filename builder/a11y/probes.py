@@ -83,11 +83,13 @@ const collect = (bothSides) => {
 let offenders = collect(false);
 if (!offenders.length) { offenders = collect(true); }
 const deepest = offenders.filter((el) => !offenders.some((o) => o !== el && el.contains(o)));
+// Worst first, so the cap never hides the element that widens the page most.
+const excess = (r) => Math.max(r.right - vw, -r.left);
+const nodes = deepest.map((el) => ({el: el, rect: el.getBoundingClientRect()}))
+  .sort((a, b) => excess(b.rect) - excess(a.rect)).slice(0, arguments[0]);
 return {overflow: true, viewport: vw, content: sw, rtl: rtl,
-  nodes: deepest.slice(0, arguments[0]).map((el) => {
-    const r = el.getBoundingClientRect();
-    return {target: cssPath(el), html: snippet(el), left: Math.round(r.left), right: Math.round(r.right)};
-  })};
+  nodes: nodes.map(({el, rect}) => ({target: cssPath(el), html: snippet(el),
+    left: Math.round(rect.left), right: Math.round(rect.right)}))};
 """
 
 _LANG_JS = r"""
