@@ -62,8 +62,11 @@ def render(body: str, table: dict, fallback=True):
         return (table[msgid], False) if msgid in table else (msgid, True)
 
     attrs = {"lang": "en", "dir": "ltr"} if fallback else {}
-    def resolve(key):
+    def resolve(target):
+        scheme, _, key = target.partition(":")
         path, _, fragment = key.partition("#")
+        if scheme == "media":
+            return f"/media/{key}"
         return f"/{path}.html" + (f"#{fragment}" if fragment else "")
 
     return render_body(parsed, md, translate, attrs, resolve)
