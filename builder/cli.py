@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
@@ -18,7 +19,13 @@ from .errors import InputError
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    # SIGTERM (CI cancelling a job) cleans up exactly like Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -120,6 +127,15 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .a11y_run import run_check
+    from .a11y import CheckUnavailable
+    from .reports import summary_lines
 
-    return run_check(args)
+    try:
+        outcome = pipeline.check(args.project, args.site, args.reports, args.cells)
+    except CheckUnavailable as exc:
+        print(f"infopages check: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    for line in summary_lines(outcome.run):
+        print(line)
+    print(f"Report: {outcome.report_html} (data: {outcome.results_json})")
+    return EXIT_OK if outcome.run.passed else EXIT_FINDINGS

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .config import SiteConfig
@@ -94,12 +95,20 @@ class Content:
     warnings: tuple[Diagnostic, ...] = ()
 
     def by_key(self) -> dict[str, Page]:
+        return self._by_key
+
+    @cached_property
+    def _by_key(self) -> dict[str, Page]:
         return {page.key: page for page in self.pages}
 
     def of_kind(self, kind: str) -> tuple[Page, ...]:
         return tuple(p for p in self.pages if p.kind == kind)
 
     def news_newest_first(self) -> tuple[Page, ...]:
+        return self._news
+
+    @cached_property
+    def _news(self) -> tuple[Page, ...]:
         return tuple(sorted(self.of_kind("news"), key=lambda p: (p.date, p.key), reverse=True))
 
     def topics_ordered(self) -> tuple[Page, ...]:

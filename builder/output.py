@@ -37,11 +37,30 @@ def atomic_write(path: Path, data: bytes) -> bool:
     return True
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(target: Path) -> None:
+    """Remove staging folders left by a build that was killed (SIGKILL, power cut)."""
+    for path in target.parent.glob(f".{target.name}.*-*"):
+        parts = path.name.split("-")
+        if len(parts) > 1 and parts[1].isdigit() and not _alive(int(parts[1])):
+            shutil.rmtree(path, ignore_errors=True)
+
+
 @contextmanager
 def staging_dir(target: Path) -> Iterator[Path]:
     """A fresh folder beside `target`, removed on any failure or interruption."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    remove_stale(target)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-{os.getpid()}-", dir=target.parent))
     try:
         yield tmp
     finally:
@@ -62,7 +81,8 @@ def swap_in(staged: Path, target: Path) -> None:
     """Replace `target` with `staged`; the old tree is removed only after the rename."""
     old = None
     if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-{os.getpid()}-",
+                                    dir=target.parent))
         os.rmdir(old)
         os.replace(target, old)
     os.replace(staged, target)

@@ -84,8 +84,8 @@ def plain_page(r: LocaleRenderer, page: Page) -> bytes:
 def news_item(r: LocaleRenderer, page: Page) -> bytes:
     current = output_path(page.key, r.info.code)
     ctx = _with_body(r, page, current)
-    items = list(r.model.content.news_newest_first())
-    at = items.index(page)
+    items = r.model.content.news_newest_first()
+    at = r.model.news_position[page.key]
     topics = r.model.content.by_key()
     ctx.update(
         date=r.date(page.date) if page.date else None,
@@ -101,8 +101,9 @@ def news_index(r: LocaleRenderer, key: str, number: int, items: list[Page]) -> b
     total = len(news_pages(r.model.content, r.config.news_page_size))
     title = r.t.inline("News")
     ctx = r.common(key, current, title)
-    pages = [{"number": r.digits(str(n)), "href": r.href(news_page_key(n), current),
-              "current": n == number} for n in range(1, total + 1)]
+    pages = [None if n is None else {"number": r.digits(str(n)), "current": n == number,
+                                     "href": r.href(news_page_key(n), current)}
+             for n in page_window(number, total)]
     ctx.update(
         title=title, items=[r.card(p, current) for p in items], fallback_notice=False,
         number=number, number_text=r.digits(str(number)), total_text=r.digits(str(total)),
@@ -110,6 +111,20 @@ def news_index(r: LocaleRenderer, key: str, number: int, items: list[Page]) -> b
         previous=r.href(news_page_key(number - 1), current) if number > 1 else None,
         next=r.href(news_page_key(number + 1), current) if number < total else None)
     return r.render("news_index.html", ctx)
+
+
+def page_window(number: int, total: int, around: int = 2) -> list[int | None]:
+    """Page numbers to link: first, last and the neighbours of `number`; None is a gap.
+
+    Linking every page of a 1,000-page archive helps nobody and costs O(n²).
+    """
+    shown = sorted({1, total, *range(max(1, number - around), min(total, number + around) + 1)})
+    out: list[int | None] = []
+    for n in shown:
+        if out and out[-1] is not None and n - out[-1] > 1:
+            out.append(None)
+        out.append(n)
+    return out
 
 
 def not_found(r: LocaleRenderer) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext as gnu_gettext
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import jinja2
@@ -36,6 +37,10 @@ class SiteModel:
     content: Content
     parsed: dict[str, ParsedBody]
     locales: tuple[LocaleInfo, ...]
+
+    @cached_property
+    def news_position(self) -> dict[str, int]:
+        return {p.key: i for i, p in enumerate(self.content.news_newest_first())}
 
 
 def make_env(model: SiteModel, translator: Translator) -> jinja2.Environment:

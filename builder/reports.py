@@ -8,9 +8,7 @@ with the same tools produce byte-identical files, so CI can diff them.
 from __future__ import annotations
 
 import json
-import os
 import platform
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from importlib import metadata
@@ -19,6 +17,7 @@ from typing import Any
 
 from builder.a11y.html_report import render_html_report
 from builder.a11y.model import CheckRun, Finding, NodeRef, PageResult
+from builder.output import atomic_write
 
 SCHEMA_VERSION = 1
 FIRST_PAGES = 3  # pages named per rule in the terminal summary
@@ -60,6 +59,8 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
 def page_dict(result: PageResult) -> dict[str, Any]:
     return {
         "path": result.path,
+        # The served URL's path: the host and port change every run, the path does not.
+        "url": "/" + result.path,
         "locale": result.locale,
         "cell": {"scheme": result.cell.scheme, "width": result.cell.width,
                  "height": result.cell.height, "label": result.cell.label},
@@ -100,30 +101,16 @@ def results_document(run: CheckRun) -> dict[str, Any]:
 
 
 def _ordered(results: Iterable[PageResult]) -> list[PageResult]:
-    return sorted(results, key=lambda r: (r.path, r.cell.scheme, -r.cell.width))
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    # A reader (CI artefact upload, a browser) never sees a half-written file.
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    return sorted(results, key=lambda r: (r.path, r.locale or "", r.cell.scheme, -r.cell.width))
 
 
 def write_results_json(run: CheckRun, path: Path) -> None:
     text = json.dumps(results_document(run), sort_keys=True, indent=2, ensure_ascii=False)
-    _atomic_write(path, text + "\n")
+    atomic_write(Path(path), (text + "\n").encode("utf-8"))
 
 
 def write_html_report(run: CheckRun, path: Path) -> None:
-    _atomic_write(path, render_html_report(run, tool_versions()))
+    atomic_write(Path(path), render_html_report(run, tool_versions()).encode("utf-8"))
 
 
 def summary_lines(run: CheckRun) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import signal
@@ -91,6 +92,14 @@ def test_crashed_browser_is_restarted_and_page_retried(session: BrowserSession, 
     assert session.driver.session_id != before  # it really was restarted
     assert result.error is None
     assert [f.rule_id for f in result.violations] == ["image-alt"]
+
+
+def test_selenium_manager_never_runs(caplog: pytest.LogCaptureFixture) -> None:
+    # Selenium Manager would download a browser; an explicit driver path skips it.
+    with caplog.at_level(logging.DEBUG, logger="selenium.webdriver.common.driver_finder"):
+        with BrowserSession():
+            pass
+    assert "Skipping Selenium Manager" in caplog.text
 
 
 def test_missing_chromium_is_unavailable_with_a_fix() -> None:

@@ -146,7 +146,7 @@ def _rule_rows(run: CheckRun) -> list[str]:
         rows.append(
             f'<tr><th scope="row"><a href="#blocking-{_e(group.finding.rule_id)}">'
             f"{_e(group.finding.rule_id)}</a></th><td>{_e(group.finding.impact or 'unknown')}</td>"
-            f"<td>{count}</td><td>{len(group.by_page)}</td></tr>"
+            f"<td>{count} page × cell result(s) on {len(group.by_page)} page(s)</td></tr>"
         )
     return rows
 
@@ -158,7 +158,7 @@ def _summary_section(run: CheckRun) -> list[str]:
     if rule_rows:
         out += ["<table>", "<caption>Blocking violations by rule</caption>", "<thead><tr>",
                 '<th scope="col">Rule</th><th scope="col">Impact</th>',
-                '<th scope="col">Results</th><th scope="col">Pages</th>',
+                '<th scope="col">Found in</th>',
                 "</tr></thead>", "<tbody>", *rule_rows, "</tbody>", "</table>"]
     out.append("</section>")
     return out

@@ -209,7 +209,7 @@ def lang_probe(driver: WebDriver, target: CheckTarget) -> Finding | None:
     lang, direction = found.get("lang"), found.get("dir")
     if target.locale is not None and normalise_locale(lang or "") != normalise_locale(target.locale):
         problems.append(_mismatch("lang", lang, target.locale))
-    if target.direction is not None and (direction or "").strip().lower() != target.direction:
+    if target.direction is not None and (direction or "").strip().lower() != target.direction.lower():
         problems.append(_mismatch("dir", direction, target.direction))
     if not problems:
         return None
