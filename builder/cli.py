@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import __version__, pipeline
+from .check_command import add_check_parser
 from .errors import InputError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -72,12 +73,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="build only this locale (repeatable)")
     cmd.add_argument("--out", type=Path, help="output folder (default: PROJECT/site)")
     cmd.set_defaults(handler=cmd_build)
-    cmd = sub.add_parser("check", parents=[common], help="check the built site for WCAG 2.2 AA")
-    cmd.add_argument("--site", type=Path, help="built site folder (default: PROJECT/site)")
-    cmd.add_argument("--reports", type=Path, help="report folder (default: PROJECT/reports/a11y)")
-    cmd.add_argument("--cells", default="light:1280,dark:1280,light:320,dark:320",
-                     help="render matrix, comma-separated SCHEME:WIDTH (default: all four)")
-    cmd.set_defaults(handler=cmd_check)
+    add_check_parser(sub, common)
     return parser
 
 
@@ -124,18 +120,3 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"built {result.pages} pages in {len(result.locales)} locales "
           f"({', '.join(result.locales)}) into {result.out}")
     return EXIT_OK
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    from .a11y import CheckUnavailable
-    from .reports import summary_lines
-
-    try:
-        outcome = pipeline.check(args.project, args.site, args.reports, args.cells)
-    except CheckUnavailable as exc:
-        print(f"infopages check: {exc}", file=sys.stderr)
-        return EXIT_INPUT
-    for line in summary_lines(outcome.run):
-        print(line)
-    print(f"Report: {outcome.report_html} (data: {outcome.results_json})")
-    return EXIT_OK if outcome.run.passed else EXIT_FINDINGS

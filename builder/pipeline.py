@@ -1,5 +1,7 @@
 """One short function per command, reading top-down like the pipeline itself.
 
+(`check` lives in `a11y.run`: it needs a browser, the rest of the pipeline does not.)
+
 config → content → segments → catalogues → render → output → a11y → reports.
 Nothing here prints or exits: results go back to `cli`, errors are raised as
 `InputError` with every diagnostic of the run.
@@ -9,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polib
 
@@ -18,15 +19,13 @@ from .config import SiteConfig, load_config
 from .content import Content, load_content
 from .errors import Collector, Diagnostic, InputError
 from .feeds import atom_feed, language_chooser, sitemap
+from .manifest import MANIFEST_PATH, manifest_bytes
 from .output import atomic_write, publish
 from .pages import render_locale
 from .render import LocaleRenderer, SiteModel
 from .routes import locale_info
 from .segments import Segment, make_markdown, page_segments, parse_body
 from .translations import load_messages
-
-if TYPE_CHECKING:
-    from .a11y import CheckRun
 
 
 def load_site(root: Path) -> SiteModel:
@@ -167,6 +166,7 @@ def build(root: Path, out: Path | None = None, only: tuple[str, ...] = ()) -> Bu
     files["index.html"] = language_chooser(renderers, config.source_locale)
     files["sitemap.xml"] = sitemap(renderers[config.source_locale])
     files |= static_files(config)
+    files[MANIFEST_PATH] = manifest_bytes(renderers, only or config.locales)
     target = out or root / "site"
     publish(files, target)
     pages = sum(1 for name in files if name.endswith(".html"))
@@ -188,44 +188,3 @@ def static_files(config: SiteConfig) -> dict[str, bytes]:
             if path.is_file():
                 files[f"{prefix}/{path.relative_to(folder).as_posix()}"] = path.read_bytes()
     return files
-
-
-@dataclass(frozen=True)
-class CheckOutcome:
-    run: CheckRun
-    results_json: Path
-    report_html: Path
-
-
-def parse_cells(text: str) -> tuple:
-    """"light:1280,dark:320" → RenderCells; a bad cell is an input error."""
-    from .a11y import RenderCell
-
-    cells = []
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        scheme, _, width = part.partition(":")
-        if scheme not in ("light", "dark") or not width.isdigit() or int(width) < 200:
-            raise InputError([Diagnostic("--cells", None, f"bad render cell `{part}`",
-                                         "write SCHEME:WIDTH, e.g. light:1280,dark:320")])
-        cells.append(RenderCell(scheme, int(width)))
-    return tuple(cells)
-
-
-def check(root: Path, site: Path | None = None, reports: Path | None = None,
-          cells: str = "light:1280,dark:1280,light:320,dark:320") -> CheckOutcome:
-    """Check every page of a built site; write results.json and report.html."""
-    from . import reports as report_writer
-    from .a11y import CheckOptions, check_paths, check_site
-
-    config = load_config(root)
-    site = site or root / "site"
-    if not (site / "index.html").is_file():
-        raise InputError([Diagnostic(str(site), None, "no built site here",
-                                     "run `infopages build` first, or pass --site DIR")])
-    options = CheckOptions(cells=parse_cells(cells))
-    run = check_site(site, check_paths(site, config.locales), options)
-    out = reports or root / "reports" / "a11y"
-    results, html = out / "results.json", out / "report.html"
-    report_writer.write_results_json(run, results)
-    report_writer.write_html_report(run, html)
-    return CheckOutcome(run, results, html)
