@@ -22,6 +22,9 @@ RESERVED_KEYS = {"home", "news", "404", "index", "feed", "sitemap", "assets", "m
 RESERVED_RE = re.compile(r"^page-\d+$")   # news/page-2 is the news index's second page
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Bidi embedding/override/isolate controls can make text display differently
+# from what it says (Trojan Source); other C0 controls have no place in text.
+HIDDEN_RE = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 COMMON = {
     "title": Field(str, True, "the page title, translatable"),
@@ -173,6 +176,13 @@ def load_page(path: Path, kind: str, folder: str, diags: Collector) -> Page | No
                     "save the file with UTF-8 encoding")
         return None
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    if found := HIDDEN_RE.search(text):
+        line = text[: found.start()].count("\n") + 1
+        column = found.start() - text.rfind("\n", 0, found.start())
+        diags.error(path, line, f"invisible control character U+{ord(found.group()):04X}",
+                    "delete it; use the Markdown text itself for direction and layout",
+                    column=column)
+        return None
     parts = split_front_matter(text, path, diags)
     if parts is None:
         return None

@@ -72,6 +72,9 @@ class ParsedBody:
     slots: tuple[Slot, ...]
     page_links: tuple[tuple[str, int], ...]   # ("topics/x", line) from [text](page:topics/x)
     images: tuple[tuple[str, str, int], ...] = ()   # (src, alt, line) of every image
+    # Link reference definitions ([x][ref] … [ref]: url): a translation keeps `[x][ref]`,
+    # so rendering it needs the page's definitions.
+    references: tuple[tuple[str, dict], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,8 @@ class _Walker:
 
 
 def parse_body(page: Page, md: MarkdownIt) -> ParsedBody:
-    tokens = md.parse(page.body)
+    env: dict = {}
+    tokens = md.parse(page.body, env)
     walker = _Walker(page)
     slots: list[Slot] = []
     links: list[tuple[str, int]] = []
@@ -133,7 +137,8 @@ def parse_body(page: Page, md: MarkdownIt) -> ParsedBody:
             links.extend((href[5:], line) for href in _hrefs(token) if href.startswith("page:"))
             images.extend((str(c.attrGet("src")), _plain(c.children or []), line)
                           for c in token.children or [] if c.type == "image")
-    return ParsedBody(tuple(tokens), tuple(slots), tuple(links), tuple(images))
+    references = tuple(sorted(env.get("references", {}).items()))
+    return ParsedBody(tuple(tokens), tuple(slots), tuple(links), tuple(images), references)
 
 
 def _slot(index: int, token: Token, stack: list[str], walker: _Walker, page: Page,
@@ -189,6 +194,7 @@ def render_body(parsed: ParsedBody, md: MarkdownIt, translate: Translate,
     translation is missing, so screen readers read it in the right voice.
     """
     tokens = list(parsed.tokens)
+    env = {"references": dict(parsed.references)}
     fallbacks = 0
     for slot in parsed.slots:
         text, fallback = translate(slot.segment.msgctxt, slot.segment.msgid)
@@ -198,7 +204,7 @@ def render_body(parsed: ParsedBody, md: MarkdownIt, translate: Translate,
             children = [_image_with_alt(c, text, fallback and fallback_attrs)
                         for c in inline.children or [] if c.type == "image"]
         else:
-            children = _inline_children(md, text)
+            children = _inline_children(md, text, env)
             if fallback and fallback_attrs:
                 children = _mark_block(tokens, slot.index, children, fallback_attrs)
             elif isolate_ltr:
@@ -207,8 +213,8 @@ def render_body(parsed: ParsedBody, md: MarkdownIt, translate: Translate,
     return md.renderer.render(tokens, md.options, {}), fallbacks
 
 
-def _inline_children(md: MarkdownIt, text: str) -> list[Token]:
-    parsed = md.parseInline(text)
+def _inline_children(md: MarkdownIt, text: str, env: dict) -> list[Token]:
+    parsed = md.parseInline(text, dict(env))
     return list(parsed[0].children or []) if parsed else []
 
 

@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from .catalogues import read_po
+from .content import HIDDEN_RE
 from .merge import complete, po_path
 from .segments import Localized, render_inline
 
@@ -29,6 +30,12 @@ class Messages:
     locale: str
     singular: Mapping[Key, str]
     plural: Mapping[Key, tuple[str, ...]]
+
+
+def usable(msgid: str, msgstr: str) -> bool:
+    """A translation a reader may see: same placeholders, no hidden control characters."""
+    return placeholders(msgstr) == placeholders(msgid) and \
+        set(HIDDEN_RE.findall(msgstr)) <= set(HIDDEN_RE.findall(msgid))
 
 
 def placeholders(text: str) -> list[str]:
@@ -49,9 +56,9 @@ def load_messages(root: Path, locale: str) -> Messages:
             forms = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
             # Arabic forms for 0, 1, 2 may spell the number out: only extra names fail.
             allowed = set(placeholders(entry.msgid_plural))
-            if all(set(placeholders(f)) <= allowed for f in forms):
+            if all(set(placeholders(f)) <= allowed and not HIDDEN_RE.search(f) for f in forms):
                 plural[key] = forms
-        elif placeholders(entry.msgstr) == placeholders(entry.msgid):
+        elif usable(entry.msgid, entry.msgstr):
             singular[key] = entry.msgstr
     return Messages(locale, singular, plural)
 
