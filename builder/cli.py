@@ -64,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     cmd = sub.add_parser("extract", parents=[common], help="write locales/messages.pot")
     cmd.set_defaults(handler=cmd_extract)
     cmd = sub.add_parser("update", parents=[common], help="extract, then merge into every PO")
+    cmd.add_argument("--check", action="store_true",
+                     help="write nothing; exit 1 if the POT or a PO file is out of date (for CI)")
+    cmd.add_argument("--prune-obsolete", action="store_true",
+                     help="drop obsolete (#~) entries instead of keeping them")
     cmd.set_defaults(handler=cmd_update)
     cmd = sub.add_parser("stats", parents=[common], help="translation progress per locale")
     cmd.add_argument("--json", action="store_true", help="machine-readable output")
@@ -91,7 +95,16 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    result = pipeline.update(args.project)
+    if args.check:
+        plan = pipeline.plan_update(args.project, args.prune_obsolete)
+        _warn(plan.extract.warnings)
+        stale = plan.stale()
+        for path in stale:
+            print(f"{path}: out of date — run `infopages update` and commit the result")
+        if not stale:
+            print("catalogues are up to date")
+        return EXIT_FINDINGS if stale else EXIT_OK
+    result = pipeline.update(args.project, args.prune_obsolete)
     ex = result.extract
     _warn(ex.warnings)
     print(f"{ex.path}: {ex.messages} messages ({'written' if ex.written else 'unchanged'})")

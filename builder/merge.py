@@ -50,7 +50,8 @@ def _key(entry: polib.POEntry) -> tuple[str | None, str]:
     return (entry.msgctxt or None, entry.msgid)
 
 
-def merge(pot: polib.POFile, old: polib.POFile, locale: str) -> MergeResult:
+def merge(pot: polib.POFile, old: polib.POFile, locale: str,
+          prune_obsolete: bool = False) -> MergeResult:
     nplurals, plural_forms = plural_header(locale)
     merged = polib.POFile(wrapwidth=0)
     merged.header = old.header
@@ -81,7 +82,7 @@ def merge(pot: polib.POFile, old: polib.POFile, locale: str) -> MergeResult:
         if previous is not None:
             used.add(_key(previous))
         merged.append(entry)
-    obsolete = _obsolete(old, wanted | used)
+    obsolete = [] if prune_obsolete else _obsolete(old, wanted | used)
     for entry in obsolete:
         merged.append(entry)
     return MergeResult(locale, str(merged), counts["exact"], counts["fuzzy"], counts["new"],

@@ -71,7 +71,16 @@ def pot_path(config: SiteConfig) -> Path:
     return config.locales_dir / "messages.pot"
 
 
-def extract(root: Path) -> ExtractResult:
+@dataclass(frozen=True)
+class ExtractPlan:
+    path: Path
+    text: str
+    messages: int
+    warnings: tuple[Diagnostic, ...]
+
+
+def plan_extract(root: Path) -> ExtractPlan:
+    """The POT's text, computed in memory; nothing is written."""
     model = load_site(root)
     segments: dict[str, list[Segment]] = {
         page.key: page_segments(page, model.parsed[page.key]) for page in model.content.pages}
@@ -79,8 +88,13 @@ def extract(root: Path) -> ExtractResult:
     path = pot_path(model.config)
     previous = path.read_text("utf-8") if path.is_file() else None
     text = catalogues.pot_text(model.config, entries, previous)
-    return ExtractResult(path, len(entries), atomic_write(path, text.encode("utf-8")),
-                         model.content.warnings)
+    return ExtractPlan(path, text, len(entries), model.content.warnings)
+
+
+def extract(root: Path) -> ExtractResult:
+    plan = plan_extract(root)
+    return ExtractResult(plan.path, plan.messages,
+                         atomic_write(plan.path, plan.text.encode("utf-8")), plan.warnings)
 
 
 @dataclass(frozen=True)
@@ -91,31 +105,40 @@ class UpdateResult:
 
 @dataclass(frozen=True)
 class UpdatePlan:
-    """Merged catalogues in memory, with what each PO file was when it was read."""
-    extract: ExtractResult
+    """POT and merged catalogues in memory, with each PO file's bytes when read."""
+    extract: ExtractPlan
     merged: tuple[tuple[Path, merge.MergeResult, bytes | None], ...]
 
+    def stale(self) -> list[Path]:
+        """Files `update` would change: what `update --check` reports."""
+        out = [] if _same(self.extract.path, self.extract.text) else [self.extract.path]
+        return out + [path for path, result, _ in self.merged if not _same(path, result.text)]
 
-def update(root: Path) -> UpdateResult:
-    return apply_update(plan_update(root), root)
+
+def _same(path: Path, text: str) -> bool:
+    return path.is_file() and path.read_bytes() == text.encode("utf-8")
 
 
-def plan_update(root: Path) -> UpdatePlan:
-    extracted = extract(root)
+def update(root: Path, prune_obsolete: bool = False) -> UpdateResult:
+    return apply_update(plan_update(root, prune_obsolete), root)
+
+
+def plan_update(root: Path, prune_obsolete: bool = False) -> UpdatePlan:
+    extracted = plan_extract(root)
     config = load_config(root)
-    pot = polib.pofile(extracted.path.read_text("utf-8"), wrapwidth=0)
+    pot = polib.pofile(extracted.text, wrapwidth=0)
     results = []
     for locale in config.target_locales:
         path = merge.po_path(config.locales_dir, locale)
         before = path.read_bytes() if path.is_file() else None
         old = catalogues.read_po(path, root) if before is not None else \
             merge.new_catalogue(locale, config.title)
-        results.append((path, merge.merge(pot, old, locale), before))
+        results.append((path, merge.merge(pot, old, locale, prune_obsolete), before))
     return UpdatePlan(extracted, tuple(results))
 
 
 def apply_update(plan: UpdatePlan, root: Path) -> UpdateResult:
-    """Write every merged catalogue, unless a translator saved one meanwhile."""
+    """Write the POT and every merged catalogue, unless a translator saved one meanwhile."""
     diags = Collector(root)
     for path, _, before in plan.merged:
         now = path.read_bytes() if path.is_file() else None
@@ -123,9 +146,12 @@ def apply_update(plan: UpdatePlan, root: Path) -> UpdateResult:
             diags.error(path, None, "changed on disk while `update` was merging it",
                         "save your work in the editor, then run `infopages update` again")
     diags.raise_if_errors()
+    ex = plan.extract
+    extracted = ExtractResult(ex.path, ex.messages, atomic_write(ex.path, ex.text.encode("utf-8")),
+                              ex.warnings)
     written = tuple((path, result, atomic_write(path, result.text.encode("utf-8")))
                     for path, result, _ in plan.merged)
-    return UpdateResult(plan.extract, written)
+    return UpdateResult(extracted, written)
 
 
 def stats(root: Path) -> list[merge.Stats]:

@@ -138,3 +138,29 @@ def test_update_refuses_to_overwrite_a_catalogue_saved_meanwhile(mini: Path):
         raise AssertionError("update overwrote a catalogue saved meanwhile")
     assert po(mini, "fr").read_bytes() == saved
     assert po(mini, "ar").read_bytes() == ar_before, "no catalogue is written when one fails"
+
+
+def test_update_check_reports_stale_catalogues_and_writes_nothing(mini: Path, capsys):
+    assert run("update", "--project", str(mini)) == 0
+    assert run("update", "--check", "--project", str(mini)) == 0
+    about = mini / "content" / "pages" / "about.md"
+    about.write_text(about.read_text() + "\nA new paragraph.\n")
+    before = {p: p.read_bytes() for p in (mini / "locales").rglob("*.po*")}
+    capsys.readouterr()
+    assert run("update", "--check", "--project", str(mini)) == 1
+    out = capsys.readouterr().out
+    assert "messages.pot: out of date" in out and "fr/LC_MESSAGES/messages.po: out of date" in out
+    assert {p: p.read_bytes() for p in (mini / "locales").rglob("*.po*")} == before
+    assert run("update", "--project", str(mini)) == 0
+    assert run("update", "--check", "--project", str(mini)) == 0
+
+
+def test_prune_obsolete_drops_removed_entries_on_request(mini: Path):
+    run("update", "--project", str(mini))
+    translate_all(po(mini, "fr"), "FR ")
+    safety = mini / "content" / "topics" / "safety.md"
+    safety.write_text(safety.read_text().split("| Region")[0])
+    run("update", "--project", str(mini))
+    assert polib.pofile(str(po(mini, "fr"))).obsolete_entries()
+    run("update", "--prune-obsolete", "--project", str(mini))
+    assert not polib.pofile(str(po(mini, "fr"))).obsolete_entries()
