@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 
 from . import __version__, pipeline
 from .check_command import add_check_parser
+from .lint_command import add_lint_parser
 from .errors import InputError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -78,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--out", type=Path, help="output folder (default: PROJECT/site)")
     cmd.set_defaults(handler=cmd_build)
     add_check_parser(sub, common)
+    add_lint_parser(sub, common)
     return parser
 
 
