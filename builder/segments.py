@@ -19,8 +19,10 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .content import Page
+from .linkslots import from_slots, to_slots
 
-WS_RE = re.compile(r"\s+")
+# ASCII whitespace only: a no-break space (French « … », "10\u00a0km") is meaningful.
+WS_RE = re.compile(r"[ \t\n\r\f\v]+")
 # A run of left-to-right text (Latin words, #hashtags, e-mail addresses, URLs)
 # inside right-to-left text: isolated in <bdi> so neutral characters at its
 # edges ("#WeProtect", "U.S.") are not reordered by the bidi algorithm.
@@ -54,9 +56,12 @@ class Segment:
     source: str          # "content/topics/crimes-against-children.md"
     line: int
     note: str = ""       # author's note for translators
+    targets: tuple[str, ...] = ()   # link destinations behind the msgid's `]{n}` slots
 
     def comment(self) -> str:
-        return f"id: {self.anchor} ({self.kind})"
+        lines = [f"id: {self.anchor} ({self.kind})"]
+        lines += [f"{{{n}}}: {t[1:-1]}" for n, t in enumerate(self.targets, 1)]
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -150,12 +155,14 @@ def _slot(index: int, token: Token, stack: list[str], walker: _Walker, page: Pag
             return None
         seg = Segment(alt, "img.alt", walker.anchor("alt"), BLOCK_KINDS["alt"], page.source, line)
         return Slot(index, seg, True)
-    msgid = normalize(token.content)
-    if not msgid:
+    raw = normalize(token.content)
+    if not raw:
         return None
+    links = sum(1 for c in token.children or [] if c.type in ("link_open", "image"))
+    slotted = to_slots(raw, links)
     short = _short_kind(stack)
-    return Slot(index, Segment(msgid, None, walker.anchor(short), BLOCK_KINDS[short],
-                               page.source, line), False)
+    return Slot(index, Segment(slotted.text, None, walker.anchor(short), BLOCK_KINDS[short],
+                               page.source, line, targets=slotted.targets), False)
 
 
 def _plain(tokens: list[Token]) -> str:
@@ -197,7 +204,12 @@ def render_body(parsed: ParsedBody, md: MarkdownIt, translate: Translate,
     env = {"references": dict(parsed.references)}
     fallbacks = 0
     for slot in parsed.slots:
-        text, fallback = translate(slot.segment.msgctxt, slot.segment.msgid)
+        segment = slot.segment
+        text, fallback = translate(segment.msgctxt, segment.msgid)
+        if segment.targets:
+            restored = from_slots(text, segment.targets)
+            fallback = fallback or restored is None
+            text = restored if restored is not None else from_slots(segment.msgid, segment.targets)
         fallbacks += fallback
         inline = tokens[slot.index]
         if slot.image_only:

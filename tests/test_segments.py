@@ -107,3 +107,27 @@ def test_latin_runs_in_right_to_left_text_are_isolated():
     assert html == ('قمة <bdi dir="ltr">#WeProtect</bdi> في <bdi dir="ltr">Côte d’Ivoire</bdi> '
                     'و <bdi dir="ltr">U.S.</bdi> عام 2014')
     assert text == "قمة #WeProtect في Côte d’Ivoire و U.S. عام 2014"
+
+
+def test_link_destinations_become_numbered_slots():
+    segs = segments('Read the [annual report](https://example.org/r "Report") and '
+                    '[our `work`](page:pages/about#team).\n')
+    seg = segs[-1]
+    assert seg.msgid == "Read the [annual report]{1} and [our `work`]{2}."
+    assert seg.comment().splitlines()[1:] == ['{1}: https://example.org/r "Report"',
+                                             "{2}: page:pages/about#team"]
+
+
+def test_a_translation_moves_link_text_but_cannot_change_the_url():
+    body = "Read the [report](https://example.org/r) now.\n"
+    html, fallbacks = render(body, {"Read the [report]{1} now.": "Lisez maintenant le [rapport]{1}."})
+    assert (html, fallbacks) == ('<p>Lisez maintenant le <a href="https://example.org/r">rapport</a>.</p>\n', 0)
+    html, fallbacks = render(body, {"Read the [report]{1} now.": "Lisez le [rapport](https://evil.example)."})
+    assert fallbacks == 1
+    assert 'href="https://example.org/r"' in html and "evil" not in html
+
+
+def test_blocks_the_scanner_cannot_slot_keep_their_markdown():
+    assert segments("See [x][ref].\n\n[ref]: https://example.org\n")[-1].msgid == "See [x][ref]."
+    assert segments("Mail <https://example.org>.\n")[-1].msgid == "Mail <https://example.org>."
+    assert segments("Code `[a](b)` stays.\n")[-1].msgid == "Code `[a](b)` stays."
