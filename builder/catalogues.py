@@ -108,7 +108,7 @@ def extract(config: SiteConfig, content: Content, segments: dict[str, list[Segme
 
 def _segment_entry(seg: Segment) -> Entry:
     comments = [seg.comment()] + ([seg.note] if seg.note else [])
-    flags = ["python-format"] if "%(" in seg.msgid else []
+    flags = seg.flags()
     return Entry(seg.msgid, seg.msgctxt, None, {seg.source}, comments, flags)
 
 

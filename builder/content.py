@@ -32,6 +32,7 @@ COMMON = {
     "related": Field(list, False, "a list of {page} or {url, label}"),
     "image": Field(dict, False, "a mapping {src, alt}"),
     "translator_note": Field(str, False, "a note shown to translators"),
+    "limits": Field(dict, False, "a mapping field → maximum length, e.g. {title: 60}"),
 }
 SCHEMAS = {
     "topic": COMMON | {"order": Field(int, False, "a whole number for ordering topics")},
@@ -80,6 +81,7 @@ class Page:
     image: Image | None
     order: int
     translator_note: str
+    limits: tuple[tuple[str, int], ...]
     body: str
     body_line: int      # file line of the first body line
     lines: tuple[tuple[str, int], ...]
@@ -226,7 +228,19 @@ def _make_page(path: Path, kind: str, key: str, doc: YamlDoc, body: str, body_li
         topics=tuple(f"topics/{t}" for t in topics if isinstance(t, str)),
         related=tuple(r for r in related if r is not None), image=image,
         order=data.get("order") or 0, translator_note=data.get("translator_note") or "",
+        limits=_limits(data.get("limits"), path, doc, diags),
         body=body, body_line=body_line, lines=lines)
+
+
+def _limits(value: dict | None, path: Path, doc: YamlDoc, diags: Collector) -> tuple:
+    out = []
+    for key, limit in (value or {}).items():
+        if key not in ("title", "summary", "image.alt") or not isinstance(limit, int) or limit < 1:
+            diags.error(path, doc.line("limits", key), f"bad limit `{key}: {limit}`",
+                        "limit title, summary or image.alt to a whole number of characters")
+        else:
+            out.append((key, limit))
+    return tuple(sorted(out))
 
 
 def _parse_date(value: str | None, path: Path, doc: YamlDoc, diags: Collector) -> dt.date | None:

@@ -10,6 +10,7 @@ the source, never from a translation.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ WS_RE = re.compile(r"[ \t\n\r\f\v]+")
 _LATIN = "A-Za-z\u00C0-\u024F"
 _WORD = rf"(?:[A-Z]\.){{2,}}|[#@]?[{_LATIN}](?:[{_LATIN}0-9.:/@#’'&_-]*[{_LATIN}0-9])?"
 LTR_RUN_RE = re.compile(rf"{_WORD}(?:[ ,]+(?:{_WORD}|[0-9]+\b))*")
+MARKDOWN_KINDS = {"heading", "paragraph", "list item", "table header", "table cell",
+                  "quotation", "summary", "title"}
 BLOCK_KINDS = {"h": "heading", "p": "paragraph", "li": "list item", "th": "table header",
                "td": "table cell", "q": "quotation", "alt": "image alt text"}
 
@@ -57,11 +60,23 @@ class Segment:
     line: int
     note: str = ""       # author's note for translators
     targets: tuple[str, ...] = ()   # link destinations behind the msgid's `]{n}` slots
+    context: str = ""    # page title › heading path, so a translator knows where it stands
+    max_length: int | None = None
 
     def comment(self) -> str:
-        lines = [f"id: {self.anchor} ({self.kind})"]
+        digest = hashlib.sha256(self.msgid.encode()).hexdigest()[:8]
+        lines = [f"id: {self.anchor} ({self.kind}, source {digest})"]
+        lines += [f"context: {self.context}"] if self.context else []
         lines += [f"{{{n}}}: {t[1:-1]}" for n, t in enumerate(self.targets, 1)]
         return "\n".join(lines)
+
+    def flags(self) -> list[str]:
+        """Flags Weblate (and our lint) understand."""
+        flags = ["md-text"] if self.kind in MARKDOWN_KINDS else []
+        flags += ["python-brace-format"] if self.targets else []
+        flags += ["python-format"] if "%(" in self.msgid else []
+        flags += [f"max-length:{self.max_length}"] if self.max_length else []
+        return flags
 
 
 @dataclass(frozen=True)
@@ -104,6 +119,14 @@ class _Walker:
         self.section = "intro"
         self.counts: dict[str, int] = {}
         self.heading_ids: dict[str, int] = {}
+        self.headings: list[tuple[int, str]] = []
+
+    def enter_heading(self, level: int, text: str) -> None:
+        self.headings = [h for h in self.headings if h[0] < level] + [(level, text)]
+
+    @property
+    def context(self) -> str:
+        return " › ".join([normalize(self.page.title)] + [t for _, t in self.headings])
 
     def anchor(self, short: str) -> str:
         key = f"{self.section}.{short}"
@@ -132,6 +155,7 @@ def parse_body(page: Page, md: MarkdownIt) -> ParsedBody:
                 inline = tokens[index + 1]
                 walker.section = walker.heading_id(normalize(inline.content))
                 token.attrSet("id", walker.section)
+                walker.enter_heading(int(token.tag[1]), normalize(inline.content))
         elif token.nesting == -1:
             stack.pop()
         elif token.type == "inline":
@@ -153,7 +177,8 @@ def _slot(index: int, token: Token, stack: list[str], walker: _Walker, page: Pag
         alt = normalize(_plain(children[0].children or []))
         if not alt:
             return None
-        seg = Segment(alt, "img.alt", walker.anchor("alt"), BLOCK_KINDS["alt"], page.source, line)
+        seg = Segment(alt, "img.alt", walker.anchor("alt"), BLOCK_KINDS["alt"], page.source, line,
+                      context=walker.context)
         return Slot(index, seg, True)
     raw = normalize(token.content)
     if not raw:
@@ -161,8 +186,9 @@ def _slot(index: int, token: Token, stack: list[str], walker: _Walker, page: Pag
     links = sum(1 for c in token.children or [] if c.type in ("link_open", "image"))
     slotted = to_slots(raw, links)
     short = _short_kind(stack)
+    context = walker.context if short != "h" else " › ".join(walker.context.split(" › ")[:-1])
     return Slot(index, Segment(slotted.text, None, walker.anchor(short), BLOCK_KINDS[short],
-                               page.source, line, targets=slotted.targets), False)
+                               page.source, line, targets=slotted.targets, context=context), False)
 
 
 def _plain(tokens: list[Token]) -> str:
@@ -301,22 +327,23 @@ def render_inline(md: MarkdownIt, text: str, isolate_ltr: bool = False) -> tuple
 
 def front_matter_segments(page: Page) -> list[Segment]:
     """Translatable front-matter fields, one field at a time, in file order."""
-    note = page.translator_note
-    items = [(page.line_of("title"), Segment(normalize(page.title), None, f"{page.key}#title",
-                                             "title", page.source, page.line_of("title"), note))]
+    note, title = page.translator_note, normalize(page.title)
+    limits = dict(page.limits)
+
+    def field(text: str, ctxt: str | None, name: str, kind: str, line: int,
+              context: str = title, note: str = "") -> tuple[int, Segment]:
+        return line, Segment(normalize(text), ctxt, f"{page.key}#{name}", kind, page.source,
+                             line, note, context=context, max_length=limits.get(name))
+
+    items = [field(page.title, None, "title", "title", page.line_of("title"), "", note)]
     if page.summary:
-        line = page.line_of("summary")
-        items.append((line, Segment(normalize(page.summary), None, f"{page.key}#summary",
-                                    "summary", page.source, line)))
+        items.append(field(page.summary, None, "summary", "summary", page.line_of("summary")))
     if page.image and page.image.alt.strip():
-        items.append((page.image.line, Segment(normalize(page.image.alt), "img.alt",
-                                               f"{page.key}#image.alt", "image alt text",
-                                               page.source, page.image.line)))
+        items.append(field(page.image.alt, "img.alt", "image.alt", "image alt text",
+                           page.image.line))
     for number, link in enumerate(page.related, 1):
         if link.label:
-            items.append((link.line, Segment(normalize(link.label), None,
-                                             f"{page.key}#related.{number}", "link label",
-                                             page.source, link.line)))
+            items.append(field(link.label, None, f"related.{number}", "link label", link.line))
     return [segment for _, segment in sorted(items, key=lambda item: item[0])]
 
 

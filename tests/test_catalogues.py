@@ -37,7 +37,8 @@ def test_extract_writes_a_valid_deterministic_pot(mini: Path):
     assert pot.stat().st_mtime_ns == mtime, "an unchanged POT must not be rewritten"
     text = first.decode()
     assert "#: content/topics/safety.md\n" in text            # file references, no line numbers
-    assert "#. id: topics/safety#our-work.p1 (paragraph)" in text
+    assert "#. id: topics/safety#our-work.p1 (paragraph, source " in text
+    assert "#. context: Safety › Our work\n" in text
     assert 'msgid "We protect people across the world. This paragraph is wrapped over several lines."' in text
     assert "#: content/pages/about.md content/topics/safety.md" in text   # one entry, both files
     assert 'msgctxt "nav"\nmsgid "Home"' in text

@@ -11,7 +11,7 @@ from builder.segments import make_markdown, normalize, page_segments, parse_body
 def page(body: str, **extra) -> Page:
     fields = dict(key="topics/t", kind="topic", source="content/topics/t.md", title="T",
                   summary="", date=None, topics=(), related=(), image=None, order=0,
-                  translator_note="", body=body, body_line=5, lines=(("title", 2),))
+                  translator_note="", limits=(), body=body, body_line=5, lines=(("title", 2),))
     fields.update(extra)
     return Page(**fields)
 
@@ -109,13 +109,23 @@ def test_latin_runs_in_right_to_left_text_are_isolated():
     assert text == "قمة #WeProtect في Côte d’Ivoire و U.S. عام 2014"
 
 
-def test_link_destinations_become_numbered_slots():
+def test_link_destinations_become_numbered_slots_with_context():
     segs = segments('Read the [annual report](https://example.org/r "Report") and '
                     '[our `work`](page:pages/about#team).\n')
     seg = segs[-1]
     assert seg.msgid == "Read the [annual report]{1} and [our `work`]{2}."
-    assert seg.comment().splitlines()[1:] == ['{1}: https://example.org/r "Report"',
+    assert seg.comment().splitlines()[1:] == ["context: T",
+                                             '{1}: https://example.org/r "Report"',
                                              "{2}: page:pages/about#team"]
+    assert seg.flags() == ["md-text", "python-brace-format"]
+
+
+def test_comments_name_the_segment_its_source_hash_and_heading_path():
+    segs = segments("## Part\n\n### Sub\n\nText.\n")
+    text = segs[-1].comment().splitlines()
+    assert text[0].startswith("id: topics/t#sub.p1 (paragraph, source ")
+    assert text[1] == "context: T › Part › Sub"
+    assert segs[2].comment().splitlines()[1] == "context: T › Part"   # the heading "Sub"
 
 
 def test_a_translation_moves_link_text_but_cannot_change_the_url():
