@@ -59,6 +59,8 @@ def template_entries(config: SiteConfig) -> list[Entry]:
     entries = []
     for path in sorted(config.templates_dir.rglob("*.html")) + \
             sorted(config.templates_dir.rglob("*.xml")):
+        if "static" in path.relative_to(config.templates_dir).parts:
+            continue
         rel = path.relative_to(config.root).as_posix()
         options = {"trimmed": "true", "extensions": "jinja2.ext.i18n"}
         try:
@@ -96,14 +98,23 @@ def extract(config: SiteConfig, content: Content, segments: dict[str, list[Segme
         else:
             merged[entry.key] = entry
 
-    for seg in site_segments(config):
-        add(_segment_entry(seg))
+    by_file: dict[str, list[Entry]] = {"content/site.yaml": [
+        _segment_entry(seg) for seg in site_segments(config)]}
     for entry in template_entries(config):
-        add(entry)
+        by_file.setdefault(next(iter(entry.references)), []).append(entry)
     for page in content.pages:
-        for seg in segments[page.key]:
-            add(_segment_entry(seg))
+        by_file[page.source] = [_segment_entry(seg) for seg in segments[page.key]]
+    for source in sorted(by_file, key=walk_order):
+        for entry in by_file[source]:
+            add(entry)
     return list(merged.values())
+
+
+def walk_order(path: str) -> list[tuple[int, str]]:
+    """Files in the order a sorted directory walk meets them (files before subfolders),
+    which is the order `pybabel extract` reads them: both tools give the same POT."""
+    *folders, name = path.split("/")
+    return [(1, folder) for folder in folders] + [(0, name)]
 
 
 def _segment_entry(seg: Segment) -> Entry:
