@@ -32,8 +32,17 @@ class Messages:
     plural: Mapping[Key, tuple[str, ...]]
 
 
-def usable(msgid: str, msgstr: str) -> bool:
-    """A translation a reader may see: same placeholders, no hidden control characters."""
+STRAY_PERCENT_RE = re.compile(r"%(?!\([A-Za-z_][A-Za-z0-9_]*\)[sd]|%)")
+
+
+def usable(msgid: str, msgstr: str, formatted: bool = False) -> bool:
+    """A translation a reader may see: same placeholders, no hidden control characters.
+
+    `formatted`: template strings go through `%` formatting (Jinja's newstyle
+    gettext), where a lone `%` ("50 %") would crash the page.
+    """
+    if formatted and STRAY_PERCENT_RE.search(msgstr):
+        return False
     return placeholders(msgstr) == placeholders(msgid) and \
         set(HIDDEN_RE.findall(msgstr)) <= set(HIDDEN_RE.findall(msgid))
 
@@ -51,14 +60,16 @@ def load_messages(root: Path, locale: str) -> Messages:
     for entry in read_po(path, root):
         if not complete(entry) or not entry.msgid:
             continue
+        formatted = any(ref.startswith("templates/") for ref, _ in entry.occurrences)
         key = (entry.msgctxt or None, entry.msgid)
         if entry.msgid_plural:
             forms = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
             # Arabic forms for 0, 1, 2 may spell the number out: only extra names fail.
             allowed = set(placeholders(entry.msgid_plural))
-            if all(set(placeholders(f)) <= allowed and not HIDDEN_RE.search(f) for f in forms):
+            if all(set(placeholders(f)) <= allowed and not HIDDEN_RE.search(f) and
+                   not STRAY_PERCENT_RE.search(f) for f in forms):
                 plural[key] = forms
-        elif usable(entry.msgid, entry.msgstr):
+        elif usable(entry.msgid, entry.msgstr, formatted):
             singular[key] = entry.msgstr
     return Messages(locale, singular, plural)
 

@@ -130,3 +130,15 @@ def test_images_in_markdown_are_served_from_media_with_translated_alt(mini: Path
     assert build(mini) == 0
     assert '<img src="../media/map.svg" alt="Une carte des régions">' in read(mini, "fr/about.html")
     assert (mini / "site" / "media" / "map.svg").is_file()
+
+
+def test_a_broken_template_translation_falls_back_instead_of_breaking_the_page(mini: Path):
+    bad = {"Skip to main content": "Aller au contenu à 100 %",          # stray % in a template
+           "Safety": "Sécurité\u202e",                                  # hidden bidi override
+           "Page %(number)s of %(total)s": "Page %(numero)s sur %(total)s"}  # wrong name
+    translate_all(mini, "fr", lambda s: bad.get(s, ""))
+    assert build(mini) == 0
+    html = read(mini, "fr/topics/safety.html")
+    assert '<span lang="en" dir="ltr">Skip to main content</span>' in html
+    assert '<h1 lang="en" dir="ltr">Safety</h1>' in html
+    assert "Page 1 of 2" in read(mini, "fr/news/index.html")
