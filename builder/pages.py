@@ -89,7 +89,8 @@ def news_item(r: LocaleRenderer, page: Page) -> bytes:
     topics = r.model.content.by_key()
     ctx.update(
         date=r.date(page.date) if page.date else None,
-        topics=[r.card(topics[key], current) for key in page.topics],
+        topics=[r.card(topics[key], current) | {"sep": sep}
+                for key, sep in zip(page.topics, r.separators(len(page.topics)))],
         newer=r.card(items[at - 1], current) if at > 0 else None,
         older=r.card(items[at + 1], current) if at + 1 < len(items) else None,
         news_href=r.href("news", current))

@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 from babel.dates import format_date
+from babel.lists import format_list
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -87,6 +88,13 @@ class LocaleRenderer:
     def date(self, value: dt.date) -> dict[str, str]:
         return {"iso": value.isoformat(),
                 "text": self.digits(format_date(value, "long", locale=self.info.code))}
+
+    def separators(self, count: int) -> list[str]:
+        """What goes after each of `count` items of a list in this language (CLDR):
+        "A, B and C", "A و B و C"."""
+        marks = [f"\x01{i}\x01" for i in range(count)]
+        parts = format_list(marks, locale=self.info.code).split("\x01") if count else []
+        return [parts[2 * i + 2] for i in range(count)]
 
     def title(self, page: Page) -> Localized:
         return self.t.inline(page.title)

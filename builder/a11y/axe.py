@@ -41,7 +41,8 @@ const trim = (rules) => rules.map((r) => ({
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   const res = await axe.run(document, options);
   done({ok: true, version: res.testEngine.version,
-        violations: trim(res.violations), incomplete: trim(res.incomplete)});
+        violations: trim(res.violations), incomplete: trim(res.incomplete),
+        passes: res.passes.map((r) => r.id)});
 })().catch((e) => done({ok: false, error: String((e && e.stack) || e)}));
 """
 
@@ -58,6 +59,7 @@ class AxeOutcome:
     violations: tuple[Finding, ...]
     best_practice: tuple[Finding, ...]
     incomplete: tuple[Finding, ...]
+    passes: tuple[str, ...] = ()  # ids of rules that ran and passed
 
 
 class AxeError(Exception):
@@ -88,6 +90,8 @@ def preload_axe(driver: WebDriver, script: AxeScript) -> None:
     reports them as `frame-tested`); the preload reaches each frame before
     its own scripts run.
     """
+    # execute_cdp_cmd also works on webdriver.Remote when it was created
+    # with a ChromiumRemoteConnection (see browser.py).
     driver.execute_cdp_cmd("Page.enable", {})
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": script.source})
 
@@ -115,7 +119,9 @@ def run_axe(driver: WebDriver, script: AxeScript, tags: Sequence[str],
     if not isinstance(raw, Mapping) or not raw.get("ok"):
         error = raw.get("error") if isinstance(raw, Mapping) else repr(raw)
         raise AxeError(f"axe.run failed: {str(error).splitlines()[0] if error else 'no result'}")
-    return classify(raw.get("violations", []), raw.get("incomplete", []), frozenset(blocking_tags))
+    outcome = classify(raw.get("violations", []), raw.get("incomplete", []), frozenset(blocking_tags))
+    passes = tuple(sorted(str(p) for p in raw.get("passes", ())))
+    return AxeOutcome(outcome.violations, outcome.best_practice, outcome.incomplete, passes)
 
 
 def classify(violations: Sequence[Mapping[str, Any]], incomplete: Sequence[Mapping[str, Any]],

@@ -7,6 +7,7 @@ behind the user's back (and works offline).
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -17,7 +18,8 @@ from types import TracebackType
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.chrome.webdriver import WebDriver
+from selenium.webdriver.chromium.remote_connection import ChromiumRemoteConnection
+from selenium.webdriver.remote.webdriver import WebDriver
 
 from builder.a11y.errors import CheckUnavailable
 from builder.a11y.model import RenderCell
@@ -40,6 +42,7 @@ CHROMIUM_FLAGS: tuple[str, ...] = (
 )
 
 StartHook = Callable[[WebDriver], None]
+_VERSION_RE = re.compile(r"\d+(?:\.\d+){2,3}")
 
 
 def _check_executables(chromium: Path, chromedriver: Path) -> None:
@@ -49,13 +52,33 @@ def _check_executables(chromium: Path, chromedriver: Path) -> None:
         raise CheckUnavailable(f"ChromeDriver not found at {chromedriver} — {INSTALL_HINT}")
 
 
-def _options(chromium: Path, profile: Path) -> webdriver.ChromeOptions:
+def _options(chromium: Path | None, profile: Path | None) -> webdriver.ChromeOptions:
     options = webdriver.ChromeOptions()
-    options.binary_location = str(chromium)
+    if chromium is not None:
+        options.binary_location = str(chromium)
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={profile}")
+    if profile is not None:
+        options.add_argument(f"--user-data-dir={profile}")
     return options
+
+
+def _remote_driver(url: str) -> WebDriver:
+    """A session on a remote WebDriver endpoint (chromedriver, Selenium Grid).
+
+    The Chromium flavour of the remote connection registers the vendor CDP
+    endpoint, so execute_cdp_cmd (render cells, axe preload) works remotely.
+    The browser binary and profile are the endpoint's business.
+    """
+    connection = ChromiumRemoteConnection(remote_server_addr=url, vendor_prefix="goog",
+                                          browser_name="chrome", ignore_proxy=True)
+    try:
+        return webdriver.Remote(command_executor=connection, options=_options(None, None))
+    except (WebDriverException, OSError) as err:
+        raise CheckUnavailable(
+            f"Cannot start a browser at {url} ({first_line(err)}) — check that the WebDriver "
+            "endpoint is running and reachable, or drop --webdriver-url"
+        ) from err
 
 
 def first_line(err: BaseException) -> str:
@@ -79,7 +102,9 @@ class BrowserSession:
         page_timeout: float = 30.0,
         script_timeout: float = 60.0,
         on_start: StartHook | None = None,
+        remote_url: str | None = None,
     ) -> None:
+        self._remote_url = remote_url
         self._chromium = Path(chromium)
         self._chromedriver = Path(chromedriver)
         self._page_timeout = page_timeout
@@ -104,7 +129,19 @@ class BrowserSession:
         chrome = self.driver.capabilities.get("chrome", {})
         return str(chrome.get("chromedriverVersion", "")).split(" ")[0]
 
+    @property
+    def endpoint(self) -> str:
+        return self._remote_url or "local"
+
     def start(self) -> None:
+        driver = _remote_driver(self._remote_url) if self._remote_url else self._start_local()
+        driver.set_page_load_timeout(self._page_timeout)
+        driver.set_script_timeout(self._script_timeout)
+        self._driver = driver
+        if self._on_start is not None:
+            self._on_start(driver)
+
+    def _start_local(self) -> WebDriver:
         _check_executables(self._chromium, self._chromedriver)
         self._profile = Path(tempfile.mkdtemp(prefix="infopages-chromium-"))
         service = Service(executable_path=str(self._chromedriver), log_output=subprocess.DEVNULL)
@@ -116,11 +153,7 @@ class BrowserSession:
                 f"Chromium did not start ({first_line(err)}) — make sure chromium and chromium-driver "
                 f"are the same version: apt-get install --only-upgrade chromium chromium-driver"
             ) from err
-        driver.set_page_load_timeout(self._page_timeout)
-        driver.set_script_timeout(self._script_timeout)
-        self._driver = driver
-        if self._on_start is not None:
-            self._on_start(driver)
+        return driver
 
     def close(self) -> None:
         driver, self._driver = self._driver, None
@@ -147,6 +180,26 @@ class BrowserSession:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def local_versions(chromium: Path = CHROMIUM_PATH,
+                   chromedriver: Path = CHROMEDRIVER_PATH) -> tuple[str, str]:
+    """(Chromium, ChromeDriver) versions without starting a browser.
+
+    The results cache needs the browser version in its key before it knows
+    whether any page must be checked; a fully cached run starts no browser.
+    """
+    _check_executables(chromium, chromedriver)
+    found = []
+    for exe in (chromium, chromedriver):
+        try:
+            out = subprocess.run([str(exe), "--version"], capture_output=True, text=True,
+                                 timeout=30, check=False).stdout
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        match = _VERSION_RE.search(out)
+        found.append(match.group(0) if match else "")
+    return found[0], found[1]
 
 
 def apply_cell(driver: WebDriver, cell: RenderCell) -> None:

@@ -55,6 +55,9 @@ class NodeRef:
     target: tuple[str, ...]
     html: str
     failure_summary: str = ""
+    # A cropped PNG of the element as a data: URI; only the first few nodes
+    # of each rule get one (screenshots are the most expensive part of a report).
+    screenshot: str = ""
 
     @property
     def selector(self) -> str:
@@ -78,13 +81,39 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class PageInfo:
+    """What the builder's manifest says about one page, plus what the
+    locale probes need from other pages (read from disk before the run, so
+    a cached result is invalidated when any of it changes)."""
+
+    key: str
+    locale: str
+    direction: str
+    source_locale: str
+    title_fallback: bool = False
+    fallback_segments: tuple[str, ...] = ()
+    alternates: tuple[tuple[str, str], ...] = ()  # (hreflang, site-relative path)
+    # (alternate path, the hreflang links that page declares), for reciprocity.
+    alternate_links: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    source_title: str | None = None  # <title> of the source-locale version
+
+    @property
+    def component(self) -> str:
+        """Template/page kind: the key's folder ("news", "topics") or the key itself."""
+        return self.key.split("/", 1)[0]
+
+
+@dataclass(frozen=True)
 class CheckTarget:
     """A page to check. `locale`/`direction` are what the page must declare
-    on <html lang dir>; None skips that expectation."""
+    on <html lang dir>; None skips that expectation. `url` is set for pages
+    checked where they are served (a URL target) rather than from a folder."""
 
     path: str
     locale: str | None = None
     direction: str | None = None
+    page: PageInfo | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,9 +125,13 @@ class CheckOptions:
     page_timeout: float = 30.0
     script_timeout: float = 60.0
     max_focus_stops: int = 60
+    preload: bool = True  # axe in every frame; False = top frame only (benchmarks)
+    screenshots: int = 3  # element screenshots per rule and page × cell; 0 = none
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "preload": self.preload,
+            "screenshots": self.screenshots,
             "cells": [{"scheme": c.scheme, "width": c.width, "height": c.height}
                       for c in self.cells],
             "tags": list(self.tags),
@@ -118,6 +151,14 @@ class PageResult:
     best_practice: tuple[Finding, ...] = ()
     incomplete: tuple[Finding, ...] = ()
     error: str | None = None
+    key: str | None = None  # manifest key, when the builder knows the page
+    rules_run: tuple[str, ...] = ()  # every rule that ran (JUnit passes)
+
+    @property
+    def component(self) -> str:
+        if self.key:
+            return self.key.split("/", 1)[0]
+        return "page"
 
     @property
     def blocking_count(self) -> int:
