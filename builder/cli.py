@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -42,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if len(exc.diagnostics) > 50:
             print(f"… and {len(exc.diagnostics) - 50} more errors", file=sys.stderr)
         return EXIT_INPUT
+    except BrokenPipeError:   # `infopages stats | head`: the reader left, not an error
+        sys.stdout = open(os.devnull, "w")
+        return EXIT_OK
     except KeyboardInterrupt:
         print("interrupted: nothing was changed", file=sys.stderr)
         return 130
@@ -72,11 +76,18 @@ def _parser() -> argparse.ArgumentParser:
     cmd.set_defaults(handler=cmd_update)
     cmd = sub.add_parser("stats", parents=[common], help="translation progress per locale")
     cmd.add_argument("--json", action="store_true", help="machine-readable output")
+    cmd.add_argument("--pages", action="store_true",
+                     help="per page: share translated and whether it passes its publish gate")
+    cmd.add_argument("--check", action="store_true",
+                     help="exit 1 when a page of a listed locale fails its publish gate")
     cmd.set_defaults(handler=cmd_stats)
     cmd = sub.add_parser("build", parents=[common], help="render every locale to static HTML")
     cmd.add_argument("--locale", action="append", default=[], metavar="LL",
                      help="build only this locale (repeatable)")
     cmd.add_argument("--out", type=Path, help="output folder (default: PROJECT/site)")
+    cmd.add_argument("--preview", action=argparse.BooleanOptionalAction, default=None,
+                     help="also build the translators' preview in _preview/ "
+                          "(default: when site.yaml sets publish gates)")
     cmd.set_defaults(handler=cmd_build)
     add_check_parser(sub, common)
     add_lint_parser(sub, common)
@@ -117,6 +128,8 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    if args.pages or args.check:
+        return _page_stats(args)
     rows = pipeline.stats(args.project)
     if args.json:
         print(json.dumps([dict(vars(r), percent=round(r.percent, 1)) for r in rows], indent=2))
@@ -129,8 +142,31 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _page_stats(args: argparse.Namespace) -> int:
+    statuses = pipeline.page_statuses(args.project).statuses
+    rows = [dict(vars(s), percent=round(s.percent, 1)) for _, s in sorted(statuses.items())]
+    failing = [r for r in rows if not r["published"]]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif args.pages:
+        print(f"{'locale':<8}{'done':>7}  {'gate':<6}page")
+        for r in rows:
+            gate = "pass" if r["published"] else "FAIL"
+            print(f"{r['locale']:<8}{r['percent']:>6.1f}%  {gate:<6}{r['key']}")
+            for anchor in r["missing_required"]:
+                print(f"{'':<22}required, untranslated: {anchor}")
+    if args.check:
+        for r in failing if not args.json else []:
+            print(f"{r['locale']}: {r['key']} fails its publish gate ({r['percent']:.1f}% "
+                  f"translated, {len(r['missing_required'])} required segments missing)")
+        if not failing and not args.json:
+            print("every page passes its publish gate in every locale")
+        return EXIT_FINDINGS if failing else EXIT_OK
+    return EXIT_OK
+
+
 def cmd_build(args: argparse.Namespace) -> int:
-    result = pipeline.build(args.project, args.out, tuple(args.locale))
+    result = pipeline.build(args.project, args.out, tuple(args.locale), args.preview)
     _warn(result.warnings)
     print(f"built {result.pages} pages in {len(result.locales)} locales "
           f"({', '.join(result.locales)}) into {result.out}")

@@ -8,6 +8,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 
 from .errors import Collector, InputError
+from .gates import REQUIRED_KINDS, Gate
 from .yamlsrc import Field, YamlDoc, check_mapping, parse_yaml
 
 NUMBERING_DIGITS = {"latn": "0123456789", "arab": "٠١٢٣٤٥٦٧٨٩"}
@@ -24,6 +25,11 @@ SITE_SCHEMA = {
     "navigation": Field(list, False, "a list of {label, page}"),
     "footer": Field(str, False, "a line of footer text, translatable"),
     "future_date_margin_days": Field(int, False, "how many days ahead a news date may be"),
+    "publish": Field(dict, False, "publish gates: {default|LOCALE: {min_percent, required}}"),
+}
+GATE_SCHEMA = {
+    "min_percent": Field(int, False, "a whole number from 0 to 100"),
+    "required": Field(list, False, "a list of: title, heading, navigation, alt, marked"),
 }
 NAV_SCHEMA = {
     "label": Field(str, True, "the link text, translatable"),
@@ -53,6 +59,15 @@ class SiteConfig:
     footer: str
     lines: tuple[tuple[str, int], ...]
     future_date_margin_days: int = 1
+    gates: tuple[tuple[str, Gate], ...] = ()
+
+    def gate(self, locale: str) -> Gate:
+        gates = dict(self.gates)
+        return gates.get(locale, gates.get("default", Gate()))
+
+    @property
+    def has_gates(self) -> bool:
+        return bool(self.gates)
 
     @property
     def content_dir(self) -> Path:
@@ -141,6 +156,23 @@ def _check_values(doc: YamlDoc, path: Path, diags: Collector) -> None:
             diags.error(path, doc.line(key), f"`{key}` must be at least 1", "use 1 or more")
     for index, item in enumerate(doc.data.get("navigation") or []):
         check_mapping(item, NAV_SCHEMA, doc, ("navigation", index), path, diags)
+    for name, gate in (doc.data.get("publish") or {}).items():
+        if name != "default" and name not in doc.data["locales"]:
+            diags.error(path, doc.line("publish", name), f"publish gate for unknown locale `{name}`",
+                        "use `default` or one of the listed locales")
+        elif check_mapping(gate, GATE_SCHEMA, doc, ("publish", name), path, diags):
+            _check_gate(gate, doc, name, path, diags)
+
+
+def _check_gate(gate: dict, doc: YamlDoc, name: str, path: Path, diags: Collector) -> None:
+    if not 0 <= gate.get("min_percent", 0) <= 100:
+        diags.error(path, doc.line("publish", name, "min_percent"), "min_percent out of range",
+                    "use a whole number from 0 to 100")
+    for index, kind in enumerate(gate.get("required") or []):
+        if kind not in (*REQUIRED_KINDS, "marked"):
+            diags.error(path, doc.line("publish", name, "required", index),
+                        f"unknown required kind `{kind}`",
+                        "use title, heading, navigation, alt or marked")
 
 
 def valid_locale(code: str) -> bool:
@@ -170,4 +202,6 @@ def _build(root: Path, doc: YamlDoc) -> SiteConfig:
         footer=data.get("footer") or "",
         lines=lines,
         future_date_margin_days=data.get("future_date_margin_days", 1),
+        gates=tuple(sorted((name, Gate(g.get("min_percent", 0), tuple(g.get("required") or ())))
+                           for name, g in (data.get("publish") or {}).items())),
     )

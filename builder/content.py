@@ -33,6 +33,7 @@ COMMON = {
     "image": Field(dict, False, "a mapping {src, alt}"),
     "translator_note": Field(str, False, "a note shown to translators"),
     "limits": Field(dict, False, "a mapping field → maximum length, e.g. {title: 60}"),
+    "required": Field(list, False, "segments a publish gate requires, e.g. [summary, partnerships.p1]"),
 }
 SCHEMAS = {
     "topic": COMMON | {"order": Field(int, False, "a whole number for ordering topics")},
@@ -82,6 +83,7 @@ class Page:
     order: int
     translator_note: str
     limits: tuple[tuple[str, int], ...]
+    required: tuple[str, ...]
     body: str
     body_line: int      # file line of the first body line
     lines: tuple[tuple[str, int], ...]
@@ -229,6 +231,7 @@ def _make_page(path: Path, kind: str, key: str, doc: YamlDoc, body: str, body_li
         related=tuple(r for r in related if r is not None), image=image,
         order=data.get("order") or 0, translator_note=data.get("translator_note") or "",
         limits=_limits(data.get("limits"), path, doc, diags),
+        required=tuple(str(r) for r in data.get("required") or ()),
         body=body, body_line=body_line, lines=lines)
 
 

@@ -15,6 +15,8 @@ def language_chooser(renderers: dict[str, LocaleRenderer], source: str) -> bytes
     ctx = r.common("home", current, r.t.inline(r.config.title))
     choices = []
     for code, other in renderers.items():
+        if not r.publication.locale_published(code):
+            continue
         choices.append({"info": other.info, "href": output_path("home", code),
                         "site_title": other.t.inline(r.config.title),
                         "translate": other.t.attr_gettext})
@@ -23,7 +25,7 @@ def language_chooser(renderers: dict[str, LocaleRenderer], source: str) -> bytes
 
 
 def atom_feed(r: LocaleRenderer) -> bytes:
-    news = r.model.content.news_newest_first()
+    news = [p for p in r.model.content.news_newest_first() if r.published(p.key)]
     current = f"{r.info.code}/feed.xml"
     entries = [{"title": r.title(p).text, "url": r.absolute(output_path(p.key, r.info.code)),
                 "updated": _stamp(p.date), "summary": r.t.inline(p.summary).text
@@ -47,10 +49,11 @@ def sitemap(r: LocaleRenderer) -> bytes:
             *news_page_keys(model.content, r.config.news_page_size)]
     urls = []
     for key in keys:
+        published = [i for i in r.published_locales if r.published(key, i.code)]
         alternates = [{"hreflang": info.bcp47, "href": r.absolute(output_path(key, info.code))}
-                      for info in model.locales]
+                      for info in published]
         x_default = r.absolute(output_path(key, r.config.source_locale))
-        for info in model.locales:
+        for info in published:
             urls.append({"loc": r.absolute(output_path(key, info.code)),
                          "alternates": alternates, "x_default": x_default})
     return r.render("sitemap.xml", {"urls": urls})

@@ -28,6 +28,8 @@ def locale_manifest(r: LocaleRenderer) -> dict[str, dict[str, Any]]:
     source = r.config.source_locale
     out = {}
     for key in page_keys(r):
+        if not r.published(key):
+            continue
         page = pages.get(key)
         fallbacks = []
         if page is not None and not r.t.is_source:
@@ -38,7 +40,8 @@ def locale_manifest(r: LocaleRenderer) -> dict[str, dict[str, Any]]:
             "key": key, "locale": r.info.bcp47, "dir": r.info.direction,
             "source_locale": source, "title_fallback": title_fallback,
             "fallback_segments": fallbacks,
-            "alternates": {info.bcp47: output_path(key, info.code) for info in r.model.locales},
+            "alternates": {info.bcp47: output_path(key, info.code)
+                           for info in r.published_locales if r.published(key, info.code)},
         }
     return out
 

@@ -15,8 +15,9 @@ def render_locale(r: LocaleRenderer) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     files[output_path("home", r.info.code)] = home(r)
     for page in content.pages:
-        files[output_path(page.key, r.info.code)] = {
-            "topic": topic, "news": news_item, "page": plain_page}[page.kind](r, page)
+        if r.published(page.key):
+            files[output_path(page.key, r.info.code)] = {
+                "topic": topic, "news": news_item, "page": plain_page}[page.kind](r, page)
     for number, items in news_pages(content, r.config.news_page_size):
         key = news_page_key(number)
         files[output_path(key, r.info.code)] = news_index(r, key, number, items)
@@ -45,12 +46,12 @@ def _related(r: LocaleRenderer, page: Page, current: str) -> list[dict[str, Any]
     for link in page.related:
         if link.url:
             out.append({"title": r.t.inline(link.label or link.url), "href": link.url,
-                        "summary": None, "external": True})
+                        "summary": None, "external": True, "elsewhere": None})
         else:
             target = pages.get(link.page or "")
             card = r.card(target, current) if target else {
                 "title": r.t.inline(link.label or ""), "href": r.href(link.page or "home", current),
-                "summary": None}
+                "summary": None, "elsewhere": None}
             if link.label:
                 card["title"] = r.t.inline(link.label)
             out.append(card | {"external": False})

@@ -22,10 +22,11 @@ from .feeds import atom_feed, language_chooser, sitemap
 from .manifest import MANIFEST_PATH, manifest_bytes
 from .output import atomic_write, publish
 from .pages import render_locale
-from .render import LocaleRenderer, SiteModel
+from .gates import Publication, marked_required, page_status
+from .render import LocaleRenderer, SiteModel, make_translator
 from .routes import locale_info
 from .segments import Segment, make_markdown, page_segments, parse_body
-from .translations import load_messages
+from .translations import Translator, load_messages
 
 
 def load_site(root: Path) -> SiteModel:
@@ -167,6 +168,15 @@ def stats(root: Path) -> list[merge.Stats]:
     return out
 
 
+def page_statuses(root: Path) -> Publication:
+    """Every page's translation status and publish gate, per target locale."""
+    model = load_site(root)
+    md = make_markdown()
+    translators = {code: make_translator(load_messages(root, code), model.config.source_locale,
+                                         md) for code in model.config.locales}
+    return publication(model, translators)
+
+
 @dataclass(frozen=True)
 class BuildResult:
     out: Path
@@ -176,28 +186,69 @@ class BuildResult:
     warnings: tuple[Diagnostic, ...] = ()
 
 
-def build(root: Path, out: Path | None = None, only: tuple[str, ...] = ()) -> BuildResult:
+def build(root: Path, out: Path | None = None, only: tuple[str, ...] = (),
+          preview: bool | None = None) -> BuildResult:
     model = load_site(root)
     config = model.config
     unknown = [code for code in only if code not in config.locales]
     if unknown:
         raise InputError([_no_locale(config, unknown)])
     md = make_markdown()
-    renderers = {code: LocaleRenderer(model, load_messages(root, code), md)
+    translators = {code: make_translator(load_messages(root, code), config.source_locale, md)
+                   for code in config.locales}
+    published = publication(model, translators)
+    renderers = {code: LocaleRenderer(model, translators[code], md, published)
                  for code in config.locales}
     files: dict[str, bytes] = {}
     for code in only or config.locales:
-        files |= render_locale(renderers[code])
-        files[f"{code}/feed.xml"] = atom_feed(renderers[code])
+        if published.locale_published(code):
+            files |= render_locale(renderers[code])
+            files[f"{code}/feed.xml"] = atom_feed(renderers[code])
     files["index.html"] = language_chooser(renderers, config.source_locale)
     files["sitemap.xml"] = sitemap(renderers[config.source_locale])
     files |= static_files(config)
+    if preview if preview is not None else config.has_gates:
+        files |= preview_files(root, model, md, only or config.locales)
     files[MANIFEST_PATH] = manifest_bytes(renderers, only or config.locales)
     target = out or root / "site"
     publish(files, target)
     pages = sum(1 for name in files if name.endswith(".html"))
     return BuildResult(target, len(files), pages, only or config.locales,
                        model.content.warnings)
+
+
+PREVIEW = "_preview"
+
+
+def preview_files(root: Path, model: SiteModel, md, locales: tuple[str, ...]) -> dict[str, bytes]:
+    """Every page of every locale, whatever its gate, with fuzzy text shown and
+    untranslated or fuzzy blocks highlighted with their anchors: for translators."""
+    config = model.config
+    renderers = {code: LocaleRenderer(model, make_translator(
+        load_messages(root, code), config.source_locale, md, preview=True), md)
+        for code in config.locales}
+    files = {"index.html": language_chooser(renderers, config.source_locale)}
+    for code in locales:
+        files |= render_locale(renderers[code])
+        files[f"{code}/feed.xml"] = atom_feed(renderers[code])
+    files |= static_files(config)
+    return {f"{PREVIEW}/{name}": data for name, data in files.items()}
+
+
+def publication(model: SiteModel, translators: dict[str, Translator]) -> Publication:
+    """Evaluate every page's publish gate in every target locale."""
+    config = model.config
+    navigation = [s for s in catalogues.site_segments(config) if s.kind == "navigation"]
+    statuses = {}
+    for code in config.target_locales:
+        lookup = translators[code].lookup
+        gate = config.gate(code)
+        for page in model.content.pages:
+            statuses[(code, page.key)] = page_status(
+                page.key, code, page_segments(page, model.parsed[page.key]), navigation,
+                lambda s: not lookup(s.msgctxt, s.msgid)[1], gate,
+                marked_required(page.required, page.key))
+    return Publication(statuses, config.source_locale)
 
 
 def _no_locale(config: SiteConfig, unknown: list[str]) -> Diagnostic:

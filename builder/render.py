@@ -13,15 +13,17 @@ from functools import cached_property
 from typing import Any
 
 import jinja2
+from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .catalogues import plural_header
 from .config import SiteConfig
 from .content import Content, Page
 from .errors import Diagnostic, InputError
+from .gates import Publication
 from .routes import LocaleInfo, locale_info, news_page_key, output_path, relative
 from .segments import Localized, ParsedBody, render_body
 from .translations import Messages, Translator
@@ -62,23 +64,37 @@ def make_env(model: SiteModel, translator: Translator) -> jinja2.Environment:
 
 def _lang_attrs(translator: Translator):
     def lang_attrs(value: Any) -> Markup:
-        if isinstance(value, Localized) and value.fallback and translator.fallback_attrs:
-            return Markup("".join(f' {k}="{v}"' for k, v in translator.fallback_attrs.items()))
-        return Markup("")
+        if not isinstance(value, Localized):
+            return Markup("")
+        return Markup("".join(f' {k}="{escape(v)}"' for k, v in translator.attrs(value).items()))
     return lang_attrs
+
+
+def make_translator(messages: Messages, source_locale: str, md: MarkdownIt,
+                    preview: bool = False) -> Translator:
+    plural = gnu_gettext.c2py(plural_header(messages.locale)[1].split("plural=")[1][:-1])
+    return Translator(messages, source_locale, md, plural, preview)
 
 
 class LocaleRenderer:
     """Renders the pages of one locale; holds no state between pages."""
 
-    def __init__(self, model: SiteModel, messages: Messages, md: MarkdownIt):
+    def __init__(self, model: SiteModel, translator: Translator, md: MarkdownIt,
+                 publication: Publication | None = None):
         self.model = model
         self.config = model.config
-        self.info = next(i for i in model.locales if i.code == messages.locale)
-        plural = gnu_gettext.c2py(plural_header(messages.locale)[1].split("plural=")[1][:-1])
-        self.t = Translator(messages, self.config.source_locale, md, plural)
+        self.info = next(i for i in model.locales if i.code == translator.locale)
+        self.t = translator
         self.md = md
         self.env = make_env(model, self.t)
+        self.publication = publication or Publication({}, self.config.source_locale, True)
+
+    def published(self, key: str, locale: str | None = None) -> bool:
+        return self.publication.published(locale or self.info.code, key)
+
+    @property
+    def published_locales(self) -> tuple[LocaleInfo, ...]:
+        return tuple(i for i in self.model.locales if self.publication.locale_published(i.code))
 
     # -- text helpers ------------------------------------------------------
     def digits(self, text: str) -> str:
@@ -97,15 +113,19 @@ class LocaleRenderer:
         return [parts[2 * i + 2] for i in range(count)]
 
     def title(self, page: Page) -> Localized:
-        return self.t.inline(page.title)
+        return self.t.inline(page.title, anchor=f"{page.key}#title")
 
     # -- links -------------------------------------------------------------
     def href(self, key: str, current: str, locale: str | None = None) -> str:
+        """Link to a page; one not published in this locale is linked in the source language."""
         fragment = ""
         if "#" in key:
             key, fragment = key.split("#", 1)
             fragment = "#" + fragment
-        return relative(output_path(key, locale or self.info.code), current) + fragment
+        locale = locale or self.info.code
+        if not self.published(key, locale):
+            locale = self.config.source_locale
+        return relative(output_path(key, locale), current) + fragment
 
     def resolve(self, target: str, current: str) -> str:
         """`page:KEY#frag` or `media:FILE` from Markdown → a relative URL."""
@@ -116,9 +136,16 @@ class LocaleRenderer:
         return self.config.base_url + path
 
     def card(self, page: Page, current: str) -> dict[str, Any]:
+        elsewhere = None if self.published(page.key) else self.source_info
         return {"title": self.title(page), "href": self.href(page.key, current),
                 "summary": self.t.inline(page.summary) if page.summary else None,
-                "date": self.date(page.date) if page.date else None}
+                "date": self.date(page.date) if page.date else None, "elsewhere": elsewhere,
+                "elsewhere_name": elsewhere and Locale.parse(elsewhere.code).get_display_name(
+                    self.info.code)}
+
+    @property
+    def source_info(self) -> LocaleInfo:
+        return next(i for i in self.model.locales if i.code == self.config.source_locale)
 
     # -- pages -------------------------------------------------------------
     def common(self, key: str, current: str, title: Localized | str,
@@ -126,13 +153,14 @@ class LocaleRenderer:
         config = self.config
         site_title = self.t.inline(config.title)
         alternates = [{"hreflang": info.bcp47, "href": self.absolute(output_path(key, info.code))}
-                      for info in self.model.locales]
+                      for info in self.published_locales if self.published(key, info.code)]
         return {
             "locale": self.info, "locales": self.model.locales, "site_title": site_title,
             "page_title": str(title), "description": description,
             "canonical": self.absolute(current), "alternates": alternates,
             "x_default": self.absolute(output_path(key, config.source_locale)),
-            "og_locales": [i.og_locale for i in self.model.locales if i.code != self.info.code],
+            "og_locales": [i.og_locale for i in self.published_locales
+                           if i.code != self.info.code and self.published(key, i.code)],
             "css_href": relative(CSS_PATH, current),
             "feed_href": relative(f"{self.info.code}/feed.xml", current),
             "home_href": self.href("home", current),
@@ -143,16 +171,21 @@ class LocaleRenderer:
                     for item in config.navigation],
             "footer": self.t.inline(config.footer) if config.footer else None,
             "organisation": config.organisation, "csp": CSP, "is_source": self.t.is_source,
+            "preview": self.t.preview,
         }
 
     def switcher(self, key: str, current: str) -> list[dict[str, Any]]:
-        return [{"info": info, "href": self.href(key, current, info.code),
-                 "current": info.code == self.info.code} for info in self.model.locales]
+        """Each published language; where this page is not, that language's home."""
+        return [{"info": info, "current": info.code == self.info.code,
+                 "href": self.href(key if self.published(key, info.code) else "home",
+                                   current, info.code)}
+                for info in self.published_locales]
 
     def body(self, page: Page, current: str) -> tuple[Markup, int]:
         html, fallbacks = render_body(
             self.model.parsed[page.key], self.md, self.t.lookup, self.t.fallback_attrs,
-            lambda target: self.resolve(target, current), self.t.rtl)
+            lambda target: self.resolve(target, current), self.t.rtl,
+            self.t.marker if self.t.preview else None)
         return Markup(html), fallbacks
 
     def render(self, template: str, context: dict[str, Any]) -> bytes:

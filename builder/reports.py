@@ -15,8 +15,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from builder.a11y.ci_reports import junit_xml, sarif_document
 from builder.a11y.html_report import render_html_report
-from builder.a11y.model import CheckRun, Finding, NodeRef, PageResult
+from builder.a11y.model import CheckRun, PageResult
+from builder.a11y.serial import finding_dict, node_dict, page_dict  # noqa: F401 - re-exported
 from builder.output import atomic_write
 
 SCHEMA_VERSION = 1
@@ -36,38 +38,6 @@ def tool_versions() -> dict[str, str]:
         "selenium": _version("selenium"),
         "axe-selenium-python": _version("axe-selenium-python"),
         "python": platform.python_version(),
-    }
-
-
-def node_dict(node: NodeRef) -> dict[str, Any]:
-    return {"target": list(node.target), "html": node.html, "failure_summary": node.failure_summary}
-
-
-def finding_dict(finding: Finding) -> dict[str, Any]:
-    return {
-        "id": finding.rule_id,
-        "source": finding.source,
-        "impact": finding.impact,
-        "tags": list(finding.tags),
-        "wcag": list(finding.wcag_tags),
-        "help": finding.help,
-        "help_url": finding.help_url,
-        "nodes": [node_dict(n) for n in finding.nodes],
-    }
-
-
-def page_dict(result: PageResult) -> dict[str, Any]:
-    return {
-        "path": result.path,
-        # The served URL's path: the host and port change every run, the path does not.
-        "url": "/" + result.path,
-        "locale": result.locale,
-        "cell": {"scheme": result.cell.scheme, "width": result.cell.width,
-                 "height": result.cell.height, "label": result.cell.label},
-        "violations": [finding_dict(f) for f in result.violations],
-        "best_practice": [finding_dict(f) for f in result.best_practice],
-        "incomplete": [finding_dict(f) for f in result.incomplete],
-        "error": result.error,
     }
 
 
@@ -111,6 +81,48 @@ def write_results_json(run: CheckRun, path: Path) -> None:
 
 def write_html_report(run: CheckRun, path: Path) -> None:
     atomic_write(Path(path), render_html_report(run, tool_versions()).encode("utf-8"))
+
+
+def write_junit(run: CheckRun, path: Path) -> None:
+    atomic_write(Path(path), junit_xml(run).encode("utf-8"))
+
+
+def page_sources(project: Path):
+    """page → the project files it is made from: content/<key>.md, or its template."""
+    def sources(result: PageResult) -> list[str]:
+        if not result.key:
+            return []
+        found = [f"content/{result.key}.md"]
+        if result.key == "home":
+            found.append("templates/home.html")
+        elif result.component == "news" and not (project / found[0]).is_file():
+            found.append("templates/news_index.html")
+        return [p for p in found if (project / p).is_file()]
+    return sources
+
+
+def write_sarif(run: CheckRun, path: Path, project: Path, site: Path | None) -> None:
+    prefix = ""
+    if site is not None:
+        try:
+            prefix = Path(site).resolve().relative_to(Path(project).resolve()).as_posix() + "/"
+        except ValueError:
+            prefix = Path(site).resolve().as_uri() + "/"
+    document = sarif_document(run, tool_versions(), prefix, page_sources(Path(project)))
+    text = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False)
+    atomic_write(Path(path), (text + "\n").encode("utf-8"))
+
+
+def write_reports(run: CheckRun, out: Path, project: Path,
+                  site: Path | None) -> tuple[Path, Path, Path, Path]:
+    """results.json, report.html, junit.xml and results.sarif in `out`."""
+    out = Path(out)
+    paths = (out / "results.json", out / "report.html", out / "junit.xml", out / "results.sarif")
+    write_results_json(run, paths[0])
+    write_html_report(run, paths[1])
+    write_junit(run, paths[2])
+    write_sarif(run, paths[3], project, site)
+    return paths
 
 
 def summary_lines(run: CheckRun) -> list[str]:

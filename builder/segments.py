@@ -11,6 +11,7 @@ the source, never from a translation.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -103,6 +104,8 @@ class Localized:
     html: str
     text: str
     fallback: bool
+    state: str = "ok"        # ok | fuzzy | untranslated
+    anchor: str = ""         # shown to translators in the preview
 
     def __html__(self) -> str:
         return self.html
@@ -220,7 +223,8 @@ LinkResolver = Callable[[str], str]
 
 def render_body(parsed: ParsedBody, md: MarkdownIt, translate: Translate,
                 fallback_attrs: dict[str, str], resolve: LinkResolver,
-                isolate_ltr: bool = False) -> tuple[str, int]:
+                isolate_ltr: bool = False,
+                marker: Callable[[Segment], dict[str, str]] | None = None) -> tuple[str, int]:
     """Render a parsed body in one locale; returns (html, number of fallback blocks).
 
     `fallback_attrs` (e.g. {"lang": "en", "dir": "ltr"}) go on every block whose
@@ -243,10 +247,11 @@ def render_body(parsed: ParsedBody, md: MarkdownIt, translate: Translate,
                         for c in inline.children or [] if c.type == "image"]
         else:
             children = _inline_children(md, text, env)
-            if fallback and fallback_attrs:
-                children = _mark_block(tokens, slot.index, children, fallback_attrs)
-            elif isolate_ltr:
+            attrs = marker(segment) if marker else (fallback_attrs if fallback else {})
+            if isolate_ltr and not fallback:
                 children = isolate_ltr_runs(children)
+            if attrs:
+                children = _mark_block(tokens, slot.index, children, attrs)
         tokens[slot.index] = inline.copy(children=_resolve_links(children, resolve))
     return md.renderer.render(tokens, md.options, {}), fallbacks
 
@@ -273,7 +278,7 @@ def _mark_block(tokens: list[Token], index: int, children: list[Token],
         tokens[index - 1] = marked
         return children
     # A tight list hides its paragraph tokens: mark the text with a span instead.
-    attr_text = "".join(f' {k}="{v}"' for k, v in attrs.items())
+    attr_text = "".join(f' {k}="{html.escape(v)}"' for k, v in attrs.items())
     return [Token("html_inline", "", 0, content=f"<span{attr_text}>"), *children,
             Token("html_inline", "", 0, content="</span>")]
 

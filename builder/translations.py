@@ -8,7 +8,7 @@ to the source text, and the caller marks it with the source language.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
@@ -30,6 +30,7 @@ class Messages:
     locale: str
     singular: Mapping[Key, str]
     plural: Mapping[Key, tuple[str, ...]]
+    fuzzy: Mapping[Key, str] = field(default_factory=dict)   # shown in the preview only
 
 
 STRAY_PERCENT_RE = re.compile(r"%(?!\([A-Za-z_][A-Za-z0-9_]*\)[sd]|%)")
@@ -57,10 +58,14 @@ def load_messages(root: Path, locale: str) -> Messages:
         return Messages(locale, {}, {})
     singular: dict[Key, str] = {}
     plural: dict[Key, tuple[str, ...]] = {}
+    fuzzy: dict[Key, str] = {}
     for entry in read_po(path, root):
+        formatted = any(ref.startswith("templates/") for ref, _ in entry.occurrences)
+        if "fuzzy" in entry.flags and entry.msgstr and not entry.obsolete and \
+                usable(entry.msgid, entry.msgstr, formatted):
+            fuzzy[(entry.msgctxt or None, entry.msgid)] = entry.msgstr
         if not complete(entry) or not entry.msgid:
             continue
-        formatted = any(ref.startswith("templates/") for ref, _ in entry.occurrences)
         key = (entry.msgctxt or None, entry.msgid)
         if entry.msgid_plural:
             forms = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
@@ -71,14 +76,14 @@ def load_messages(root: Path, locale: str) -> Messages:
                 plural[key] = forms
         elif usable(entry.msgid, entry.msgstr, formatted):
             singular[key] = entry.msgstr
-    return Messages(locale, singular, plural)
+    return Messages(locale, singular, plural, fuzzy)
 
 
 class Translator:
     """Translations of one locale, as text and as safe inline HTML."""
 
     def __init__(self, messages: Messages, source_locale: str, md: MarkdownIt,
-                 plural_index):
+                 plural_index, preview: bool = False):
         self.locale = messages.locale
         self.messages = messages
         self.is_source = messages.locale == source_locale
@@ -87,17 +92,44 @@ class Translator:
         self.rtl = Locale.parse(messages.locale).text_direction == "rtl"
         self.fallback_attrs = {} if self.is_source else {"lang": source_locale,
                                                          "dir": "ltr"}
+        self.preview = preview
 
     def lookup(self, msgctxt: str | None, msgid: str) -> tuple[str, bool]:
-        if self.is_source:
-            return msgid, False
-        found = self.messages.singular.get((msgctxt, msgid))
-        return (found, False) if found else (msgid, True)
+        text, state = self.state(msgctxt, msgid)
+        return text, state == "untranslated"
 
-    def inline(self, msgid: str, msgctxt: str | None = None) -> Localized:
-        text, fallback = self.lookup(msgctxt, msgid)
+    def state(self, msgctxt: str | None, msgid: str) -> tuple[str, str]:
+        """(text shown, "ok" | "fuzzy" | "untranslated"); fuzzy text only in the preview."""
+        if self.is_source:
+            return msgid, "ok"
+        found = self.messages.singular.get((msgctxt, msgid))
+        if found:
+            return found, "ok"
+        fuzzy = self.messages.fuzzy.get((msgctxt, msgid)) if self.preview else None
+        return (fuzzy, "fuzzy") if fuzzy else (msgid, "untranslated")
+
+    def marker(self, segment) -> dict[str, str]:
+        """Attributes for a body block: source language where it fell back, and in the
+        preview a highlight with the segment's anchor for translators."""
+        text, state = self.state(segment.msgctxt, segment.msgid)
+        attrs = dict(self.fallback_attrs) if state == "untranslated" else {}
+        if self.preview and state != "ok":
+            attrs |= {"class": f"i18n-{state}", "data-i18n-id": segment.anchor}
+        return attrs
+
+    def inline(self, msgid: str, msgctxt: str | None = None, anchor: str = "") -> Localized:
+        text, state = self.state(msgctxt, msgid)
+        fallback = state == "untranslated"
         html, plain = render_inline(self.md, text, self.rtl and not fallback)
-        return Localized(html, plain, fallback)
+        return Localized(html, plain, fallback, state, anchor)
+
+    def attrs(self, value: Localized) -> dict[str, str]:
+        """Attributes for the element holding `value` (see `marker`)."""
+        attrs = dict(self.fallback_attrs) if value.fallback else {}
+        if self.preview and value.state != "ok":
+            attrs["class"] = f"i18n-{value.state}"
+            attrs |= {"data-i18n-id": value.anchor} if value.anchor else {}
+        return attrs
 
     # Template callables (Jinja2 newstyle gettext): escape the translation, since
     # Jinja treats a gettext result as markup; mark fallbacks with the source lang.

@@ -5,59 +5,46 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from selenium.common.exceptions import WebDriverException
 from urllib3.exceptions import HTTPError
-from selenium.webdriver.chrome.webdriver import WebDriver
+from selenium.webdriver.remote.webdriver import WebDriver
 
-from builder.a11y.axe import AxeError, AxeScript, load_axe_script, preload_axe, run_axe
+from builder.a11y.axe import AxeError, AxeScript, run_axe
 from builder.a11y.browser import BrowserSession, apply_cell, first_line
 from builder.a11y.model import (
     CheckOptions, CheckRun, CheckTarget, Finding, PageResult, RenderCell,
 )
-from builder.a11y.probes import run_probes
-from builder.a11y.server import serve_directory
+from builder.a11y.locale import locale_probes
+from builder.a11y.probes import probe_ids, run_probes
+from builder.a11y.screenshots import attach_screenshots
 
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi"})
 _HTML_LANG_RE = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([^\"'\s>]*)", re.IGNORECASE)
 
 
-def check_site(root: Path, targets: Sequence[CheckTarget],
-               options: CheckOptions = CheckOptions()) -> CheckRun:
+def check_site(root: Path | None, targets: Sequence[CheckTarget],
+               options: CheckOptions = CheckOptions(), **run: Any) -> CheckRun:
     """Serve `root`, then check each target in each cell of `options.cells`.
 
-    Pages run one after another in a single browser: cells are switched
-    with CDP emulation instead of new browsers, which keeps runs fast and
-    deterministic. Raises CheckUnavailable only when nothing can be checked.
+    Cells are switched with CDP emulation instead of new browsers, which
+    keeps runs fast and deterministic. Keyword arguments are RunConfig
+    fields (jobs, webdriver_urls, cache_path, progress); the default is one
+    local browser and no cache. Raises CheckUnavailable only when nothing
+    can be checked.
     """
-    root = Path(root)
-    script = load_axe_script()
-    session = BrowserSession(page_timeout=options.page_timeout,
-                             script_timeout=options.script_timeout,
-                             on_start=lambda driver: preload_axe(driver, script))
-    with serve_directory(root) as base_url, session:
-        results = tuple(
-            check_page(session, root, base_url, target, cell, script, options)
-            for target in targets
-            for cell in options.cells
-        )
-        chromium, chromedriver = session.chromium_version, session.chromedriver_version
-    return CheckRun(
-        results=results,
-        axe_version=script.version,
-        axe_sha256=script.sha256,
-        chromium_version=chromium,
-        chromedriver_version=chromedriver,
-        options=options.as_dict(),
-    )
+    from builder.a11y.runner import RunConfig, run_checks
+
+    return run_checks(root, tuple(targets), options, RunConfig(**run))
 
 
-def check_page(session: BrowserSession, root: Path, base_url: str, target: CheckTarget,
+def check_page(session: BrowserSession, root: Path | None, base_url: str, target: CheckTarget,
                cell: RenderCell, script: AxeScript, options: CheckOptions) -> PageResult:
     """One page in one cell; a browser failure restarts Chromium and retries once."""
-    url = base_url + quote(target.path)
-    if not (root / target.path).is_file():
+    url = target.url or base_url + quote(target.path)
+    if target.url is None and (root is None or not (root / target.path).is_file()):
         return _failed(url, target, cell, f"file not found: {target.path}")
     error = ""
     for _ in range(2):
@@ -81,14 +68,23 @@ def _check_page(driver: WebDriver, url: str, target: CheckTarget, cell: RenderCe
     driver.get(url)
     outcome = run_axe(driver, script, options.tags, options.blocking_tags)
     violations, advisory = list(outcome.violations), list(outcome.best_practice)
+    ran = {f.rule_id for f in (*violations, *advisory, *outcome.incomplete)} | set(outcome.passes)
     if options.probes:
-        for finding in run_probes(driver, target, cell, options.max_focus_stops):
+        probes = probe_ids(target, cell)
+        ran |= probes
+        found = run_probes(driver, target, cell, options.max_focus_stops)
+        if target.page is not None:
+            found += locale_probes(driver, target.path, target.page)
+        for finding in found:
             blocking = set(finding.tags).intersection(options.blocking_tags)
             (violations if blocking else advisory).append(finding)
+    if options.screenshots:
+        violations = attach_screenshots(driver, violations, options.screenshots)
     return PageResult(
         url=url, path=target.path, locale=target.locale, cell=cell,
         violations=_sorted(violations), best_practice=_sorted(advisory),
-        incomplete=_sorted(outcome.incomplete),
+        incomplete=_sorted(outcome.incomplete), key=target.page.key if target.page else None,
+        rules_run=tuple(sorted(ran)),
     )
 
 
@@ -99,7 +95,8 @@ def _sorted(findings: Sequence[Finding]) -> tuple[Finding, ...]:
 
 
 def _failed(url: str, target: CheckTarget, cell: RenderCell, error: str) -> PageResult:
-    return PageResult(url=url, path=target.path, locale=target.locale, cell=cell, error=error)
+    return PageResult(url=url, path=target.path, locale=target.locale, cell=cell, error=error,
+                      key=target.page.key if target.page else None)
 
 
 def direction_for(locale: str | None) -> str | None:

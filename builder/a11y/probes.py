@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from selenium.webdriver.chrome.webdriver import WebDriver
+from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
+from builder.a11y import locale
 from builder.a11y.model import NARROW_WIDTH, CheckTarget, Finding, NodeRef, RenderCell
 
 UNDERSTANDING = "https://www.w3.org/WAI/WCAG22/Understanding/"
@@ -185,6 +186,19 @@ if (last && last.blur) { last.blur(); }
 st.release().then(() => done({failures: st.failures, stops: st.seen.size}),
                   (e) => done({failures: st.failures, stops: st.seen.size, error: String(e)}));
 """
+
+
+def probe_ids(target: CheckTarget, cell: RenderCell) -> set[str]:
+    """Probe rules that run for this target and cell (JUnit lists their passes)."""
+    ids = {FOCUS_RULE}
+    if target.locale is not None or target.direction is not None:
+        ids.add(LANG_RULE)
+    if cell.width <= NARROW_WIDTH:
+        ids.add(REFLOW_RULE)
+    if target.page is not None:
+        ids |= {locale.FALLBACK_RULE, locale.SWITCHER_RULE, locale.HREFLANG_RULE,
+                locale.RECIPROCAL_RULE, locale.TITLE_RULE}
+    return ids
 
 
 def run_probes(driver: WebDriver, target: CheckTarget, cell: RenderCell,

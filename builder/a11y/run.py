@@ -1,14 +1,41 @@
-"""The `check` command's work: which pages, which render cells, which reports."""
+"""The `check` command's work: which pages, which render cells, which reports, which gate."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.a11y.check import check_paths, check_site
-from builder.a11y.model import CheckOptions, CheckRun, RenderCell
+from builder.a11y import baseline as known
+from builder.a11y.check import check_site
+from builder.a11y.model import CheckOptions, CheckRun, CheckTarget, RenderCell
+from builder.a11y.runner import Progress
+from builder.a11y.serial import run_from
+from builder.a11y.targets import folder_targets, shard, sitemap_urls, url_target
 from builder.config import load_config
 from builder.errors import Diagnostic, InputError
+
+DEFAULT_CELLS = "light:1280,dark:1280,light:320,dark:320"
+CACHE_FILE = Path(".infopages-cache") / "a11y.sqlite"
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    project: Path
+    site: Path | None = None
+    reports: Path | None = None
+    cells: str = DEFAULT_CELLS
+    targets: tuple[str, ...] = ()  # URLs and/or one folder; empty = the built site
+    sitemap: str | None = None
+    jobs: int = 2
+    webdriver_urls: tuple[str, ...] = ()
+    shard: str | None = None  # "I/N"
+    cache: bool = True
+    baseline: Path | None = None  # default PROJECT/a11y-baseline.yaml
+    update_baseline: bool = False
+    today: dt.date = field(default_factory=dt.date.today)
+    progress: Progress | None = None
 
 
 @dataclass(frozen=True)
@@ -16,9 +43,18 @@ class CheckOutcome:
     run: CheckRun
     results_json: Path
     report_html: Path
+    junit_xml: Path
+    sarif: Path
+    gate: known.Gate
+    baseline_path: Path
+    baseline_written: bool = False
+
+    @property
+    def passed(self) -> bool:
+        return self.run.error_count == 0 and not self.gate.failed
 
 
-def parse_cells(text: str) -> tuple:
+def parse_cells(text: str) -> tuple[RenderCell, ...]:
     """"light:1280,dark:320" → RenderCells; a bad cell is an input error."""
     cells = []
     for part in filter(None, (p.strip() for p in text.split(","))):
@@ -30,20 +66,104 @@ def parse_cells(text: str) -> tuple:
     return tuple(cells)
 
 
-def check(root: Path, site: Path | None = None, reports: Path | None = None,
-          cells: str = "light:1280,dark:1280,light:320,dark:320") -> CheckOutcome:
-    """Check every page of a built site; write results.json and report.html."""
-    from builder import reports as report_writer
+def parse_shard(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise InputError([Diagnostic("--shard", None, f"bad shard `{text}`",
+                                     "write I/N with 1 ≤ I ≤ N, e.g. --shard 2/4")])
+    return int(index), int(count)
 
-    config = load_config(root)
-    site = site or root / "site"
-    if not (site / "index.html").is_file():
-        raise InputError([Diagnostic(str(site), None, "no built site here",
-                                     "run `infopages build` first, or pass --site DIR")])
-    options = CheckOptions(cells=parse_cells(cells))
-    run = check_site(site, check_paths(site, config.locales), options)
-    out = reports or root / "reports" / "a11y"
-    results, html = out / "results.json", out / "report.html"
-    report_writer.write_results_json(run, results)
-    report_writer.write_html_report(run, html)
-    return CheckOutcome(run, results, html)
+
+def _locales(project: Path) -> tuple[str, ...]:
+    try:
+        return tuple(load_config(project).locales)
+    except InputError:
+        return ()  # checking any folder: no project needed
+
+
+def select_targets(req: CheckRequest) -> tuple[Path | None, tuple[CheckTarget, ...]]:
+    """(folder to serve or None, pages) from positional targets, --sitemap or the built site."""
+    urls = [t for t in req.targets if "://" in t]
+    folders = [Path(t) for t in req.targets if "://" not in t]
+    if req.sitemap:
+        urls += sitemap_urls(req.sitemap)
+    if len(folders) > 1:
+        raise InputError([Diagnostic(str(folders[1]), None, "only one folder per check",
+                                     "run `infopages check` once per folder, then `check merge`")])
+    if not folders and not urls:
+        site = req.site or req.project / "site"
+        if not (site / "index.html").is_file():
+            raise InputError([Diagnostic(str(site), None, "no built site here",
+                                         "run `infopages build` first, or pass --site DIR")])
+        folders = [site]
+    for folder in folders:
+        if not folder.is_dir():
+            raise InputError([Diagnostic(str(folder), None, "not a folder or URL",
+                                         "pass a built site folder or an http(s):// URL")])
+    root = folders[0] if folders else None
+    targets = (folder_targets(root, _locales(req.project)) if root else ()) + tuple(
+        url_target(u) for u in dict.fromkeys(urls))
+    return root, targets
+
+
+def check(req: CheckRequest) -> CheckOutcome:
+    """Check, write every report, then gate the findings against the baseline."""
+    cells = parse_cells(req.cells)
+    shard_spec = parse_shard(req.shard)
+    baseline_path = req.baseline or req.project / known.FILE_NAME
+    entries = known.load_baseline(baseline_path)  # bad file: exit 2 before any browser starts
+    root, targets = select_targets(req)
+    if shard_spec:
+        targets = shard(targets, *shard_spec)
+    cache = req.project / CACHE_FILE if req.cache else None
+    run = check_site(root, targets, CheckOptions(cells=cells), jobs=req.jobs,
+                     webdriver_urls=req.webdriver_urls, cache_path=cache, progress=req.progress)
+    return finish(run, req, root, entries, baseline_path)
+
+
+def finish(run: CheckRun, req: CheckRequest, root: Path | None,
+           entries: tuple[known.Entry, ...], baseline_path: Path) -> CheckOutcome:
+    from builder import reports as writer
+
+    written = False
+    if req.update_baseline:
+        entries = known.updated_entries(run, entries, req.today)
+        baseline_path.write_text(known.baseline_text(entries), encoding="utf-8")
+        written = True
+    out = req.reports or req.project / "reports" / "a11y"
+    paths = writer.write_reports(run, out, req.project, root)
+    gate = known.evaluate(run, entries, req.today)
+    return CheckOutcome(run, *paths, gate=gate, baseline_path=baseline_path, baseline_written=written)
+
+
+def merge(dirs: tuple[Path, ...], req: CheckRequest) -> CheckOutcome:
+    """Combine the results.json of shards (or any runs) into one report set."""
+    runs = []
+    for folder in dirs:
+        file = folder / "results.json" if folder.is_dir() else folder
+        try:
+            runs.append(run_from(json.loads(file.read_text(encoding="utf-8"))))
+        except (OSError, ValueError, KeyError) as err:
+            raise InputError([Diagnostic(str(file), None, f"cannot read results ({err})",
+                                         "pass report folders written by `infopages check`")]) from err
+    if not runs:
+        raise InputError([Diagnostic("check merge", None, "nothing to merge",
+                                     "pass one or more report folders")])
+    first = runs[0]
+    for folder, other in zip(dirs, runs):
+        if (other.axe_sha256, dict(other.options)) != (first.axe_sha256, dict(first.options)):
+            raise InputError([Diagnostic(str(folder), None, "results made with other options or axe",
+                                         "merge only shards of one run (same --cells, same tools)")])
+    seen: dict[tuple[str, RenderCell], object] = {}
+    for other in runs:
+        for result in other.results:
+            seen.setdefault((result.path, result.cell), result)
+    merged = CheckRun(results=tuple(seen.values()), axe_version=first.axe_version,
+                      axe_sha256=first.axe_sha256, chromium_version=first.chromium_version,
+                      chromedriver_version=first.chromedriver_version, options=first.options)
+    baseline_path = req.baseline or req.project / known.FILE_NAME
+    site = req.site or req.project / "site"
+    return finish(merged, req, site if site.is_dir() else None,
+                  known.load_baseline(baseline_path), baseline_path)

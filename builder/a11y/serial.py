@@ -1,0 +1,94 @@
+"""PageResult ⇄ plain JSON-able dicts: the one shape shared by results.json,
+the results cache and `check merge`.
+
+A result read back must equal the result written (dataclass equality), so a
+cached or merged run reports exactly what a fresh run would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from builder.a11y.model import CheckRun, Finding, NodeRef, PageResult, RenderCell
+
+
+def node_dict(node: NodeRef) -> dict[str, Any]:
+    out = {"target": list(node.target), "html": node.html, "failure_summary": node.failure_summary}
+    if node.screenshot:
+        out["screenshot"] = node.screenshot
+    return out
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "id": finding.rule_id,
+        "source": finding.source,
+        "impact": finding.impact,
+        "tags": list(finding.tags),
+        "wcag": list(finding.wcag_tags),
+        "help": finding.help,
+        "help_url": finding.help_url,
+        "description": finding.description,
+        "nodes": [node_dict(n) for n in finding.nodes],
+    }
+
+
+def page_dict(result: PageResult) -> dict[str, Any]:
+    return {
+        "path": result.path,
+        # The served URL's path: the host and port change every run, the path does not.
+        "url": result.url if "://" in result.path else "/" + result.path,
+        "locale": result.locale,
+        "key": result.key,
+        "component": result.component,
+        "cell": {"scheme": result.cell.scheme, "width": result.cell.width,
+                 "height": result.cell.height, "label": result.cell.label},
+        "violations": [finding_dict(f) for f in result.violations],
+        "best_practice": [finding_dict(f) for f in result.best_practice],
+        "incomplete": [finding_dict(f) for f in result.incomplete],
+        "rules_run": list(result.rules_run),
+        "error": result.error,
+    }
+
+
+def node_from(data: Mapping[str, Any]) -> NodeRef:
+    return NodeRef(target=tuple(str(t) for t in data.get("target", ())),
+                   html=str(data.get("html", "")),
+                   failure_summary=str(data.get("failure_summary", "")),
+                   screenshot=str(data.get("screenshot", "")))
+
+
+def finding_from(data: Mapping[str, Any]) -> Finding:
+    source = "probe" if data.get("source") == "probe" else "axe"
+    return Finding(rule_id=str(data["id"]), impact=data.get("impact"),
+                   tags=tuple(str(t) for t in data.get("tags", ())),
+                   help=str(data.get("help", "")), help_url=str(data.get("help_url", "")),
+                   description=str(data.get("description", "")),
+                   nodes=tuple(node_from(n) for n in data.get("nodes", ())), source=source)
+
+
+def page_from(data: Mapping[str, Any], url: str | None = None) -> PageResult:
+    cell = data["cell"]
+    return PageResult(
+        url=url if url is not None else str(data.get("url", "")),
+        path=str(data["path"]), locale=data.get("locale"),
+        cell=RenderCell(cell["scheme"], int(cell["width"])),
+        violations=tuple(finding_from(f) for f in data.get("violations", ())),
+        best_practice=tuple(finding_from(f) for f in data.get("best_practice", ())),
+        incomplete=tuple(finding_from(f) for f in data.get("incomplete", ())),
+        error=data.get("error"), key=data.get("key"),
+        rules_run=tuple(str(r) for r in data.get("rules_run", ())),
+    )
+
+
+def run_from(document: Mapping[str, Any]) -> CheckRun:
+    """A CheckRun back from a results.json document (for `check merge`)."""
+    return CheckRun(
+        results=tuple(page_from(p) for p in document.get("results", ())),
+        axe_version=str(document.get("axe", {}).get("version", "")),
+        axe_sha256=str(document.get("axe", {}).get("sha256", "")),
+        chromium_version=str(document.get("chromium", {}).get("version", "")),
+        chromedriver_version=str(document.get("chromium", {}).get("chromedriver", "")),
+        options=dict(document.get("options", {})),
+    )

@@ -1,0 +1,446 @@
+"""Translation QA: what `infopages lint` finds in the PO catalogues.
+
+Two tiers. An *error* is a translation the build must not publish (it falls
+back to the source text): broken placeholders, Markdown structure, raw HTML,
+hidden control characters, newline parity, incomplete plural forms, and any
+syntax or header problem of the file. A *warning* is a likely mistake a
+reviewer should look at; a translator silences one on one entry with a flag
+(`#, infopages-no-punctuation`), never an error.
+
+Every finding points at the line of the entry's `msgstr` (of `msgstr[i]` for a
+finding about one plural form): that is the line a translator edits.
+Untranslated, fuzzy and obsolete entries are not published, so only their
+syntax is checked. Nothing here prints: the CLI layer does.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+
+import polib
+from markdown_it import MarkdownIt
+
+from .catalogues import header_line, plural_header, read_po
+from .content import HIDDEN_RE
+from .errors import Collector, InputError
+from .glossary import Glossary, misses
+from .linkslots import SLOT_RE
+from .merge import po_path
+from .translations import STRAY_PERCENT_RE, placeholders
+
+# Which flag silences which warning code.
+SILENCED_BY = MappingProxyType({
+    "punctuation": "infopages-no-punctuation", "double-space": "infopages-no-spacing",
+    "doubled-word": "infopages-no-spacing", "numbers": "infopages-no-numbers",
+    "unchanged": "infopages-no-unchanged", "length": "infopages-no-length",
+    "glossary": "infopages-no-glossary", "do-not-translate": "infopages-no-glossary",
+    "tatweel": "infopages-no-characters", "zero-width": "infopages-no-characters",
+})
+FLAGS = frozenset(SILENCED_BY.values())
+# Translation length ÷ source length, for sources of 20+ characters, with a slack of
+# LENGTH_SLACK characters so that short headlines (where English drops articles) pass.
+LENGTH_BANDS = MappingProxyType({"fr": (0.8, 1.8), "es": (0.8, 1.8), "ar": (0.5, 1.5)})
+DEFAULT_BAND, LENGTH_SLACK, LENGTH_MIN = (0.5, 2.0), 10, 20
+# Words a language legitimately doubles ("nous nous employons").
+DOUBLED_OK = MappingProxyType({"fr": frozenset({"nous", "vous"}), "es": frozenset({"que"})})
+
+HTML_RE = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?=[\s/>])|!--)")
+CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+DEST_RE = re.compile(r"\]\([^)]*\)")
+URL_RE = re.compile(r"\b(?:https?://|www\.|mailto:)\S+")
+NUMBER_RE = re.compile(r"\d+(?:[.,\u00a0\u202f'٫٬]\d+)*")
+DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+ZERO_WIDTH_RE = re.compile("[\u200b-\u200f\u2060\ufeff\u061c]")
+WORD_RE = re.compile(r"(?<![\w'’-])([^\W\d_]+)\s+(\1)(?![\w'’-])", re.IGNORECASE)
+LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
+END_CLASSES = MappingProxyType({".": "a full stop", "۔": "a full stop", "?": "a question mark",
+                                "؟": "a question mark", "!": "an exclamation mark",
+                                ":": "a colon", "…": "an ellipsis", ";": "a semicolon",
+                                "؛": "a semicolon"})
+CLOSERS = "\"'’”»)]*_ \u00a0\u202f"
+FRENCH_SPACED_RE = re.compile(r"(?<=(.))([:;!?])(?=[\s*_»\"”)]|$)")
+NBSP = "\u00a0\u202f"
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int | None
+    severity: str        # "error" or "warning"
+    code: str            # e.g. "placeholders", "punctuation"; see SILENCED_BY
+    message: str
+    hint: str = ""
+    locale: str = ""
+    msgid: str = ""
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        text = f"{where}: {self.severity}: {self.message}"
+        return f"{text} — {self.hint}" if self.hint else text
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A finding before it knows its file and line."""
+    severity: str
+    code: str
+    message: str
+    hint: str = ""
+    form: int | None = None     # which msgstr[i], for plural entries
+
+
+def _error(code: str, message: str, hint: str) -> Problem:
+    return Problem("error", code, message, hint)
+
+
+def _warn(code: str, message: str, hint: str) -> Problem:
+    return Problem("warning", code, message, hint)
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    # Built once per process: parsing setup is the slow part, and the parser is reused.
+    return MarkdownIt("commonmark", {"html": False})
+
+
+# ---------------------------------------------------------------- error tier
+
+
+def error_problems(msgid: str, msgstr: str, markdown: bool, formatted: bool) -> list[Problem]:
+    """Why the build must not publish `msgstr` (singular entries, or one plural form)."""
+    found = []
+    if placeholders(msgstr) != placeholders(msgid):
+        found.append(_error("placeholders", f"placeholders differ: source has "
+                            f"{_listed(placeholders(msgid))}, translation has "
+                            f"{_listed(placeholders(msgstr))}",
+                            "copy every placeholder from the source exactly, once each"))
+    if formatted and STRAY_PERCENT_RE.search(msgstr):
+        found.append(_error("placeholders", "a lone `%` would break the page",
+                            "write `%%` for a percent sign"))
+    found += structure_problems(msgid, msgstr, markdown)
+    return found
+
+
+def structure_problems(msgid: str, msgstr: str, markdown: bool) -> list[Problem]:
+    """The checks the build's `usable()` does not make (see `publishable`)."""
+    found = _markdown_problems(msgid, msgstr) if markdown else []
+    extra = Counter(HTML_RE.findall(_no_code(msgstr))) - Counter(HTML_RE.findall(_no_code(msgid)))
+    if extra:
+        found.append(_error("raw-html", f"raw HTML `{next(iter(extra))}…` is not in the source "
+                            "(the page would show it as text)",
+                            "remove the tag; use Markdown (**bold**, *italic*) as the source does"))
+    hidden = set(HIDDEN_RE.findall(msgstr)) - set(HIDDEN_RE.findall(msgid))
+    if hidden:
+        names = ", ".join(f"U+{ord(c):04X}" for c in sorted(hidden))
+        found.append(_error("hidden-control", f"invisible control character {names} "
+                            "(bidi override/embedding or other control)",
+                            "delete it: the page sets the text direction itself"))
+    for edge, test in (("leading", str.startswith), ("trailing", str.endswith)):
+        if test(msgid, "\n") != test(msgstr, "\n"):
+            found.append(_error("newline", f"{edge} newline differs from the source",
+                                f"{'add' if test(msgid, chr(10)) else 'remove'} the {edge} "
+                                "newline, as in the source"))
+    return found
+
+
+def publishable(msgid: str, msgstr: str, locale: str, *, markdown: bool = True) -> bool:
+    """True if the build may show `msgstr` for `msgid` in `locale`.
+
+    Covers every error-tier check of a singular entry; `markdown=False` for
+    template strings, which are not Markdown. No rule depends on `locale` yet;
+    it is part of the signature so that one can without changing callers.
+    """
+    del locale
+    return not error_problems(msgid, msgstr, markdown, formatted=not markdown)
+
+
+def _markdown_problems(msgid: str, msgstr: str) -> list[Problem]:
+    source, target = _shape(msgid), _shape(msgstr)
+    found = []
+    if source[0] != target[0]:
+        found.append(_error("markdown-links", f"links differ: source has "
+                            f"{_listed(source[0])}, translation has {_listed(target[0])}",
+                            "keep each `[text]{n}` link once, with the number unchanged"))
+    if source[1] != target[1]:
+        found.append(_error("markdown-emphasis", "emphasis differs from the source "
+                            f"(bold, italic: source {source[1]}, translation {target[1]})",
+                            "keep each ** and * pair around the words it covers, closed"))
+    if source[2] != target[2]:
+        found.append(_error("markdown-code", "inline code differs: source has "
+                            f"{_listed(source[2])}, translation has {_listed(target[2])}",
+                            "copy `code` spans byte for byte; they are never translated"))
+    return found
+
+
+def _shape(text: str) -> tuple[list[str], tuple[int, int], list[str]]:
+    """(links, (bold, italic) counts, code spans) of one inline Markdown string."""
+    tokens = _markdown().parseInline(text)
+    children = tokens[0].children or [] if tokens else []
+    links = [f"]{{{n}}}" for n in SLOT_RE.findall(text)]
+    links += [str(c.attrGet("href") or c.attrGet("src")) for c in children
+              if c.type in ("link_open", "image")]
+    kinds = Counter(c.type for c in children)
+    code = sorted(f"`{c.content}`" for c in children if c.type == "code_inline")
+    return sorted(links), (kinds["strong_open"], kinds["em_open"]), code
+
+
+def plural_problems(entry: polib.POEntry, locale: str) -> list[Problem]:
+    """Form count, empty forms, and placeholders per form (a form used for one
+    number only, like Arabic 0, 1 and 2, may spell the number out)."""
+    count, expression = plural_header(locale)
+    forms = [entry.msgstr_plural.get(i, "") for i in range(max(count, len(entry.msgstr_plural)))]
+    if len(entry.msgstr_plural) != count:
+        return [_error("plural-count", f"{len(entry.msgstr_plural)} plural forms, "
+                       f"{locale} needs {count}", f"write msgstr[0] … msgstr[{count - 1}]")]
+    pick = gettext.c2py(expression.split("plural=", 1)[1].rstrip(";"))
+    found = []
+    wanted = placeholders(entry.msgid_plural)
+    for index, form in enumerate(forms):
+        numbers = [n for n in range(1001) if pick(n) == index]
+        if not form:
+            found.append(Problem("error", "plural-empty", f"plural form {index} is empty",
+                                 "fill every form, or none", index))
+            continue
+        have = placeholders(form)
+        ok = set(have) <= set(wanted) if len(numbers) <= 1 else sorted(have) == wanted
+        if not ok:
+            found.append(Problem("error", "placeholders", f"plural form {index} has "
+                                 f"{_listed(have)}, source has {_listed(wanted)}",
+                                 "forms used for many numbers keep every placeholder", index))
+        found += [Problem(p.severity, p.code, p.message, p.hint, index)
+                  for p in structure_problems(entry.msgid_plural, form, markdown=False)]
+    return found
+
+
+# ---------------------------------------------------------------- warning tier
+
+
+def warning_problems(msgid: str, msgstr: str, locale: str, glossary: Glossary) -> list[Problem]:
+    source, target = _prose(msgid), _prose(msgstr)
+    found = punctuation_problems(source, target, locale)
+    found += _spacing_problems(source, target, locale)
+    found += _number_problems(source, target)
+    found += _character_problems(msgid, msgstr)
+    if msgstr == msgid and len(LETTERS_RE.findall(_without_names(source, glossary))) >= 3:
+        found.append(_warn("unchanged", "translation is the same as the source",
+                           "translate it, or add `#, infopages-no-unchanged` if it is "
+                           "meant to stay as it is"))
+    found += _length_problems(source, target, locale)
+    found += [_warn(m.code, m.message, m.hint + ", or add `#, infopages-no-glossary` if "
+                    "this use is an exception") for m in misses(glossary, msgid, msgstr, locale)]
+    return found
+
+
+def _form_warnings(msgid: str, msgstr: str, locale: str, glossary: Glossary) -> list[Problem]:
+    found = punctuation_problems(_prose(msgid), _prose(msgstr), locale)
+    found += _spacing_problems(_prose(msgid), _prose(msgstr), locale)
+    found += _character_problems(msgid, msgstr)
+    return found + [_warn(m.code, m.message, m.hint) for m in misses(glossary, msgid, msgstr,
+                                                                     locale)]
+
+
+def punctuation_problems(source: str, target: str, locale: str) -> list[Problem]:
+    found = []
+    want, have = _end_class(source), _end_class(target)
+    if want != have:
+        found.append(_warn("punctuation", f"source ends with {want}, translation with {have}",
+                           "end the translation as the source ends, in your language's form"))
+    if locale == "ar":
+        found += [_warn("punctuation", f"Latin `{latin}` in Arabic text", f"use `{arabic}`")
+                  for latin, arabic in ((",", "،"), (";", "؛"), ("?", "؟"))
+                  if re.search(rf"[\u0600-\u06ff]\s*{re.escape(latin)}", target)]
+    elif locale == "fr":
+        found += _french_spacing(target)
+    elif locale == "es":
+        found += [_warn("punctuation", f"`{close}` without the opening `{opening}`",
+                        f"open the sentence with `{opening}`")
+                  for opening, close in (("¿", "?"), ("¡", "!"))
+                  if target.count(close) > target.count(opening)]
+    return found
+
+
+def _end_class(text: str) -> str:
+    stripped = text.rstrip(CLOSERS)
+    if stripped.endswith("..."):
+        return "an ellipsis"
+    return END_CLASSES.get(stripped[-1:], "no punctuation") if stripped else "no punctuation"
+
+
+def _french_spacing(target: str) -> list[Problem]:
+    found = []
+    for match in FRENCH_SPACED_RE.finditer(target):
+        before, mark = match.group(1), match.group(2)
+        if before in NBSP or before in ":;!?":
+            continue
+        what = "a normal space" if before == " " else "no space"
+        found.append(_warn("punctuation", f"{what} before `{mark}`",
+                           "French puts a no-break space (U+00A0 or U+202F) before : ; ! ?"))
+    if re.search(r"«(?![\u00a0\u202f])|(?<![\u00a0\u202f])»", target):
+        found.append(_warn("punctuation", "guillemets without no-break spaces inside",
+                           "write «\u00a0…\u00a0» with no-break spaces (U+00A0 or U+202F)"))
+    return found
+
+
+def _spacing_problems(source: str, target: str, locale: str) -> list[Problem]:
+    found = []
+    if re.search(r"[ \u00a0\u202f]{2,}", target) and not re.search(r"[ \u00a0\u202f]{2,}", source):
+        found.append(_warn("double-space", "two spaces in a row", "keep one space"))
+    allowed = DOUBLED_OK.get(locale, frozenset())
+    doubled = {m.group(1).casefold() for m in WORD_RE.finditer(target)} - allowed - \
+        {m.group(1).casefold() for m in WORD_RE.finditer(source)}
+    found += [_warn("doubled-word", f"doubled word “{word} {word}”", "delete one")
+              for word in sorted(doubled)]
+    return found
+
+
+def _number_problems(source: str, target: str) -> list[Problem]:
+    def numbers(text: str) -> Counter:
+        return Counter(re.sub(r"\D", "", n) for n in NUMBER_RE.findall(text.translate(DIGITS)))
+    want, have = numbers(source), numbers(target)
+    if want == have:
+        return []
+    missing, extra = sorted(want - have), sorted(have - want)
+    detail = "; ".join(filter(None, (missing and f"missing {', '.join(missing)}",
+                                     extra and f"extra {', '.join(extra)}")))
+    return [_warn("numbers", f"numbers differ from the source ({detail})",
+                  "check every number; Arabic-Indic digits count as the same number")]
+
+
+def _character_problems(msgid: str, msgstr: str) -> list[Problem]:
+    found = []
+    if "\u0640" in msgstr and "\u0640" not in msgid:
+        found.append(_warn("tatweel", "tatweel (ـ, U+0640) stretches a word",
+                           "delete it: the page justifies text itself"))
+    extra = set(ZERO_WIDTH_RE.findall(msgstr)) - set(ZERO_WIDTH_RE.findall(msgid))
+    if extra:
+        found.append(_warn("zero-width", "zero-width character " +
+                           ", ".join(f"U+{ord(c):04X}" for c in sorted(extra)),
+                           "delete it unless the spelling needs it"))
+    return found
+
+
+def _length_problems(source: str, target: str, locale: str) -> list[Problem]:
+    if len(source) < LENGTH_MIN:
+        return []
+    low, high = LENGTH_BANDS.get(locale, DEFAULT_BAND)
+    if low * len(source) - LENGTH_SLACK <= len(target) <= high * len(source) + LENGTH_SLACK:
+        return []
+    ratio = len(target) / len(source)
+    return [_warn("length", f"translation is {ratio:.1f}× the source's length "
+                  f"(expected {low}–{high}× for {locale})",
+                  "check nothing is missing or repeated")]
+
+
+def _prose(text: str) -> str:
+    """The words and punctuation a reader sees: no code, URLs, link targets or placeholders."""
+    text = unicodedata.normalize("NFC", text)
+    for pattern in (CODE_RE, URL_RE, DEST_RE, SLOT_RE):
+        text = pattern.sub("]" if pattern in (DEST_RE, SLOT_RE) else "", text)
+    return re.sub(r"%\([A-Za-z_]\w*\)[sd]|\{\w+\}", "", text)
+
+
+def _without_names(text: str, glossary: Glossary) -> str:
+    for name in glossary.names:
+        text = text.replace(name, "")
+    return text
+
+
+def _no_code(text: str) -> str:
+    return CODE_RE.sub("", text)
+
+
+def _listed(items: list[str]) -> str:
+    return ", ".join(f"`{i}`" for i in items) if items else "none"
+
+
+# ---------------------------------------------------------------- catalogues
+
+
+def lint_catalogue(root: Path, locale: str, glossary: Glossary) -> list[Finding]:
+    path = po_path(root / "locales", locale)
+    rel = Collector(root).rel(path)
+    try:
+        catalogue = read_po(path, root)
+    except InputError as exc:
+        return [Finding(d.path, d.line, "error", "syntax", d.message, d.hint, locale)
+                for d in exc.diagnostics]
+    text = path.read_text("utf-8")
+    found = _header_findings(catalogue, text, rel, locale)
+    lines = text.splitlines()
+    for entry in catalogue:
+        if not entry.msgid or entry.obsolete or "fuzzy" in entry.flags or not _translated(entry):
+            continue
+        for problem in _entry_problems(entry, locale, glossary):
+            line = _msgstr_line(lines, entry.linenum, problem.form)
+            found.append(Finding(rel, line, problem.severity, problem.code, problem.message,
+                                 problem.hint, locale, entry.msgid))
+    return found
+
+
+def _translated(entry: polib.POEntry) -> bool:
+    return bool(entry.msgstr) or any(entry.msgstr_plural.values())
+
+
+def _entry_problems(entry: polib.POEntry, locale: str, glossary: Glossary) -> list[Problem]:
+    flags = set(entry.flags)
+    found = [_warn("unknown-flag", f"unknown flag `{flag}`",
+                   f"use one of: {', '.join(sorted(FLAGS))}")
+             for flag in sorted(flags) if flag.startswith("infopages-") and flag not in FLAGS]
+    if entry.msgid_plural:
+        found += plural_problems(entry, locale)
+        # Typography and terminology per form; numbers and length mean little here.
+        return found + [Problem(p.severity, p.code, p.message, p.hint, index)
+                        for index, form in sorted(entry.msgstr_plural.items()) if form
+                        for p in _form_warnings(entry.msgid_plural, form, locale, glossary)
+                        if SILENCED_BY.get(p.code) not in flags]
+    formatted = any(ref.startswith("templates/") for ref, _ in entry.occurrences)
+    found += error_problems(entry.msgid, entry.msgstr, not formatted, formatted)
+    found += [p for p in warning_problems(entry.msgid, entry.msgstr, locale, glossary)
+              if SILENCED_BY.get(p.code) not in flags]
+    return found
+
+
+def _msgstr_line(lines: list[str], start: int, form: int | None) -> int:
+    """The line of the entry's `msgstr` (or `msgstr[form]`); polib gives the entry's first."""
+    prefix = "msgstr" if form is None else f"msgstr[{form}]"
+    for number in range(max(start, 1), len(lines) + 1):
+        if lines[number - 1].startswith(prefix):
+            return number
+    return start
+
+
+def _header_findings(catalogue: polib.POFile, text: str, rel: str,
+                     locale: str) -> list[Finding]:
+    found = []
+    language = catalogue.metadata.get("Language", "")
+    if language.replace("-", "_") != locale:
+        what = f"Language header is `{language}`" if language else "no Language header"
+        found.append(Finding(rel, header_line(text, "Language"), "error", "header",
+                             f"{what}, the folder says {locale}",
+                             f"set the header to: Language: {locale}", locale))
+    content_type = catalogue.metadata.get("Content-Type", "")
+    if "charset=utf-8" not in content_type.replace(" ", "").lower():
+        found.append(Finding(rel, header_line(text, "Content-Type"), "error", "header",
+                             "the header does not declare UTF-8",
+                             "set the header to: Content-Type: text/plain; charset=UTF-8",
+                             locale))
+    return found
+
+
+def lint_project(root: Path, locales: tuple[str, ...], glossary: Glossary) -> list[Finding]:
+    """Findings of every existing catalogue among `locales`, in file and line order."""
+    found = []
+    for locale in locales:
+        if po_path(root / "locales", locale).is_file():
+            found += lint_catalogue(root, locale, glossary)
+    return found

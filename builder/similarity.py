@@ -1,0 +1,123 @@
+"""Which old translation a new or changed source text may start from.
+
+Only old entries whose text left the sources are candidates, and only on the
+same page: a brand-new paragraph must never start from a translation of some
+other page, and a paragraph inserted next to an unchanged one must not borrow
+its neighbour's translation (the neighbour is still there, so it is no
+candidate at all).
+
+Pairs are ranked, best first, and each old entry lends its translation once:
+1. a punctuation- or whitespace-only edit whose placeholders and Markdown
+   markup are unchanged: the translation still fits, so it is carried over;
+2. otherwise by similarity (rapidfuzz's `fuzz.ratio`, C-backed), with a bonus
+   when both sit at the same anchor. Anchors are ordinal (`…#section.p3`), so
+   after an insertion the anchor of an edited paragraph belongs to the new one;
+   the bonus lets a same-anchor pair win over similar text elsewhere on the
+   page only when the texts are not far apart, which keeps an edited paragraph
+   with its own old translation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from rapidfuzz import fuzz
+
+THRESHOLD = 70.0      # below this, two paragraphs are different texts, not an edit
+ANCHOR_BONUS = 30.0   # same segment: a rewritten heading is still that heading
+
+# What a translation must reproduce: printf/brace placeholders, inline code
+# (whose content is literal), emphasis runs, link/image brackets, escapes.
+# These are all punctuation, so a "punctuation-only" edit could otherwise
+# silently change them.
+MARKUP_RE = re.compile(
+    r"(`+).*?\1"                                  # code span, content included
+    r"|%\(\w+\)[#0 +\-]*\d*(?:\.\d+)?[a-zA-Z]"    # %(name)s
+    r"|%[#0 +\-]*\d*(?:\.\d+)?[sdifr%]"           # %s, %d
+    r"|\{[\w.]*\}"                                # {1}, {name}
+    r"|\*+|_+|!?\[|\]|\\.")
+
+
+def page_of(anchor: str) -> str:
+    return anchor.split("#", 1)[0]
+
+
+def skeleton(text: str) -> str:
+    """The text without whitespace and Unicode punctuation (categories P*)."""
+    return "".join(ch for ch in text
+                   if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
+
+
+def markup(text: str) -> tuple[str, ...]:
+    return tuple(m.group(0) for m in MARKUP_RE.finditer(text))
+
+
+def punctuation_only(new: str, old: str) -> bool:
+    """True when `new` differs from `old` only in whitespace and punctuation, and
+    every placeholder and markup token is unchanged (so the old msgstr still fits).
+    Case is wording: "Apply" → "apply" is not punctuation-only."""
+    return new != old and skeleton(new) == skeleton(old) and markup(new) == markup(old)
+
+
+@dataclass(frozen=True)
+class Side:
+    """One message as the matcher sees it."""
+    text: str
+    anchors: frozenset[str]
+    plural: bool = False
+    # Anchors of obsolete entries are stale (the numbering has moved on since),
+    # so only entries that were active lend by anchor.
+    anchored: bool = True
+    pages: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pages", frozenset(page_of(a) for a in self.anchors))
+
+
+@dataclass(frozen=True)
+class Match:
+    new: int     # index into the new sides
+    old: int     # index into the old sides
+    kind: str    # "carried", "anchor" or "similar"
+    score: float
+
+
+def pair_up(new: Sequence[Side], old: Sequence[Side]) -> list[Match]:
+    """Best one-to-one pairs between new texts and old texts on the same page."""
+    by_page: dict[str, list[int]] = defaultdict(list)
+    for j, side in enumerate(old):
+        for page in side.pages:
+            by_page[page].append(j)
+    scored: dict[tuple[int, int], tuple[int, float, str]] = {}
+    for i, side in enumerate(new):
+        for page in sorted(side.pages):
+            for j in by_page.get(page, ()):
+                if (i, j) not in scored and (found := _score(side, old[j])) is not None:
+                    scored[(i, j)] = found
+    ranked = sorted(scored.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
+    taken_new: set[int] = set()
+    taken_old: set[int] = set()
+    out = []
+    for (i, j), (_, score, kind) in ranked:
+        if i not in taken_new and j not in taken_old:
+            taken_new.add(i)
+            taken_old.add(j)
+            out.append(Match(i, j, kind, score))
+    return sorted(out, key=lambda m: m.new)
+
+
+def _score(new: Side, old: Side) -> tuple[int, float, str] | None:
+    if new.plural != old.plural:
+        return None
+    anchored = old.anchored and not new.anchors.isdisjoint(old.anchors)
+    bonus = ANCHOR_BONUS if anchored else 0.0
+    if punctuation_only(new.text, old.text):
+        return (1, 100.0 + bonus, "carried")
+    if anchored:
+        return (0, fuzz.ratio(new.text, old.text) + bonus, "anchor")
+    ratio = fuzz.ratio(new.text, old.text, score_cutoff=THRESHOLD)
+    return (0, ratio, "similar") if ratio else None
