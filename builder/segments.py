@@ -43,7 +43,7 @@ def make_markdown() -> MarkdownIt:
 
 
 def normalize(text: str) -> str:
-    return WS_RE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return WS_RE.sub(" ", unicodedata.normalize("NFC", text)).strip(" ")
 
 
 def slugify(text: str) -> str:

@@ -13,9 +13,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
 
+from builder.a11y.html_views import by_locale_section, by_page_section, cross_locale_section
 from builder.a11y.model import CheckRun, Finding, NodeRef, PageResult
 
 MAX_NODES = 25  # per rule and page; results.json has them all
+MAX_SHOTS = 3  # element screenshots per rule in the whole report
 
 # Contrast: light text 16:1, links 6.4:1 on white; dark text 15:1, links
 # 9:1 on #121212. Visited links keep the palette (UA purple fails in dark).
@@ -43,6 +45,11 @@ pre { white-space: pre-wrap; padding: .5rem; margin: .25rem 0; }
 .muted { color: var(--muted); }
 .fail { color: var(--bad); }
 .pass { color: var(--good); }
+.shot { display: block; max-width: 100%; height: auto; border: 1px solid var(--rule); margin: .25rem 0; }
+/* Wide tables scroll inside their own focusable region instead of the page. */
+.scroll { overflow-x: auto; }
+.scroll:focus-visible { outline: 3px solid var(--link); outline-offset: 2px; }
+td.only { font-weight: 700; }
 """
 
 
@@ -80,15 +87,24 @@ def _merged_nodes(occurrences: Iterable[tuple[str, Finding]]) -> list[tuple[Node
     return list(merged.values())
 
 
-def _node_items(occurrences: tuple[tuple[str, Finding], ...]) -> list[str]:
+def _shot(node: NodeRef, budget: list[int]) -> str:
+    # budget is the rule's remaining screenshot allowance, shared by its pages.
+    if not node.screenshot.startswith("data:image/png;base64,") or budget[0] <= 0:
+        return ""
+    budget[0] -= 1
+    return (f'<img class="shot" src="{_e(node.screenshot)}" '
+            f'alt="Screenshot of the element {_e(node.selector)}">')
+
+
+def _node_items(occurrences: tuple[tuple[str, Finding], ...], budget: list[int]) -> list[str]:
     nodes = _merged_nodes(occurrences)
     items = []
     for node, labels in nodes[:MAX_NODES]:
         summary = f"<p>{_e(node.failure_summary)}</p>" if node.failure_summary else ""
         items.append(
-            f"<li><p><code>{_e(node.selector)}</code> "
+            f"<li><p><code dir=\"ltr\">{_e(node.selector)}</code> "
             f"<span class=\"muted\">({_e(', '.join(labels))})</span></p>"
-            f"<pre><code>{_e(node.html)}</code></pre>{summary}</li>"
+            f"<pre dir=\"ltr\"><code>{_e(node.html)}</code></pre>{_shot(node, budget)}{summary}</li>"
         )
     if len(nodes) > MAX_NODES:
         items.append(f"<li>… and {len(nodes) - MAX_NODES} more element(s), listed in results.json</li>")
@@ -106,10 +122,11 @@ def _group_section(group: _Group, prefix: str) -> list[str]:
     ]
     if f.help_url:
         out.append(f'<p><a href="{_e(f.help_url)}">How to fix {_e(f.rule_id)}</a></p>')
+    budget = [MAX_SHOTS]
     for path, occurrences in group.by_page.items():
         cells = ", ".join(label for label, _ in occurrences)
-        out += [f"<h4>{_e(path)}</h4>", f"<p>Render cells: {_e(cells)}</p>",
-                '<ul class="nodes">', *_node_items(occurrences), "</ul>"]
+        out += [f'<h4 dir="ltr">{_e(path)}</h4>', f"<p>Render cells: {_e(cells)}</p>",
+                '<ul class="nodes">', *_node_items(occurrences, budget), "</ul>"]
     out.append("</section>")
     return out
 
@@ -187,16 +204,21 @@ def _tools_section(run: CheckRun, tools: Mapping[str, str]) -> list[str]:
             "</tbody>", "</table>", "</section>"]
 
 
-_NAV = (("summary", "Summary"), ("blocking", "Blocking"), ("best-practice", "Best practice"),
+_NAV = (("summary", "Summary"), ("cross-locale", "Across locales"), ("blocking", "By rule"),
+        ("by-page", "By page"), ("by-locale", "By locale"), ("best-practice", "Best practice"),
         ("needs-review", "Needs review"), ("errors", "Errors"), ("tools", "Tools"))
 
 
-def render_html_report(run: CheckRun, tools: Mapping[str, str]) -> str:
+def render_html_report(run: CheckRun, tools: Mapping[str, str], direction: str = "ltr") -> str:
+    """The report; `direction="rtl"` lays it out for a right-to-left reader."""
     verdict = "pass" if run.passed else "fail"
     body = [
         *_summary_section(run),
+        *cross_locale_section(run),
         *_kind_section(run, "violations", "blocking", "Blocking violations",
                        "WCAG 2.2 A/AA failures. Each one fails the check."),
+        *by_page_section(run),
+        *by_locale_section(run),
         *_kind_section(run, "best_practice", "best-practice", "Best practice",
                        "Reported to improve the pages; these do not fail the check."),
         *_kind_section(run, "incomplete", "needs-review", "Needs review",
@@ -206,7 +228,7 @@ def render_html_report(run: CheckRun, tools: Mapping[str, str]) -> str:
     ]
     nav = "".join(f'<li><a href="#{a}">{t}</a></li>' for a, t in _NAV)
     return "\n".join([
-        "<!doctype html>", '<html lang="en" dir="ltr">', "<head>", '<meta charset="utf-8">',
+        "<!doctype html>", f'<html lang="en" dir="{_e(direction)}">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Accessibility report: {verdict.upper()}</title>", f"<style>{_CSS}</style>", "</head>",
         "<body>", "<header>", '<p class="skip"><a href="#main">Skip to results</a></p>',
