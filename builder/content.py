@@ -34,6 +34,7 @@ COMMON = {
     "translator_note": Field(str, False, "a note shown to translators"),
     "limits": Field(dict, False, "a mapping field → maximum length, e.g. {title: 60}"),
     "required": Field(list, False, "segments a publish gate requires, e.g. [summary, partnerships.p1]"),
+    "contexts": Field(dict, False, "msgctxt per field for translators, e.g. {title: button}"),
 }
 SCHEMAS = {
     "topic": COMMON | {"order": Field(int, False, "a whole number for ordering topics")},
@@ -45,7 +46,7 @@ SCHEMAS = {
 }
 LINK_SCHEMA = {
     "page": Field(str, False, "a page key such as topics/crimes-against-children"),
-    "url": Field(str, False, "an https:// address"),
+    "url": Field((str, dict), False, "an https:// address, or one per locale {en: …, fr: …}"),
     "label": Field(str, False, "the link text, translatable (defaults to the page title)"),
 }
 IMAGE_SCHEMA = {
@@ -60,6 +61,12 @@ class Link:
     url: str | None
     label: str | None
     line: int
+    localized: tuple[tuple[str, str], ...] = ()   # a page that exists in other languages
+
+    def url_for(self, locale: str) -> tuple[str | None, bool]:
+        """(address, whether it is in `locale`) — else the source-language address."""
+        found = dict(self.localized).get(locale)
+        return (found, True) if found else (self.url, False)
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,7 @@ class Page:
     translator_note: str
     limits: tuple[tuple[str, int], ...]
     required: tuple[str, ...]
+    contexts: tuple[tuple[str, str], ...]
     body: str
     body_line: int      # file line of the first body line
     lines: tuple[tuple[str, int], ...]
@@ -94,6 +102,10 @@ class Page:
 
     def line_of(self, key: str) -> int:
         return dict(self.lines).get(key, 1)
+
+    def context(self, field: str, default: str | None = None) -> str | None:
+        """The msgctxt of a front-matter field: the author's, or the field's role."""
+        return dict(self.contexts).get(field, default)
 
 
 @dataclass(frozen=True)
@@ -232,6 +244,7 @@ def _make_page(path: Path, kind: str, key: str, doc: YamlDoc, body: str, body_li
         order=data.get("order") or 0, translator_note=data.get("translator_note") or "",
         limits=_limits(data.get("limits"), path, doc, diags),
         required=tuple(str(r) for r in data.get("required") or ()),
+        contexts=tuple(sorted((str(k), str(v)) for k, v in (data.get("contexts") or {}).items())),
         body=body, body_line=body_line, lines=lines)
 
 
@@ -270,16 +283,19 @@ def _link(item: object, path: Path, doc: YamlDoc, where: tuple, diags: Collector
         diags.error(path, line, "a related link needs exactly one of `page` or `url`",
                     "link a page of this site with `page:`, another site with `url:`")
         return None
-    url = item.get("url")
-    if url is not None:
-        if not url.startswith("https://") and not url.startswith("http://"):
-            diags.error(path, line, f"link `{url}` is not an http(s) address",
+    urls = item.get("url")
+    urls = urls if isinstance(urls, dict) else ({"": urls} if urls is not None else {})
+    for address in urls.values():
+        if not isinstance(address, str) or not address.startswith(("https://", "http://")):
+            diags.error(path, line, f"link `{address}` is not an http(s) address",
                         "use an absolute https:// address; other schemes are refused")
             return None
-        if not item.get("label"):
-            diags.error(path, line, "an external link needs a `label`", "add `label:`")
-            return None
-    return Link(item.get("page"), url, item.get("label"), line)
+    if urls and not item.get("label"):
+        diags.error(path, line, "an external link needs a `label`", "add `label:`")
+        return None
+    default = urls.get("", next(iter(urls.values()), None))
+    localized = tuple(sorted((k, v) for k, v in urls.items() if k))
+    return Link(item.get("page"), default, item.get("label"), line, localized)
 
 
 def check_references(config: SiteConfig, content: Content, diags: Collector,

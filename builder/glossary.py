@@ -26,6 +26,7 @@ TOP_SCHEMA = {
     "terms": Field(list, False, "a list of {source, LOCALE: rendering, match, note}"),
     "do_not_translate": Field(list, False, "a list of names kept as written"),
 }
+EXCEPTION = ", or add `#, infopages-no-glossary` if this use is an exception"
 APOSTROPHES_RE = re.compile("[’‘ʼ′`]")
 SPACES_RE = re.compile(r"[\s\u00a0\u202f]+")
 # Arabic short vowels, shadda, sukun, dagger alif, and tatweel: optional in writing.
@@ -61,6 +62,11 @@ class Glossary:
         renamed = {t.source.casefold() for t in self.terms if t.rendering(locale) is not None}
         return tuple(n for n in self.names if n.casefold() not in renamed)
 
+    def without_names(self, text: str) -> str:
+        for name in self.names:
+            text = text.replace(name, "")
+        return text
+
 
 @dataclass(frozen=True)
 class Miss:
@@ -93,12 +99,12 @@ def misses(glossary: Glossary, msgid: str, msgstr: str, locale: str) -> list[Mis
         if not term.accepts(msgstr, locale):
             note = f" ({term.note})" if term.note else ""
             found.append(Miss("glossary", f"“{term.source}” is not rendered as “{rendering}”{note}",
-                              f"use the approved rendering from {GLOSSARY_PATH}"))
+                              f"use the approved rendering from {GLOSSARY_PATH}{EXCEPTION}"))
     for name in glossary.names_for(locale):
         if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", msgid) and name not in msgstr:
             found.append(Miss("do-not-translate", f"the name “{name}” is missing or changed",
                               f"keep “{name}” exactly as written ({GLOSSARY_PATH} "
-                              "lists it under do_not_translate)"))
+                              f"lists it under do_not_translate){EXCEPTION}"))
     return found
 
 

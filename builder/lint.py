@@ -33,7 +33,7 @@ from .errors import Collector, InputError
 from .glossary import Glossary, misses
 from .linkslots import SLOT_RE
 from .merge import po_path
-from .translations import STRAY_PERCENT_RE, placeholders
+from .placeholders import STRAY_PERCENT_RE, placeholders
 
 # Which flag silences which warning code.
 SILENCED_BY = MappingProxyType({
@@ -64,7 +64,7 @@ END_CLASSES = MappingProxyType({".": "a full stop", "۔": "a full stop", "?": "a
                                 "؟": "a question mark", "!": "an exclamation mark",
                                 ":": "a colon", "…": "an ellipsis", ";": "a semicolon",
                                 "؛": "a semicolon"})
-CLOSERS = "\"'’”»)]*_ \u00a0\u202f"
+CLOSERS = "\"'’”»)]*_ \t\n\u00a0\u202f"
 FRENCH_SPACED_RE = re.compile(r"(?<=(.))([:;!?])(?=[\s*_»\"”)]|$)")
 NBSP = "\u00a0\u202f"
 
@@ -119,22 +119,27 @@ def _markdown() -> MarkdownIt:
 def error_problems(msgid: str, msgstr: str, markdown: bool, formatted: bool) -> list[Problem]:
     """Why the build must not publish `msgstr` (singular entries, or one plural form)."""
     found = []
-    if placeholders(msgstr) != placeholders(msgid):
+    # Link slots `]{n}` are placeholders too; in Markdown the link check reports them.
+    want, have = (placeholders(SLOT_RE.sub("]", t) if markdown else t) for t in (msgid, msgstr))
+    if want != have:
         found.append(_error("placeholders", f"placeholders differ: source has "
-                            f"{_listed(placeholders(msgid))}, translation has "
-                            f"{_listed(placeholders(msgstr))}",
+                            f"{_listed(want)}, translation has {_listed(have)}",
                             "copy every placeholder from the source exactly, once each"))
-    if formatted and STRAY_PERCENT_RE.search(msgstr):
-        found.append(_error("placeholders", "a lone `%` would break the page",
-                            "write `%%` for a percent sign"))
-    found += structure_problems(msgid, msgstr, markdown)
-    return found
+    found += _percent_problems(msgstr) if formatted else []
+    return found + structure_problems(msgid, msgstr, markdown)
+
+
+def _percent_problems(msgstr: str) -> list[Problem]:
+    # Template strings go through `%` formatting: a lone `%` would crash the page.
+    return [_error("placeholders", "a lone `%` would break the page",
+                   "write `%%` for a percent sign")] if STRAY_PERCENT_RE.search(msgstr) else []
 
 
 def structure_problems(msgid: str, msgstr: str, markdown: bool) -> list[Problem]:
     """The checks the build's `usable()` does not make (see `publishable`)."""
     found = _markdown_problems(msgid, msgstr) if markdown else []
-    extra = Counter(HTML_RE.findall(_no_code(msgstr))) - Counter(HTML_RE.findall(_no_code(msgid)))
+    extra = Counter(HTML_RE.findall(CODE_RE.sub("", msgstr))) - \
+        Counter(HTML_RE.findall(CODE_RE.sub("", msgid)))
     if extra:
         found.append(_error("raw-html", f"raw HTML `{next(iter(extra))}…` is not in the source "
                             "(the page would show it as text)",
@@ -172,8 +177,9 @@ def _markdown_problems(msgid: str, msgstr: str) -> list[Problem]:
                             f"{_listed(source[0])}, translation has {_listed(target[0])}",
                             "keep each `[text]{n}` link once, with the number unchanged"))
     if source[1] != target[1]:
-        found.append(_error("markdown-emphasis", "emphasis differs from the source "
-                            f"(bold, italic: source {source[1]}, translation {target[1]})",
+        found.append(_error("markdown-emphasis", "emphasis differs: source has "
+                            "{} bold and {} italic, translation {} and {}".format(
+                                *source[1], *target[1]),
                             "keep each ** and * pair around the words it covers, closed"))
     if source[2] != target[2]:
         found.append(_error("markdown-code", "inline code differs: source has "
@@ -194,59 +200,56 @@ def _shape(text: str) -> tuple[list[str], tuple[int, int], list[str]]:
     return sorted(links), (kinds["strong_open"], kinds["em_open"]), code
 
 
-def plural_problems(entry: polib.POEntry, locale: str) -> list[Problem]:
+def plural_problems(msgid_plural: str, forms: dict[int, str], locale: str) -> list[Problem]:
     """Form count, empty forms, and placeholders per form (a form used for one
     number only, like Arabic 0, 1 and 2, may spell the number out)."""
     count, expression = plural_header(locale)
-    forms = [entry.msgstr_plural.get(i, "") for i in range(max(count, len(entry.msgstr_plural)))]
-    if len(entry.msgstr_plural) != count:
-        return [_error("plural-count", f"{len(entry.msgstr_plural)} plural forms, "
-                       f"{locale} needs {count}", f"write msgstr[0] … msgstr[{count - 1}]")]
+    if sorted(forms) != list(range(count)):
+        return [_error("plural-count", f"{len(forms)} plural forms, {locale} needs {count}",
+                       f"write msgstr[0] … msgstr[{count - 1}]")]
     pick = gettext.c2py(expression.split("plural=", 1)[1].rstrip(";"))
-    found = []
-    wanted = placeholders(entry.msgid_plural)
-    for index, form in enumerate(forms):
-        numbers = [n for n in range(1001) if pick(n) == index]
+    found, wanted = [], placeholders(msgid_plural)
+    for index, form in sorted(forms.items()):
         if not form:
             found.append(Problem("error", "plural-empty", f"plural form {index} is empty",
                                  "fill every form, or none", index))
             continue
         have = placeholders(form)
-        ok = set(have) <= set(wanted) if len(numbers) <= 1 else sorted(have) == wanted
-        if not ok:
+        single = sum(pick(n) == index for n in range(1001)) <= 1
+        if not (set(have) <= set(wanted) if single else have == wanted):
             found.append(Problem("error", "placeholders", f"plural form {index} has "
                                  f"{_listed(have)}, source has {_listed(wanted)}",
                                  "forms used for many numbers keep every placeholder", index))
         found += [Problem(p.severity, p.code, p.message, p.hint, index)
-                  for p in structure_problems(entry.msgid_plural, form, markdown=False)]
+                  for p in _percent_problems(form) + structure_problems(msgid_plural, form,
+                                                                        markdown=False)]
     return found
+
+
+def plural_publishable(msgid_plural: str, forms: dict[int, str], locale: str) -> bool:
+    """True if the build may use these plural forms (all of them, or none)."""
+    return not plural_problems(msgid_plural, forms, locale)
 
 
 # ---------------------------------------------------------------- warning tier
 
 
-def warning_problems(msgid: str, msgstr: str, locale: str, glossary: Glossary) -> list[Problem]:
+def warning_problems(msgid: str, msgstr: str, locale: str, glossary: Glossary,
+                     plural: bool = False) -> list[Problem]:
+    """Likely mistakes; for a plural form (`plural`), numbers, length and an
+    unchanged text say little and are not checked."""
     source, target = _prose(msgid), _prose(msgstr)
-    found = punctuation_problems(source, target, locale)
-    found += _spacing_problems(source, target, locale)
-    found += _number_problems(source, target)
-    found += _character_problems(msgid, msgstr)
-    if msgstr == msgid and len(LETTERS_RE.findall(_without_names(source, glossary))) >= 3:
+    found = punctuation_problems(source, target, locale) + \
+        _spacing_problems(source, target, locale) + _character_problems(msgid, msgstr)
+    if not plural:
+        found += _number_problems(source, target) + _length_problems(source, target, locale)
+    if not plural and msgstr == msgid and \
+            len(LETTERS_RE.findall(glossary.without_names(source))) >= 3:
         found.append(_warn("unchanged", "translation is the same as the source",
                            "translate it, or add `#, infopages-no-unchanged` if it is "
                            "meant to stay as it is"))
-    found += _length_problems(source, target, locale)
-    found += [_warn(m.code, m.message, m.hint + ", or add `#, infopages-no-glossary` if "
-                    "this use is an exception") for m in misses(glossary, msgid, msgstr, locale)]
-    return found
-
-
-def _form_warnings(msgid: str, msgstr: str, locale: str, glossary: Glossary) -> list[Problem]:
-    found = punctuation_problems(_prose(msgid), _prose(msgstr), locale)
-    found += _spacing_problems(_prose(msgid), _prose(msgstr), locale)
-    found += _character_problems(msgid, msgstr)
-    return found + [_warn(m.code, m.message, m.hint) for m in misses(glossary, msgid, msgstr,
-                                                                     locale)]
+    return found + [_warn(m.code, m.message, m.hint)
+                    for m in misses(glossary, msgid, msgstr, locale)]
 
 
 def punctuation_problems(source: str, target: str, locale: str) -> list[Problem]:
@@ -349,16 +352,6 @@ def _prose(text: str) -> str:
     return re.sub(r"%\([A-Za-z_]\w*\)[sd]|\{\w+\}", "", text)
 
 
-def _without_names(text: str, glossary: Glossary) -> str:
-    for name in glossary.names:
-        text = text.replace(name, "")
-    return text
-
-
-def _no_code(text: str) -> str:
-    return CODE_RE.sub("", text)
-
-
 def _listed(items: list[str]) -> str:
     return ", ".join(f"`{i}`" for i in items) if items else "none"
 
@@ -372,8 +365,8 @@ def lint_catalogue(root: Path, locale: str, glossary: Glossary) -> list[Finding]
     try:
         catalogue = read_po(path, root)
     except InputError as exc:
-        return [Finding(d.path, d.line, "error", "syntax", d.message, d.hint, locale)
-                for d in exc.diagnostics]
+        return [Finding(d.path, d.line, "error", "header" if "Plural-Forms" in d.message
+                        else "syntax", d.message, d.hint, locale) for d in exc.diagnostics]
     text = path.read_text("utf-8")
     found = _header_findings(catalogue, text, rel, locale)
     lines = text.splitlines()
@@ -397,11 +390,11 @@ def _entry_problems(entry: polib.POEntry, locale: str, glossary: Glossary) -> li
                    f"use one of: {', '.join(sorted(FLAGS))}")
              for flag in sorted(flags) if flag.startswith("infopages-") and flag not in FLAGS]
     if entry.msgid_plural:
-        found += plural_problems(entry, locale)
-        # Typography and terminology per form; numbers and length mean little here.
+        found += plural_problems(entry.msgid_plural, entry.msgstr_plural, locale)
         return found + [Problem(p.severity, p.code, p.message, p.hint, index)
                         for index, form in sorted(entry.msgstr_plural.items()) if form
-                        for p in _form_warnings(entry.msgid_plural, form, locale, glossary)
+                        for p in warning_problems(entry.msgid_plural, form, locale, glossary,
+                                                  plural=True)
                         if SILENCED_BY.get(p.code) not in flags]
     formatted = any(ref.startswith("templates/") for ref, _ in entry.occurrences)
     found += error_problems(entry.msgid, entry.msgstr, not formatted, formatted)
@@ -438,7 +431,7 @@ def _header_findings(catalogue: polib.POFile, text: str, rel: str,
 
 
 def lint_project(root: Path, locales: tuple[str, ...], glossary: Glossary) -> list[Finding]:
-    """Findings of every existing catalogue among `locales`, in file and line order."""
+    """Findings of every existing catalogue among `locales`, by locale then line."""
     found = []
     for locale in locales:
         if po_path(root / "locales", locale).is_file():

@@ -27,14 +27,15 @@ def render_locale(r: LocaleRenderer) -> dict[str, bytes]:
 
 def _with_body(r: LocaleRenderer, page: Page, current: str) -> dict[str, Any]:
     title = r.title(page)
-    summary = r.t.inline(page.summary) if page.summary else None
+    summary = r.t.inline(page.summary, page.context("summary")) if page.summary else None
     body, fallbacks = r.body(page, current)
     fallbacks += title.fallback + bool(summary and summary.fallback)
     ctx = r.common(page.key, current, title, summary.text if summary else "")
     image = None
     if page.image:
         image = {"src": f"{'../' * current.count('/')}media/{page.image.src}",
-                 "alt": r.t.inline(page.image.alt, "img.alt") if page.image.alt else None}
+                 "alt": r.t.inline(page.image.alt, page.context("image.alt", "img.alt"))
+                 if page.image.alt else None}
     ctx.update(page=page, title=title, summary=summary, body=body, image=image,
                fallback_notice=fallbacks > 0, related=_related(r, page, current))
     return ctx
@@ -43,17 +44,23 @@ def _with_body(r: LocaleRenderer, page: Page, current: str) -> dict[str, Any]:
 def _related(r: LocaleRenderer, page: Page, current: str) -> list[dict[str, Any]]:
     pages = r.model.content.by_key()
     out = []
-    for link in page.related:
+    for number, link in enumerate(page.related, 1):
+        label = r.t.inline(link.label, page.context(f"related.{number}")) if link.label else None
         if link.url:
-            out.append({"title": r.t.inline(link.label or link.url), "href": link.url,
-                        "summary": None, "external": True, "elsewhere": None})
+            url, local = link.url_for(r.info.code)
+            if not local and link.localized:   # the source language's own address
+                url = link.url_for(r.config.source_locale)[0] or url
+            elsewhere = None if local or not link.localized else r.source_info
+            out.append({"title": label, "href": url, "summary": None, "external": True,
+                        "elsewhere": elsewhere, "elsewhere_name": elsewhere and
+                        r.locale_name(elsewhere.code)})
         else:
             target = pages.get(link.page or "")
             card = r.card(target, current) if target else {
-                "title": r.t.inline(link.label or ""), "href": r.href(link.page or "home", current),
+                "title": label, "href": r.href(link.page or "home", current),
                 "summary": None, "elsewhere": None}
-            if link.label:
-                card["title"] = r.t.inline(link.label)
+            if label:
+                card["title"] = label
             out.append(card | {"external": False})
     return out
 

@@ -113,7 +113,7 @@ class LocaleRenderer:
         return [parts[2 * i + 2] for i in range(count)]
 
     def title(self, page: Page) -> Localized:
-        return self.t.inline(page.title, anchor=f"{page.key}#title")
+        return self.t.inline(page.title, page.context("title"), anchor=f"{page.key}#title")
 
     # -- links -------------------------------------------------------------
     def href(self, key: str, current: str, locale: str | None = None) -> str:
@@ -138,10 +138,14 @@ class LocaleRenderer:
     def card(self, page: Page, current: str) -> dict[str, Any]:
         elsewhere = None if self.published(page.key) else self.source_info
         return {"title": self.title(page), "href": self.href(page.key, current),
-                "summary": self.t.inline(page.summary) if page.summary else None,
+                "summary": self.t.inline(page.summary, page.context("summary"))
+                if page.summary else None,
                 "date": self.date(page.date) if page.date else None, "elsewhere": elsewhere,
-                "elsewhere_name": elsewhere and Locale.parse(elsewhere.code).get_display_name(
-                    self.info.code)}
+                "elsewhere_name": elsewhere and self.locale_name(elsewhere.code)}
+
+    def locale_name(self, code: str) -> str:
+        """A language's name in this page's language: "anglais" on a French page."""
+        return Locale.parse(code).get_display_name(self.info.code) or code
 
     @property
     def source_info(self) -> LocaleInfo:

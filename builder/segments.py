@@ -337,8 +337,9 @@ def front_matter_segments(page: Page) -> list[Segment]:
 
     def field(text: str, ctxt: str | None, name: str, kind: str, line: int,
               context: str = title, note: str = "") -> tuple[int, Segment]:
-        return line, Segment(normalize(text), ctxt, f"{page.key}#{name}", kind, page.source,
-                             line, note, context=context, max_length=limits.get(name))
+        return line, Segment(normalize(text), page.context(name, ctxt), f"{page.key}#{name}",
+                             kind, page.source, line, note, context=context,
+                             max_length=limits.get(name))
 
     items = [field(page.title, None, "title", "title", page.line_of("title"), "", note)]
     if page.summary:

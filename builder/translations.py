@@ -17,11 +17,10 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from .catalogues import read_po
-from .content import HIDDEN_RE
+from .lint import plural_publishable, publishable
 from .merge import complete, po_path
 from .segments import Localized, render_inline
 
-PLACEHOLDER_RE = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[sd]|%%|\{[0-9A-Za-z_]+\}")
 Key = tuple[str | None, str]
 
 
@@ -33,26 +32,10 @@ class Messages:
     fuzzy: Mapping[Key, str] = field(default_factory=dict)   # shown in the preview only
 
 
-STRAY_PERCENT_RE = re.compile(r"%(?!\([A-Za-z_][A-Za-z0-9_]*\)[sd]|%)")
-
-
-def usable(msgid: str, msgstr: str, formatted: bool = False) -> bool:
-    """A translation a reader may see: same placeholders, no hidden control characters.
-
-    `formatted`: template strings go through `%` formatting (Jinja's newstyle
-    gettext), where a lone `%` ("50 %") would crash the page.
-    """
-    if formatted and STRAY_PERCENT_RE.search(msgstr):
-        return False
-    return placeholders(msgstr) == placeholders(msgid) and \
-        set(HIDDEN_RE.findall(msgstr)) <= set(HIDDEN_RE.findall(msgid))
-
-
-def placeholders(text: str) -> list[str]:
-    return sorted(PLACEHOLDER_RE.findall(text))
-
-
 def load_messages(root: Path, locale: str) -> Messages:
+    """The translations readers may see. An entry with an error `infopages lint`
+    reports (placeholders, Markdown structure, raw HTML, hidden controls…) is
+    left out, so the page shows the source text instead of a broken one."""
     path = po_path(root / "locales", locale)
     if not path.is_file():
         return Messages(locale, {}, {})
@@ -60,21 +43,17 @@ def load_messages(root: Path, locale: str) -> Messages:
     plural: dict[Key, tuple[str, ...]] = {}
     fuzzy: dict[Key, str] = {}
     for entry in read_po(path, root):
-        formatted = any(ref.startswith("templates/") for ref, _ in entry.occurrences)
+        markdown = not any(ref.startswith("templates/") for ref, _ in entry.occurrences)
         if "fuzzy" in entry.flags and entry.msgstr and not entry.obsolete and \
-                usable(entry.msgid, entry.msgstr, formatted):
+                publishable(entry.msgid, entry.msgstr, locale, markdown=markdown):
             fuzzy[(entry.msgctxt or None, entry.msgid)] = entry.msgstr
         if not complete(entry) or not entry.msgid:
             continue
         key = (entry.msgctxt or None, entry.msgid)
         if entry.msgid_plural:
-            forms = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
-            # Arabic forms for 0, 1, 2 may spell the number out: only extra names fail.
-            allowed = set(placeholders(entry.msgid_plural))
-            if all(set(placeholders(f)) <= allowed and not HIDDEN_RE.search(f) and
-                   not STRAY_PERCENT_RE.search(f) for f in forms):
-                plural[key] = forms
-        elif usable(entry.msgid, entry.msgstr, formatted):
+            if plural_publishable(entry.msgid_plural, entry.msgstr_plural, locale):
+                plural[key] = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+        elif publishable(entry.msgid, entry.msgstr, locale, markdown=markdown):
             singular[key] = entry.msgstr
     return Messages(locale, singular, plural, fuzzy)
 

@@ -57,7 +57,7 @@ def test_identity_translation_renders_the_source_text(body):
 
     md = make_markdown()
     page = Page(key="pages/p", kind="page", source="content/pages/p.md", title="T", summary="",
-                date=None, topics=(), related=(), image=None, order=0, translator_note="", limits=(), required=(),
+                date=None, topics=(), related=(), image=None, order=0, translator_note="", limits=(), required=(), contexts=(),
                 body=body, body_line=4, lines=())
     parsed = parse_body(page, md)
     html, fallbacks = render_body(parsed, md, lambda ctxt, msgid: (msgid, False), {},

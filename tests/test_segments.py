@@ -11,7 +11,7 @@ from builder.segments import make_markdown, normalize, page_segments, parse_body
 def page(body: str, **extra) -> Page:
     fields = dict(key="topics/t", kind="topic", source="content/topics/t.md", title="T",
                   summary="", date=None, topics=(), related=(), image=None, order=0,
-                  translator_note="", limits=(), required=(), body=body, body_line=5, lines=(("title", 2),))
+                  translator_note="", limits=(), required=(), contexts=(), body=body, body_line=5, lines=(("title", 2),))
     fields.update(extra)
     return Page(**fields)
 

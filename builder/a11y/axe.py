@@ -47,6 +47,18 @@ const trim = (rules) => rules.map((r) => ({
 """
 
 
+# Rule ids per outcome only: what conformance harnesses (ACT) need to classify.
+_RUN_IDS_JS = """
+const options = arguments[0];
+const done = arguments[arguments.length - 1];
+const ids = (rules) => rules.map((r) => r.id);
+axe.run(document, options).then(
+  (res) => done({ok: true, violations: ids(res.violations), incomplete: ids(res.incomplete),
+                 passes: ids(res.passes), inapplicable: ids(res.inapplicable)}),
+  (e) => done({ok: false, error: String((e && e.stack) || e)}));
+"""
+
+
 @dataclass(frozen=True)
 class AxeScript:
     source: str
@@ -122,6 +134,17 @@ def run_axe(driver: WebDriver, script: AxeScript, tags: Sequence[str],
     outcome = classify(raw.get("violations", []), raw.get("incomplete", []), frozenset(blocking_tags))
     passes = tuple(sorted(str(p) for p in raw.get("passes", ())))
     return AxeOutcome(outcome.violations, outcome.best_practice, outcome.incomplete, passes)
+
+
+def run_axe_ids(driver: WebDriver, script: AxeScript, options: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Rule ids by outcome (violations, incomplete, passes, inapplicable), options as real JSON."""
+    ensure_axe(driver, script)
+    raw = driver.execute_async_script(_RUN_IDS_JS, dict(options))
+    if not isinstance(raw, Mapping) or not raw.get("ok"):
+        error = raw.get("error") if isinstance(raw, Mapping) else repr(raw)
+        raise AxeError(f"axe.run failed: {str(error).splitlines()[0] if error else 'no result'}")
+    return {k: [str(i) for i in raw.get(k, ())] for k in ("violations", "incomplete", "passes",
+                                                          "inapplicable")}
 
 
 def classify(violations: Sequence[Mapping[str, Any]], incomplete: Sequence[Mapping[str, Any]],

@@ -10,6 +10,7 @@ manifest) skip them: there is nothing to compare against.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from collections.abc import Mapping
 from html.parser import HTMLParser
 from pathlib import Path
@@ -95,8 +96,13 @@ def same_page(href: str, path: str) -> bool:
     return found == path or found.endswith("/" + path)
 
 
-def load_manifest(root: Path) -> dict[str, PageInfo]:
-    """PageInfo per site-relative path; {} when the folder has no manifest."""
+def load_manifest(root: Path, content_dir: Path | None = None) -> dict[str, PageInfo]:
+    """PageInfo per site-relative path; {} when the folder has no manifest.
+
+    With `content_dir`, the title probe only covers pages made from a
+    content file (content/<key>.md): for home and listing pages the builder
+    writes title_fallback=false without tracking it, so it says nothing.
+    """
     file = Path(root) / MANIFEST_PATH
     if not file.is_file():
         return {}
@@ -111,7 +117,11 @@ def load_manifest(root: Path) -> dict[str, PageInfo]:
             heads[path] = _read_head(Path(root) / path)
         return heads[path]
 
-    return {path: _page_info(path, entry, pages, head) for path, entry in sorted(pages.items())}
+    infos = {path: _page_info(path, entry, pages, head) for path, entry in sorted(pages.items())}
+    if content_dir is None:
+        return infos
+    return {path: info if (Path(content_dir) / f"{info.key}.md").is_file()
+            else replace(info, source_title=None) for path, info in infos.items()}
 
 
 def _page_info(path: str, entry: Mapping[str, Any], pages: Mapping[str, Any], head) -> PageInfo:

@@ -174,6 +174,7 @@ class CheckRun:
     chromium_version: str
     options: Mapping[str, object] = field(default_factory=dict)
     chromedriver_version: str = ""
+    cache_hits: int = 0  # page × cell results reused from the cache (not in reports)
 
     @property
     def blocking_count(self) -> int:

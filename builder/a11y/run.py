@@ -103,7 +103,9 @@ def select_targets(req: CheckRequest) -> tuple[Path | None, tuple[CheckTarget, .
             raise InputError([Diagnostic(str(folder), None, "not a folder or URL",
                                          "pass a built site folder or an http(s):// URL")])
     root = folders[0] if folders else None
-    targets = (folder_targets(root, _locales(req.project)) if root else ()) + tuple(
+    content = req.project / "content"
+    targets = (folder_targets(root, _locales(req.project), content if content.is_dir() else None)
+               if root else ()) + tuple(
         url_target(u) for u in dict.fromkeys(urls))
     return root, targets
 

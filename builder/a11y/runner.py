@@ -58,6 +58,7 @@ def run_checks(root: Path | None, targets: tuple[CheckTarget, ...], options: Che
             chromium, chromedriver = sessions[0].chromium_version, sessions[0].chromedriver_version
         keys = _keys(root, targets, options, script, chromium) if cache else {}
         results = _cached(cache, keys, base_url)
+        hits = len(results)
         jobs = [_Job(i, t, tuple(c for c in options.cells if (i, c) not in results))
                 for i, t in enumerate(targets)]
         done = sum(1 for j in jobs if not j.cells)
@@ -73,7 +74,7 @@ def run_checks(root: Path | None, targets: tuple[CheckTarget, ...], options: Che
     ordered = tuple(results[(i, c)] for i in range(len(targets)) for c in options.cells)
     return CheckRun(results=ordered, axe_version=script.version, axe_sha256=script.sha256,
                     chromium_version=chromium, chromedriver_version=chromedriver,
-                    options=options.as_dict())
+                    options=options.as_dict(), cache_hits=hits)
 
 
 def _report(config: RunConfig, done: int, total: int, path: str) -> None:

@@ -19,13 +19,14 @@ SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 MAX_SITEMAPS = 50  # nested sitemap indexes; more is a loop or a mistake
 
 
-def folder_targets(root: Path, locales: Collection[str] = ()) -> tuple[CheckTarget, ...]:
+def folder_targets(root: Path, locales: Collection[str] = (),
+                   content_dir: Path | None = None) -> tuple[CheckTarget, ...]:
     """Every page under `root`; pages the builder's manifest lists carry its expectations.
 
     The manifest's locale and direction win over the folder guess: the
     builder knows what it wrote.
     """
-    manifest = load_manifest(root)
+    manifest = load_manifest(root, content_dir)
     targets = []
     for target in check_paths(root, locales):
         info = manifest.get(target.path)
