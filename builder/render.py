@@ -72,8 +72,9 @@ def _lang_attrs(translator: Translator):
 
 def make_translator(messages: Messages, source_locale: str, md: MarkdownIt,
                     preview: bool = False) -> Translator:
-    plural = gnu_gettext.c2py(plural_header(messages.locale)[1].split("plural=")[1][:-1])
-    return Translator(messages, source_locale, md, plural, preview)
+    info = locale_info(messages.locale)
+    plural = gnu_gettext.c2py(plural_header(info.data_locale)[1].split("plural=")[1][:-1])
+    return Translator(messages, source_locale, md, plural, preview, info.direction == "rtl")
 
 
 class LocaleRenderer:
@@ -103,13 +104,13 @@ class LocaleRenderer:
 
     def date(self, value: dt.date) -> dict[str, str]:
         return {"iso": value.isoformat(),
-                "text": self.digits(format_date(value, "long", locale=self.info.code))}
+                "text": self.digits(format_date(value, "long", locale=self.info.data_locale))}
 
     def separators(self, count: int) -> list[str]:
         """What goes after each of `count` items of a list in this language (CLDR):
         "A, B and C", "A و B و C"."""
         marks = [f"\x01{i}\x01" for i in range(count)]
-        parts = format_list(marks, locale=self.info.code).split("\x01") if count else []
+        parts = format_list(marks, locale=self.info.data_locale).split("\x01") if count else []
         return [parts[2 * i + 2] for i in range(count)]
 
     def title(self, page: Page) -> Localized:
@@ -145,7 +146,7 @@ class LocaleRenderer:
 
     def locale_name(self, code: str) -> str:
         """A language's name in this page's language: "anglais" on a French page."""
-        return Locale.parse(code).get_display_name(self.info.code) or code
+        return Locale.parse(code).get_display_name(self.info.data_locale) or code
 
     @property
     def source_info(self) -> LocaleInfo:

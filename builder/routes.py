@@ -47,9 +47,22 @@ class LocaleInfo:
     direction: str      # "ltr" | "rtl"
     bcp47: str          # "pt-BR" for the HTML lang attribute
     og_locale: str      # "fr_FR"-style for Open Graph
+    cldr: str = ""      # the CLDR locale for dates, lists and plurals (pseudo-locales borrow one)
+
+    @property
+    def data_locale(self) -> str:
+        return self.cldr or self.code
+
+
+# Pseudo-locales for testing layouts before translations exist: (CLDR data, direction, name).
+PSEUDO_LOCALES = {"en-XA": ("en", "ltr", "[Ƥšéûðö Éñĝļîšĥ]"),
+                  "ar-XB": ("en", "rtl", "Pseudo RTL")}
 
 
 def locale_info(code: str) -> LocaleInfo:
+    if code in PSEUDO_LOCALES:
+        cldr, direction, name = PSEUDO_LOCALES[code]
+        return LocaleInfo(code, name, direction, code, code.replace("-", "_"), cldr)
     loc = Locale.parse(code)
     name = loc.get_display_name(code) or code
     name = name[:1].upper() + name[1:]

@@ -14,21 +14,33 @@ that `serve_command` owns.
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import shutil
 import threading
 import time
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
 from pathlib import Path
 from typing import Callable
 
+import jinja2
+
 from . import pipeline
 from .errors import InputError
-from .serve_http import make_server
+from .pages import render_locale
+from .render import LocaleRenderer, make_translator
+from .segments import make_markdown
+from .translations import load_messages
 
 WATCHED = ("content", "templates", "locales")
 POLL_SECONDS = 0.1
+WAIT_SECONDS = 25.0      # a long-poll's length: below common proxy idle timeouts
 Signature = dict[str, tuple[int, int]]   # relative path → (mtime_ns, size)
 
 
@@ -56,19 +68,27 @@ def changed(before: Signature, after: Signature) -> tuple[str, ...]:
     return tuple(sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p)))
 
 
-def targeted_locales(paths: tuple[str, ...], locales: tuple[str, ...]) -> tuple[str, ...]:
-    """The locales to rebuild when only their PO files changed; () means everything.
+FAST_SUFFIXES = (".po", ".md", ".html")
 
-    A PO file feeds only its own locale's pages (with publish gates it can
-    also change other locales' language links: the full rebuild that follows
-    a targeted one catches that)."""
-    found = []
+
+def fast_scope(paths: tuple[str, ...], locales: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Locales whose pages alone a change affects, () for all of them, None when only a
+    full build will do (site.yaml, assets, media, the POT: anything beyond pages).
+
+    A PO file feeds its own locale's pages only. With publish gates it may also
+    change other locales' language links: the full build after the fast path
+    catches that."""
+    found: list[str] = []
     for path in paths:
         parts = path.split("/")
-        if len(parts) != 4 or parts[0] != "locales" or parts[2] != "LC_MESSAGES" \
-                or not parts[3].endswith(".po") or parts[1] not in locales:
+        if not path.endswith(FAST_SUFFIXES) or parts[:2] == ["templates", "static"]:
+            return None
+        if parts[0] == "locales":
+            if len(parts) != 4 or parts[1] not in locales:
+                return None
+            found.append(parts[1])
+        elif parts[0] in ("content", "templates"):
             return ()
-        found.append(parts[1])
     return tuple(dict.fromkeys(found))
 
 
@@ -80,15 +100,29 @@ class Generation:
     errors: tuple[str, ...] = ()       # `path:line: error: …` lines of a failed build
     seconds: float = 0.0
     changed: tuple[str, ...] = ()
-    targeted: tuple[str, ...] = ()     # locales rebuilt alone; () = full build
+    targeted: tuple[str, ...] = ()     # locales re-rendered alone; () = full build
+    # Pages re-rendered by the fast path, served over `site` until the full
+    # rebuild that follows writes a complete generation.
+    overlay: Mapping[str, bytes] = field(default_factory=lambda: MappingProxyType({}))
+
+    def read(self, rel: str) -> bytes | None:
+        """A site file's bytes in this generation (`rel` already safe), or None."""
+        if rel in self.overlay:
+            return self.overlay[rel]
+        path = self.site / rel if self.site is not None else None
+        return path.read_bytes() if path is not None and path.is_file() else None
 
 
 class LiveState:
-    """The generation being served; HTTP threads wait on it for the next one."""
+    """The generation being served, and which pages are open in a browser.
+
+    HTTP threads wait on it for the next generation; the watcher asks it which
+    locales to re-render first."""
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._current = Generation(0, None)
+        self._viewers: dict[str, float] = {}   # page path → last time its script asked
 
     @property
     def current(self) -> Generation:
@@ -106,6 +140,15 @@ class LiveState:
             self._cond.wait_for(lambda: self._current.number != seen, timeout)
             return self._current
 
+    def viewing(self, page: str) -> None:
+        with self._cond:
+            self._viewers[page] = time.monotonic()
+
+    def open_pages(self, within: float = 2 * WAIT_SECONDS) -> tuple[str, ...]:
+        now = time.monotonic()
+        with self._cond:
+            return tuple(p for p, seen in self._viewers.items() if now - seen < within)
+
 
 @dataclass(frozen=True)
 class ServeOptions:
@@ -116,7 +159,7 @@ class ServeOptions:
     pseudo: bool = False          # also render en-XA and ar-XB into _preview/
     status: bool = False          # also write _status/ dashboards
     poll: float = POLL_SECONDS
-    reconcile: bool = True        # full rebuild after a targeted one
+    fast: bool = True             # re-render open pages' locales first (see FastRenderer)
 
 
 @dataclass(frozen=True)
@@ -126,72 +169,94 @@ class Event:
     url: str = ""
 
 
-class SiteBuilder:
-    """Builds generation N into `workdir/gen-N`; only the watcher thread calls it."""
+def open_locales(pages: tuple[str, ...], locales: tuple[str, ...]) -> tuple[set[str], set[str]]:
+    """(published locales, preview locales) that open pages are in."""
+    published, preview = set(), set()
+    for page in pages:
+        parts = page.strip("/").split("/")
+        if parts[0] == pipeline.PREVIEW and len(parts) > 1 and parts[1] in locales:
+            preview.add(parts[1])
+        elif parts[0] in locales:
+            published.add(parts[0])
+    return published, preview
 
-    def __init__(self, options: ServeOptions) -> None:
-        self.options = options
 
-    def full(self, number: int) -> Path:
-        out = self.options.workdir / f"gen-{number}"
-        pipeline.build(self.options.root, out, preview=True)
-        self._extras(out)
-        return out
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept between rebuilds (keyed by source checksum, so an
+    edited template recompiles): compiling is ~40 % of a render otherwise."""
 
-    def targeted(self, number: int, locales: tuple[str, ...], previous: Path) -> Path:
-        """Render only `locales`, then lay them over a hard-linked copy of `previous`."""
-        staged = self.options.workdir / f"part-{number}"
-        pipeline.build(self.options.root, staged, only=locales, preview=True)
-        out = self.options.workdir / f"gen-{number}"
-        shutil.copytree(previous, out, copy_function=os.link)
-        for code in locales:
-            for gone in (out / code, out / pipeline.PREVIEW / code):
-                shutil.rmtree(gone, ignore_errors=True)
-        manifest = _merged_manifest(previous, staged, locales)
-        shutil.copytree(staged, out, dirs_exist_ok=True, copy_function=_replace_copy)
-        (out / MANIFEST).write_bytes(manifest)
-        shutil.rmtree(staged, ignore_errors=True)
-        return out
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
 
-    def _extras(self, out: Path) -> None:
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+class FastRenderer:
+    """Re-renders only the locales of open pages, in-process, with what did not
+    change kept from the last time: the parsed site (unless content changed),
+    each locale's messages (unless its PO changed), compiled templates.
+
+    It mirrors the first steps of `pipeline.build`; it is a preview of the
+    next generation, and the full build that always follows is the truth."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.bytecode = MemoryBytecodeCache()
+        self._model: tuple[Signature, object] | None = None
+        self._messages: dict[str, tuple[tuple[int, int] | None, object]] = {}
+
+    def model(self, signature: Signature):
+        content = {k: v for k, v in signature.items() if k.startswith("content/")}
+        if self._model is None or self._model[0] != content:
+            self._model = (content, pipeline.load_site(self.root))
+        return self._model[1]
+
+    def messages(self, code: str, signature: Signature):
+        stamp = signature.get(f"locales/{code}/LC_MESSAGES/messages.po")
+        if code not in self._messages or self._messages[code][0] != stamp:
+            self._messages[code] = (stamp, load_messages(self.root, code))
+        return self._messages[code][1]
+
+    def render(self, signature: Signature, published: set[str],
+               preview: set[str]) -> dict[str, bytes]:
+        model = self.model(signature)
+        source, md = model.config.source_locale, make_markdown()
+        translators = {c: make_translator(self.messages(c, signature), source, md)
+                       for c in model.config.locales}
+        publication = pipeline.publication(model, translators)
         files: dict[str, bytes] = {}
-        if self.options.pseudo:
-            from .pseudo import pseudo_files
-            files |= pseudo_files(self.options.root)
-        if self.options.status:
-            from .status import status_files
-            files |= status_files(self.options.root, out)
-        for name, data in files.items():
-            (out / name).parent.mkdir(parents=True, exist_ok=True)
-            (out / name).write_bytes(data)
+        for code in sorted(published):
+            if publication.locale_published(code):
+                files |= self._locale(LocaleRenderer(model, translators[code], md, publication))
+        for code in sorted(preview):
+            t = make_translator(self.messages(code, signature), source, md, preview=True)
+            files |= {f"{pipeline.PREVIEW}/{name}": data
+                      for name, data in self._locale(LocaleRenderer(model, t, md)).items()}
+        return files
+
+    def _locale(self, renderer: LocaleRenderer) -> dict[str, bytes]:
+        renderer.env.bytecode_cache = self.bytecode
+        return render_locale(renderer)
 
 
-MANIFEST = "_infopages/pages.json"
-
-
-def _replace_copy(src: str, dst: str) -> None:
-    # The destination may be a hard link shared with the previous generation:
-    # unlink first so that generation keeps its bytes.
-    Path(dst).unlink(missing_ok=True)
-    shutil.copy2(src, dst)
-
-
-def _merged_manifest(previous: Path, staged: Path, locales: tuple[str, ...]) -> bytes:
-    """Previous manifest with the rebuilt locales' pages replaced by the new ones."""
-    old = json.loads((previous / MANIFEST).read_text("utf-8"))
-    new = json.loads((staged / MANIFEST).read_text("utf-8"))
-    pages = {p: v for p, v in old["pages"].items() if p.split("/", 1)[0] not in locales}
-    document = dict(old, pages=pages | new["pages"])
-    return (json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()
-
-
-def same_tree(a: Path, b: Path) -> bool:
-    """Same files with the same bytes (the reconciling build changed nothing)."""
-    def files(root: Path) -> dict[str, Path]:
-        return {p.relative_to(root).as_posix(): p for p in root.rglob("*") if p.is_file()}
-    left, right = files(a), files(b)
-    return left.keys() == right.keys() and all(
-        left[k].read_bytes() == right[k].read_bytes() for k in left)
+def build_generation(options: ServeOptions, out: Path) -> None:
+    """A complete generation: the site with its preview (and pseudo-locales, status)."""
+    pipeline.build(options.root, out, preview=True)
+    files: dict[str, bytes] = {}
+    if options.pseudo:
+        from .pseudo import pseudo_files
+        files |= pseudo_files(options.root)
+    if options.status:
+        from .status import status_files
+        files |= status_files(options.root, out)
+    for name, data in files.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
 
 
 def error_lines(exc: BaseException) -> tuple[str, ...]:
@@ -207,12 +272,9 @@ class Watcher:
     def __init__(self, options: ServeOptions, state: LiveState,
                  on_event: Callable[[Event], None]) -> None:
         self.options, self.state, self.on_event = options, state, on_event
-        self.builder = SiteBuilder(options)
+        self.fast = FastRenderer(options.root)
         self.stop = threading.Event()
         self.signature = scan(options.root)
-
-    def first_build(self) -> Generation:
-        return self._rebuild(("(start)",), ())
 
     def run(self) -> None:
         while not self.stop.wait(self.options.poll):
@@ -220,64 +282,74 @@ class Watcher:
             paths = changed(self.signature, now)
             if not paths:
                 continue
-            # Editors save in steps (write temp, rename): wait until it settles.
+            # Editors save in steps (write a temp file, rename): wait until it settles.
             while not self.stop.wait(self.options.poll / 2):
                 later = scan(self.options.root)
                 if later == now:
                     break
                 paths, now = tuple(sorted(set(paths) | set(changed(now, later)))), later
             self.signature = now
-            self._after_change(paths)
+            self.after_change(paths)
 
-    def _after_change(self, paths: tuple[str, ...]) -> None:
-        locales = self._locales()
-        targeted = targeted_locales(paths, locales)
-        generation = self._rebuild(paths, targeted)
-        if targeted and not generation.errors and self.options.reconcile:
-            self._reconcile(generation)
+    def after_change(self, paths: tuple[str, ...]) -> None:
+        previous = self.state.current
+        if self.options.fast and previous.site is not None and not previous.errors:
+            if self._fast(paths, previous) is None:
+                return   # the error is shown; the full build would only repeat it
+        self.full(paths)
 
-    def _locales(self) -> tuple[str, ...]:
+    def _fast(self, paths: tuple[str, ...], previous: Generation) -> Generation | bool | None:
+        """Publish the open pages' locales re-rendered; None if that failed, False if
+        there was nothing to do fast."""
+        locales = tuple(self._config_locales())
+        scope = fast_scope(paths, locales)
+        published, preview = open_locales(self.state.open_pages(), locales)
+        if scope is None or not (published or preview):
+            return False
+        if scope:
+            published, preview = published & set(scope), preview & set(scope)
+        start = time.perf_counter()
         try:
-            from .config import load_config
+            files = self.fast.render(self.signature, published, preview)
+        except Exception as exc:   # noqa: BLE001 - any failure keeps the last good site
+            return self._failed(paths, exc, start)
+        return self._publish(replace(previous, number=previous.number + 1, changed=paths,
+                                     seconds=time.perf_counter() - start,
+                                     targeted=tuple(sorted(published | preview)),
+                                     overlay=MappingProxyType(files)))
+
+    def full(self, paths: tuple[str, ...]) -> Generation | None:
+        number = self.state.current.number + 1
+        out = self.options.workdir / f"gen-{number}"
+        start = time.perf_counter()
+        try:
+            build_generation(self.options, out)
+        except Exception as exc:   # noqa: BLE001 - any failure keeps the last good site
+            return self._failed(paths, exc, start)
+        generation = self._publish(Generation(number, out, (), time.perf_counter() - start,
+                                              paths))
+        self._prune(number)
+        return generation
+
+    def _config_locales(self) -> tuple[str, ...]:
+        from .config import load_config
+        try:
             return tuple(load_config(self.options.root).locales)
         except InputError:
             return ()
 
-    def _rebuild(self, paths: tuple[str, ...], targeted: tuple[str, ...]) -> Generation:
+    def _failed(self, paths: tuple[str, ...], exc: Exception, start: float) -> None:
         previous = self.state.current
-        number = previous.number + 1
-        start = time.perf_counter()
-        try:
-            if targeted and previous.site is not None:
-                site = self.builder.targeted(number, targeted, previous.site)
-            else:
-                site, targeted = self.builder.full(number), ()
-        except Exception as exc:   # noqa: BLE001 - any failure keeps the last good site
-            generation = Generation(number, previous.site, error_lines(exc),
-                                    time.perf_counter() - start, paths)
-            self.state.publish(generation)
-            self.on_event(Event("failed", generation))
-            return generation
-        generation = Generation(number, site, (), time.perf_counter() - start, paths, targeted)
+        generation = Generation(previous.number + 1, previous.site, error_lines(exc),
+                                time.perf_counter() - start, paths)
         self.state.publish(generation)
-        self._prune(number)
+        self.on_event(Event("failed", generation))
+        return None
+
+    def _publish(self, generation: Generation) -> Generation:
+        self.state.publish(generation)
         self.on_event(Event("built", generation))
         return generation
-
-    def _reconcile(self, fast: Generation) -> None:
-        """A full build after a targeted one; published only if it differs."""
-        number = fast.number + 1
-        try:
-            site = self.builder.full(number)
-        except Exception:   # noqa: BLE001 - the fast build is served; next save retries
-            return
-        if fast.site is not None and same_tree(fast.site, site):
-            shutil.rmtree(site, ignore_errors=True)
-            return
-        if self.state.current.number == fast.number:
-            generation = replace(fast, number=number, site=site, targeted=())
-            self.state.publish(generation)
-            self.on_event(Event("built", generation))
 
     def _prune(self, number: int) -> None:
         # Keep the previous generation: a request started a moment ago may still read it.
@@ -287,19 +359,19 @@ class Watcher:
                 shutil.rmtree(path, ignore_errors=True)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Running:
     """A started server: its URL, and how to stop it (tests and the command)."""
     url: str
     state: LiveState
     watcher: Watcher
-    threads: tuple[threading.Thread, ...] = field(default=())
-    _server: object = None
+    server: ThreadingHTTPServer
+    threads: tuple[threading.Thread, ...]
 
     def stop(self) -> None:
         self.watcher.stop.set()
-        self._server.shutdown()
-        self._server.server_close()
+        self.server.shutdown()
+        self.server.server_close()
         for thread in self.threads:
             thread.join(timeout=5)
 
@@ -309,8 +381,9 @@ def start(options: ServeOptions, on_event: Callable[[Event], None]) -> Running:
     options.workdir.mkdir(parents=True, exist_ok=True)
     state = LiveState()
     watcher = Watcher(options, state, on_event)
-    watcher.first_build()
-    server = make_server(options.host, options.port, state)
+    watcher.full(("(start)",))
+    server = ThreadingHTTPServer((options.host, options.port), _handler(state))
+    server.daemon_threads = True   # a long-poll must not keep the process alive
     host, port = server.server_address[:2]
     url = f"http://{host}:{port}/"
     threads = (threading.Thread(target=server.serve_forever, name="serve-http", daemon=True),
@@ -318,4 +391,137 @@ def start(options: ServeOptions, on_event: Callable[[Event], None]) -> Running:
     for thread in threads:
         thread.start()
     on_event(Event("serving", state.current, url))
-    return Running(url, state, watcher, threads, server)
+    return Running(url, state, watcher, server, threads)
+
+
+# -- HTTP --------------------------------------------------------------------
+
+DEV = "/__infopages__/"
+# Text types get an explicit charset. (Not builder.a11y.server's table: importing
+# the a11y package starts Selenium, which `serve` has no use for.)
+TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+         ".js": "text/javascript; charset=utf-8", ".json": "application/json",
+         ".xml": "application/xml; charset=utf-8", ".svg": "image/svg+xml",
+         ".txt": "text/plain; charset=utf-8", ".png": "image/png", ".jpg": "image/jpeg",
+         ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
+         ".ico": "image/x-icon", ".woff2": "font/woff2", ".po": "text/plain; charset=utf-8"}
+RELOAD_JS = """// infopages serve: reload this page when the site is rebuilt (dev server only).
+(function () {
+  var seen = document.currentScript.getAttribute("data-generation");
+  function poll() {
+    fetch("/__infopages__/wait?gen=" + seen, {cache: "no-store"})
+      .then(function (r) { return r.json(); })
+      .then(function (d) { if (String(d.generation) !== seen) location.reload(); else poll(); })
+      .catch(function () { setTimeout(poll, 1000); });   // server restarting
+  }
+  poll();
+})();
+"""
+CSP_RE = re.compile(r'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")', re.I)
+HEAD_END_RE = re.compile(r"</head>", re.I)
+BODY_RE = re.compile(r"<body[^>]*>", re.I)
+
+
+def dev_csp(policy: str) -> str:
+    """The site's policy plus what live reload needs, in the dev server only.
+
+    The built pages say `default-src 'none'` with no script-src: the injected
+    script (and its fetch) would be blocked. Loosening the policy in the
+    *response* keeps the published files strict."""
+    return policy + "; script-src &#39;self&#39;; connect-src &#39;self&#39;"
+
+
+def error_banner(errors: tuple[str, ...]) -> str:
+    # role=alert: announced at once; lang/dir: the messages are English, also on Arabic pages.
+    lines = "\n".join(html.escape(e) for e in errors)
+    return (f'<div class="notice" role="alert" lang="en" dir="ltr"><p><strong>Build failed'
+            f'</strong> — this is the last good version. <a href="{DEV}error">Details</a></p>'
+            f'<pre>{lines}</pre></div>')
+
+
+def inject(page: bytes, generation: Generation) -> bytes:
+    """Reload script (and the error banner) into one HTML response."""
+    text = page.decode("utf-8", "replace")
+    text = CSP_RE.sub(lambda m: m.group(1) + dev_csp(m.group(2)) + m.group(3), text, count=1)
+    script = f'<script src="{DEV}reload.js" data-generation="{generation.number}" defer></script>'
+    text = HEAD_END_RE.sub(lambda m: script + "\n" + m.group(), text, count=1)
+    if generation.errors:
+        text = BODY_RE.sub(lambda m: m.group() + error_banner(generation.errors), text, count=1)
+    return text.encode("utf-8")
+
+
+def error_page(generation: Generation) -> bytes:
+    if generation.errors:
+        body = f"<h1>Build failed</h1>{error_banner(generation.errors)}"
+    else:
+        body = "<h1>No build errors</h1><p>The last build succeeded.</p>"
+    return inject(
+        ('<!DOCTYPE html>\n<html lang="en" dir="ltr"><head><meta charset="utf-8">'
+         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+         '<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;">'
+         f'<title>infopages serve</title></head><body><main>{body}</main></body></html>\n'
+         ).encode(), generation)
+
+
+def resolve(site: Path, url_path: str) -> Path | None:
+    """The file a URL path names inside `site`, or None (never outside it)."""
+    rel = unquote(url_path).lstrip("/")
+    target = (site / rel).resolve()
+    if not target.is_relative_to(site.resolve()):
+        return None
+    if target.is_dir():
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+def _handler(state: LiveState) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass   # serve_command owns the terminal
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            url = urlsplit(self.path)
+            generation = state.current
+            if url.path.startswith(DEV):
+                self._dev(url.path[len(DEV):], parse_qs(url.query), generation)
+                return
+            found = resolve(generation.site, url.path) if generation.site else None
+            if found is None:
+                page = error_page(generation) if generation.site is None else \
+                    inject(b"<!DOCTYPE html><html lang=en><title>Not found</title>"
+                           b"<main><h1>Not found</h1></main></html>", generation)
+                self._send(404 if generation.site else 503, TYPES[".html"], page)
+                return
+            data = found.read_bytes()
+            kind = TYPES.get(found.suffix.lower(), "application/octet-stream")
+            self._send(200, kind, inject(data, generation) if found.suffix == ".html" else data)
+
+        def _dev(self, name: str, query: dict, generation: Generation) -> None:
+            if name == "reload.js":
+                self._send(200, TYPES[".js"], RELOAD_JS.encode())
+            elif name == "wait":
+                seen = int((query.get("gen") or ["-1"])[0] or -1)
+                now = state.wait(seen, WAIT_SECONDS)
+                self._send(200, TYPES[".json"], _status_json(now))
+            elif name == "status":
+                self._send(200, TYPES[".json"], _status_json(generation))
+            elif name == "error":
+                self._send(200, TYPES[".html"], error_page(generation))
+            else:
+                self._send(404, TYPES[".txt"], b"not found\n")
+
+        def _send(self, code: int, kind: str, body: bytes) -> None:
+            self.send_response(code)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")   # a reload must fetch the new page
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+def _status_json(generation: Generation) -> bytes:
+    return json.dumps({"generation": generation.number, "errors": list(generation.errors),
+                       "seconds": round(generation.seconds, 3), "changed": list(generation.changed),
+                       "targeted": list(generation.targeted)}).encode()

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from babel import Locale
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
@@ -62,13 +61,13 @@ class Translator:
     """Translations of one locale, as text and as safe inline HTML."""
 
     def __init__(self, messages: Messages, source_locale: str, md: MarkdownIt,
-                 plural_index, preview: bool = False):
+                 plural_index, preview: bool = False, rtl: bool = False):
         self.locale = messages.locale
         self.messages = messages
         self.is_source = messages.locale == source_locale
         self.md = md
         self.plural_index = plural_index
-        self.rtl = Locale.parse(messages.locale).text_direction == "rtl"
+        self.rtl = rtl
         self.fallback_attrs = {} if self.is_source else {"lang": source_locale,
                                                          "dir": "ltr"}
         self.preview = preview
