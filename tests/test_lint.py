@@ -7,8 +7,6 @@ from pathlib import Path
 
 import polib
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from builder.catalogues import plural_header
 from builder.glossary import Glossary, load_glossary
