@@ -7,7 +7,6 @@ to the source text, and the caller marks it with the source language.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from builder.content import Page
 from builder.segments import make_markdown, normalize, page_segments, parse_body, render_body
