@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext as gnu_gettext
 from dataclasses import dataclass
+from pathlib import Path
 from functools import cached_property
 from typing import Any
 
@@ -201,19 +202,27 @@ class LocaleRenderer:
             raise InputError([Diagnostic(path, exc.lineno, f"template syntax error: {exc.message}",
                                          "fix the template")]) from None
         except jinja2.UndefinedError as exc:
-            raise InputError([Diagnostic(f"templates/{template}", _template_line(exc),
+            name, line = _template_location(exc, template, self.config.templates_dir)
+            raise InputError([Diagnostic(name, line,
                                          f"undefined variable in template: {exc.message}",
                                          "use only the variables the page provides")]) from None
 
 
-def _template_line(exc: Exception) -> int | None:
+def _template_location(exc: Exception, template: str, folder) -> tuple[str, int | None]:
+    """The innermost template frame of the traceback: the file and line to fix
+    (an error in page.html surfaces while rendering topic.html, which extends it)."""
+    name, line = f"templates/{template}", None
     tb = exc.__traceback__
-    line = None
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith((".html", ".xml")):
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml")):
+            try:
+                name = "templates/" + Path(filename).relative_to(folder).as_posix()
+            except ValueError:
+                pass
             line = tb.tb_lineno
         tb = tb.tb_next
-    return line
+    return name, line
 
 
 def news_pages(content: Content, size: int) -> list[tuple[int, list[Page]]]:
