@@ -145,8 +145,8 @@ class Progress:
     def __call__(self, done: int, total: int, path: str) -> None:
         elapsed = max(time.monotonic() - self.start, 1e-6)
         rate = done / elapsed
-        eta = (total - done) / rate if rate > 0 else 0.0
-        text = f"{done}/{total} pages, {rate:.2f} pages/s, ETA {eta:.0f}s"
+        eta = f"{(total - done) / rate:.0f}s" if rate > 0 else "unknown"
+        text = f"{done}/{total} pages, {rate:.2f} pages/s, ETA {eta}"
         if self.tty:
             width = 24
             filled = width * done // total if total else width

@@ -52,6 +52,7 @@ LINK_SCHEMA = {
 IMAGE_SCHEMA = {
     "src": Field(str, True, "a file under content/media/"),
     "alt": Field(str, True, "the text alternative, translatable (empty for decoration)"),
+    "caption": Field(str, False, "a visible caption, translatable"),
 }
 
 
@@ -74,6 +75,7 @@ class Image:
     src: str
     alt: str
     line: int
+    caption: str = ""
 
 
 @dataclass(frozen=True)
@@ -229,7 +231,8 @@ def _make_page(path: Path, kind: str, key: str, doc: YamlDoc, body: str, body_li
     image = None
     if data.get("image") is not None and check_mapping(
             data["image"], IMAGE_SCHEMA, doc, ("image",), path, diags):
-        image = Image(data["image"]["src"], data["image"]["alt"], doc.line("image") or 1)
+        image = Image(data["image"]["src"], data["image"]["alt"], doc.line("image") or 1,
+                      (data["image"].get("caption") or "").strip())
     topics = data.get("topics") or []
     for index, topic in enumerate(topics):
         if not isinstance(topic, str):

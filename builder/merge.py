@@ -176,7 +176,8 @@ def plural_examples(locale: str) -> str:
     count, header = plural_header(locale)
     formula = gettext.c2py(header.split("plural=", 1)[1].rstrip(";"))
     first: dict[int, int] = {}
-    for n in range(1001):
+    # CLDR's "many" of French or Spanish starts at a million, past plural_problem's range.
+    for n in [*range(1001), *(10 ** k for k in range(4, 10))]:
         first.setdefault(formula(n), n)
     return PLURAL_NOTE + ", ".join(f"[{i}] n={first[i]}" for i in range(count) if i in first)
 

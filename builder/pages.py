@@ -35,7 +35,9 @@ def _with_body(r: LocaleRenderer, page: Page, current: str) -> dict[str, Any]:
     if page.image:
         image = {"src": f"{'../' * current.count('/')}media/{page.image.src}",
                  "alt": r.t.inline(page.image.alt, page.context("image.alt", "img.alt"))
-                 if page.image.alt else None}
+                 if page.image.alt else None,
+                 "caption": r.t.inline(page.image.caption, page.context("image.caption"))
+                 if page.image.caption else None}
     ctx.update(page=page, title=title, summary=summary, body=body, image=image,
                fallback_notice=fallbacks > 0, related=_related(r, page, current))
     return ctx

@@ -22,14 +22,13 @@ import dataclasses
 import gettext as gnu_gettext
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import polib
 
 from .catalogues import plural_header
-from .routes import LocaleInfo, locale_info
+from .routes import locale_info
 from .translations import Key, Messages
 
 ACCENTED = dict(zip(
@@ -110,40 +109,23 @@ def mirror(msgid: str) -> str:
     return _transform_text(msgid, _mirror_words)
 
 
-@dataclass(frozen=True)
-class PseudoLocale:
-    code: str          # the tag written to <html lang> and the folder name
-    base: str          # the real language its dates, plurals and digits come from
-    name: str
-    transform: Callable[[str], str]
-
-    def info(self) -> LocaleInfo:
-        """The LocaleInfo rendering uses: the base's code (Babel knows no `XA`), this tag."""
-        base = locale_info(self.base)
-        return LocaleInfo(self.base, self.name, base.direction, self.code,
-                          self.code.replace("-", "_"))
+# The transform per pseudo-locale; their names, directions and the CLDR data
+# they borrow (dates, plurals) are `routes.PSEUDO_LOCALES`' business.
+TRANSFORMS: dict[str, Callable[[str], str]] = {"en-XA": accent_expand, "ar-XB": mirror}
+PSEUDO_LOCALES = tuple(TRANSFORMS)
 
 
-PSEUDO_LOCALES = {
-    "en-XA": PseudoLocale("en-XA", "en", "English (pseudo: accented)", accent_expand),
-    "ar-XB": PseudoLocale("ar-XB", "ar", "Arabic (pseudo: mirrored)", mirror),
-}
-
-
-def plural_sources(base: str) -> tuple[bool, ...]:
-    """Per plural form of `base`: True when it is the singular's (the form n=1 picks)."""
-    count, header = plural_header(base)
+def plural_sources(cldr: str) -> tuple[bool, ...]:
+    """Per plural form of `cldr`: True when it is the singular's (the form n=1 picks)."""
+    count, header = plural_header(cldr)
     formula = gnu_gettext.c2py(header.split("plural=", 1)[1].rstrip(";"))
-    first: dict[int, int] = {}
-    for n in range(1001):
-        first.setdefault(formula(n), n)
-    return tuple(first.get(i) == 1 for i in range(count))
+    return tuple(i == formula(1) for i in range(count))
 
 
 def pseudo_messages(pot_path: Path, code: str) -> Messages:
     """Every entry of the POT, pseudo-translated; keyed like `translations.load_messages`."""
-    locale = PSEUDO_LOCALES[code]
-    forms = plural_sources(locale.base)
+    transform = TRANSFORMS[code]
+    forms = plural_sources(locale_info(code).data_locale)
     singular: dict[Key, str] = {}
     plural: dict[Key, tuple[str, ...]] = {}
     for entry in polib.pofile(str(pot_path), wrapwidth=0):
@@ -151,21 +133,19 @@ def pseudo_messages(pot_path: Path, code: str) -> Messages:
             continue
         key = (entry.msgctxt or None, entry.msgid)
         if entry.msgid_plural:
-            one, many = locale.transform(entry.msgid), locale.transform(entry.msgid_plural)
+            one, many = transform(entry.msgid), transform(entry.msgid_plural)
             plural[key] = tuple(one if is_one else many for is_one in forms)
         else:
-            singular[key] = locale.transform(entry.msgid)
-    return Messages(locale.base, singular, plural)
+            singular[key] = transform(entry.msgid)
+    return Messages(code, singular, plural)
 
 
-def pseudo_files(root: Path, codes: tuple[str, ...] = tuple(PSEUDO_LOCALES),
+def pseudo_files(root: Path, codes: tuple[str, ...] = PSEUDO_LOCALES,
                  prefix: str = "_preview") -> dict[str, bytes]:
-    """Every page of each pseudo-locale, at `_preview/<code>/…`, like the preview.
+    """Every page of each pseudo-locale at `_preview/<code>/…`, with the preview's assets.
 
-    Rendering reuses the real renderer with the base language's LocaleInfo
-    (dates, plurals, digits) carrying the pseudo tag; the pages are rendered
-    as `<base>/…` and moved under the pseudo tag's folder. All links between
-    them are relative, so the move keeps them working."""
+    For `build(…, pseudo=True)` to call (or the dev server); the site's own
+    locales are untouched and the pseudo ones are never published."""
     from .feeds import atom_feed
     from .pages import render_locale
     from .pipeline import load_site, pot_path, static_files
@@ -174,19 +154,13 @@ def pseudo_files(root: Path, codes: tuple[str, ...] = tuple(PSEUDO_LOCALES),
 
     model = load_site(root)
     config, md = model.config, make_markdown()
+    model = dataclasses.replace(model, locales=model.locales + tuple(map(locale_info, codes)))
     files: dict[str, bytes] = {}
     for code in codes:
-        locale = PSEUDO_LOCALES[code]
-        messages = pseudo_messages(pot_path(config), code)
-        # "und" as the source: the base may *be* the source language (en-XA),
-        # and the translator must still look every string up.
-        translator = make_translator(messages, "und", md, preview=True)
-        translator.fallback_attrs = {"lang": config.source_locale, "dir": "ltr"}
-        others = tuple(i for i in model.locales if i.code == config.source_locale != locale.base)
-        renderer = LocaleRenderer(dataclasses.replace(model, locales=(locale.info(),) + others),
-                                  translator, md)
-        rendered = render_locale(renderer) | {f"{locale.base}/feed.xml": atom_feed(renderer)}
-        files |= {f"{prefix}/{code}/{name.split('/', 1)[1]}": data
-                  for name, data in rendered.items()}
+        translator = make_translator(pseudo_messages(pot_path(config), code),
+                                     config.source_locale, md, preview=True)
+        renderer = LocaleRenderer(model, translator, md)
+        rendered = render_locale(renderer) | {f"{code}/feed.xml": atom_feed(renderer)}
+        files |= {f"{prefix}/{name}": data for name, data in rendered.items()}
     files |= {f"{prefix}/{name}": data for name, data in static_files(config).items()}
     return files

@@ -32,7 +32,7 @@ _LATIN = "A-Za-z\u00C0-\u024F"
 _WORD = rf"(?:[A-Z]\.){{2,}}|[#@]?[{_LATIN}](?:[{_LATIN}0-9.:/@#’'&_-]*[{_LATIN}0-9])?"
 LTR_RUN_RE = re.compile(rf"{_WORD}(?:[ ,]+(?:{_WORD}|[0-9]+\b))*")
 MARKDOWN_KINDS = {"heading", "paragraph", "list item", "table header", "table cell",
-                  "quotation", "summary", "title"}
+                  "quotation", "summary", "title", "figure caption"}
 BLOCK_KINDS = {"h": "heading", "p": "paragraph", "li": "list item", "th": "table header",
                "td": "table cell", "q": "quotation", "alt": "image alt text"}
 
@@ -85,6 +85,7 @@ class Slot:
     index: int           # position of the inline token in the stream
     segment: Segment
     image_only: bool
+    titles: tuple[Segment, ...] = ()   # link and image titles ([x](url "title")) in the block
 
 
 @dataclass(frozen=True)
@@ -190,8 +191,15 @@ def _slot(index: int, token: Token, stack: list[str], walker: _Walker, page: Pag
     slotted = to_slots(raw, links)
     short = _short_kind(stack)
     context = walker.context if short != "h" else " › ".join(walker.context.split(" › ")[:-1])
-    return Slot(index, Segment(slotted.text, None, walker.anchor(short), BLOCK_KINDS[short],
-                               page.source, line, targets=slotted.targets, context=context), False)
+    segment = Segment(slotted.text, None, walker.anchor(short), BLOCK_KINDS[short],
+                      page.source, line, targets=slotted.targets, context=context)
+    titles = tuple(Segment(normalize(str(c.attrGet("title"))), "link.title",
+                           f"{segment.anchor}.title{n}", "link title", page.source, line,
+                           context=context)
+                   for n, c in enumerate((c for c in token.children or []
+                                          if c.type in ("link_open", "image")
+                                          and c.attrGet("title")), 1))
+    return Slot(index, segment, False, titles)
 
 
 def _plain(tokens: list[Token]) -> str:
@@ -252,6 +260,7 @@ def render_body(parsed: ParsedBody, md: MarkdownIt, translate: Translate,
                 children = isolate_ltr_runs(children)
             if attrs:
                 children = _mark_block(tokens, slot.index, children, attrs)
+        children = _translate_titles(children, translate)
         tokens[slot.index] = inline.copy(children=_resolve_links(children, resolve))
     return md.renderer.render(tokens, md.options, {}), fallbacks
 
@@ -281,6 +290,18 @@ def _mark_block(tokens: list[Token], index: int, children: list[Token],
     attr_text = "".join(f' {k}="{html.escape(v)}"' for k, v in attrs.items())
     return [Token("html_inline", "", 0, content=f"<span{attr_text}>"), *children,
             Token("html_inline", "", 0, content="</span>")]
+
+
+def _translate_titles(children: list[Token], translate: Translate) -> list[Token]:
+    """Link and image `title` attributes are segments of their own (msgctxt link.title)."""
+    out = []
+    for child in children:
+        title = child.attrGet("title") if child.type in ("link_open", "image") else None
+        if title:
+            child = child.copy(attrs=dict(child.attrs))
+            child.attrSet("title", translate("link.title", normalize(str(title)))[0])
+        out.append(child)
+    return out
 
 
 def _resolve_links(children: list[Token], resolve: LinkResolver) -> list[Token]:
@@ -347,6 +368,9 @@ def front_matter_segments(page: Page) -> list[Segment]:
     if page.image and page.image.alt.strip():
         items.append(field(page.image.alt, "img.alt", "image.alt", "image alt text",
                            page.image.line))
+    if page.image and page.image.caption:
+        items.append(field(page.image.caption, None, "image.caption", "figure caption",
+                           page.image.line))
     for number, link in enumerate(page.related, 1):
         if link.label:
             items.append(field(link.label, None, f"related.{number}", "link label", link.line))
@@ -354,4 +378,5 @@ def front_matter_segments(page: Page) -> list[Segment]:
 
 
 def page_segments(page: Page, parsed: ParsedBody) -> list[Segment]:
-    return front_matter_segments(page) + [slot.segment for slot in parsed.slots]
+    body = [s for slot in parsed.slots for s in (slot.segment, *slot.titles)]
+    return front_matter_segments(page) + body

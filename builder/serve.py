@@ -14,9 +14,11 @@ that `serve_command` owns.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
+import posixpath
 import re
 import shutil
 import threading
@@ -40,6 +42,7 @@ from .translations import load_messages
 
 WATCHED = ("content", "templates", "locales")
 POLL_SECONDS = 0.1
+SETTLE_SECONDS = 0.02     # a save in steps (temp file, rename) lands within this
 WAIT_SECONDS = 25.0      # a long-poll's length: below common proxy idle timeouts
 Signature = dict[str, tuple[int, int]]   # relative path → (mtime_ns, size)
 
@@ -283,7 +286,7 @@ class Watcher:
             if not paths:
                 continue
             # Editors save in steps (write a temp file, rename): wait until it settles.
-            while not self.stop.wait(self.options.poll / 2):
+            while not self.stop.wait(SETTLE_SECONDS):
                 later = scan(self.options.root)
                 if later == now:
                     break
@@ -407,11 +410,13 @@ TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".ico": "image/x-icon", ".woff2": "font/woff2", ".po": "text/plain; charset=utf-8"}
 RELOAD_JS = """// infopages serve: reload this page when the site is rebuilt (dev server only).
 (function () {
-  var seen = document.currentScript.getAttribute("data-generation");
+  var me = document.currentScript;
+  var gen = me.getAttribute("data-generation"), hash = me.getAttribute("data-hash");
+  var page = encodeURIComponent(location.pathname);
   function poll() {
-    fetch("/__infopages__/wait?gen=" + seen, {cache: "no-store"})
+    fetch("/__infopages__/wait?gen=" + gen + "&page=" + page + "&hash=" + hash, {cache: "no-store"})
       .then(function (r) { return r.json(); })
-      .then(function (d) { if (String(d.generation) !== seen) location.reload(); else poll(); })
+      .then(function (d) { if (d.reload) location.reload(); else { gen = d.generation; poll(); } })
       .catch(function () { setTimeout(poll, 1000); });   // server restarting
   }
   poll();
@@ -431,6 +436,13 @@ def dev_csp(policy: str) -> str:
     return policy + "; script-src &#39;self&#39;; connect-src &#39;self&#39;"
 
 
+def page_hash(page: bytes | None, generation: Generation) -> str:
+    """What a reader sees of a page: its bytes and the build errors shown on it."""
+    digest = hashlib.sha256(page or b"")
+    digest.update("\n".join(generation.errors).encode())
+    return digest.hexdigest()[:16]
+
+
 def error_banner(errors: tuple[str, ...]) -> str:
     # role=alert: announced at once; lang/dir: the messages are English, also on Arabic pages.
     lines = "\n".join(html.escape(e) for e in errors)
@@ -440,10 +452,11 @@ def error_banner(errors: tuple[str, ...]) -> str:
 
 
 def inject(page: bytes, generation: Generation) -> bytes:
-    """Reload script (and the error banner) into one HTML response."""
+    """Reload script (and the error banner) into one HTML response; never into files."""
     text = page.decode("utf-8", "replace")
     text = CSP_RE.sub(lambda m: m.group(1) + dev_csp(m.group(2)) + m.group(3), text, count=1)
-    script = f'<script src="{DEV}reload.js" data-generation="{generation.number}" defer></script>'
+    script = (f'<script src="{DEV}reload.js" data-generation="{generation.number}" '
+              f'data-hash="{page_hash(page, generation)}" defer></script>')
     text = HEAD_END_RE.sub(lambda m: script + "\n" + m.group(), text, count=1)
     if generation.errors:
         text = BODY_RE.sub(lambda m: m.group() + error_banner(generation.errors), text, count=1)
@@ -463,15 +476,34 @@ def error_page(generation: Generation) -> bytes:
          ).encode(), generation)
 
 
-def resolve(site: Path, url_path: str) -> Path | None:
-    """The file a URL path names inside `site`, or None (never outside it)."""
-    rel = unquote(url_path).lstrip("/")
-    target = (site / rel).resolve()
-    if not target.is_relative_to(site.resolve()):
+def site_path(generation: Generation, url_path: str) -> str | None:
+    """The site-relative file a URL path names, or None when it would leave the site."""
+    rel = posixpath.normpath("/" + unquote(url_path)).lstrip("/")
+    if rel.startswith("..") or "\0" in rel:
         return None
-    if target.is_dir():
-        target = target / "index.html"
-    return target if target.is_file() else None
+    if not rel or url_path.endswith("/") or (
+            generation.site is not None and (generation.site / rel).is_dir()):
+        rel = posixpath.join(rel, "index.html") if rel else "index.html"
+    return rel
+
+
+def wait_answer(state: LiveState, query: dict) -> bytes:
+    """Long-poll: answer when the asking page would look different, or after a while."""
+    def arg(name: str, default: str = "") -> str:
+        return (query.get(name) or [default])[0]
+    seen = int(arg("gen", "-1")) if arg("gen", "-1").lstrip("-").isdigit() else -1
+    page, known = arg("page"), arg("hash")
+    deadline = time.monotonic() + WAIT_SECONDS
+    state.viewing(page)
+    while (left := deadline - time.monotonic()) > 0:
+        now = state.wait(seen, left)
+        if now.number == seen:
+            break
+        rel = site_path(now, page) if page else None
+        if not known or page_hash(now.read(rel) if rel else None, now) != known:
+            return json.dumps({"generation": now.number, "reload": True}).encode()
+        seen = now.number   # rebuilt, but this page did not change: no reload
+    return json.dumps({"generation": seen, "reload": False}).encode()
 
 
 def _handler(state: LiveState) -> type[BaseHTTPRequestHandler]:
@@ -485,24 +517,23 @@ def _handler(state: LiveState) -> type[BaseHTTPRequestHandler]:
             if url.path.startswith(DEV):
                 self._dev(url.path[len(DEV):], parse_qs(url.query), generation)
                 return
-            found = resolve(generation.site, url.path) if generation.site else None
-            if found is None:
-                page = error_page(generation) if generation.site is None else \
-                    inject(b"<!DOCTYPE html><html lang=en><title>Not found</title>"
-                           b"<main><h1>Not found</h1></main></html>", generation)
+            rel = site_path(generation, url.path)
+            data = generation.read(rel) if rel else None
+            if data is None:
+                page = error_page(generation) if generation.site is None else inject(
+                    b"<!DOCTYPE html><html lang=en><head><title>Not found</title></head>"
+                    b"<body><main><h1>Not found</h1></main></body></html>", generation)
                 self._send(404 if generation.site else 503, TYPES[".html"], page)
                 return
-            data = found.read_bytes()
-            kind = TYPES.get(found.suffix.lower(), "application/octet-stream")
-            self._send(200, kind, inject(data, generation) if found.suffix == ".html" else data)
+            suffix = posixpath.splitext(rel)[1].lower()
+            kind = TYPES.get(suffix, "application/octet-stream")
+            self._send(200, kind, inject(data, generation) if suffix == ".html" else data)
 
         def _dev(self, name: str, query: dict, generation: Generation) -> None:
             if name == "reload.js":
                 self._send(200, TYPES[".js"], RELOAD_JS.encode())
             elif name == "wait":
-                seen = int((query.get("gen") or ["-1"])[0] or -1)
-                now = state.wait(seen, WAIT_SECONDS)
-                self._send(200, TYPES[".json"], _status_json(now))
+                self._send(200, TYPES[".json"], wait_answer(state, query))
             elif name == "status":
                 self._send(200, TYPES[".json"], _status_json(generation))
             elif name == "error":

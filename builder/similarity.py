@@ -41,6 +41,10 @@ MARKUP_RE = re.compile(
     r"|\{[\w.]*\}"                                # {1}, {name}
     r"|\*+|_+|!?\[|\]|\\.")
 
+# ASCII characters of Unicode categories P* and whitespace; `$+<=>^`|~` are
+# symbols (S*), so a change there is a change of wording.
+ASCII_DROP_RE = re.compile(r"[\s!\"#%&'()*,\-./:;?@\[\\\]_{}]+")
+
 
 def page_of(anchor: str) -> str:
     return anchor.split("#", 1)[0]
@@ -48,6 +52,11 @@ def page_of(anchor: str) -> str:
 
 def skeleton(text: str) -> str:
     """The text without whitespace and Unicode punctuation (categories P*)."""
+    # A regex drops ASCII whitespace and punctuation at C speed; only what is
+    # left outside ASCII needs the (slow, per character) Unicode lookup.
+    text = ASCII_DROP_RE.sub("", text)
+    if text.isascii():
+        return text
     return "".join(ch for ch in text
                    if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
 

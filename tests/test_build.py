@@ -142,3 +142,18 @@ def test_a_broken_template_translation_falls_back_instead_of_breaking_the_page(m
     assert '<span lang="en" dir="ltr">Skip to main content</span>' in html
     assert '<h1 lang="en" dir="ltr">Safety</h1>' in html
     assert "Page 1 of 2" in read(mini, "fr/news/index.html")
+
+
+def test_front_matter_image_with_translated_alt_and_caption(mini: Path):
+    (mini / "content" / "media").mkdir()
+    (mini / "content" / "media" / "map.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    about = mini / "content" / "pages" / "about.md"
+    about.write_text(about.read_text().replace(
+        "title: About us", "title: About us\nimage: {src: map.svg, alt: A map, caption: Our regions}"))
+    table = {"A map": "Une carte", "Our regions": "Nos régions"}
+    translate_all(mini, "fr", lambda s: table.get(s, ""))
+    assert build(mini) == 0
+    html = read(mini, "fr/about.html")
+    assert '<img src="../media/map.svg" alt="Une carte">' in html
+    assert "<figcaption>Nos régions</figcaption>" in html

@@ -111,8 +111,9 @@ def test_latin_runs_in_right_to_left_text_are_isolated():
 def test_link_destinations_become_numbered_slots_with_context():
     segs = segments('Read the [annual report](https://example.org/r "Report") and '
                     '[our `work`](page:pages/about#team).\n')
-    seg = segs[-1]
+    seg = segs[-2]
     assert seg.msgid == "Read the [annual report]{1} and [our `work`]{2}."
+    assert (segs[-1].msgctxt, segs[-1].msgid) == ("link.title", "Report")
     assert seg.comment().splitlines()[1:] == ["context: T",
                                              '{1}: https://example.org/r "Report"',
                                              "{2}: page:pages/about#team"]
@@ -140,3 +141,13 @@ def test_blocks_the_scanner_cannot_slot_keep_their_markdown():
     assert segments("See [x][ref].\n\n[ref]: https://example.org\n")[-1].msgid == "See [x][ref]."
     assert segments("Mail <https://example.org>.\n")[-1].msgid == "Mail <https://example.org>."
     assert segments("Code `[a](b)` stays.\n")[-1].msgid == "Code `[a](b)` stays."
+
+
+def test_link_titles_are_segments_of_their_own():
+    segs = segments('See [the report](https://example.org/r "Annual report 2024").\n')
+    assert [(s.msgctxt, s.msgid, s.kind) for s in segs[-2:]] == [
+        (None, "See [the report]{1}.", "paragraph"),
+        ("link.title", "Annual report 2024", "link title")]
+    html, _ = render('See [the report](https://example.org/r "Annual report 2024").\n',
+                     {"Annual report 2024": "Rapport annuel 2024"})
+    assert 'title="Rapport annuel 2024"' in html

@@ -56,6 +56,24 @@ def load_cases(act_root: Path) -> tuple[ActCase, ...]:
                  for t in data["testcases"])
 
 
+def load_earl(act_root: Path) -> dict[str, str]:
+    """Outcome per case (relative path) in axe-core's own EARL report to W3C.
+
+    A case with several mapped axe rules gets the strongest outcome, as in
+    `outcome()`. Cases added after that report are absent.
+    """
+    data = json.loads((Path(act_root) / "earl" / "axe-core.json").read_text(encoding="utf-8"))
+    found: dict[str, set[str]] = {}
+    for assertion in data.get("@graph", ()):
+        source = assertion.get("subject", {}).get("source", "")
+        if "/testcases/" not in source:
+            continue
+        path = "testcases/" + source.split("/testcases/", 1)[1]
+        found.setdefault(path, set()).add(assertion["result"]["outcome"].removeprefix("earl:"))
+    order = ("failed", "cantTell", "passed")
+    return {path: next((o for o in order if o in outs), "inapplicable") for path, outs in found.items()}
+
+
 def act_map(driver: WebDriver, script: AxeScript) -> dict[str, tuple[str, ...]]:
     """ACT rule id → axe rule ids, from axe's own metadata (axe.getRules())."""
     ensure_axe(driver, script)

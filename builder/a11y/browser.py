@@ -20,6 +20,7 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chromium.remote_connection import ChromiumRemoteConnection
 from selenium.webdriver.remote.webdriver import WebDriver
+from urllib3.exceptions import HTTPError
 
 from builder.a11y.errors import CheckUnavailable
 from builder.a11y.model import RenderCell
@@ -74,7 +75,7 @@ def _remote_driver(url: str) -> WebDriver:
                                           browser_name="chrome", ignore_proxy=True)
     try:
         return webdriver.Remote(command_executor=connection, options=_options(None, None))
-    except (WebDriverException, OSError) as err:
+    except (WebDriverException, HTTPError, OSError) as err:
         raise CheckUnavailable(
             f"Cannot start a browser at {url} ({first_line(err)}) — check that the WebDriver "
             "endpoint is running and reachable, or drop --webdriver-url"
