@@ -171,7 +171,7 @@ def _pot_metadata(config: SiteConfig, date: str) -> dict[str, str]:
     }
 
 
-PO_STRING = r'"(?:[^"\\]|\\[\\"abfnrtv0-7xuU])*"'
+PO_STRING = r'"(?:[^"\\]++|\\[\\"abfnrtv0-7xuU])*+"'   # possessive: no backtracking
 PO_LINE = re.compile(rf'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{PO_STRING}\s*$')
 PO_FIX = "fix the entry in your PO editor, or restore the file from version control"
 

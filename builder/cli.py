@@ -17,6 +17,8 @@ from typing import Callable, Sequence
 from . import __version__, pipeline
 from .check_command import add_check_parser
 from .lint_command import add_lint_parser
+from .serve_command import add_serve_parser
+from .status_command import add_status_parser
 from .errors import InputError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -88,9 +90,15 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--preview", action=argparse.BooleanOptionalAction, default=None,
                      help="also build the translators' preview in _preview/ "
                           "(default: when site.yaml sets publish gates)")
+    cmd.add_argument("--pseudo", action="store_true",
+                     help="also build the pseudo-locales en-XA and ar-XB into _preview/")
+    cmd.add_argument("--status", action="store_true",
+                     help="also write the status pages into _status/")
     cmd.set_defaults(handler=cmd_build)
     add_check_parser(sub, common)
     add_lint_parser(sub, common)
+    add_serve_parser(sub, common)
+    add_status_parser(sub, common)
     return parser
 
 
@@ -166,8 +174,14 @@ def _page_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    result = pipeline.build(args.project, args.out, tuple(args.locale), args.preview)
+    result = pipeline.build(args.project, args.out, tuple(args.locale), args.preview, args.pseudo)
     _warn(result.warnings)
+    if args.status:
+        from .output import atomic_write
+        from .status import status_files
+
+        for name, data in status_files(args.project, result.out).items():
+            atomic_write(result.out / name, data)
     print(f"built {result.pages} pages in {len(result.locales)} locales "
           f"({', '.join(result.locales)}) into {result.out}")
     return EXIT_OK

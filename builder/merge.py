@@ -142,7 +142,8 @@ def merge(pot: polib.POFile, old: polib.POFile, locale: str,
     blocks += [_render(_as_obsolete(e), e, raw, reused) for e in obsolete]
     header = _header(old, _metadata(old, locale))
     if header == _header(old, old.metadata) and raw.header is not None:
-        if reused == [e.linenum for e in old]:
+        # Every block is an old one, unchanged and in order: the file as it was.
+        if reused == [e.linenum for e in old] and len(reused) == len(blocks):
             return _result(locale, raw.text, counts, len(obsolete))
         header = raw.header
     return _result(locale, "\n\n".join([header] + blocks) + "\n", counts, len(obsolete))

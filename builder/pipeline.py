@@ -134,7 +134,9 @@ def plan_update(root: Path, prune_obsolete: bool = False) -> UpdatePlan:
         before = path.read_bytes() if path.is_file() else None
         old = catalogues.read_po(path, root) if before is not None else \
             merge.new_catalogue(locale, config.title)
-        results.append((path, merge.merge(pot, old, locale, prune_obsolete), before))
+        old_text = before.decode("utf-8") if before is not None else None
+        results.append((path, merge.merge(pot, old, locale, prune_obsolete, old_text=old_text),
+                        before))
     return UpdatePlan(extracted, tuple(results))
 
 
@@ -187,7 +189,7 @@ class BuildResult:
 
 
 def build(root: Path, out: Path | None = None, only: tuple[str, ...] = (),
-          preview: bool | None = None) -> BuildResult:
+          preview: bool | None = None, pseudo: bool = False) -> BuildResult:
     model = load_site(root)
     config = model.config
     unknown = [code for code in only if code not in config.locales]
@@ -209,6 +211,10 @@ def build(root: Path, out: Path | None = None, only: tuple[str, ...] = (),
     files |= static_files(config)
     if preview if preview is not None else config.has_gates:
         files |= preview_files(root, model, md, only or config.locales)
+    if pseudo:   # en-XA and ar-XB, for layout testing before translations exist
+        from .pseudo import pseudo_files
+
+        files |= pseudo_files(root)
     files[MANIFEST_PATH] = manifest_bytes(renderers, only or config.locales)
     target = out or root / "site"
     publish(files, target)

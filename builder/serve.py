@@ -24,12 +24,11 @@ import shutil
 import threading
 import time
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
-from typing import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, unquote, urlsplit
 from pathlib import Path
-from typing import Callable
+from types import MappingProxyType
+from typing import Callable, Mapping
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import jinja2
 
