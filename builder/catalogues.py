@@ -22,6 +22,7 @@ from jinja2.ext import babel_extract
 from .config import SiteConfig
 from .content import Content
 from .errors import Collector, InputError
+from .poread import parse_po
 from .segments import Segment, normalize
 
 TEMPLATE_KEYWORDS = DEFAULT_KEYWORDS | {"_a": None}
@@ -196,7 +197,7 @@ def read_po(path: Path, root: Path) -> polib.POFile:
             diags.error(path, number, f"PO syntax error: `{stripped[:60]}`", PO_FIX)
     diags.raise_if_errors()
     try:
-        catalogue = polib.pofile(text, wrapwidth=0)
+        catalogue = parse_po(text)
     except (OSError, ValueError) as exc:
         found = PO_LINE_RE.search(str(exc))
         diags.error(path, int(found.group(1)) if found else 1, f"PO syntax error: {exc}", PO_FIX)

@@ -39,6 +39,9 @@ class InputError(Exception):
         self.diagnostics = tuple(diagnostics)
         super().__init__("\n".join(d.format() for d in self.diagnostics[:MAX_REPORTED]))
 
+    def __reduce__(self):   # crosses process boundaries intact (parallel update)
+        return (InputError, (self.diagnostics,))
+
 
 class Collector:
     """Accumulates diagnostics for one stage; `raise_if_errors` fails once."""

@@ -9,6 +9,9 @@ Nothing here prints or exits: results go back to `cli`, errors are raised as
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from .errors import Collector, Diagnostic, InputError
 from .feeds import atom_feed, language_chooser, sitemap
 from .manifest import MANIFEST_PATH, manifest_bytes
 from .output import atomic_write, publish
+from .poread import parse_po
 from .pages import render_locale
 from .gates import Publication, marked_required, page_status
 from .render import LocaleRenderer, SiteModel, make_translator
@@ -127,17 +131,42 @@ def update(root: Path, prune_obsolete: bool = False) -> UpdateResult:
 def plan_update(root: Path, prune_obsolete: bool = False) -> UpdatePlan:
     extracted = plan_extract(root)
     config = load_config(root)
-    pot = polib.pofile(extracted.text, wrapwidth=0)
-    results = []
-    for locale in config.target_locales:
-        path = merge.po_path(config.locales_dir, locale)
-        before = path.read_bytes() if path.is_file() else None
-        old = catalogues.read_po(path, root) if before is not None else \
-            merge.new_catalogue(locale, config.title)
-        old_text = before.decode("utf-8") if before is not None else None
-        results.append((path, merge.merge(pot, old, locale, prune_obsolete, old_text=old_text),
-                        before))
+    results = merge_catalogues(root, extracted.text, config.target_locales, config.title,
+                               prune_obsolete)
     return UpdatePlan(extracted, tuple(results))
+
+
+# Below this many messages, starting processes costs more than merging in one.
+PARALLEL_MESSAGES = 5000
+MergeJob = tuple[Path, str, str, str, bool]
+
+
+def merge_catalogues(root: Path, pot_text: str, locales: tuple[str, ...], title: str,
+                     prune_obsolete: bool) -> list[tuple[Path, merge.MergeResult, bytes | None]]:
+    """Merge the POT into every locale's PO, in parallel for large catalogues."""
+    jobs = [(root, pot_text, locale, title, prune_obsolete) for locale in locales]
+    cores = os.cpu_count() or 1
+    if len(jobs) > 1 and cores > 1 and pot_text.count("\nmsgid ") > PARALLEL_MESSAGES:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(cores, len(jobs)), mp_context=context) as pool:
+            return list(pool.map(_merge_job, jobs))
+    pot = parse_po(pot_text)
+    return [_merge_locale(root, pot, locale, title, prune) for root, _, locale, title, prune in jobs]
+
+
+def _merge_job(job: MergeJob) -> tuple[Path, merge.MergeResult, bytes | None]:
+    root, pot_text, locale, title, prune = job
+    return _merge_locale(root, parse_po(pot_text), locale, title, prune)
+
+
+def _merge_locale(root: Path, pot: polib.POFile, locale: str, title: str,
+                  prune: bool) -> tuple[Path, merge.MergeResult, bytes | None]:
+    path = merge.po_path(root / "locales", locale)
+    before = path.read_bytes() if path.is_file() else None
+    old = catalogues.read_po(path, root) if before is not None else \
+        merge.new_catalogue(locale, title)
+    old_text = before.decode("utf-8") if before is not None else None
+    return path, merge.merge(pot, old, locale, prune, old_text=old_text), before
 
 
 def apply_update(plan: UpdatePlan, root: Path) -> UpdateResult:
