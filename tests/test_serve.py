@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.serve import (
-    Generation, LiveState, ServeOptions, changed, fast_scope, inject, scan, site_path, start,
-)
+from builder.serve import ServeOptions, changed, fast_scope, scan, start
+from builder.serve_http import Generation, LiveState, inject, site_path
 
 
 def get(url: str) -> str:
