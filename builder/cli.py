@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 
 from . import __version__, pipeline
 from .check_command import add_check_parser
+from .progress import Progress
 from .lint_command import add_lint_parser
 from .serve_command import add_serve_parser
 from .status_command import add_status_parser
@@ -94,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="also build the pseudo-locales en-XA and ar-XB into _preview/")
     cmd.add_argument("--status", action="store_true",
                      help="also write the status pages into _status/")
+    cmd.add_argument("--quiet", action="store_true", help="no progress display")
     cmd.set_defaults(handler=cmd_build)
     add_check_parser(sub, common)
     add_lint_parser(sub, common)
@@ -125,7 +127,7 @@ def cmd_update(args: argparse.Namespace) -> int:
         if not stale:
             print("catalogues are up to date")
         return EXIT_FINDINGS if stale else EXIT_OK
-    result = pipeline.update(args.project, args.prune_obsolete)
+    result = pipeline.update(args.project, args.prune_obsolete, _update_progress(args.project))
     ex = result.extract
     _warn(ex.warnings)
     print(f"{ex.path}: {ex.messages} messages ({'written' if ex.written else 'unchanged'})")
@@ -173,8 +175,34 @@ def _page_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+LARGE = 1000   # in a CI log, progress lines are worth it only for large sites
+
+
+def _progress(quiet: bool, prefix: str):
+    """A progress display on stderr: a bar on a terminal, plain lines in a log."""
+    if quiet:
+        return None
+    display = Progress(0, "pages", sys.stderr, prefix=prefix)
+
+    def report(done: int, total: int, what: str = "") -> None:
+        if display.tty or total >= LARGE:
+            display(done, total, what)
+            if done >= total:
+                display.close()
+    return report
+
+
+def _update_progress(root: Path):
+    """Per catalogue, for big ones only: a small site's update is instant."""
+    pot = root / "locales" / "messages.pot"
+    big = pot.is_file() and pot.stat().st_size > 2_000_000
+    display = Progress(0, "catalogues", sys.stderr, prefix="update") if big else None
+    return display
+
+
 def cmd_build(args: argparse.Namespace) -> int:
-    result = pipeline.build(args.project, args.out, tuple(args.locale), args.preview, args.pseudo)
+    result = pipeline.build(args.project, args.out, tuple(args.locale), args.preview, args.pseudo,
+                            _progress(args.quiet, "build"))
     _warn(result.warnings)
     if args.status:
         from .output import atomic_write

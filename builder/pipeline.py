@@ -14,6 +14,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import polib
 
@@ -22,7 +23,7 @@ from .config import SiteConfig, load_config
 from .content import Content, load_content
 from .errors import Collector, Diagnostic, InputError
 from .feeds import atom_feed, language_chooser, sitemap
-from .manifest import MANIFEST_PATH, manifest_bytes
+from .manifest import MANIFEST_PATH, manifest_bytes, page_keys
 from .output import atomic_write, publish
 from .poread import parse_po
 from .pages import render_locale
@@ -31,6 +32,9 @@ from .render import LocaleRenderer, SiteModel, make_translator
 from .routes import locale_info
 from .segments import Segment, make_markdown, page_segments, parse_body
 from .translations import Translator, load_messages
+
+
+Report = Callable[[int, int, str], None]   # (done, total, what): progress for the CLI
 
 
 def load_site(root: Path) -> SiteModel:
@@ -124,15 +128,17 @@ def _same(path: Path, text: str) -> bool:
     return path.is_file() and path.read_bytes() == text.encode("utf-8")
 
 
-def update(root: Path, prune_obsolete: bool = False) -> UpdateResult:
-    return apply_update(plan_update(root, prune_obsolete), root)
+def update(root: Path, prune_obsolete: bool = False,
+           progress: Report | None = None) -> UpdateResult:
+    return apply_update(plan_update(root, prune_obsolete, progress), root)
 
 
-def plan_update(root: Path, prune_obsolete: bool = False) -> UpdatePlan:
+def plan_update(root: Path, prune_obsolete: bool = False,
+                progress: Report | None = None) -> UpdatePlan:
     extracted = plan_extract(root)
     config = load_config(root)
     results = merge_catalogues(root, extracted.text, config.target_locales, config.title,
-                               prune_obsolete)
+                               prune_obsolete, progress)
     return UpdatePlan(extracted, tuple(results))
 
 
@@ -142,16 +148,26 @@ MergeJob = tuple[Path, str, str, str, bool]
 
 
 def merge_catalogues(root: Path, pot_text: str, locales: tuple[str, ...], title: str,
-                     prune_obsolete: bool) -> list[tuple[Path, merge.MergeResult, bytes | None]]:
+                     prune_obsolete: bool, progress: Report | None = None
+                     ) -> list[tuple[Path, merge.MergeResult, bytes | None]]:
     """Merge the POT into every locale's PO, in parallel for large catalogues."""
     jobs = [(root, pot_text, locale, title, prune_obsolete) for locale in locales]
     cores = os.cpu_count() or 1
+    results = []
     if len(jobs) > 1 and cores > 1 and pot_text.count("\nmsgid ") > PARALLEL_MESSAGES:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(min(cores, len(jobs)), mp_context=context) as pool:
-            return list(pool.map(_merge_job, jobs))
+            for result in pool.map(_merge_job, jobs):
+                results.append(result)
+                if progress:
+                    progress(len(results), len(jobs), result[1].locale)
+        return results
     pot = parse_po(pot_text)
-    return [_merge_locale(root, pot, locale, title, prune) for root, _, locale, title, prune in jobs]
+    for root, _, locale, title, prune in jobs:
+        results.append(_merge_locale(root, pot, locale, title, prune))
+        if progress:
+            progress(len(results), len(jobs), locale)
+    return results
 
 
 def _merge_job(job: MergeJob) -> tuple[Path, merge.MergeResult, bytes | None]:
@@ -218,7 +234,8 @@ class BuildResult:
 
 
 def build(root: Path, out: Path | None = None, only: tuple[str, ...] = (),
-          preview: bool | None = None, pseudo: bool = False) -> BuildResult:
+          preview: bool | None = None, pseudo: bool = False,
+          progress: Report | None = None) -> BuildResult:
     model = load_site(root)
     config = model.config
     unknown = [code for code in only if code not in config.locales]
@@ -231,10 +248,13 @@ def build(root: Path, out: Path | None = None, only: tuple[str, ...] = (),
     renderers = {code: LocaleRenderer(model, translators[code], md, published)
                  for code in config.locales}
     files: dict[str, bytes] = {}
-    for code in only or config.locales:
-        if published.locale_published(code):
-            files |= render_locale(renderers[code])
-            files[f"{code}/feed.xml"] = atom_feed(renderers[code])
+    selected = [code for code in only or config.locales if published.locale_published(code)]
+    total = sum(len(page_keys(renderers[code])) + 1 for code in selected)
+    for code in selected:
+        files |= render_locale(renderers[code])
+        files[f"{code}/feed.xml"] = atom_feed(renderers[code])
+        if progress:
+            progress(sum(1 for name in files if name.endswith(".html")), total, code)
     files["index.html"] = language_chooser(renderers, config.source_locale)
     files["sitemap.xml"] = sitemap(renderers[config.source_locale])
     files |= static_files(config)

@@ -72,3 +72,16 @@ def test_runner_callback_shape() -> None:
     progress(5, 10, "en/index.html")
     assert plain_line(progress.snapshot(), "check").startswith("check: 5/10 pages")
     assert out.getvalue().startswith("check: 5/10 pages")
+
+
+def test_a_large_build_reports_progress_in_a_ci_log(tmp_path, capsys):
+    """Non-TTY stderr (a CI log): plain lines for a large site, nothing for a small one."""
+    from builder.cli import main
+    from tests.test_interrupted import big_project
+
+    small = big_project(tmp_path / "a")
+    assert main(["build", "--project", str(small)]) == 0
+    err = capsys.readouterr().err
+    assert "build: " in err and "(100 %)" in err and "pages" in err
+    assert main(["build", "--project", str(small), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""

@@ -6,6 +6,7 @@ and are deterministic (no timestamps, no ports) so they diff cleanly.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -35,6 +36,7 @@ def junit_xml(run: CheckRun) -> str:
         by_page[result.path].append(result)
     for path, results in by_page.items():
         suite = ET.SubElement(suites, "testsuite", name=path)
+        _properties(suite, run)
         tests = failures = errors = 0
         for result in results:
             for case in _cases(result):
@@ -47,6 +49,15 @@ def junit_xml(run: CheckRun) -> str:
         suite.set("errors", str(errors))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _properties(suite: ET.Element, run: CheckRun) -> None:
+    # Every report records the engine that produced it (issue: "faithful").
+    props = ET.SubElement(suite, "properties")
+    for name, value in (("axe-core", run.axe_version), ("axe-sha256", run.axe_sha256),
+                        ("chromium", run.chromium_version),
+                        ("options", json.dumps(dict(run.options), sort_keys=True))):
+        ET.SubElement(props, "property", name=name, value=value)
 
 
 def _cases(result: PageResult) -> list[ET.Element]:

@@ -8,6 +8,7 @@ what it preaches.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -197,7 +198,7 @@ def _errors_section(run: CheckRun) -> list[str]:
 def _tools_section(run: CheckRun, tools: Mapping[str, str]) -> list[str]:
     rows = [("axe-core", run.axe_version), ("axe-core SHA-256", run.axe_sha256),
             ("Chromium", run.chromium_version), ("ChromeDriver", run.chromedriver_version),
-            *sorted(tools.items())]
+            *sorted(tools.items()), ("Options", json.dumps(dict(run.options), sort_keys=True))]
     return ['<section aria-labelledby="tools">', '<h2 id="tools">Tools</h2>', "<table>",
             "<caption>Versions used for this run</caption>", "<tbody>",
             *(f'<tr><th scope="row">{_e(k)}</th><td><code>{_e(v)}</code></td></tr>' for k, v in rows),

@@ -114,6 +114,10 @@ def check(req: CheckRequest) -> CheckOutcome:
     """Check, write every report, then gate the findings against the baseline."""
     cells = parse_cells(req.cells)
     shard_spec = parse_shard(req.shard)
+    if shard_spec and req.update_baseline:
+        # One shard sees part of the site: its baseline would drop every other entry.
+        raise InputError([Diagnostic("--update-baseline", None, "cannot update the baseline from a shard",
+                                     "merge the shards first: infopages check merge DIR… --update-baseline")])
     baseline_path = req.baseline or req.project / known.FILE_NAME
     entries = known.load_baseline(baseline_path)  # bad file: exit 2 before any browser starts
     root, targets = select_targets(req)
