@@ -38,7 +38,7 @@ TARGETS = (
 
 @pytest.fixture(scope="module")
 def run() -> CheckRun:
-    return check_site(FIXTURES, TARGETS, CheckOptions())
+    return check_site(FIXTURES, TARGETS, CheckOptions(), jobs=2)
 
 
 def result(run: CheckRun, path: str, label: str, locale: str | None = "en") -> PageResult:

@@ -80,11 +80,14 @@ def _e(value: object) -> str:
 
 
 def _merged_nodes(occurrences: Iterable[tuple[str, Finding]]) -> list[tuple[NodeRef, list[str]]]:
-    # The same element usually fails in several cells; list it once.
-    merged: dict[tuple[str, ...], tuple[NodeRef, list[str]]] = {}
+    # The same element usually fails in several cells; list it once. Probes
+    # can report one element (<head>) for several problems: keep each problem.
+    merged: dict[tuple[object, ...], tuple[NodeRef, list[str]]] = {}
     for label, finding in occurrences:
         for node in finding.nodes:
-            merged.setdefault(node.target, (node, []))[1].append(label)
+            labels = merged.setdefault((node.target, node.failure_summary), (node, []))[1]
+            if label not in labels:
+                labels.append(label)
     return list(merged.values())
 
 
