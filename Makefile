@@ -4,7 +4,7 @@ BIN       := $(VENV)/bin
 INFOPAGES := $(BIN)/infopages
 VNU_JAR   := .tools/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: site test setup system-deps test-deps golden bench clean
+.PHONY: site test setup system-deps test-deps golden bench act bench-a11y clean
 
 site: setup system-deps
 	$(INFOPAGES) update
@@ -39,8 +39,18 @@ $(VNU_JAR):
 golden: setup
 	$(BIN)/python -m tests.golden
 
+# Figures, not tests: see benchmarks/README.md.
 bench: setup system-deps
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/merge_bench.py
+	$(BIN)/python benchmarks/serve_reload.py
+	$(BIN)/python benchmarks/a11y_throughput.py
+
+# Every W3C ACT rules test case axe maps, through our checker and plain axe.
+act: setup system-deps
+	$(BIN)/python benchmarks/act_rules.py
+
+bench-a11y: setup system-deps
+	$(BIN)/python benchmarks/a11y_throughput.py
 
 clean:
 	rm -rf site reports .infopages-cache

@@ -140,6 +140,10 @@ def finish(run: CheckRun, req: CheckRequest, root: Path | None,
         written = True
     out = req.reports or req.project / "reports" / "a11y"
     paths = writer.write_reports(run, out, req.project, root)
+    # The status page's chart of findings over time reads this history.
+    from builder.status import record_history
+
+    record_history(req.project, writer.results_document(run), dt.datetime.now(dt.timezone.utc))
     gate = known.evaluate(run, entries, req.today)
     return CheckOutcome(run, *paths, gate=gate, baseline_path=baseline_path, baseline_written=written)
 
