@@ -114,6 +114,7 @@ class Page:
 class Content:
     pages: tuple[Page, ...]
     warnings: tuple[Diagnostic, ...] = ()
+    unloaded: frozenset[str] = frozenset()   # keys of files that failed to load (reported)
 
     def by_key(self) -> dict[str, Page]:
         return self._by_key
@@ -136,8 +137,12 @@ class Content:
         return tuple(sorted(self.of_kind("topic"), key=lambda p: (p.order, p.key)))
 
 
-def load_content(config: SiteConfig, today: dt.date | None = None) -> Content:
-    diags = Collector(config.root)
+def load_content(config: SiteConfig, today: dt.date | None = None,
+                 diags: Collector | None = None) -> Content:
+    """Every page, validated. With `diags`, errors are left in it for the caller to
+    raise together with the next stage's (all of a run's errors at once)."""
+    caller_raises = diags is not None
+    diags = diags if diags is not None else Collector(config.root)
     pages: list[Page] = []
     broken: set[str] = set()
     for folder, kind in KINDS.items():
@@ -152,8 +157,9 @@ def load_content(config: SiteConfig, today: dt.date | None = None) -> Content:
     # A page that failed to load is reported once, not again by every link to it.
     check_references(config, content, diags, broken)
     check_dates(config, content, diags, today)
-    diags.raise_if_errors()
-    return Content(content.pages, tuple(diags.warnings))
+    if not caller_raises:
+        diags.raise_if_errors()
+    return Content(content.pages, tuple(diags.warnings), frozenset(broken))
 
 
 def check_dates(config: SiteConfig, content: Content, diags: Collector,

@@ -39,16 +39,19 @@ Report = Callable[[int, int, str], None]   # (done, total, what): progress for t
 
 def load_site(root: Path) -> SiteModel:
     config = load_config(root)
-    content = load_content(config)
+    diags = Collector(config.root)
+    content = load_content(config, diags=diags)
     md = make_markdown()
     parsed = {page.key: parse_body(page, md) for page in content.pages}
-    _check_body_references(config, content, parsed)
+    _check_body_references(config, content, parsed, diags)
+    diags.raise_if_errors()
     return SiteModel(config, content, parsed, tuple(locale_info(c) for c in config.locales))
 
 
-def _check_body_references(config: SiteConfig, content: Content, parsed: dict) -> None:
-    diags = Collector(config.root)
-    known = set(content.by_key()) | {"home", "news"}
+def _check_body_references(config: SiteConfig, content: Content, parsed: dict,
+                           diags: Collector) -> None:
+    # A page that failed to load was reported already: links to it are not.
+    known = set(content.by_key()) | {"home", "news"} | content.unloaded
     for page in content.pages:
         path = config.root / page.source
         for target, line in parsed[page.key].page_links:
@@ -65,7 +68,6 @@ def _check_body_references(config: SiteConfig, content: Content, parsed: dict) -
             if not alt.strip():
                 diags.error(path, line, f"image `{src}` has no alt text",
                             "describe the image between the brackets: ![what it shows](file)")
-    diags.raise_if_errors()
 
 
 @dataclass(frozen=True)
