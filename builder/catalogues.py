@@ -184,13 +184,10 @@ def read_po(path: Path, root: Path) -> polib.POFile:
     word; a translator must hear about both before the site is built.
     """
     diags = Collector(root)
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        diags.error(path, raw[: exc.start].count(b"\n") + 1, "catalogue is not valid UTF-8",
-                    "save it as UTF-8 and set `charset=UTF-8` in its header")
-        raise InputError(diags.items) from None
+    text = diags.read_text(path, "catalogue is not valid UTF-8",
+                           "save it as UTF-8 and set `charset=UTF-8` in its header")
+    if text is None:
+        raise InputError(diags.items)
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if stripped and not stripped.startswith("#") and not PO_LINE.match(stripped):

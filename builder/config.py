@@ -114,13 +114,10 @@ def load_config(root: Path) -> SiteConfig:
 
 
 def _read_text(path: Path, diags: Collector) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        diags.error(path, line, "file is not valid UTF-8", "save the file as UTF-8")
-        raise InputError(diags.errors) from None
+    text = diags.read_text(path, "file is not valid UTF-8", "save the file as UTF-8")
+    if text is None:
+        raise InputError(diags.errors)
+    return text
 
 
 def _check_locales(doc: YamlDoc, path: Path, diags: Collector) -> None:

@@ -192,12 +192,8 @@ def split_front_matter(text: str, path: Path, diags: Collector) -> tuple[str, st
 
 
 def load_page(path: Path, kind: str, folder: str, diags: Collector) -> Page | None:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        diags.error(path, raw[: exc.start].count(b"\n") + 1, "file is not valid UTF-8",
-                    "save the file with UTF-8 encoding")
+    text = diags.read_text(path, "file is not valid UTF-8", "save the file with UTF-8 encoding")
+    if text is None:
         return None
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
     if found := HIDDEN_RE.search(text):

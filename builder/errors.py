@@ -66,6 +66,16 @@ class Collector:
     def warning(self, path: Path | str, line: int | None, message: str, hint: str = "") -> None:
         self.items.append(Diagnostic(self.rel(path), line, message, hint, "warning"))
 
+    def read_text(self, path: Path, message: str, hint: str) -> str | None:
+        """A file's UTF-8 text (a BOM is dropped); None, with `path:line: error`, if
+        it is not UTF-8 — the line of the first bad byte, where an editor can look."""
+        raw = path.read_bytes()
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            self.error(path, raw[: exc.start].count(b"\n") + 1, message, hint)
+            return None
+
     def extend(self, diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
         self.items.extend(diagnostics)
 
