@@ -149,3 +149,27 @@ def test_sarif_points_at_the_page_and_its_source(tmp_path: Path) -> None:
     assert [r["physicalLocation"]["artifactLocation"]["uri"] for r in home["relatedLocations"]] == [
         "templates/home.html"]
     assert news["level"] == "error" and news["ruleIndex"] == 0
+
+
+def test_results_json_keeps_axe_raw_output(tmp_path):
+    """Every checked page keeps axe's own, untrimmed violations and incomplete results."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    from builder.a11y import CheckOptions, RenderCell, check_site
+    from builder.a11y.check import check_paths
+
+    site = tmp_path / "site"
+    site.mkdir()
+    fixtures = Path(__file__).parent / "a11y_fixtures"
+    for name in ("image-alt.html", "pixel.svg"):
+        shutil.copyfile(fixtures / name, site / name)
+    run = check_site(site, check_paths(site), CheckOptions(cells=(RenderCell("light", 1280),),
+                                                            probes=False))
+    write_results_json(run, tmp_path / "results.json")
+    page = json.loads((tmp_path / "results.json").read_text())["results"][0]
+    raw = {rule["id"]: rule for rule in page["axe_raw"]["violations"]}
+    assert "image-alt" in raw
+    node = raw["image-alt"]["nodes"][0]
+    assert {"any", "all", "none", "html", "target"} <= set(node)   # untrimmed: every check

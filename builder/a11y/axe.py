@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.resources
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,7 +43,8 @@ const trim = (rules) => rules.map((r) => ({
   const res = await axe.run(document, options);
   done({ok: true, version: res.testEngine.version,
         violations: trim(res.violations), incomplete: trim(res.incomplete),
-        passes: res.passes.map((r) => r.id)});
+        passes: res.passes.map((r) => r.id),
+        raw: {violations: res.violations, incomplete: res.incomplete}});
 })().catch((e) => done({ok: false, error: String((e && e.stack) || e)}));
 """
 
@@ -72,6 +74,7 @@ class AxeOutcome:
     best_practice: tuple[Finding, ...]
     incomplete: tuple[Finding, ...]
     passes: tuple[str, ...] = ()  # ids of rules that ran and passed
+    raw: str = ""                 # axe's own violations and incomplete, untrimmed, as JSON
 
 
 class AxeError(Exception):
@@ -133,7 +136,9 @@ def run_axe(driver: WebDriver, script: AxeScript, tags: Sequence[str],
         raise AxeError(f"axe.run failed: {str(error).splitlines()[0] if error else 'no result'}")
     outcome = classify(raw.get("violations", []), raw.get("incomplete", []), frozenset(blocking_tags))
     passes = tuple(sorted(str(p) for p in raw.get("passes", ())))
-    return AxeOutcome(outcome.violations, outcome.best_practice, outcome.incomplete, passes)
+    untrimmed = json.dumps(raw.get("raw", {}), sort_keys=True, ensure_ascii=False)
+    return AxeOutcome(outcome.violations, outcome.best_practice, outcome.incomplete, passes,
+                      untrimmed)
 
 
 def run_axe_ids(driver: WebDriver, script: AxeScript, options: Mapping[str, Any]) -> dict[str, list[str]]:

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urljoin, urlparse
 
 from builder.a11y.model import CheckTarget, RenderCell
 
-KEY_VERSION = "1"  # bump when the cached value's shape or the key recipe changes
+KEY_VERSION = "2"  # bump when the cached value's shape or the key recipe changes
 _CSS_URL_RE = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 _URL_ATTRS = {
     "img": ("src", "srcset"), "source": ("src", "srcset"), "script": ("src",),

@@ -84,7 +84,7 @@ def _check_page(driver: WebDriver, url: str, target: CheckTarget, cell: RenderCe
         url=url, path=target.path, locale=target.locale, cell=cell,
         violations=_sorted(violations), best_practice=_sorted(advisory),
         incomplete=_sorted(outcome.incomplete), key=target.page.key if target.page else None,
-        rules_run=tuple(sorted(ran)),
+        rules_run=tuple(sorted(ran)), axe_raw=outcome.raw,
     )
 
 

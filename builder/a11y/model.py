@@ -153,6 +153,7 @@ class PageResult:
     error: str | None = None
     key: str | None = None  # manifest key, when the builder knows the page
     rules_run: tuple[str, ...] = ()  # every rule that ran (JUnit passes)
+    axe_raw: str = ""  # axe's untrimmed violations and incomplete results, as JSON text
 
     @property
     def component(self) -> str:

@@ -7,6 +7,8 @@ cached or merged run reports exactly what a fresh run would.
 
 from __future__ import annotations
 
+import json
+
 from collections.abc import Mapping
 from typing import Any
 
@@ -49,6 +51,8 @@ def page_dict(result: PageResult) -> dict[str, Any]:
         "incomplete": [finding_dict(f) for f in result.incomplete],
         "rules_run": list(result.rules_run),
         "error": result.error,
+        # axe's own output for this page, untrimmed (every check of every node).
+        "axe_raw": json.loads(result.axe_raw) if result.axe_raw else None,
     }
 
 
@@ -79,6 +83,8 @@ def page_from(data: Mapping[str, Any], url: str | None = None) -> PageResult:
         incomplete=tuple(finding_from(f) for f in data.get("incomplete", ())),
         error=data.get("error"), key=data.get("key"),
         rules_run=tuple(str(r) for r in data.get("rules_run", ())),
+        axe_raw=json.dumps(data["axe_raw"], sort_keys=True, ensure_ascii=False)
+        if data.get("axe_raw") is not None else "",
     )
 
 
