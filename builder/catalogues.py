@@ -21,7 +21,7 @@ from jinja2.ext import babel_extract
 
 from .config import SiteConfig
 from .content import Content
-from .errors import Collector, InputError
+from .errors import Collector, Diagnostic, InputError
 from .poread import parse_po
 from .segments import Segment, normalize
 
@@ -80,9 +80,7 @@ def template_entries(config: SiteConfig) -> list[Entry]:
     return entries
 
 
-def _diag(config: SiteConfig, path: Path, line: int | None, message: str):
-    from .errors import Diagnostic
-
+def _diag(config: SiteConfig, path: Path, line: int | None, message: str) -> Diagnostic:
     return Diagnostic(Collector(config.root).rel(path), line, message,
                       "fix the template syntax (see the Jinja2 documentation)")
 

@@ -208,7 +208,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         from .output import atomic_write
         from .status import status_files
 
-        for name, data in status_files(args.project, result.out).items():
+        for name, data in status_files(args.project).items():
             atomic_write(result.out / name, data)
     print(f"built {result.pages} pages in {len(result.locales)} locales "
           f"({', '.join(result.locales)}) into {result.out}")

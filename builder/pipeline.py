@@ -31,7 +31,7 @@ from .gates import Publication, marked_required, page_status
 from .render import LocaleRenderer, SiteModel, make_translator
 from .routes import locale_info
 from .segments import Segment, make_markdown, page_segments, parse_body
-from .translations import Translator, load_messages
+from .translations import Messages, Translator, load_messages
 
 
 Report = Callable[[int, int, str], None]   # (done, total, what): progress for the CLI
@@ -244,7 +244,8 @@ def build(root: Path, out: Path | None = None, only: tuple[str, ...] = (),
     if unknown:
         raise InputError([_no_locale(config, unknown)])
     md = make_markdown()
-    translators = {code: make_translator(load_messages(root, code), config.source_locale, md)
+    messages = {code: load_messages(root, code) for code in config.locales}
+    translators = {code: make_translator(messages[code], config.source_locale, md)
                    for code in config.locales}
     published = publication(model, translators)
     renderers = {code: LocaleRenderer(model, translators[code], md, published)
@@ -261,7 +262,7 @@ def build(root: Path, out: Path | None = None, only: tuple[str, ...] = (),
     files["sitemap.xml"] = sitemap(renderers[config.source_locale])
     files |= static_files(config)
     if preview if preview is not None else config.has_gates:
-        files |= preview_files(root, model, md, only or config.locales)
+        files |= preview_files(model, md, messages, only or config.locales)
     if pseudo:   # en-XA and ar-XB, for layout testing before translations exist
         from .pseudo import pseudo_files
 
@@ -277,12 +278,13 @@ def build(root: Path, out: Path | None = None, only: tuple[str, ...] = (),
 PREVIEW = "_preview"
 
 
-def preview_files(root: Path, model: SiteModel, md, locales: tuple[str, ...]) -> dict[str, bytes]:
+def preview_files(model: SiteModel, md, messages: dict[str, Messages],
+                  locales: tuple[str, ...]) -> dict[str, bytes]:
     """Every page of every locale, whatever its gate, with fuzzy text shown and
     untranslated or fuzzy blocks highlighted with their anchors: for translators."""
     config = model.config
     renderers = {code: LocaleRenderer(model, make_translator(
-        load_messages(root, code), config.source_locale, md, preview=True), md)
+        messages[code], config.source_locale, md, preview=True), md)
         for code in config.locales}
     files = {"index.html": language_chooser(renderers, config.source_locale)}
     for code in locales:

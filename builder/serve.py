@@ -191,7 +191,7 @@ def build_generation(options: ServeOptions, out: Path) -> None:
         files |= pseudo_files(options.root)
     if options.status:
         from .status import status_files
-        files |= status_files(options.root, out)
+        files |= status_files(options.root)
     for name, data in files.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(data)

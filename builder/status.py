@@ -242,13 +242,12 @@ def accessibility_page(root: Path, document: dict[str, Any] | None, history: lis
                  pairs=pairs, report_href=report_href)
 
 
-def status_files(root: Path, site_dir: Path | None = None, locale: str = "en",
+def status_files(root: Path, locale: str = "en",
                  results: Path | None = None) -> dict[str, bytes]:
     """`_status/translation.html`, `_status/accessibility.html` and their stylesheet.
 
-    Links to catalogues and reports are relative to PROJECT/site/_status/;
-    `site_dir` is where they will be written (for a site built elsewhere the
-    catalogue links simply point into the project by the same relative path)."""
+    Links to catalogues and reports are relative to PROJECT/site/_status/ (for a
+    site built elsewhere they point into the project by the same relative path)."""
     results = results or root / "reports" / "a11y" / "results.json"
     try:
         document = json.loads(results.read_text("utf-8"))

@@ -26,7 +26,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from .status import status_files
 
     site = args.out or args.project / "site"
-    files = status_files(args.project, site, args.locale, args.results)
+    files = status_files(args.project, args.locale, args.results)
     for name, data in sorted(files.items()):
         atomic_write(site / name, data)
     for name in sorted(files):

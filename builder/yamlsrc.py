@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -150,8 +150,3 @@ def type_name(value: Any) -> str:
     return {str: "text", int: "a number", float: "a number", list: "a list",
             dict: "a mapping", bool: "true/false", type(None): "nothing"}.get(
         type(value), type(value).__name__)
-
-
-def each_item(values: list, check: Callable[[Any, int], None]) -> None:
-    for index, item in enumerate(values):
-        check(item, index)

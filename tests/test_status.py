@@ -117,7 +117,7 @@ def test_status_and_pseudo_pages_pass_the_checker(project: Path, tmp_path: Path,
     record_history(project, RESULTS, dt.datetime(2026, 1, 1))
     record_history(project, {"summary": {"blocking": 0}}, dt.datetime(2026, 1, 2))
     pseudo = "en-XA" if locale == "en" else "ar-XB"
-    files = pseudo_files(project, (pseudo,)) | status_files(project, site, locale)
+    files = pseudo_files(project, (pseudo,)) | status_files(project, locale)
     for name, data in files.items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_bytes(data)

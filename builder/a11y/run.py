@@ -143,7 +143,9 @@ def finish(run: CheckRun, req: CheckRequest, root: Path | None,
     # The status page's chart of findings over time reads this history.
     from builder.status import record_history
 
-    record_history(req.project, writer.results_document(run), dt.datetime.now(dt.timezone.utc))
+    # Only the counts: the full document (raw axe output, screenshots) is in results.json.
+    record_history(req.project, {"summary": writer.summary_counts(run)},
+                   dt.datetime.now(dt.timezone.utc))
     gate = known.evaluate(run, entries, req.today)
     return CheckOutcome(run, *paths, gate=gate, baseline_path=baseline_path, baseline_written=written)
 
