@@ -141,8 +141,9 @@ def pot_text(config: SiteConfig, entries: list[Entry], previous: str | None) -> 
     body = _body(str(pot))
     if previous is not None and _body(previous) == body:
         return previous
-    pot.metadata = _pot_metadata(config, _now())
-    return str(pot)
+    header = polib.POFile(wrapwidth=0)   # the header alone: the entries are rendered once
+    header.header, header.metadata = pot.header, _pot_metadata(config, _now())
+    return f"{header}\n{body}"
 
 
 def _body(text: str) -> str:
@@ -186,10 +187,7 @@ def read_po(path: Path, root: Path) -> polib.POFile:
                            "save it as UTF-8 and set `charset=UTF-8` in its header")
     if text is None:
         raise InputError(diags.items)
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#") and not PO_LINE.match(stripped):
-            diags.error(path, number, f"PO syntax error: `{stripped[:60]}`", PO_FIX)
+    check_po_lines(text, path, diags)
     diags.raise_if_errors()
     try:
         catalogue = parse_po(text)
@@ -204,6 +202,17 @@ def read_po(path: Path, root: Path) -> polib.POFile:
                     f"set the header to: {plural_header(locale)[1]}")
     diags.raise_if_errors()
     return catalogue
+
+
+def check_po_lines(text: str, path: Path, diags: Collector, first_line: int = 1) -> bool:
+    """Every line is a comment, a keyword with a string, or a string; False if not."""
+    ok = True
+    for number, line in enumerate(text.splitlines(), first_line):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and not PO_LINE.match(stripped):
+            diags.error(path, number, f"PO syntax error: `{stripped[:60]}`", PO_FIX)
+            ok = False
+    return ok
 
 
 def _check_duplicates(catalogue: polib.POFile, path: Path, diags: Collector) -> None:

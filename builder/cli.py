@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import __version__, pipeline
+from . import __version__
+from .build_command import add_build_parser, run_build
 from .check_command import add_check_parser
 from .progress import Progress
 from .lint_command import add_lint_parser
@@ -84,19 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--check", action="store_true",
                      help="exit 1 when a page of a listed locale fails its publish gate")
     cmd.set_defaults(handler=cmd_stats)
-    cmd = sub.add_parser("build", parents=[common], help="render every locale to static HTML")
-    cmd.add_argument("--locale", action="append", default=[], metavar="LL",
-                     help="build only this locale (repeatable)")
-    cmd.add_argument("--out", type=Path, help="output folder (default: PROJECT/site)")
-    cmd.add_argument("--preview", action=argparse.BooleanOptionalAction, default=None,
-                     help="also build the translators' preview in _preview/ "
-                          "(default: when site.yaml sets publish gates)")
-    cmd.add_argument("--pseudo", action="store_true",
-                     help="also build the pseudo-locales en-XA and ar-XB into _preview/")
-    cmd.add_argument("--status", action="store_true",
-                     help="also write the status pages into _status/")
-    cmd.add_argument("--quiet", action="store_true", help="no progress display")
-    cmd.set_defaults(handler=cmd_build)
+    add_build_parser(sub, common, cmd_build)
     add_check_parser(sub, common)
     add_lint_parser(sub, common)
     add_serve_parser(sub, common)
@@ -110,6 +99,8 @@ def _warn(warnings) -> None:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from . import pipeline
+
     result = pipeline.extract(args.project)
     _warn(result.warnings)
     state = "written" if result.written else "unchanged"
@@ -118,6 +109,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
+    from . import pipeline
+
     if args.check:
         plan = pipeline.plan_update(args.project, args.prune_obsolete)
         _warn(plan.extract.warnings)
@@ -138,6 +131,8 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from . import pipeline
+
     if args.pages or args.check:
         return _page_stats(args)
     rows = pipeline.stats(args.project)
@@ -153,6 +148,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _page_stats(args: argparse.Namespace) -> int:
+    from . import pipeline
+
     statuses = pipeline.page_statuses(args.project).statuses
     rows = [dict(vars(s), percent=round(s.percent, 1)) for _, s in sorted(statuses.items())]
     failing = [r for r in rows if not r["published"]]
@@ -201,15 +198,4 @@ def _update_progress(root: Path):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    result = pipeline.build(args.project, args.out, tuple(args.locale), args.preview, args.pseudo,
-                            _progress(args.quiet, "build"))
-    _warn(result.warnings)
-    if args.status:
-        from .output import atomic_write
-        from .status import status_files
-
-        for name, data in status_files(args.project).items():
-            atomic_write(result.out / name, data)
-    print(f"built {result.pages} pages in {len(result.locales)} locales "
-          f"({', '.join(result.locales)}) into {result.out}")
-    return EXIT_OK
+    return run_build(args, _progress(args.quiet, "build"), _warn)

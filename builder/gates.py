@@ -9,6 +9,7 @@ below its gate is still built under `_preview/`, never published.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Mapping
 
 if TYPE_CHECKING:   # segments → content → config → gates: no import at run time
@@ -58,8 +59,12 @@ class Publication:
         return status.published
 
     def locale_published(self, locale: str) -> bool:
-        return self.everything or locale == self.source_locale or any(
-            s.published for (code, _), s in self.statuses.items() if code == locale)
+        return self.everything or locale == self.source_locale or locale in self._live
+
+    @cached_property
+    def _live(self) -> frozenset[str]:
+        """Locales with at least one published page (asked once per link: keep it O(1))."""
+        return frozenset(code for (code, _), s in self.statuses.items() if s.published)
 
     def failing(self, locale: str) -> list[PageStatus]:
         return [s for (code, _), s in sorted(self.statuses.items())

@@ -74,10 +74,21 @@ def _destination_end(text: str, start: int) -> int | None:
     return None
 
 
+SPECIAL_RE = re.compile(r"[\\`\[]")   # what can start an escape, a code span or a link
+
+
 def to_slots(text: str, expected_links: int) -> Slotted:
     """Replace inline link and image destinations with numbered slots."""
     out, targets, i = [], [], 0
     while i < len(text):
+        # Jump over plain text in one step (SPECIAL_RE).
+        found = SPECIAL_RE.search(text, i)
+        if found is None:
+            out.append(text[i:])
+            break
+        if found.start() > i:
+            out.append(text[i:found.start()])
+            i = found.start()
         char = text[i]
         if char == "\\":
             out.append(text[i:i + 2])

@@ -8,21 +8,41 @@ from .content import Page
 from .render import LocaleRenderer, news_pages
 from .routes import news_page_key, output_path
 
+NOT_FOUND = "404"   # the key of each locale's 404 page
+
+
+def locale_keys(r: LocaleRenderer) -> list[str]:
+    """The key of every page one locale publishes: home, content pages, news index pages, 404."""
+    content = r.model.content
+    return ["home", *(p.key for p in content.pages if r.published(p.key)),
+            *(news_page_key(n) for n, _ in news_pages(content, r.config.news_page_size)),
+            NOT_FOUND]
+
+
+def page_file(code: str, key: str) -> str:
+    """The output path of page `key` in locale `code` (404 included)."""
+    return f"{code}/404.html" if key == NOT_FOUND else output_path(key, code)
+
+
+def render_key(r: LocaleRenderer, key: str) -> tuple[str, bytes]:
+    """(output path, bytes) of one page of one locale."""
+    if key == "home":
+        return output_path("home", r.info.code), home(r)
+    if key == NOT_FOUND:
+        return f"{r.info.code}/404.html", not_found(r)
+    if key == "news" or key.startswith("news/page-"):
+        number = 1 if key == "news" else int(key.rsplit("-", 1)[1])
+        size = r.config.news_page_size
+        items = list(r.model.content.news_newest_first()[(number - 1) * size: number * size])
+        return output_path(key, r.info.code), news_index(r, key, number, items)
+    page = r.model.content.by_key()[key]
+    render = {"topic": topic, "news": news_item, "page": plain_page}[page.kind]
+    return output_path(key, r.info.code), render(r, page)
+
 
 def render_locale(r: LocaleRenderer) -> dict[str, bytes]:
     """Every page of one locale, keyed by output path."""
-    content = r.model.content
-    files: dict[str, bytes] = {}
-    files[output_path("home", r.info.code)] = home(r)
-    for page in content.pages:
-        if r.published(page.key):
-            files[output_path(page.key, r.info.code)] = {
-                "topic": topic, "news": news_item, "page": plain_page}[page.kind](r, page)
-    for number, items in news_pages(content, r.config.news_page_size):
-        key = news_page_key(number)
-        files[output_path(key, r.info.code)] = news_index(r, key, number, items)
-    files[f"{r.info.code}/404.html"] = not_found(r)
-    return files
+    return dict(render_key(r, key) for key in locale_keys(r))
 
 
 def _with_body(r: LocaleRenderer, page: Page, current: str) -> dict[str, Any]:

@@ -14,19 +14,23 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 import polib
 
-from . import catalogues, merge
+from . import catalogues, merge, updatememo
 from .config import SiteConfig, load_config
 from .content import Content, load_content
 from .errors import Collector, Diagnostic, InputError
 from .feeds import atom_feed, language_chooser, sitemap
-from .manifest import MANIFEST_PATH, manifest_bytes, page_keys
-from .output import atomic_write, publish
+from .analysis import analyse_pages
+from .build import BuildResult, cores, full_build, load_all_messages
+from .buildcache import BuildCache
+from .output import atomic_write
+from .parallel import LazyParsed
 from .poread import parse_po
 from .pages import render_locale
+from . import incremental
 from .gates import Publication, marked_required, page_status
 from .render import LocaleRenderer, SiteModel, make_translator
 from .routes import locale_info
@@ -37,23 +41,32 @@ from .translations import Messages, Translator, load_messages
 Report = Callable[[int, int, str], None]   # (done, total, what): progress for the CLI
 
 
-def load_site(root: Path) -> SiteModel:
+def load_site(root: Path, parse: bool = True) -> SiteModel:
+    """Config and content, validated. With `parse=False` the Markdown bodies are
+    parsed on first use (by the render workers, who report their references)."""
     config = load_config(root)
     diags = Collector(config.root)
     content = load_content(config, diags=diags)
     md = make_markdown()
-    parsed = {page.key: parse_body(page, md) for page in content.pages}
-    _check_body_references(config, content, parsed, diags)
+    parsed: Mapping = {}
+    if parse:
+        parsed = {page.key: parse_body(page, md) for page in content.pages}
+        check_body_references(config, content, parsed, diags)
     diags.raise_if_errors()
+    if not parse:
+        parsed = LazyParsed(content.by_key(), md)
     return SiteModel(config, content, parsed, tuple(locale_info(c) for c in config.locales))
 
 
-def _check_body_references(config: SiteConfig, content: Content, parsed: dict,
-                           diags: Collector) -> None:
+def check_body_references(config: SiteConfig, content: Content, parsed: Mapping,
+                          diags: Collector) -> None:
+    """Every `page:` link and image of every page body (`parsed`: key → its references)."""
     # A page that failed to load was reported already: links to it are not.
     known = set(content.by_key()) | {"home", "news"} | content.unloaded
     for page in content.pages:
         path = config.root / page.source
+        if page.key not in parsed:
+            continue
         for target, line in parsed[page.key].page_links:
             if target.split("#", 1)[0] not in known:
                 diags.error(path, line, f"link to unknown page `{target}`",
@@ -92,9 +105,12 @@ class ExtractPlan:
 
 def plan_extract(root: Path) -> ExtractPlan:
     """The POT's text, computed in memory; nothing is written."""
-    model = load_site(root)
-    segments: dict[str, list[Segment]] = {
-        page.key: page_segments(page, model.parsed[page.key]) for page in model.content.pages}
+    model = load_site(root, parse=False)
+    analysed = analyse_pages(root, model.content.pages)
+    diags = Collector(root)
+    check_body_references(model.config, model.content, analysed, diags)
+    diags.raise_if_errors()
+    segments = {key: list(a.segments) for key, a in analysed.items()}
     entries = catalogues.extract(model.config, model.content, segments)
     path = pot_path(model.config)
     previous = path.read_text("utf-8") if path.is_file() else None
@@ -119,6 +135,7 @@ class UpdatePlan:
     """POT and merged catalogues in memory, with each PO file's bytes when read."""
     extract: ExtractPlan
     merged: tuple[tuple[Path, merge.MergeResult, bytes | None], ...]
+    prune_obsolete: bool = False
 
     def stale(self) -> list[Path]:
         """Files `update` would change: what `update --check` reports."""
@@ -139,9 +156,12 @@ def plan_update(root: Path, prune_obsolete: bool = False,
                 progress: Report | None = None) -> UpdatePlan:
     extracted = plan_extract(root)
     config = load_config(root)
-    results = merge_catalogues(root, extracted.text, config.target_locales, config.title,
-                               prune_obsolete, progress)
-    return UpdatePlan(extracted, tuple(results))
+    known = updatememo.remembered(root, extracted.text, config.target_locales, prune_obsolete)
+    todo = tuple(code for code in config.target_locales if code not in known)
+    merged = {result[1].locale: result for result in merge_catalogues(
+        root, extracted.text, todo, config.title, prune_obsolete, progress)}
+    results = tuple((known | merged)[code] for code in config.target_locales)
+    return UpdatePlan(extracted, results, prune_obsolete)
 
 
 # Below this many messages, starting processes costs more than merging in one.
@@ -201,6 +221,7 @@ def apply_update(plan: UpdatePlan, root: Path) -> UpdateResult:
                               ex.warnings)
     written = tuple((path, result, atomic_write(path, result.text.encode("utf-8")))
                     for path, result, _ in plan.merged)
+    updatememo.remember(root, ex.text, list(plan.merged), plan.prune_obsolete)
     return UpdateResult(extracted, written)
 
 
@@ -226,53 +247,61 @@ def page_statuses(root: Path) -> Publication:
     return publication(model, translators)
 
 
-@dataclass(frozen=True)
-class BuildResult:
-    out: Path
-    files: int
-    pages: int
-    locales: tuple[str, ...]
-    warnings: tuple[Diagnostic, ...] = ()
-
-
 def build(root: Path, out: Path | None = None, only: tuple[str, ...] = (),
           preview: bool | None = None, pseudo: bool = False,
-          progress: Report | None = None) -> BuildResult:
-    model = load_site(root)
-    config = model.config
+          progress: Report | None = None, full: bool = False, jobs: int | None = None,
+          shard: tuple[int, int] | None = None) -> BuildResult:
+    """Build the site: incrementally when the last build's record allows it."""
+    config = load_config(root)
     unknown = [code for code in only if code not in config.locales]
     if unknown:
         raise InputError([_no_locale(config, unknown)])
-    md = make_markdown()
-    messages = {code: load_messages(root, code) for code in config.locales}
-    translators = {code: make_translator(messages[code], config.source_locale, md)
-                   for code in config.locales}
-    published = publication(model, translators)
-    renderers = {code: LocaleRenderer(model, translators[code], md, published)
-                 for code in config.locales}
-    files: dict[str, bytes] = {}
-    selected = [code for code in only or config.locales if published.locale_published(code)]
-    total = sum(len(page_keys(renderers[code])) + 1 for code in selected)
-    for code in selected:
-        files |= render_locale(renderers[code])
-        files[f"{code}/feed.xml"] = atom_feed(renderers[code])
-        if progress:
-            progress(sum(1 for name in files if name.endswith(".html")), total, code)
-    files["index.html"] = language_chooser(renderers, config.source_locale)
-    files["sitemap.xml"] = sitemap(renderers[config.source_locale])
-    files |= static_files(config)
-    if preview if preview is not None else config.has_gates:
-        files |= preview_files(model, md, messages, only or config.locales)
-    if pseudo:   # en-XA and ar-XB, for layout testing before translations exist
-        from .pseudo import pseudo_files
-
-        files |= pseudo_files(root)
-    files[MANIFEST_PATH] = manifest_bytes(renderers, only or config.locales)
     target = out or root / "site"
-    publish(files, target)
-    pages = sum(1 for name in files if name.endswith(".html"))
-    return BuildResult(target, len(files), pages, only or config.locales,
-                       model.content.warnings)
+    preview = preview if preview is not None else config.has_gates
+    ordinary = not (only or preview or pseudo or shard)
+    cache = BuildCache(root)
+    try:
+        if ordinary and not full:
+            result = incremental.rebuild(root, target, cache, cores(jobs), progress)
+            if result is not None:
+                return result
+        if not ordinary:
+            cache.put("state", None)    # this site is not what an ordinary build makes
+        return _full_build(root, target, only or config.locales, preview, pseudo, progress,
+                           cores(jobs), cache if ordinary else None, shard)
+    finally:
+        cache.close()
+
+
+def _full_build(root: Path, target: Path, locales: tuple[str, ...], preview: bool,
+                pseudo: bool, progress: Report | None, jobs: int, cache: BuildCache | None,
+                shard: tuple[int, int] | None) -> BuildResult:
+    model = load_site(root, parse=False)
+    config = model.config
+    messages = load_all_messages(root, config.locales, jobs)
+    publication = _publication(model, messages)
+
+    def extra(model: SiteModel) -> dict[str, bytes]:
+        files = static_files(config)
+        if preview:
+            files |= preview_files(model, make_markdown(), messages, locales)
+        if pseudo:   # en-XA and ar-XB, for layout testing before translations exist
+            from .pseudo import pseudo_files
+
+            files |= pseudo_files(root)
+        return files
+
+    return full_build(root, target, model, messages, publication, extra, locales, jobs,
+                      progress, cache, shard)
+
+
+def _publication(model: SiteModel, messages: dict[str, Messages]) -> Publication:
+    """Without publish gates every page is published: no need to look at every segment."""
+    if not model.config.has_gates and model.content.pages:
+        return Publication({}, model.config.source_locale, everything=True)
+    md = make_markdown()
+    return publication(model, {code: make_translator(messages[code], model.config.source_locale,
+                                                     md) for code in model.config.locales})
 
 
 PREVIEW = "_preview"

@@ -6,7 +6,6 @@ host path and straight from the file system.
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 
 from babel import Locale
@@ -31,13 +30,21 @@ def news_page_key(number: int) -> str:
 
 
 def relative(target: str, current: str) -> str:
-    """A link from the file `current` to the file `target` (both site-relative)."""
+    """A link from the file `current` to the file `target` (both site-relative).
+
+    Both are normalised site paths, so this walks their folders instead of
+    calling `posixpath.relpath`, which resolves absolute paths on every link.
+    """
     fragment = ""
     if "#" in target:
         target, fragment = target.split("#", 1)
         fragment = "#" + fragment
-    base = posixpath.dirname(current) or "."
-    return posixpath.relpath(target, base) + fragment
+    base = current.split("/")[:-1]
+    parts = target.split("/")
+    common = 0
+    while common < len(base) and common < len(parts) - 1 and base[common] == parts[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:]) + fragment
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+import polib
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
@@ -41,19 +42,40 @@ def load_messages(root: Path, locale: str) -> Messages:
     plural: dict[Key, tuple[str, ...]] = {}
     fuzzy: dict[Key, str] = {}
     for entry in read_po(path, root):
-        markdown = not any(ref.startswith("templates/") for ref, _ in entry.occurrences)
-        if "fuzzy" in entry.flags and entry.msgstr and not entry.obsolete and \
-                publishable(entry.msgid, entry.msgstr, locale, markdown=markdown):
-            fuzzy[(entry.msgctxt or None, entry.msgid)] = entry.msgstr
-        if not complete(entry) or not entry.msgid:
-            continue
         key = (entry.msgctxt or None, entry.msgid)
-        if entry.msgid_plural:
-            if plural_publishable(entry.msgid_plural, entry.msgstr_plural, locale):
-                plural[key] = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
-        elif publishable(entry.msgid, entry.msgstr, locale, markdown=markdown):
-            singular[key] = entry.msgstr
+        kind, value = visible(entry, locale)
+        if kind == "singular":
+            singular[key] = value
+        elif kind == "plural":
+            plural[key] = value
+        if (shown := fuzzy_text(entry, locale)) is not None:
+            fuzzy[key] = shown
     return Messages(locale, singular, plural, fuzzy)
+
+
+def _markdown(entry: polib.POEntry) -> bool:
+    return not any(ref.startswith("templates/") for ref, _ in entry.occurrences)
+
+
+def visible(entry: polib.POEntry, locale: str) -> tuple[str | None, object]:
+    """("singular", text) or ("plural", forms) if readers may see `entry`; else (None, None)."""
+    if not complete(entry) or not entry.msgid:
+        return None, None
+    if entry.msgid_plural:
+        if plural_publishable(entry.msgid_plural, entry.msgstr_plural, locale):
+            return "plural", tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+        return None, None
+    if publishable(entry.msgid, entry.msgstr, locale, markdown=_markdown(entry)):
+        return "singular", entry.msgstr
+    return None, None
+
+
+def fuzzy_text(entry: polib.POEntry, locale: str) -> str | None:
+    """The fuzzy translation the preview shows, if it is not broken."""
+    if "fuzzy" in entry.flags and entry.msgstr and not entry.obsolete and \
+            publishable(entry.msgid, entry.msgstr, locale, markdown=_markdown(entry)):
+        return entry.msgstr
+    return None
 
 
 class Translator:
@@ -70,6 +92,8 @@ class Translator:
         self.fallback_attrs = {} if self.is_source else {"lang": source_locale,
                                                          "dir": "ltr"}
         self.preview = preview
+        # Titles and summaries appear on many pages (cards, feeds): render each once.
+        self._inline: dict[tuple[str, str | None, str], Localized] = {}
 
     def lookup(self, msgctxt: str | None, msgid: str) -> tuple[str, bool]:
         text, state = self.state(msgctxt, msgid)
@@ -95,6 +119,13 @@ class Translator:
         return attrs
 
     def inline(self, msgid: str, msgctxt: str | None = None, anchor: str = "") -> Localized:
+        key = (msgid, msgctxt, anchor)
+        found = self._inline.get(key)
+        if found is None:
+            found = self._inline[key] = self._render_inline(msgid, msgctxt, anchor)
+        return found
+
+    def _render_inline(self, msgid: str, msgctxt: str | None, anchor: str) -> Localized:
         text, state = self.state(msgctxt, msgid)
         fallback = state == "untranslated"
         html, plain = render_inline(self.md, text, self.rtl and not fallback)

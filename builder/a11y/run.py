@@ -12,6 +12,7 @@ from builder.a11y.check import check_site
 from builder.a11y.model import CheckOptions, CheckRun, CheckTarget, RenderCell
 from builder.a11y.runner import Progress
 from builder.a11y.serial import run_from
+from builder.shards import parse_shard
 from builder.a11y.targets import folder_targets, shard, sitemap_urls, url_target
 from builder.config import load_config
 from builder.errors import Diagnostic, InputError
@@ -64,16 +65,6 @@ def parse_cells(text: str) -> tuple[RenderCell, ...]:
                                          "write SCHEME:WIDTH, e.g. light:1280,dark:320")])
         cells.append(RenderCell(scheme, int(width)))
     return tuple(cells)
-
-
-def parse_shard(text: str | None) -> tuple[int, int] | None:
-    if text is None:
-        return None
-    index, _, count = text.partition("/")
-    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
-        raise InputError([Diagnostic("--shard", None, f"bad shard `{text}`",
-                                     "write I/N with 1 ≤ I ≤ N, e.g. --shard 2/4")])
-    return int(index), int(count)
 
 
 def _locales(project: Path) -> tuple[str, ...]:

@@ -1,0 +1,180 @@
+"""`infopages build`: a full build, and the incremental rebuild that follows it.
+
+Full: load the site (front matter only), load the catalogues in parallel,
+render every output in a process pool into a staging folder, check the body
+references the workers report, swap the folder in, then record everything in
+the build cache. Incremental (`incremental.py`): compare input fingerprints,
+work out which facts changed, re-render only the outputs made of them, in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable
+
+from .buildcache import BuildCache, InputChanges, build_state
+from .config import SiteConfig
+from .content import Content
+from .deps import CHOOSER, FEED, GLOBAL, SITEMAP, list_hashes, card_signature
+from .errors import Collector, Diagnostic
+from .gates import Publication
+from .manifest import MANIFEST_PATH, manifest_document
+from .output import staging_dir, swap_in, write_tree
+from .pages import locale_keys
+from .parallel import LazyParsed, Output, PageInfo, Rendered, RenderJob, render_outputs
+from .render import LocaleRenderer, SiteModel, make_translator
+from .segments import make_markdown
+from .translations import Messages, load_messages
+
+Report = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    files: int
+    pages: int
+    locales: tuple[str, ...]
+    warnings: tuple[Diagnostic, ...] = ()
+    written: int = 0            # files written or removed by this run
+    incremental: bool = False
+
+
+def load_all_messages(root: Path, locales: tuple[str, ...], jobs: int) -> dict[str, Messages]:
+    """Every locale's catalogue, read and checked in parallel (each is one process's work)."""
+    if jobs > 1 and len(locales) > 1 and _big_catalogues(root):
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(jobs, len(locales)), mp_context=context) as pool:
+            loaded = pool.map(load_messages, [root] * len(locales), locales)
+            return dict(zip(locales, loaded))
+    return {code: load_messages(root, code) for code in locales}
+
+
+def _big_catalogues(root: Path) -> bool:
+    pot = root / "locales" / "messages.pot"
+    return pot.is_file() and pot.stat().st_size > 1_000_000
+
+
+def all_outputs(model: SiteModel, publication: Publication, locales: tuple[str, ...],
+                md) -> list[Output]:
+    """Every (locale, key) a build writes, in a stable order."""
+    config = model.config
+    outputs: list[Output] = []
+    for code in locales:
+        if not publication.locale_published(code):
+            continue
+        renderer = LocaleRenderer(model, make_translator(Messages(code, {}, {}),
+                                                         config.source_locale, md), md,
+                                  publication)
+        outputs += [(code, key) for key in locale_keys(renderer)] + [(code, FEED)]
+    return outputs + [(GLOBAL, SITEMAP), (GLOBAL, CHOOSER)]
+
+
+def check_references(model: SiteModel, infos: list[PageInfo]) -> None:
+    """Body links and images of every page, as the workers parsed them: fail once, with all."""
+    from .pipeline import check_body_references
+
+    diags = Collector(model.config.root)
+    check_body_references(model.config, model.content, {i.key: i for i in infos}, diags)
+    diags.raise_if_errors()
+
+
+def full_build(root: Path, target: Path, model: SiteModel, messages: dict[str, Messages],
+               publication: Publication, extra: Callable[[SiteModel], dict[str, bytes]],
+               locales: tuple[str, ...], jobs: int, progress: Report | None,
+               cache: BuildCache | None, shard: tuple[int, int] | None = None) -> BuildResult:
+    """Render everything (or one shard of it) into a staging folder and swap it in;
+    record it in `cache` for the next, incremental, build."""
+    md = make_markdown()
+    inputs = cache.input_changes(root) if cache is not None else None
+    outputs = all_outputs(model, publication, locales, md)
+    if shard is not None:
+        outputs = [o for o in outputs if in_shard(o[1], shard)]
+    with staging_dir(target) as staged:
+        job = RenderJob(model, messages, publication, staged, fresh=True)
+        rendered, infos = render_outputs(job, outputs, jobs, progress)
+        check_references(model, infos)
+        entries = {r.path: r.entry for r in rendered if r.entry is not None}
+        files = extra(model) | {MANIFEST_PATH: manifest_document(entries)}
+        write_tree(staged, files)
+        swap_in(staged, target)
+    pages = sum(1 for r in rendered if r.path.endswith(".html"))
+    result = BuildResult(target, len(rendered) + len(files), pages, locales,
+                         model.content.warnings, len(rendered) + len(files))
+    if cache is not None and inputs is not None:
+        record_full(cache, root, model, messages, rendered, infos, inputs, result)
+    return result
+
+
+def record_full(cache: BuildCache, root: Path, model: SiteModel,
+                messages: dict[str, Messages], rendered: list[Rendered],
+                infos: list[PageInfo], inputs: InputChanges, summary: BuildResult) -> None:
+    """Everything the next build needs to redo only what changes. The fingerprints
+    are those taken before the build read anything: a file saved during the build
+    is seen as changed by the next one."""
+    config = model.config
+    cache.db.execute("BEGIN")
+    cache.record_inputs(root, inputs, full=True)
+    cache.record_outputs(((r.path, r.locale, r.key, r.facts, r.entry) for r in rendered),
+                         full=True)
+    cache.record_uses({i.key: i.messages for i in infos}, full=True)
+    cache.db.execute("DELETE FROM analyses")     # drop the analyses of old page versions
+    cache.record_analyses({i.digest: i.analysis for i in infos})
+    for code in config.target_locales:
+        cache.record_messages(code, messages[code].singular, messages[code].plural, full=True)
+        snapshot_catalogue(cache, root, code)
+    cache.put("content", strip_content(model.content))
+    cache.put("refs", {i.key: (i.page_links, i.images) for i in infos})
+    cache.put("lists", list_hashes(model.content, config.news_page_size))
+    cache.put("cards", {p.key: card_signature(p) for p in model.content.pages})
+    record_summary(cache, summary)
+    cache.put("state", build_state(summary.out))
+    cache.db.execute("COMMIT")
+
+
+def in_shard(key: str, shard: tuple[int, int]) -> bool:
+    """Shard I of N owns a page key in every locale: a stable hash, not Python's `hash`."""
+    index, count = shard
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=4).digest()) % count \
+        == index - 1
+
+
+def record_summary(cache: BuildCache, result: BuildResult) -> None:
+    """Plain data, so that the up-to-date check needs no builder class to read it."""
+    cache.put("summary", {"out": str(result.out), "files": result.files, "pages": result.pages,
+                          "locales": result.locales})
+    cache.put("warnings", tuple(result.warnings))
+
+
+def summary_result(summary: dict, warnings: tuple) -> BuildResult:
+    return BuildResult(Path(summary["out"]), summary["files"], summary["pages"],
+                       tuple(summary["locales"]), warnings, 0, True)
+
+
+def strip_content(content: Content) -> Content:
+    return replace(content, warnings=())
+
+
+def snapshot_catalogue(cache: BuildCache, root: Path, code: str) -> None:
+    from .merge import po_path
+    from .output import atomic_write
+
+    source = po_path(root / "locales", code)
+    snapshot = cache.snapshot_path(code)
+    if source.is_file():
+        atomic_write(snapshot, source.read_bytes())
+    else:
+        snapshot.unlink(missing_ok=True)
+
+
+def lazy_model(model: SiteModel) -> SiteModel:
+    return replace(model, parsed=LazyParsed(model.content.by_key(), make_markdown()))
+
+
+def cores(jobs: int | None) -> int:
+    return jobs or os.cpu_count() or 1

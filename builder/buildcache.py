@@ -1,0 +1,324 @@
+"""The incremental build's memory: `.infopages-cache/build.sqlite`.
+
+For the last successful build it records every input file's fingerprint, every
+output with the facts it depends on (see `deps`) and its `pages.json` entry,
+the hashes of the listings, the loaded content, which pages use which message,
+and each locale's publishable translations, so that a rebuild neither parses
+every source nor loads every catalogue. PO files are snapshotted beside it so
+that `podiff` can tell which entries a translator changed.
+
+Written in one transaction at the end of a build: a build that fails or is
+killed leaves the previous record, and the next build redoes its work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
+
+if TYPE_CHECKING:   # imported when used: the up-to-date check must start fast
+    from .translations import Messages
+
+SCHEMA_VERSION = "1"
+CACHE_DIR = ".infopages-cache"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE IF NOT EXISTS inputs (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,
+                                   sha TEXT);
+CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, locale TEXT, key TEXT, entry TEXT);
+CREATE TABLE IF NOT EXISTS deps (locale TEXT, fact TEXT, path TEXT);
+CREATE TABLE IF NOT EXISTS uses (msg BLOB, page TEXT);
+CREATE TABLE IF NOT EXISTS analyses (digest BLOB PRIMARY KEY, data BLOB) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS messages (locale TEXT, msg BLOB, kind TEXT, value TEXT,
+                                     PRIMARY KEY (locale, msg)) WITHOUT ROWID;
+"""
+INDEXES = """
+CREATE INDEX IF NOT EXISTS deps_fact ON deps (locale, fact);
+CREATE INDEX IF NOT EXISTS deps_path ON deps (path);
+CREATE INDEX IF NOT EXISTS uses_msg ON uses (msg);
+CREATE INDEX IF NOT EXISTS uses_page ON uses (page);
+"""
+# What a build reads: fingerprints of these decide what a rebuild redoes.
+INPUT_FOLDERS = ("content", "templates", "locales")
+
+Fingerprint = tuple[int, int]      # (mtime_ns, size)
+MsgKey = tuple[str | None, str]    # (msgctxt, msgid)
+
+
+def msg_hash(key: MsgKey) -> bytes:
+    ctxt, msgid = key
+    return hashlib.blake2b(f"{ctxt or ''}\x04{msgid}".encode("utf-8"), digest_size=16).digest()
+
+
+def file_sha(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+def scan_inputs(root: Path) -> dict[str, Fingerprint]:
+    """Every file a build may read, with its fingerprint: os.scandir, no reads."""
+    found: dict[str, Fingerprint] = {}
+    stack = [root / folder for folder in INPUT_FOLDERS]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=True):
+                stack.append(Path(entry.path))
+            elif entry.is_file() and not entry.name.startswith("."):
+                stat = entry.stat()
+                found[Path(entry.path).relative_to(root).as_posix()] = (stat.st_mtime_ns,
+                                                                         stat.st_size)
+    return found
+
+
+@dataclass(frozen=True)
+class InputChanges:
+    changed: frozenset[str]    # added, removed or modified (by content, not by date)
+    fingerprints: dict[str, Fingerprint]
+    shas: dict[str, str]       # of every file whose fingerprint moved
+
+
+def code_fingerprint() -> str:
+    """What the builder is: its modules, Python and the libraries that shape the output.
+    Stat only, no import: the up-to-date check runs before anything heavy is loaded."""
+    import importlib.util
+    import sys
+
+    here = Path(__file__).parent
+    files = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in here.glob("*.py"))
+    libraries = []
+    for name in ("babel", "jinja2", "markdown_it", "markupsafe", "yaml"):
+        spec = importlib.util.find_spec(name)
+        origin = Path(spec.origin) if spec and spec.origin else None
+        libraries.append((name, origin.stat().st_mtime_ns if origin else None))
+    return repr((sys.version_info[:3], files, libraries))
+
+
+def build_state(target: Path) -> tuple:
+    """A rebuild is incremental only onto the same output folder, by the same builder."""
+    return (code_fingerprint(), str(target.resolve()))
+
+
+def up_to_date(root: Path, target: Path) -> tuple[dict, tuple] | None:
+    """(summary, warnings) of the last build if no input has been touched since; else None.
+    Reads the record without writing, and stats the inputs without opening them."""
+    path = root / CACHE_DIR / "build.sqlite"
+    if not path.is_file() or not target.is_dir():
+        return None
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        meta = dict(db.execute("SELECT name, value FROM meta WHERE name IN "
+                               "('state', 'summary', 'warnings')"))
+        if "state" not in meta or pickle.loads(meta["state"]) != build_state(target):
+            return None
+        before = {p: (m, s) for p, m, s in db.execute("SELECT path, mtime_ns, size FROM inputs")}
+    finally:
+        db.close()
+    if before != scan_inputs(root):
+        return None
+    return pickle.loads(meta["summary"]), pickle.loads(meta["warnings"])
+
+
+class BuildCache:
+    """One SQLite connection to the record of the last build (or a new, empty one)."""
+
+    def __init__(self, root: Path):
+        self.dir = root / CACHE_DIR
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.dir / "build.sqlite", isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- meta ---------------------------------------------------------------
+    def get(self, name: str) -> Any:
+        row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return pickle.loads(row[0]) if row else None
+
+    def put(self, name: str, value: Any) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                        (name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+
+    def snapshot_path(self, locale: str) -> Path:
+        return self.dir / "po" / f"{locale}.po"
+
+    # -- inputs ---------------------------------------------------------------
+    def input_changes(self, root: Path) -> InputChanges:
+        now = scan_inputs(root)
+        before = {path: (mtime, size, sha) for path, mtime, size, sha in
+                  self.db.execute("SELECT path, mtime_ns, size, sha FROM inputs")}
+        changed, shas = set(now.keys() ^ before.keys()), {}
+        for path, fingerprint in now.items():
+            old = before.get(path)
+            if old is None or old[:2] != fingerprint:
+                shas[path] = file_sha(root / path)
+                if old is not None and old[2] != shas[path]:
+                    changed.add(path)
+        return InputChanges(frozenset(changed), now, shas)
+
+    def record_inputs(self, root: Path, changes: InputChanges, full: bool) -> None:
+        if full:
+            self.db.execute("DELETE FROM inputs")
+        old = dict(self.db.execute("SELECT path, sha FROM inputs"))
+        rows = []
+        for path, (mtime, size) in changes.fingerprints.items():
+            sha = changes.shas.get(path) or old.get(path) or file_sha(root / path)
+            rows.append((path, mtime, size, sha))
+        gone = [(p,) for p in old if p not in changes.fingerprints]
+        self.db.executemany("DELETE FROM inputs WHERE path = ?", gone)
+        self.db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?)", rows)
+
+    # -- outputs and their facts ------------------------------------------------
+    def outputs(self) -> dict[str, tuple[str, str]]:
+        return {path: (locale, key) for path, locale, key in
+                self.db.execute("SELECT path, locale, key FROM outputs")}
+
+    def dependents(self, locale: str, facts: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        facts = sorted(set(facts))
+        for start in range(0, len(facts), 500):
+            chunk = facts[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(path for (path,) in self.db.execute(
+                f"SELECT path FROM deps WHERE locale = ? AND fact IN ({marks})",
+                (locale, *chunk)))
+        return out
+
+    def record_outputs(self, rendered: Iterable[tuple[str, str, str, tuple[str, ...],
+                                                      dict | None]], full: bool) -> None:
+        """(path, locale, key, facts, pages.json entry) of every output rendered."""
+        if full:
+            self.db.execute("DROP INDEX IF EXISTS deps_fact")
+            self.db.execute("DROP INDEX IF EXISTS deps_path")
+            self.db.execute("DELETE FROM outputs")
+            self.db.execute("DELETE FROM deps")
+        rows = list(rendered)
+        if not full:
+            self.db.executemany("DELETE FROM deps WHERE path = ?", [(r[0],) for r in rows])
+        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
+                            [(p, loc, key, None if e is None else json.dumps(e, sort_keys=True))
+                             for p, loc, key, _, e in rows])
+        self.db.executemany("INSERT INTO deps VALUES (?, ?, ?)",
+                            [(loc, fact, p) for p, loc, _, facts, _ in rows for fact in facts])
+        for statement in filter(str.strip, INDEXES.split(";")):
+            self.db.execute(statement)   # not executescript: it would commit
+
+    def forget_outputs(self, paths: Iterable[str]) -> None:
+        rows = [(p,) for p in paths]
+        self.db.executemany("DELETE FROM outputs WHERE path = ?", rows)
+        self.db.executemany("DELETE FROM deps WHERE path = ?", rows)
+
+    def entries(self) -> Iterator[tuple[str, dict]]:
+        for path, entry in self.db.execute(
+                "SELECT path, entry FROM outputs WHERE entry IS NOT NULL ORDER BY path"):
+            yield path, json.loads(entry)
+
+    # -- pages' segments and references (see analysis.py) -------------------------
+    def analyses(self, digests: Iterable[bytes]) -> dict[bytes, bytes]:
+        out = {}
+        for digest in digests:
+            row = self.db.execute("SELECT data FROM analyses WHERE digest = ?",
+                                  (digest,)).fetchone()
+            if row:
+                out[digest] = row[0]
+        return out
+
+    def record_analyses(self, items: Mapping[bytes, bytes]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO analyses VALUES (?, ?)", items.items())
+
+    # -- messages: who uses them, and their publishable translations ---------------
+    def record_uses(self, uses: Mapping[str, Iterable[MsgKey]], full: bool) -> None:
+        """Which content page's segments use which message (page key → messages)."""
+        if full:
+            self.db.execute("DELETE FROM uses")
+        else:
+            self.db.executemany("DELETE FROM uses WHERE page = ?", [(k,) for k in uses])
+        self.db.executemany("INSERT INTO uses VALUES (?, ?)",
+                            [(msg_hash(m), page) for page, msgs in uses.items()
+                             for m in set(msgs)])
+
+    def users(self, keys: Iterable[MsgKey]) -> dict[MsgKey, set[str]]:
+        out: dict[MsgKey, set[str]] = {}
+        for key in keys:
+            out[key] = {page for (page,) in self.db.execute(
+                "SELECT page FROM uses WHERE msg = ?", (msg_hash(key),))}
+        return out
+
+    def record_messages(self, locale: str, singular: Mapping[MsgKey, str],
+                        plural: Mapping[MsgKey, tuple[str, ...]], full: bool) -> None:
+        if full:
+            self.db.execute("DELETE FROM messages WHERE locale = ?", (locale,))
+        rows = [(locale, msg_hash(k), "s", v) for k, v in singular.items()]
+        rows += [(locale, msg_hash(k), "p", json.dumps(v)) for k, v in plural.items()]
+        self.db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?)", rows)
+
+    def forget_messages(self, locale: str, keys: Iterable[MsgKey]) -> None:
+        self.db.executemany("DELETE FROM messages WHERE locale = ? AND msg = ?",
+                            [(locale, msg_hash(k)) for k in keys])
+
+    def messages(self, locale: str, loaded: bool = False) -> Messages:
+        """A locale's publishable translations: looked up one by one, or all `loaded`
+        into memory (for a process pool: an SQLite connection does not survive fork)."""
+        from .translations import Messages
+
+        if not loaded:
+            return Messages(locale, StoredMessages(self.db, locale, "s"),
+                            StoredMessages(self.db, locale, "p"))
+        singular, plural = {}, {}
+        for msg, kind, value in self.db.execute(
+                "SELECT msg, kind, value FROM messages WHERE locale = ?", (locale,)):
+            if kind == "s":
+                singular[msg] = value
+            else:
+                plural[msg] = tuple(json.loads(value))
+        return Messages(locale, HashedMessages(singular), HashedMessages(plural))
+
+
+class HashedMessages(Mapping):
+    """Translations keyed by `msg_hash`, looked up by (msgctxt, msgid)."""
+
+    def __init__(self, by_hash: dict[bytes, Any]):
+        self.by_hash = by_hash
+
+    def __getitem__(self, key: MsgKey) -> Any:
+        return self.by_hash[msg_hash(key)]
+
+    def __iter__(self) -> Iterator:
+        raise TypeError("hashed messages are looked up by key, not listed")
+
+    def __len__(self) -> int:
+        return len(self.by_hash)
+
+
+class StoredMessages(Mapping):
+    """A locale's translations, looked up in the cache one message at a time:
+    an incremental build renders a few pages and needs a few hundred of them."""
+
+    def __init__(self, db: sqlite3.Connection, locale: str, kind: str):
+        self.db, self.locale, self.kind = db, locale, kind
+
+    def __getitem__(self, key: MsgKey) -> Any:
+        row = self.db.execute("SELECT value FROM messages WHERE locale = ? AND msg = ? "
+                              "AND kind = ?", (self.locale, msg_hash(key), self.kind)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return row[0] if self.kind == "s" else tuple(json.loads(row[0]))
+
+    def __iter__(self) -> Iterator:
+        raise TypeError("stored messages are looked up by key, not listed")
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT count(*) FROM messages WHERE locale = ? AND kind = ?",
+                               (self.locale, self.kind)).fetchone()[0]
