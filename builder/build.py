@@ -95,46 +95,60 @@ def full_build(root: Path, target: Path, model: SiteModel, messages: dict[str, M
     outputs = all_outputs(model, publication, locales, md)
     if shard is not None:
         outputs = [o for o in outputs if in_shard(o[1], shard)]
-    with staging_dir(target) as staged:
-        job = RenderJob(model, messages, publication, staged, fresh=True)
-        rendered, infos = render_outputs(job, outputs, jobs, progress)
-        check_references(model, infos)
-        entries = {r.path: r.entry for r in rendered if r.entry is not None}
-        files = extra(model) | {MANIFEST_PATH: manifest_document(entries)}
-        write_tree(staged, files)
-        swap_in(staged, target)
+
+    def meanwhile() -> None:   # the record of the sources, while the workers render
+        if cache is not None and inputs is not None:
+            record_sources(cache, root, model, messages, inputs)
+
+    try:
+        with staging_dir(target) as staged:
+            job = RenderJob(model, messages, publication, staged, fresh=True)
+            rendered, infos = render_outputs(job, outputs, jobs, progress, meanwhile)
+            check_references(model, infos)
+            entries = {r.path: r.entry for r in rendered if r.entry is not None}
+            files = extra(model) | {MANIFEST_PATH: manifest_document(entries)}
+            write_tree(staged, files)
+            swap_in(staged, target)
+    except BaseException:
+        if cache is not None and cache.db.in_transaction:
+            cache.db.execute("ROLLBACK")
+        raise
     pages = sum(1 for r in rendered if r.path.endswith(".html"))
     result = BuildResult(target, len(rendered) + len(files), pages, locales,
                          model.content.warnings, len(rendered) + len(files))
     if cache is not None and inputs is not None:
-        record_full(cache, root, model, messages, rendered, infos, inputs, result)
+        record_outputs(cache, root, model.config.target_locales, rendered, infos, result)
     return result
 
 
-def record_full(cache: BuildCache, root: Path, model: SiteModel,
-                messages: dict[str, Messages], rendered: list[Rendered],
-                infos: list[PageInfo], inputs: InputChanges, summary: BuildResult) -> None:
-    """Everything the next build needs to redo only what changes. The fingerprints
-    are those taken before the build read anything: a file saved during the build
-    is seen as changed by the next one."""
+def record_sources(cache: BuildCache, root: Path, model: SiteModel,
+                   messages: dict[str, Messages], inputs: InputChanges) -> None:
+    """Start the build record: inputs, translations, content, listings. The
+    fingerprints are those taken before the build read anything: a file saved
+    during the build is seen as changed by the next one."""
     config = model.config
     cache.db.execute("BEGIN")
+    cache.put("state", None)       # until `record_outputs` commits
     cache.record_inputs(root, inputs, full=True)
+    cache.put("content", strip_content(model.content))
+    cache.put("lists", list_hashes(model.content, config.news_page_size))
+    cache.put("cards", {p.key: card_signature(p) for p in model.content.pages})
+
+
+def record_outputs(cache: BuildCache, root: Path, locales: tuple[str, ...],
+                   rendered: list[Rendered], infos: list[PageInfo], summary: BuildResult) -> None:
+    """Finish the build record: every output and its facts, then commit."""
     cache.record_outputs(((r.path, r.locale, r.key, r.facts, r.entry) for r in rendered),
                          full=True)
     cache.record_uses({i.key: i.messages for i in infos}, full=True)
     cache.db.execute("DELETE FROM analyses")     # drop the analyses of old page versions
     cache.record_analyses({i.digest: i.analysis for i in infos})
-    for code in config.target_locales:
-        cache.record_messages(code, messages[code].singular, messages[code].plural, full=True)
-        snapshot_catalogue(cache, root, code)
-    cache.put("content", strip_content(model.content))
     cache.put("refs", {i.key: (i.page_links, i.images) for i in infos})
-    cache.put("lists", list_hashes(model.content, config.news_page_size))
-    cache.put("cards", {p.key: card_signature(p) for p in model.content.pages})
     record_summary(cache, summary)
     cache.put("state", build_state(summary.out))
     cache.db.execute("COMMIT")
+    for code in locales:       # after the commit: see incremental.rebuild
+        snapshot_catalogue(cache, root, code)
 
 
 def in_shard(key: str, shard: tuple[int, int]) -> bool:

@@ -134,7 +134,7 @@ class BuildCache:
     def __init__(self, root: Path):
         self.dir = root / CACHE_DIR
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.dir / "build.sqlite", isolation_level=None)
+        self.db = sqlite3.connect(self.dir / "build.sqlite", isolation_level=None, timeout=600)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
@@ -268,6 +268,21 @@ class BuildCache:
         self.db.executemany("DELETE FROM messages WHERE locale = ? AND msg = ?",
                             [(locale, msg_hash(k)) for k in keys])
 
+    @property
+    def path(self) -> Path:
+        return self.dir / "build.sqlite"
+
+    def shared_messages(self, locale: str) -> Messages:
+        """Committed translations, for render workers in other processes."""
+        from .translations import Messages
+
+        return Messages(locale, StoredMessages(self.path, locale, "s"),
+                        StoredMessages(self.path, locale, "p"))
+
+    def invalidate(self) -> None:
+        """The record no longer describes the site (a build is under way)."""
+        self.put("state", None)
+
     def messages(self, locale: str, loaded: bool = False) -> Messages:
         """A locale's publishable translations: looked up one by one, or all `loaded`
         into memory (for a process pool: an SQLite connection does not survive fork)."""
@@ -303,11 +318,25 @@ class HashedMessages(Mapping):
 
 
 class StoredMessages(Mapping):
-    """A locale's translations, looked up in the cache one message at a time:
-    an incremental build renders a few pages and needs a few hundred of them."""
+    """A locale's translations, looked up in the cache one message at a time, so
+    that no process holds every catalogue. Given a connection (an incremental
+    build's own transaction) or a database path: then each process opens its own
+    connection on first use (a connection does not survive fork)."""
 
-    def __init__(self, db: sqlite3.Connection, locale: str, kind: str):
-        self.db, self.locale, self.kind = db, locale, kind
+    def __init__(self, db: sqlite3.Connection | Path, locale: str, kind: str):
+        self.source, self.locale, self.kind = db, locale, kind
+        self.opened: tuple[int, sqlite3.Connection] | None = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if isinstance(self.source, sqlite3.Connection):
+            return self.source
+        if self.opened is None or self.opened[0] != os.getpid():
+            db = sqlite3.connect(f"file:{self.source}?mode=ro", uri=True, isolation_level=None)
+            db.execute("PRAGMA mmap_size = 268435456")   # OS cache pages, not read(); bounded
+            db.execute("BEGIN")   # one read snapshot: no locking round trip per lookup
+            self.opened = (os.getpid(), db)
+        return self.opened[1]
 
     def __getitem__(self, key: MsgKey) -> Any:
         row = self.db.execute("SELECT value FROM messages WHERE locale = ? AND msg = ? "

@@ -150,8 +150,15 @@ def _markdown_problems(msgid: str, msgstr: str) -> list[Problem]:
     return found
 
 
+# Every character that can start a link, image, emphasis, code span, autolink or
+# escape in CommonMark inline syntax: text without any of them parses to plain text.
+MARKUP_RE = re.compile(r"[\[\]*_`<>!\\&]")
+
+
 def _shape(text: str) -> tuple[list[str], tuple[int, int], list[str]]:
     """(links, (bold, italic) counts, code spans) of one inline Markdown string."""
+    if not MARKUP_RE.search(text):   # most text has no markup at all: no parse needed
+        return [], (0, 0), []
     tokens = _markdown().parseInline(text)
     children = tokens[0].children or [] if tokens else []
     links = [f"]{{{n}}}" for n in SLOT_RE.findall(text)]

@@ -181,8 +181,11 @@ def chunks(outputs: list[Output]) -> list[list[Output]]:
 
 
 def render_outputs(job: RenderJob, outputs: list[Output], jobs: int | None = None,
-                   progress: Report | None = None) -> tuple[list[Rendered], list[PageInfo]]:
-    """Render `outputs` into `job.target`, in a process pool when it pays."""
+                   progress: Report | None = None,
+                   meanwhile: Callable[[], None] | None = None
+                   ) -> tuple[list[Rendered], list[PageInfo]]:
+    """Render `outputs` into `job.target`, in a process pool when it pays; the parent
+    runs `meanwhile` (bookkeeping) while the workers render."""
     cores = jobs or os.cpu_count() or 1
     tasks = chunks(outputs)
     rendered: list[Rendered] = []
@@ -191,9 +194,14 @@ def render_outputs(job: RenderJob, outputs: list[Output], jobs: int | None = Non
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(cores, mp_context=context, initializer=_init,
                                  initargs=(job,)) as pool:
-            for done, info in pool.map(_run_chunk, tasks):
+            results = pool.map(_run_chunk, tasks)   # submits every task now
+            if meanwhile:
+                meanwhile()
+            for done, info in results:
                 _collect(rendered, infos, done, info, len(outputs), progress)
     else:
+        if meanwhile:
+            meanwhile()
         worker = Worker(job)
         for task in tasks:
             _collect(rendered, infos, *worker.chunk(task), len(outputs), progress)

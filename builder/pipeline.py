@@ -26,6 +26,7 @@ from .feeds import atom_feed, language_chooser, sitemap
 from .analysis import analyse_pages
 from .build import BuildResult, cores, full_build, load_all_messages
 from .buildcache import BuildCache
+from .catstream import store_catalogues
 from .output import atomic_write
 from .parallel import LazyParsed
 from .poread import parse_po
@@ -278,7 +279,12 @@ def _full_build(root: Path, target: Path, locales: tuple[str, ...], preview: boo
                 shard: tuple[int, int] | None) -> BuildResult:
     model = load_site(root, parse=False)
     config = model.config
-    messages = load_all_messages(root, config.locales, jobs)
+    if cache is not None:   # an ordinary build: translations go to the cache, not to memory
+        cache.invalidate()
+        store_catalogues(cache.path, root, config.target_locales, jobs)
+        messages = {code: cache.shared_messages(code) for code in config.locales}
+    else:
+        messages = load_all_messages(root, config.locales, jobs)
     publication = _publication(model, messages)
 
     def extra(model: SiteModel) -> dict[str, bytes]:

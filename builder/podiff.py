@@ -31,7 +31,18 @@ class PoChange:
 
 
 def _blocks(data: bytes) -> list[bytes]:
-    return [block for block in data.split(b"\n\n") if block.strip()]
+    return [block for _, block in _numbered(data)]
+
+
+def _numbered(data: bytes) -> list[tuple[int, bytes]]:
+    """(first line, block without surrounding blank lines) of every entry-sized block."""
+    out, line = [], 1
+    for piece in data.split(b"\n\n"):
+        block = piece.strip(b"\n")
+        if block.strip():
+            out.append((line + len(piece) - len(piece.lstrip(b"\n")), block))
+        line += piece.count(b"\n") + 2
+    return out
 
 
 def po_change(old: bytes, new: bytes, path: Path, diags: Collector) -> PoChange:
@@ -44,14 +55,14 @@ def po_change(old: bytes, new: bytes, path: Path, diags: Collector) -> PoChange:
         return PoChange((), (), reload=True)
     old_set, new_set = set(old_blocks[1:]), set(new_blocks[1:])
     gone = [b for b in old_blocks[1:] if b not in new_set]
-    came = _with_lines(new, new_set - old_set)
+    came = [(line, block) for line, block in _numbered(new)[1:] if block not in old_set]
     added = []
     for line, block in came:
         text = _decode(block, line, path, diags)
         if text is None or not check_po_lines(text, path, diags, first_line=line):
             continue
         for entry in parse_po(text):
-            entry.linenum += line - 1
+            entry.linenum = (entry.linenum or 1) + line - 1   # the block's first entry has 0
             added.append(entry)
     removed = [e for block in gone for e in parse_po(block.decode("utf-8", "replace"))]
     return PoChange(tuple(removed), tuple(added))
@@ -60,16 +71,6 @@ def po_change(old: bytes, new: bytes, path: Path, diags: Collector) -> PoChange:
 def _header_meaning(block: bytes) -> tuple[str | None, ...]:
     header = parse_po(block.decode("utf-8", "replace") + "\n")
     return tuple(header.metadata.get(name) for name in HEADER_FIELDS)
-
-
-def _with_lines(data: bytes, wanted: set[bytes]) -> list[tuple[int, bytes]]:
-    """(first line, block) of each wanted block, for error messages and entry lines."""
-    out, line = [], 1
-    for block in data.split(b"\n\n"):
-        if block in wanted:
-            out.append((line, block))
-        line += block.count(b"\n") + 2
-    return out
 
 
 def _decode(block: bytes, line: int, path: Path, diags: Collector) -> str | None:

@@ -54,6 +54,7 @@ def make_env(model: SiteModel, translator: Translator) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=False,   # compiled once per Environment: no stat per page rendered
     )
     env.install_gettext_callables(translator.gettext, translator.ngettext, newstyle=True,
                                   pgettext=translator.pgettext,
@@ -90,6 +91,7 @@ class LocaleRenderer:
         self.md = md
         self.env = make_env(model, self.t)
         self.publication = publication or Publication({}, self.config.source_locale, True)
+        self._dates: dict[dt.date, dict[str, str]] = {}   # a news date shows on many cards
 
     def published(self, key: str, locale: str | None = None) -> bool:
         return self.publication.published(locale or self.info.code, key)
@@ -104,8 +106,10 @@ class LocaleRenderer:
         return text.translate(str.maketrans("0123456789", table))
 
     def date(self, value: dt.date) -> dict[str, str]:
-        return {"iso": value.isoformat(),
-                "text": self.digits(format_date(value, "long", locale=self.info.data_locale))}
+        if value not in self._dates:
+            text = format_date(value, "long", locale=self.info.data_locale)
+            self._dates[value] = {"iso": value.isoformat(), "text": self.digits(text)}
+        return dict(self._dates[value])
 
     def separators(self, count: int) -> list[str]:
         """What goes after each of `count` items of a list in this language (CLDR):

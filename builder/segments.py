@@ -254,7 +254,9 @@ def render_body(parsed: ParsedBody, md: MarkdownIt, translate: Translate,
             children = [_image_with_alt(c, text, fallback and fallback_attrs)
                         for c in inline.children or [] if c.type == "image"]
         else:
-            children = _inline_children(md, text, env)
+            # The source text itself was parsed with the page: reuse it (copied).
+            children = list(inline.children or []) if text == inline.content else \
+                _inline_children(md, text, env)
             attrs = marker(segment) if marker else (fallback_attrs if fallback else {})
             if isolate_ltr and not fallback:
                 children = isolate_ltr_runs(children)

@@ -200,3 +200,35 @@ def test_a_full_build_after_a_locale_only_build(site: Path, tmp_path: Path, caps
     assert build(site) == 0
     assert capsys.readouterr().out.startswith("built ")
     assert tree(site / "site") == reference(site, tmp_path)
+
+
+def test_a_save_that_also_changes_the_header_rewrites_only_the_page(site: Path, tmp_path: Path,
+                                                                    capsys):
+    """Poedit and Lokalize stamp PO-Revision-Date on every save."""
+    path = po(site, "fr")
+    text = path.read_text("utf-8").replace('"PO-Revision-Date: YEAR-MO-DA HO:MI+ZONE\\n"',
+                                            '"PO-Revision-Date: 2026-11-29 10:00+0100\\n"')
+    assert "2026-11-29 10:00" in text
+    path.write_text(text.replace('msgstr "fr: Body of the second item."',
+                                 'msgstr "Corps du deuxième."'), "utf-8")
+    written = rebuild_and_compare(site, tmp_path, capsys)
+    assert {p for p in written if p.endswith(".html")} == {"fr/news/2020-03-01-second.html"}
+
+
+def test_a_translation_the_build_refuses_falls_back_incrementally(site: Path, tmp_path: Path,
+                                                                  capsys):
+    edit_po(site, "fr", "Body of the second item.", "Corps avec un [lien](https://x.example).")
+    rebuild_and_compare(site, tmp_path, capsys)
+    html = (site / "site/fr/news/2020-03-01-second.html").read_text("utf-8")
+    assert "Body of the second item." in html and "x.example" not in html
+
+
+def test_a_new_catalogue_entry_for_a_new_paragraph(site: Path, tmp_path: Path, capsys):
+    edit(site / "content/news/2020-03-01-second.md", "Body of the second item.",
+         "Body of the second item.\n\nA new paragraph.")
+    rebuild_and_compare(site, tmp_path, capsys)
+    assert main(["update", "--project", str(site)]) == 0
+    edit_po(site, "fr", "A new paragraph.", "Un nouveau paragraphe.")
+    rebuild_and_compare(site, tmp_path, capsys)
+    assert "Un nouveau paragraphe." in (site / "site/fr/news/2020-03-01-second.html"
+                                        ).read_text("utf-8")
