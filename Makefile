@@ -41,6 +41,8 @@ golden: setup
 
 # Figures, not tests: see benchmarks/README.md.
 bench: setup system-deps
+	@scripts/system-deps --bench
+	$(BIN)/python benchmarks/build_bench.py --news 1000 --news 10000
 	$(BIN)/python benchmarks/merge_bench.py
 	$(BIN)/python benchmarks/serve_reload.py
 	$(BIN)/python benchmarks/a11y_throughput.py

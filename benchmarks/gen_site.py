@@ -35,6 +35,7 @@ TOPICS = 10
 LOCALES = ("en", "fr", "es", "ar")
 START = dt.date(1990, 1, 1)
 ARABIC = dict(zip("abcdefghijklmnopqrstuvwxyz", "ابتثجحخدذرزسشصضطظعغفقكلمنه"))
+SPANISH = str.maketrans("aeiounAEIOUN", "áéíóúñÁÉÍÓÚÑ")
 
 SITE_YAML = """\
 title: Synthetic information pages
@@ -110,8 +111,9 @@ def translate(locale: str, text: str) -> str:
     if locale == "ar":
         return _transform_text(text, lambda piece: "".join(ARABIC.get(c.lower(), c)
                                                            for c in piece))
-    marked = _transform_text(text, accent)
-    return marked if locale == "fr" else marked.replace("a", "á")
+    if locale == "es":
+        return _transform_text(text, lambda piece: piece.translate(SPANISH))
+    return _transform_text(text, accent)
 
 
 def write_catalogues(root: Path, title: str) -> None:

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Callable
 
 from .buildcache import BuildCache, InputChanges, build_state
-from .config import SiteConfig
 from .content import Content
 from .deps import CHOOSER, FEED, GLOBAL, SITEMAP, list_hashes, card_signature
 from .errors import Collector, Diagnostic

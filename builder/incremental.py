@@ -32,12 +32,11 @@ from .gates import Publication
 from .manifest import MANIFEST_PATH, manifest_document
 from .merge import po_path
 from .output import staging_dir
-from .parallel import (PARALLEL_MIN, LazyParsed, Output, RenderJob, output_file,
-                       render_outputs)
+from .parallel import PARALLEL_MIN, LazyParsed, RenderJob, output_file, render_outputs
 from .podiff import po_change
 from .render import SiteModel
 from .routes import locale_info
-from .segments import make_markdown, page_segments, parse_body
+from .segments import make_markdown, parse_body
 from .translations import Messages, load_messages, visible
 
 Report = Callable[[int, int, str], None]

@@ -22,7 +22,7 @@ from . import catalogues, merge, updatememo
 from .config import SiteConfig, load_config
 from .content import Content, load_content
 from .errors import Collector, Diagnostic, InputError
-from .feeds import atom_feed, language_chooser, sitemap
+from .feeds import atom_feed, language_chooser
 from .analysis import analyse_pages
 from .build import BuildResult, cores, full_build, load_all_messages
 from .buildcache import BuildCache
@@ -35,7 +35,7 @@ from . import incremental
 from .gates import Publication, marked_required, page_status
 from .render import LocaleRenderer, SiteModel, make_translator
 from .routes import locale_info
-from .segments import Segment, make_markdown, page_segments, parse_body
+from .segments import make_markdown, page_segments, parse_body
 from .translations import Messages, Translator, load_messages
 
 

@@ -46,10 +46,48 @@ class SiteModel:
     def news_position(self) -> dict[str, int]:
         return {p.key: i for i, p in enumerate(self.content.news_newest_first())}
 
+    @cached_property
+    def templates(self) -> "PreloadedTemplates":
+        """Every template read once, compiled once per process (shared by all locales)."""
+        return PreloadedTemplates(self.config.templates_dir)
+
+
+class PreloadedTemplates(jinja2.BaseLoader):
+    """Template sources read once per build; a render worker forked from the parent
+    inherits them and never opens a template file again."""
+
+    def __init__(self, folder: Path):
+        self.sources = {}
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            name = path.relative_to(folder).as_posix()
+            if path.is_file() and not name.startswith("static/"):
+                self.sources[name] = (path.read_text("utf-8"), str(path))
+        self.bytecode = _MemoryBytecode()
+
+    def get_source(self, environment, template):
+        if template not in self.sources:
+            raise jinja2.TemplateNotFound(template)
+        source, filename = self.sources[template]
+        return source, filename, lambda: True
+
+
+class _MemoryBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, shared by the Environments of one process."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
 
 def make_env(model: SiteModel, translator: Translator) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(model.config.templates_dir)),
+        loader=model.templates, bytecode_cache=model.templates.bytecode,
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],

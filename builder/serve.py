@@ -149,7 +149,8 @@ class FastRenderer:
         self._messages: dict[str, tuple[tuple[int, int] | None, object]] = {}
 
     def model(self, signature: Signature):
-        content = {k: v for k, v in signature.items() if k.startswith("content/")}
+        content = {k: v for k, v in signature.items()
+                   if k.startswith(("content/", "templates/"))}   # the model holds templates
         if self._model is None or self._model[0] != content:
             self._model = (content, pipeline.load_site(self.root))
         return self._model[1]

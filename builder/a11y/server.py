@@ -67,7 +67,9 @@ def serve_directory(root: Path) -> Iterator[str]:
             f"Cannot open a loopback HTTP port ({err.strerror}) — check that 127.0.0.1 is usable."
         ) from err
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="a11y-http", daemon=True)
+    # A short poll: shutdown() waits for it, and a cached check is over in a second.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name="a11y-http", daemon=True)
     thread.start()
     try:
         host, port = server.server_address[:2]

@@ -1,0 +1,616 @@
+"""Emit the Hugo site equivalent to a `gen_site.py` site, for a build-speed comparison.
+
+    .venv/bin/python benchmarks/gen_site.py --news 1000 --out /tmp/hugo-src-1k
+    .venv/bin/python benchmarks/hugo_site.py /tmp/hugo-src-1k /tmp/hugo-1k --build
+
+`emit(src, out)` writes a Hugo (0.111) multilingual site to `out`; `build(out)`
+runs `hugo --quiet` on it and returns (wall seconds, HTML files written).
+
+What is equivalent to `infopages build` on the same source:
+
+- Same page set per language (en, fr, es, ar): home, 10 topic pages, every news
+  item, the news list paginated 10 a page, a 404, a news feed (RSS with every
+  item and its summary, as our Atom feed), the sitemap, and one HTML file at the
+  root (Hugo's redirect to /en/ where we write a language chooser). Hugo also
+  writes an alias for news/page/1 (a redirect): 4 HTML files more than ours.
+- Same Markdown work: every body of every language goes through goldmark with
+  CommonMark plus tables (our markdown-it preset), typographer, linkify and
+  the other extensions off, raw HTML off (`unsafe: false`). Headings carry
+  our ids (the source heading's slug, the same in every language) as `{#id}`.
+- Content translations are the generator's own: `translate(locale, text)` of
+  the title, summary and whole Markdown body, which is what our catalogues
+  hold paragraph by paragraph; link destinations are put back from the source
+  (es's pseudo-translation accents them; ours never translates them).
+- Template strings (site title, navigation, footer, headings, "Published …")
+  come from the PO files (entries used by templates/ or content/site.yaml)
+  into `i18n/<lang>.yaml`, plurals mapped to CLDR categories in gettext order;
+  a translation whose placeholders differ from the msgid's (es's
+  `%(dáte)s`) gives way to the English text, as ours falls back. The "A and B"
+  joiner comes from Babel's CLDR list patterns, as ours.
+- `page:topics/x` links are resolved at build time by a link render hook
+  (`.Page.GetPage`, same-language target), as our renderer resolves them.
+- Topic → news relation: a `where … "intersect"` filter over the news section
+  on each topic page and a `GetPage` per topic on each news page, not a Hugo
+  taxonomy: no taxonomy or term pages to build (we have none), and for 10
+  topics the filter is the cheaper of the two for Hugo.
+- Templates mirror ours: head with title, description, canonical, hreflang
+  alternates + x-default, Open Graph, CSP; header with the language switcher
+  (every translation, lang/hreflang/dir, aria-current) and the main menu;
+  localised long dates (`time.Format ":date_long"`); newer/older links; the
+  pagination window (first, current ± 2, last, gaps); cards with title, date
+  and summary. `uglyURLs` gives one `name.html` file per page, as ours.
+
+Checked at N=1000: the <main> of all 4,448 pages ours writes is the same in
+Hugo's output (text, markup, localised dates), up to link style and
+whitespace. Not equivalent (in Hugo's favour, small): links are root-relative,
+not relative (Hugo's `relativeURLs` would add a rewriting pass); an English
+fallback string is not wrapped in <span lang="en">; no <bdi> isolation of
+opposite-direction runs; no build reports, page manifest or link checks. Hugo
+renders on every core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import polib
+import yaml
+from babel import Locale
+from babel.core import get_global
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen_site import translate  # noqa: E402  (also puts the repository on sys.path)
+from builder.segments import slugify  # noqa: E402  (our heading ids)
+
+# Hugo i18n id → (msgctxt, msgid) of the template strings the layouts use.
+TEMPLATE_STRINGS: dict[str, tuple[str | None, str]] = {
+    "skip": (None, "Skip to main content"),
+    "languages": (None, "Languages"),
+    "main_menu": (None, "Main menu"),
+    "feed": (None, "News feed (Atom)"),
+    "all_languages": (None, "All languages"),
+    "news": (None, "News"),
+    "topics": (None, "Topics"),
+    "latest_news": (None, "Latest news"),
+    "all_news": (None, "All news"),
+    "related_links": (None, "Related links"),
+    "news_page_title": (None, "News, page %(number)s of %(total)s"),
+    "page_of": (None, "Page %(number)s of %(total)s"),
+    "news_pages": (None, "News pages"),
+    "previous_page": (None, "Previous page"),
+    "page_word": ("pagination", "Page"),
+    "next_page": (None, "Next page"),
+    "published": (None, "Published %(date)s"),
+    "more_news": (None, "More news"),
+    "newer": (None, "Newer"),
+    "older": (None, "Older"),
+    "page_not_found": (None, "Page not found"),
+    "not_found_text": (None, "The page you asked for does not exist, or has moved."),
+    "go_home": (None, "Go to the home page"),
+}
+# Hugo i18n id → (msgctxt, msgid, msgid_plural) of the plural ones.
+TEMPLATE_PLURALS: dict[str, tuple[str | None, str, str]] = {
+    "topics_label": (None, "Topic:", "Topics:"),
+}
+PLURAL_ORDER = ("zero", "one", "two", "few", "many", "other")  # gettext index order
+PLACEHOLDER_RE = re.compile(r"%\((\w+)\)s")
+HEADING_RE = re.compile(r"^#{1,6} +")
+DEST_RE = re.compile(r"\]\((?:[^()\\]|\\.|\([^()]*\))*\)")   # pseudo.PROTECTED_RE's
+MARKUP_RE = re.compile(r"[*_`\[\]()]")   # left out of heading ids, as ours does
+
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
+       "base-uri 'none'; form-action 'none'")
+
+# The URL of page `p` as page number `n` (news list pages past the first are
+# pagers); `nf`: the 404 page of `p`'s language (`p` is then its home page).
+PAGE_URL = """\
+{{- $u := .p.RelPermalink -}}
+{{- if gt .n 1 }}{{ $u = printf "%s/page/%d.html" (strings.TrimSuffix ".html" $u) .n }}{{ end -}}
+{{- if .nf }}{{ $u = printf "%s404.html" $u }}{{ end -}}
+{{- if .abs }}{{ $u = absURL $u }}{{ end -}}
+{{- return $u -}}
+"""
+
+BASEOF = """\
+{{- $n := 1 -}}
+{{- if and .IsSection (eq .Section "news") }}{{ $n = .Paginator.PageNumber }}{{ end -}}
+{{- $nf := eq .Kind "404" }}{{ $title := .Title }}{{ $versions := .AllTranslations -}}
+{{- if $nf }}{{ $title = i18n "page_not_found" }}{{ $versions = site.Home.AllTranslations }}{{ end -}}
+<!DOCTYPE html>
+<html lang="{{ site.Language.Lang }}" dir="{{ site.Language.LanguageDirection | default "ltr" }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="CSP">
+<title>{{ block "title" . }}{{ .Title }} – {{ i18n "site_title" }}{{ end }}</title>
+{{ with .Params.summary }}<meta name="description" content="{{ . }}">
+{{ end -}}
+<meta name="color-scheme" content="light dark">
+{{ if not $nf -}}
+<link rel="canonical" href="{{ partial "page-url.html" (dict "p" . "n" $n "abs" true "nf" false) }}">
+{{ range .AllTranslations -}}
+<link rel="alternate" hreflang="{{ .Lang }}" href="{{ partial "page-url.html" (dict "p" . "n" $n "abs" true "nf" false) }}">
+{{ end -}}
+{{ range first 1 .AllTranslations -}}
+<link rel="alternate" hreflang="x-default" href="{{ partial "page-url.html" (dict "p" . "n" $n "abs" true "nf" false) }}">
+{{ end -}}
+{{ end -}}
+<link rel="alternate" type="application/rss+xml" href="{{ "index.xml" | relLangURL }}" title="{{ i18n "news" }} – {{ i18n "site_title" }}">
+<meta property="og:title" content="{{ $title }}">
+<meta property="og:site_name" content="{{ i18n "site_title" }}">
+<meta property="og:locale" content="{{ site.Language.Params.oglocale }}">
+{{ range $versions }}{{ if ne .Lang $.Lang -}}
+<meta property="og:locale:alternate" content="{{ .Language.Params.oglocale }}">
+{{ end }}{{ end -}}
+<link rel="stylesheet" href="{{ "assets/style.css" | relURL }}">
+</head>
+<body>
+<a class="skip-link" href="#main">{{ i18n "skip" }}</a>
+<header class="site-header">
+<div class="wrap header-bar">
+<p class="site-name"><a href="{{ site.Home.RelPermalink }}">{{ i18n "site_title" }}</a></p>
+<nav class="switcher" aria-label="{{ i18n "languages" }}">
+<ul>
+{{ $here := .Lang -}}
+{{ range $versions -}}
+<li><a href="{{ partial "page-url.html" (dict "p" . "n" $n "abs" false "nf" $nf) }}" lang="{{ .Lang }}" hreflang="{{ .Lang }}" dir="{{ .Language.LanguageDirection | default "ltr" }}" translate="no"{{ if eq .Lang $here }} aria-current="true"{{ end }}>{{ .Language.LanguageName }}</a></li>
+{{ end -}}
+</ul>
+</nav>
+</div>
+<nav class="main-nav" aria-label="{{ i18n "main_menu" }}">
+<ul class="wrap">
+<li><a href="{{ site.Home.RelPermalink }}"{{ if .IsHome }} aria-current="page"{{ end }}>{{ i18n "nav_home" }}</a></li>
+{{ with site.GetPage "/news" -}}
+<li><a href="{{ .RelPermalink }}"{{ if and $.IsSection (eq $.Section "news") (eq $n 1) }} aria-current="page"{{ end }}>{{ i18n "nav_news" }}</a></li>
+{{ end -}}
+</ul>
+</nav>
+</header>
+<main id="main" class="wrap" tabindex="-1">
+{{ block "main" . }}{{ end }}
+</main>
+<footer class="site-footer">
+<div class="wrap">
+<p>{{ i18n "footer" }}</p>
+<p>
+<a href="{{ "index.xml" | relLangURL }}">{{ i18n "feed" }}</a> ·
+<a href="{{ "index.html" | relURL }}">{{ i18n "all_languages" }}</a>
+</p>
+</div>
+</footer>
+</body>
+</html>
+""".replace("CSP", CSP)
+
+DATE_TAG = """\
+<time datetime="{{ .Format "2006-01-02" }}">{{ time.Format ":date_long" . }}</time>"""
+
+NEWS_LIST = """\
+<ul class="news-list">
+{{ range .items -}}
+<li>
+<h{{ $.level }} class="news-title"><a href="{{ .RelPermalink }}">{{ .Title }}</a></h{{ $.level }}>
+<p class="meta">{{ partial "date-tag.html" .Date }}</p>
+{{ with .Params.summary }}<p>{{ . }}</p>{{ end }}
+</li>
+{{ end -}}
+</ul>
+"""
+
+CARDS = """\
+<ul class="cards">
+{{ range . -}}
+<li>
+<h3><a href="{{ .RelPermalink }}">{{ .Title }}</a></h3>
+{{ with .Params.summary }}<p>{{ . }}</p>{{ end }}
+</li>
+{{ end -}}
+</ul>
+"""
+
+RENDER_LINK = """\
+{{- $href := .Destination -}}
+{{- if hasPrefix $href "page:" -}}
+  {{- with .Page.GetPage (printf "/%s" (strings.TrimPrefix "page:" $href)) -}}
+    {{- $href = .RelPermalink -}}
+  {{- else -}}
+    {{- errorf "%s: no page for link %s" $.Page.File.Path $href -}}
+  {{- end -}}
+{{- end -}}
+<a href="{{ $href | safeURL }}"{{ with .Title }} title="{{ . }}"{{ end }}>{{ .Text | safeHTML }}</a>"""
+
+SINGLE = """\
+{{ define "main" -}}
+<article>
+<h1>{{ .Title }}</h1>
+<p class="meta">{{ i18n "published" (dict "date" (partial "date-tag.html" .Date)) | safeHTML }}</p>
+{{- with .Params.summary }}<p class="lead">{{ . }}</p>{{ end }}
+<div class="prose">
+{{ .Content }}
+</div>
+{{ with .Params.topics -}}
+{{ $links := slice -}}
+{{ range . }}{{ with site.GetPage (printf "/topics/%s" .) -}}
+{{ $links = $links | append (printf "<a href=\\"%s\\">%s</a>" .RelPermalink (.Title | htmlEscape)) -}}
+{{ end }}{{ end -}}
+<p class="topics">{{ i18n "topics_label" (len $links) }} {{ partial "join.html" $links | safeHTML }}</p>
+{{ end -}}
+</article>
+{{ $newer := .NextInSection }}{{ $older := .PrevInSection -}}
+{{ if or $newer $older -}}
+<nav class="pager" aria-label="{{ i18n "more_news" }}">
+<ul>
+{{ with $newer }}<li class="pager-newer"><a href="{{ .RelPermalink }}" rel="next"><span class="pager-label">{{ i18n "newer" }}</span> <span>{{ .Title }}</span></a></li>{{ end }}
+{{ with $older }}<li class="pager-older"><a href="{{ .RelPermalink }}" rel="prev"><span class="pager-label">{{ i18n "older" }}</span> <span>{{ .Title }}</span></a></li>{{ end }}
+</ul>
+</nav>
+{{ end -}}
+<p><a href="{{ (site.GetPage "/news").RelPermalink }}">{{ i18n "all_news" }}</a></p>
+{{ end }}
+"""
+
+# "A and B" / "A, B and C", with the CLDR patterns of the page's language.
+JOIN = """\
+{{- $out := delimit . (i18n "list_middle") (i18n "list_end") -}}
+{{- if eq (len .) 2 }}{{ $out = delimit . (i18n "list_pair") }}{{ end -}}
+{{- return $out -}}
+"""
+
+TOPIC = """\
+{{ define "main" -}}
+<article>
+<h1>{{ .Title }}</h1>
+{{ with .Params.summary }}<p class="lead">{{ . }}</p>{{ end }}
+<div class="prose">
+{{ .Content }}
+</div>
+</article>
+{{ with .Params.related -}}
+{{ $pages := slice }}{{ range . }}{{ with site.GetPage (printf "/%s" .) }}{{ $pages = $pages | append . }}{{ end }}{{ end -}}
+<section class="related" aria-labelledby="related-heading">
+<h2 id="related-heading">{{ i18n "related_links" }}</h2>
+{{ partial "cards.html" $pages }}
+</section>
+{{ end -}}
+{{ $news := where (site.GetPage "/news").RegularPages "Params.topics" "intersect" (slice .File.ContentBaseName) -}}
+{{ with $news -}}
+<section aria-labelledby="topic-news-heading">
+<h2 id="topic-news-heading">{{ i18n "news" }}</h2>
+{{ partial "news-list.html" (dict "items" . "level" 3) }}
+</section>
+{{ end -}}
+{{ end }}
+"""
+
+LIST = """\
+{{ define "title" -}}
+{{ $p := .Paginator -}}
+{{ if gt $p.TotalPages 1 }}{{ i18n "news_page_title" (dict "number" $p.PageNumber "total" $p.TotalPages) }}{{ else }}{{ .Title }}{{ end }} – {{ i18n "site_title" }}
+{{- end }}
+{{ define "main" -}}
+{{ $p := .Paginator }}{{ $n := $p.PageNumber }}{{ $t := $p.TotalPages -}}
+<h1>{{ .Title }}</h1>
+{{ if gt $t 1 }}<p class="meta">{{ i18n "page_of" (dict "number" $n "total" $t) }}</p>{{ end }}
+{{ partial "news-list.html" (dict "items" $p.Pages "level" 2) }}
+{{ if gt $t 1 -}}
+<nav class="pagination" aria-label="{{ i18n "news_pages" }}">
+<ul>
+{{ with $p.Prev }}<li><a href="{{ .URL }}" rel="prev">{{ i18n "previous_page" }}</a></li>{{ end }}
+{{ $word := i18n "page_word" -}}
+{{ range $p.Pagers -}}
+{{ $k := .PageNumber -}}
+{{ if or (eq $k 1) (eq $k $t) (and (ge $k (sub $n 2)) (le $k (add $n 2))) -}}
+<li><a href="{{ .URL }}"{{ if eq $k $n }} aria-current="page"{{ end }}><span class="visually-hidden">{{ $word }} </span>{{ $k }}</a></li>
+{{ else if or (eq $k 2) (eq $k (sub $t 1)) -}}
+<li class="gap">…</li>
+{{ end -}}
+{{ end -}}
+{{ with $p.Next }}<li><a href="{{ .URL }}" rel="next">{{ i18n "next_page" }}</a></li>{{ end }}
+</ul>
+</nav>
+{{ end -}}
+{{ end }}
+"""
+
+HOME = """\
+{{ define "title" }}{{ i18n "site_title" }}{{ end }}
+{{ define "main" -}}
+<h1>{{ i18n "site_title" }}</h1>
+<section aria-labelledby="topics-heading">
+<h2 id="topics-heading">{{ i18n "topics" }}</h2>
+{{ partial "cards.html" (site.GetPage "/topics").RegularPages.ByWeight }}
+</section>
+<section aria-labelledby="latest-heading">
+<h2 id="latest-heading">{{ i18n "latest_news" }}</h2>
+{{ $news := site.GetPage "/news" -}}
+{{ partial "news-list.html" (dict "items" (first LATEST $news.RegularPages) "level" 3) }}
+<p><a href="{{ $news.RelPermalink }}">{{ i18n "all_news" }}</a></p>
+</section>
+{{ end }}
+"""
+
+NOT_FOUND = """\
+{{ define "title" }}{{ i18n "page_not_found" }} – {{ i18n "site_title" }}{{ end }}
+{{ define "main" -}}
+<h1>{{ i18n "page_not_found" }}</h1>
+<p>{{ i18n "not_found_text" }}</p>
+<p><a href="{{ site.Home.RelPermalink }}">{{ i18n "go_home" }}</a></p>
+{{ end }}
+"""
+
+# Every news item with its summary, newest first, like our Atom feed.
+RSS = """\
+{{- printf "<?xml version=\\"1.0\\" encoding=\\"utf-8\\"?>" | safeHTML }}
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
+<channel>
+<title>{{ i18n "news" }} – {{ i18n "site_title" }}</title>
+<link>{{ .Permalink }}</link>
+<language>{{ site.Language.Lang }}</language>
+{{ with .OutputFormats.Get "RSS" }}<atom:link href="{{ .Permalink }}" rel="self" type="application/rss+xml"/>{{ end }}
+{{ range (site.GetPage "/news").RegularPages -}}
+<item>
+<title>{{ .Title }}</title>
+<link>{{ .Permalink }}</link>
+<guid>{{ .Permalink }}</guid>
+<pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" | safeHTML }}</pubDate>
+<description>{{ .Params.summary }}</description>
+</item>
+{{ end -}}
+</channel>
+</rss>
+"""
+
+LAYOUTS: dict[str, str] = {
+    "_default/baseof.html": BASEOF,
+    "_default/single.html": SINGLE,
+    "_default/list.html": LIST,
+    "_default/_markup/render-link.html": RENDER_LINK,
+    "topics/single.html": TOPIC,
+    "index.html": HOME,
+    "index.rss.xml": RSS,
+    "404.html": NOT_FOUND,
+    "partials/page-url.html": PAGE_URL,
+    "partials/date-tag.html": DATE_TAG,
+    "partials/news-list.html": NEWS_LIST,
+    "partials/cards.html": CARDS,
+    "partials/join.html": JOIN,
+}
+
+
+def read_page(path: Path) -> tuple[dict, str]:
+    """(front matter, Markdown body) of one source page."""
+    _, head, body = path.read_text("utf-8").split("---\n", 2)
+    return yaml.safe_load(head), body
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+
+
+def yaml_value(value: object) -> str:
+    # JSON scalars and lists are YAML flow values; hand-written because
+    # yaml.safe_dump took a third of emit's time. Dates stay YAML dates.
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return json.dumps(value, ensure_ascii=False)
+
+
+def page_text(meta: dict, body: str) -> str:
+    head = "".join(f"{key}: {yaml_value(value)}\n" for key, value in meta.items())
+    return f"---\n{head}---\n{body}"
+
+
+def localize(locale: str, text: str, source: str) -> str:
+    """The generator's translation of `text`; English is the source text itself."""
+    return text if locale == source else translate(locale, text)
+
+
+def keep_destinations(source: str, translated: str) -> str:
+    """`translated` with the link destinations of `source`. Ours translates link
+    text only (link slots), but translate() of a whole body lets es turn the
+    "a" of `page:` and URLs into "á"."""
+    destinations = iter(DEST_RE.findall(source))
+    return DEST_RE.sub(lambda _: next(destinations), translated)
+
+
+def localize_body(locale: str, body: str, source: str) -> str:
+    """The translated body, its headings given the source heading's id, as ours does
+    (anchors stay the same in every language; goldmark's `{#id}` attribute)."""
+    text = keep_destinations(body, localize(locale, body, source))
+    lines, seen = text.split("\n"), Counter()
+    for number, line in enumerate(body.split("\n")):   # translate() keeps line breaks
+        if HEADING_RE.match(line):
+            base = slugify(MARKUP_RE.sub("", HEADING_RE.sub("", line)))
+            seen[base] += 1
+            lines[number] += f" {{#{base if seen[base] == 1 else f'{base}-{seen[base]}'}}}"
+    return "\n".join(lines)
+
+
+def hugo_meta(meta: dict, locale: str, source: str) -> dict:
+    """Front matter in Hugo's terms, title and summary translated."""
+    out = {"title": localize(locale, meta["title"], source),
+           "summary": localize(locale, meta["summary"], source)}
+    if "date" in meta:
+        out["date"] = meta["date"]
+    if "topics" in meta:
+        out["topics"] = list(meta["topics"])
+    if "order" in meta:
+        out["weight"] = meta["order"] + 1   # Hugo's weight 0 means "unset"
+    if "related" in meta:
+        out["related"] = [item["page"] for item in meta["related"]]
+    return out
+
+
+def emit_content(src: Path, out: Path, site: dict, strings: dict[str, dict]) -> None:
+    for locale in site["locales"]:
+        root = out / "content" / locale
+        write(root / "_index.md", page_text({"title": strings[locale]["site_title"]}, ""))
+        write(root / "news" / "_index.md", page_text({"title": strings[locale]["news"]}, ""))
+        # The topics section exists only to hold its pages: ours has no topic index.
+        write(root / "topics" / "_index.md", page_text({"_build": {"render": "never"}}, ""))
+    for section in ("news", "topics"):
+        for path in sorted((src / "content" / section).glob("*.md")):
+            meta, body = read_page(path)
+            for locale in site["locales"]:
+                text = page_text(hugo_meta(meta, locale, site["source_locale"]),
+                                 localize_body(locale, body, site["source_locale"]))
+                write(out / "content" / locale / section / path.name, text)
+
+
+def template_entries(src: Path, locale: str) -> dict[tuple[str | None, str], polib.POEntry]:
+    """The PO entries of `locale` that templates/ or content/site.yaml use."""
+    po = polib.pofile(str(src / "locales" / locale / "LC_MESSAGES" / "messages.po"))
+    return {(e.msgctxt, e.msgid): e for e in po
+            if any(path.startswith(("templates/", "content/site.yaml"))
+                   for path, _ in e.occurrences)}
+
+
+def hugo_string(text: str) -> str:
+    return PLACEHOLDER_RE.sub(r"{{ .\1 }}", text)
+
+
+def usable(msgid: str, msgstr: str) -> str:
+    """`msgstr`, or the source text when its placeholders differ (es's pseudo-
+    translation turns `%(date)s` into `%(dáte)s`), as our builder falls back."""
+    same = sorted(PLACEHOLDER_RE.findall(msgid)) == sorted(PLACEHOLDER_RE.findall(msgstr))
+    return msgstr if msgstr and same else msgid
+
+
+def plural_forms(locale: str, entry: polib.POEntry | None, msgid: str, plural: str) -> dict:
+    """CLDR category → text; gettext's plural indices follow CLDR's category order."""
+    rules = Locale.parse(locale).plural_form.tags   # "other" is implicit in CLDR rules
+    tags = [t for t in PLURAL_ORDER if t in rules or t == "other"]
+    if entry is None:   # the source language: msgid and msgid_plural
+        return {tag: hugo_string(msgid if tag == "one" else plural) for tag in tags}
+    return {tag: hugo_string(usable(msgid if i == 0 else plural, entry.msgstr_plural[i]))
+            for i, tag in enumerate(tags)}
+
+
+def translation(entries: dict, ctxt: str | None, msgid: str) -> polib.POEntry:
+    try:
+        return entries[(ctxt, msgid)]
+    except KeyError:
+        raise KeyError(f"no entry for {msgid!r} in the PO file") from None
+
+
+def list_joiners(locale: str) -> dict[str, str]:
+    patterns = Locale.parse(locale).list_patterns["standard"]
+    between = {"pair": "2", "middle": "middle", "end": "end"}
+    return {f"list_{name}": patterns[key].replace("{0}", "").replace("{1}", "")
+            for name, key in between.items()}
+
+
+def site_strings(site: dict) -> dict[str, tuple[str | None, str]]:
+    """i18n id → (msgctxt, msgid) of the strings content/site.yaml gives the templates."""
+    out = {"site_title": (None, site["title"]), "footer": (None, site["footer"])}
+    for item in site["navigation"]:
+        out[f"nav_{item['page']}"] = ("nav", item["label"])
+    return out
+
+
+def bundle(src: Path, site: dict, locale: str) -> dict:
+    """Hugo's i18n bundle of one language: id → text or plural forms."""
+    source = locale == site["source_locale"]
+    entries = {} if source else template_entries(src, locale)
+    out: dict = {}
+    for key, (ctxt, msgid) in (TEMPLATE_STRINGS | site_strings(site)).items():
+        text = msgid if source else usable(msgid, translation(entries, ctxt, msgid).msgstr)
+        out[key] = hugo_string(text)
+    for key, (ctxt, msgid, plural) in TEMPLATE_PLURALS.items():
+        entry = None if source else translation(entries, ctxt, msgid)
+        out[key] = plural_forms(locale, entry, msgid, plural)
+    return out | list_joiners(locale)
+
+
+def language_config(locale: str, weight: int) -> dict:
+    """Hugo's settings of one language; name, direction and territory from CLDR."""
+    info = Locale.parse(locale)
+    territory = Locale.parse(get_global("likely_subtags")[locale]).territory
+    config = {"contentDir": f"content/{locale}", "weight": weight,
+              "languageName": info.get_display_name(locale).capitalize(),
+              "params": {"oglocale": f"{locale}_{territory}"}}
+    if info.character_order == "right-to-left":
+        config["languageDirection"] = "rtl"
+    return config
+
+
+def hugo_config(site: dict) -> dict:
+    extensions = ("typographer", "linkify", "strikethrough", "definitionList", "footnote",
+                  "taskList")
+    return {
+        "baseURL": site["base_url"],
+        "title": site["title"],
+        "defaultContentLanguage": site["source_locale"],
+        "defaultContentLanguageInSubdir": True,
+        "uglyURLs": True,   # one name.html per page, as ours writes
+        "paginate": site["news_page_size"],
+        "paginatePath": "page",
+        "disableKinds": ["taxonomy", "term"],
+        "enableRobotsTXT": False,
+        "outputs": {"home": ["HTML", "RSS"], "section": ["HTML"], "page": ["HTML"]},
+        "markup": {"goldmark": {
+            "renderer": {"unsafe": False},
+            "parser": {"autoHeadingID": True, "autoHeadingIDType": "github-ascii"},
+            "extensions": {name: False for name in extensions} | {"table": True}}},
+        "languages": {locale: language_config(locale, weight)
+                      for weight, locale in enumerate(site["locales"], 1)},
+    }
+
+
+def emit(src: Path, out: Path) -> None:
+    """Write the Hugo site equivalent to the infopages site at `src` into `out`."""
+    if out.exists():
+        shutil.rmtree(out)
+    site = yaml.safe_load((src / "content" / "site.yaml").read_text("utf-8"))
+    strings = {locale: bundle(src, site, locale) for locale in site["locales"]}
+    config = yaml.safe_dump(hugo_config(site), allow_unicode=True, sort_keys=False)
+    write(out / "hugo.yaml", config)
+    for locale, messages in strings.items():
+        write(out / "i18n" / f"{locale}.yaml",
+              yaml.safe_dump(messages, allow_unicode=True, sort_keys=True, width=10**6))
+    for name, text in LAYOUTS.items():
+        write(out / "layouts" / name, text.replace("LATEST", str(site["latest_news"])))
+    (out / "static" / "assets").mkdir(parents=True)
+    shutil.copy(src / "templates" / "static" / "style.css", out / "static" / "assets")
+    emit_content(src, out, site, strings)
+
+
+def build(out: Path) -> tuple[float, int]:
+    """Run Hugo on `out` into `out/public`: (wall seconds, HTML files written)."""
+    public = out / "public"
+    if public.exists():
+        shutil.rmtree(public)
+    start = time.perf_counter()
+    subprocess.run(["hugo", "--quiet", "--destination", str(public)], cwd=out, check=True)
+    seconds = time.perf_counter() - start
+    return seconds, sum(1 for _ in public.rglob("*.html"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("src", type=Path, help="a site made by gen_site.py")
+    parser.add_argument("out", type=Path, help="where to write the Hugo site (replaced)")
+    parser.add_argument("--build", action="store_true", help="then run hugo and time it")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    emit(args.src, args.out)
+    pages = sum(1 for _ in (args.out / "content").rglob("*.md"))
+    print(f"{args.out}: {pages} content files, emitted in {time.perf_counter() - start:.2f} s")
+    if args.build:
+        seconds, html = build(args.out)
+        print(f"hugo: {html} HTML files in {seconds:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
