@@ -29,7 +29,7 @@ from .content import KINDS, Content, Page, check_dates, check_references, load_p
 from .deps import ANY_CARD, GLOBAL, UI, card_signature, list_hashes
 from .errors import Collector
 from .gates import Publication
-from .manifest import MANIFEST_PATH, manifest_document
+from .manifest import MANIFEST_PATH
 from .merge import po_path
 from .output import staging_dir
 from .parallel import PARALLEL_MIN, LazyParsed, RenderJob, output_file, render_outputs
@@ -307,7 +307,7 @@ def _render(staged: Path, cache: BuildCache, model: SiteModel, dirty: Dirty,
                          full=False)
     if removed or any(r.entry is not None for r in rendered):
         (staged / MANIFEST_PATH).parent.mkdir(parents=True, exist_ok=True)
-        (staged / MANIFEST_PATH).write_bytes(manifest_document(dict(cache.entries())))
+        (staged / MANIFEST_PATH).write_bytes(cache.manifest_text())
     return removed
 
 

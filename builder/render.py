@@ -49,20 +49,21 @@ class SiteModel:
     @cached_property
     def templates(self) -> "PreloadedTemplates":
         """Every template read once, compiled once per process (shared by all locales)."""
-        return PreloadedTemplates(self.config.templates_dir)
+        return PreloadedTemplates(self.config.templates_dir,
+                                  self.config.root / ".infopages-cache" / "jinja")
 
 
 class PreloadedTemplates(jinja2.BaseLoader):
     """Template sources read once per build; a render worker forked from the parent
     inherits them and never opens a template file again."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, cache_dir: Path | None = None):
         self.sources = {}
         for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
             name = path.relative_to(folder).as_posix()
             if path.is_file() and not name.startswith("static/"):
                 self.sources[name] = (path.read_text("utf-8"), str(path))
-        self.bytecode = _MemoryBytecode()
+        self.bytecode = _MemoryBytecode(cache_dir)
 
     def get_source(self, environment, template):
         if template not in self.sources:
@@ -72,17 +73,25 @@ class PreloadedTemplates(jinja2.BaseLoader):
 
 
 class _MemoryBytecode(jinja2.BytecodeCache):
-    """Compiled templates kept in memory, shared by the Environments of one process."""
+    """Compiled templates kept in memory, shared by the Environments of one process,
+    and on disk for the next build (Jinja checks each against its source's checksum)."""
 
-    def __init__(self):
+    def __init__(self, cache_dir: Path | None):
         self.store: dict[str, bytes] = {}
+        self.disk = jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None
+        if cache_dir:
+            cache_dir.mkdir(parents=True, exist_ok=True)
 
     def load_bytecode(self, bucket) -> None:
         if bucket.key in self.store:
             bucket.bytecode_from_string(self.store[bucket.key])
+        elif self.disk is not None:
+            self.disk.load_bytecode(bucket)
 
     def dump_bytecode(self, bucket) -> None:
         self.store[bucket.key] = bucket.bytecode_to_string()
+        if self.disk is not None:
+            self.disk.dump_bytecode(bucket)
 
 
 def make_env(model: SiteModel, translator: Translator) -> jinja2.Environment:

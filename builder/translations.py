@@ -78,6 +78,9 @@ def fuzzy_text(entry: polib.POEntry, locale: str) -> str | None:
     return None
 
 
+STATES_KEPT = 4096
+
+
 class Translator:
     """Translations of one locale, as text and as safe inline HTML."""
 
@@ -94,6 +97,9 @@ class Translator:
         self.preview = preview
         # Titles and summaries appear on many pages (cards, feeds): render each once.
         self._inline: dict[tuple[str, str | None, str], Localized] = {}
+        # Recent lookups: template strings on every page, a page's segments twice
+        # (body, then pages.json). Bounded: a 40,000-page build must not keep them all.
+        self._states: dict[tuple[str | None, str], tuple[str, str]] = {}
 
     def lookup(self, msgctxt: str | None, msgid: str) -> tuple[str, bool]:
         text, state = self.state(msgctxt, msgid)
@@ -103,6 +109,15 @@ class Translator:
         """(text shown, "ok" | "fuzzy" | "untranslated"); fuzzy text only in the preview."""
         if self.is_source:
             return msgid, "ok"
+        key = (msgctxt, msgid)
+        found = self._states.get(key)
+        if found is None:
+            if len(self._states) >= STATES_KEPT:
+                self._states.clear()
+            found = self._states[key] = self._state(msgctxt, msgid)
+        return found
+
+    def _state(self, msgctxt: str | None, msgid: str) -> tuple[str, str]:
         found = self.messages.singular.get((msgctxt, msgid))
         if found:
             return found, "ok"
