@@ -175,14 +175,16 @@ class BuildCache:
         return InputChanges(frozenset(changed), now, shas)
 
     def record_inputs(self, root: Path, changes: InputChanges, full: bool) -> None:
+        """The fingerprints `changes` saw; only the moved ones unless `full`."""
+        old = dict(self.db.execute("SELECT path, sha FROM inputs"))
         if full:
             self.db.execute("DELETE FROM inputs")
-        old = dict(self.db.execute("SELECT path, sha FROM inputs"))
         rows = []
         for path, (mtime, size) in changes.fingerprints.items():
-            sha = changes.shas.get(path) or old.get(path) or file_sha(root / path)
-            rows.append((path, mtime, size, sha))
-        gone = [(p,) for p in old if p not in changes.fingerprints]
+            if full or path in changes.shas or path not in old:
+                sha = changes.shas.get(path) or old.get(path) or file_sha(root / path)
+                rows.append((path, mtime, size, sha))
+        gone = [] if full else [(p,) for p in old if p not in changes.fingerprints]
         self.db.executemany("DELETE FROM inputs WHERE path = ?", gone)
         self.db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?)", rows)
 
