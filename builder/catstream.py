@@ -20,7 +20,7 @@ from pathlib import Path
 from .catalogues import check_po_lines, header_line, plural_header, plural_problem
 from .errors import Collector, Diagnostic, InputError
 from .merge import po_path
-from .podiff import _numbered
+from .podiff import numbered_blocks
 from .poread import parse_po
 from .translations import visible
 
@@ -35,7 +35,7 @@ def catalogue_rows(root: Path, locale: str) -> list[Row]:
     if not path.is_file():
         return []
     diags = Collector(root)
-    blocks = _numbered(path.read_bytes())
+    blocks = numbered_blocks(path.read_bytes())
     rows: list[Row] = []
     seen: dict[tuple, int] = {}
     for index, (line, block) in enumerate(blocks):

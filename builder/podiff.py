@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import polib
 
@@ -31,18 +32,23 @@ class PoChange:
 
 
 def _blocks(data: bytes) -> list[bytes]:
-    return [block for _, block in _numbered(data)]
+    return [block for _, block in numbered_blocks(data)]
 
 
-def _numbered(data: bytes) -> list[tuple[int, bytes]]:
-    """(first line, block without surrounding blank lines) of every entry-sized block."""
-    out, line = [], 1
-    for piece in data.split(b"\n\n"):
+def numbered_blocks(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(first line, block without surrounding blank lines) of every entry-sized block,
+    one at a time: a 130 MB catalogue is not copied into a list of its blocks."""
+    line, start = 1, 0
+    while start <= len(data):
+        end = data.find(b"\n\n", start)
+        piece = data[start:] if end < 0 else data[start:end]
         block = piece.strip(b"\n")
         if block.strip():
-            out.append((line + len(piece) - len(piece.lstrip(b"\n")), block))
+            yield line + len(piece) - len(piece.lstrip(b"\n")), block
         line += piece.count(b"\n") + 2
-    return out
+        if end < 0:
+            break
+        start = end + 2
 
 
 def po_change(old: bytes, new: bytes, path: Path, diags: Collector) -> PoChange:
@@ -55,7 +61,8 @@ def po_change(old: bytes, new: bytes, path: Path, diags: Collector) -> PoChange:
         return PoChange((), (), reload=True)
     old_set, new_set = set(old_blocks[1:]), set(new_blocks[1:])
     gone = [b for b in old_blocks[1:] if b not in new_set]
-    came = [(line, block) for line, block in _numbered(new)[1:] if block not in old_set]
+    came = [(line, block) for line, block in list(numbered_blocks(new))[1:]
+            if block not in old_set]
     added = []
     for line, block in came:
         text = _decode(block, line, path, diags)
