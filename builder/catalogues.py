@@ -134,16 +134,40 @@ def _po_entry(entry: Entry) -> polib.POEntry:
 
 def pot_text(config: SiteConfig, entries: list[Entry], previous: str | None) -> str:
     """The POT file's text; its creation date changes only when the messages do."""
-    pot = polib.POFile(wrapwidth=0)
-    pot.header = f"Translations for {config.title}."
-    for entry in entries:
-        pot.append(_po_entry(entry))
-    body = _body(str(pot))
+    body = "\n".join(map(entry_text, entries))
     if previous is not None and _body(previous) == body:
         return previous
-    header = polib.POFile(wrapwidth=0)   # the header alone: the entries are rendered once
-    header.header, header.metadata = pot.header, _pot_metadata(config, _now())
+    header = polib.POFile(wrapwidth=0)
+    header.header = f"Translations for {config.title}."
+    header.metadata = _pot_metadata(config, _now())
     return f"{header}\n{body}"
+
+
+def entry_text(entry: Entry) -> str:
+    """One POT entry exactly as polib writes `_po_entry(entry)` unwrapped
+    (tests/test_catalogues.py compares them), at a tenth of the cost."""
+    comment = "\n".join(entry.comments)
+    lines = [f"#. {line}" for line in comment.split("\n")] if comment else []
+    if entry.references:
+        lines.append("#: " + " ".join(sorted(entry.references)))
+    if entry.flags:
+        lines.append("#, " + ", ".join(entry.flags))
+    if entry.msgctxt is not None:
+        lines += _field("msgctxt", entry.msgctxt)
+    lines += _field("msgid", entry.msgid)
+    if entry.msgid_plural:
+        lines += _field("msgid_plural", entry.msgid_plural)
+        lines += ['msgstr[0] ""', 'msgstr[1] ""']
+    else:
+        lines.append('msgstr ""')
+    return "\n".join(lines) + "\n"
+
+
+def _field(name: str, value: str) -> list[str]:
+    parts = value.splitlines(True)
+    if len(parts) <= 1:
+        return [f'{name} "{polib.escape(value)}"']
+    return [f'{name} ""'] + [f'"{polib.escape(part)}"' for part in parts]
 
 
 def _body(text: str) -> str:
