@@ -9,8 +9,8 @@ runs `hugo --quiet` on it and returns (wall seconds, HTML files written).
 What is equivalent to `infopages build` on the same source:
 
 - Same page set per language (en, fr, es, ar): home, 10 topic pages, every news
-  item, the news list paginated 10 a page, a 404, a news feed (RSS with every
-  item and its summary, as our Atom feed), the sitemap, and one HTML file at the
+  item, the news list paginated 10 a page, a 404, a news feed (RSS with the
+  latest 50 items and their summaries, as our Atom feed's `feed_size: 50`), the sitemap, and one HTML file at the
   root (Hugo's redirect to /en/ where we write a language chooser). Hugo also
   writes an alias for news/page/1 (a redirect): 4 HTML files more than ours.
 - Same Markdown work: every body of every language goes through goldmark with
@@ -357,7 +357,7 @@ RSS = """\
 <link>{{ .Permalink }}</link>
 <language>{{ site.Language.Lang }}</language>
 {{ with .OutputFormats.Get "RSS" }}<atom:link href="{{ .Permalink }}" rel="self" type="application/rss+xml"/>{{ end }}
-{{ range (site.GetPage "/news").RegularPages -}}
+{{ range first 50 (site.GetPage "/news").RegularPages -}}
 <item>
 <title>{{ .Title }}</title>
 <link>{{ .Permalink }}</link>

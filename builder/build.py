@@ -130,7 +130,7 @@ def record_sources(cache: BuildCache, root: Path, model: SiteModel,
     cache.put("state", None)       # until `record_outputs` commits
     cache.record_inputs(root, inputs, full=True)
     cache.put("content", strip_content(model.content))
-    cache.put("lists", list_hashes(model.content, config.news_page_size))
+    cache.put("lists", list_hashes(model.content, config.news_page_size, config.feed_size))
     cache.put("cards", {p.key: card_signature(p) for p in model.content.pages})
 
 
@@ -146,8 +146,6 @@ def record_outputs(cache: BuildCache, root: Path, locales: tuple[str, ...],
     record_summary(cache, summary)
     cache.put("state", build_state(summary.out))
     cache.db.execute("COMMIT")
-    for code in locales:       # after the commit: see incremental.rebuild
-        snapshot_catalogue(cache, root, code)
 
 
 def in_shard(key: str, shard: tuple[int, int]) -> bool:
@@ -171,18 +169,6 @@ def summary_result(summary: dict, warnings: tuple) -> BuildResult:
 
 def strip_content(content: Content) -> Content:
     return replace(content, warnings=())
-
-
-def snapshot_catalogue(cache: BuildCache, root: Path, code: str) -> None:
-    from .merge import po_path
-    from .output import atomic_write
-
-    source = po_path(root / "locales", code)
-    snapshot = cache.snapshot_path(code)
-    if source.is_file():
-        atomic_write(snapshot, source.read_bytes())
-    else:
-        snapshot.unlink(missing_ok=True)
 
 
 def lazy_model(model: SiteModel) -> SiteModel:

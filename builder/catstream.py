@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -27,39 +28,39 @@ from .translations import visible
 Row = tuple[str, bytes, str, str]    # (locale, message hash, kind, value)
 
 
-def catalogue_rows(root: Path, locale: str) -> list[Row]:
-    """Every publishable translation of `locale`; InputError on any problem."""
+def catalogue_rows(root: Path, locale: str, data: bytes) -> list[Row]:
+    """Every publishable translation in `data`, the catalogue of `locale`;
+    InputError on any problem."""
     from .buildcache import msg_hash
 
     path = po_path(root / "locales", locale)
-    if not path.is_file():
-        return []
-    diags = Collector(root)
-    blocks = numbered_blocks(path.read_bytes())
+    syntax, checks = Collector(root), Collector(root)   # reported like read_po: syntax first
     rows: list[Row] = []
     seen: dict[tuple, int] = {}
-    for index, (line, block) in enumerate(blocks):
-        text = _decode(block, line, path, diags)
-        if text is None or not check_po_lines(text, path, diags, first_line=line):
+    for index, (line, block) in enumerate(numbered_blocks(data)):
+        text = _decode(block, line, path, syntax)
+        if text is None:
+            break                                       # read_po stops at the first bad byte
+        if not check_po_lines(text, path, syntax, first_line=line):
             continue
         catalogue = parse_po(text + "\n")
         if index == 0 and (problem := plural_problem(catalogue.metadata.get("Plural-Forms"),
                                                      locale)):
-            diags.error(path, line - 1 + header_line(text, "Plural-Forms"), problem,
-                        f"set the header to: {plural_header(locale)[1]}")
+            checks.error(path, line - 1 + header_line(text, "Plural-Forms"), problem,
+                         f"set the header to: {plural_header(locale)[1]}")
         for entry in catalogue:
             key = (entry.msgctxt, entry.msgid, entry.obsolete)
             at = (entry.linenum or 1) + line - 1
             if key in seen:
-                diags.error(path, at, f"duplicate entry for msgid `{entry.msgid[:50]}` "
-                            f"(first at line {seen[key]})", "keep one of the two entries")
+                checks.error(path, at, f"duplicate entry for msgid `{entry.msgid[:50]}` "
+                             f"(first at line {seen[key]})", "keep one of the two entries")
             seen.setdefault(key, at)
             kind, value = visible(entry, locale)
             if kind is not None:
                 rows.append((locale, msg_hash((entry.msgctxt or None, entry.msgid)), kind[0],
                              value if kind == "singular" else json.dumps(value)))
-    if diags.errors:
-        raise InputError(diags.items)
+    syntax.raise_if_errors()
+    checks.raise_if_errors()
     return rows
 
 
@@ -73,12 +74,16 @@ def _decode(block: bytes, line: int, path: Path, diags: Collector) -> str | None
 
 
 def store_catalogue(db_path: Path, root: Path, locale: str) -> tuple[Diagnostic, ...]:
-    """Replace `locale`'s stored translations; returns errors instead of raising them
+    """Replace `locale`'s stored translations, and snapshot the very bytes they came
+    from for the next build's `podiff`. Returns errors instead of raising them
     (a pool worker's exception would lose the other locales' errors)."""
+    path = po_path(root / "locales", locale)
+    data = path.read_bytes() if path.is_file() else None
     try:
-        rows = catalogue_rows(root, locale)
+        rows = catalogue_rows(root, locale, data) if data is not None else []
     except InputError as exc:
         return tuple(exc.diagnostics)
+    write_snapshot(db_path.parent / "po" / f"{locale}.po", data)
     db = sqlite3.connect(db_path, timeout=600, isolation_level=None)
     try:
         db.execute("BEGIN IMMEDIATE")
@@ -88,6 +93,17 @@ def store_catalogue(db_path: Path, root: Path, locale: str) -> tuple[Diagnostic,
     finally:
         db.close()
     return ()
+
+
+def write_snapshot(snapshot: Path, data: bytes | None) -> None:
+    """Atomically, without fsync: a lost snapshot only means a slower next build."""
+    if data is None:
+        snapshot.unlink(missing_ok=True)
+        return
+    snapshot.parent.mkdir(parents=True, exist_ok=True)
+    partial = snapshot.with_name(f".{snapshot.name}.{os.getpid()}.tmp")
+    partial.write_bytes(data)
+    os.replace(partial, snapshot)
 
 
 def store_catalogues(db_path: Path, root: Path, locales: tuple[str, ...], jobs: int) -> None:

@@ -22,6 +22,7 @@ SITE_SCHEMA = {
     "numbering": Field(dict, False, "a mapping locale → latn or arab"),
     "news_page_size": Field(int, False, "a whole number of items per news page"),
     "latest_news": Field(int, False, "how many news items the home page lists"),
+    "feed_size": Field(int, False, "how many of the latest news items each feed carries"),
     "navigation": Field(list, False, "a list of {label, page}"),
     "footer": Field(str, False, "a line of footer text, translatable"),
     "future_date_margin_days": Field(int, False, "how many days ahead a news date may be"),
@@ -55,6 +56,7 @@ class SiteConfig:
     numbering: tuple[tuple[str, str], ...]
     news_page_size: int
     latest_news: int
+    feed_size: int
     navigation: tuple[NavItem, ...]
     footer: str
     lines: tuple[tuple[str, int], ...]
@@ -147,7 +149,7 @@ def _check_values(doc: YamlDoc, path: Path, diags: Collector) -> None:
     if not (base.startswith(("https://", "http://")) and base.endswith("/")):
         diags.error(path, doc.line("base_url"), f"base_url `{base}` is not an absolute URL",
                     "write it like https://www.example.org/ (with the final slash)")
-    for key in ("news_page_size", "latest_news"):
+    for key in ("news_page_size", "latest_news", "feed_size"):
         value = doc.data.get(key)
         if isinstance(value, int) and value < 1:
             diags.error(path, doc.line(key), f"`{key}` must be at least 1", "use 1 or more")
@@ -195,6 +197,7 @@ def _build(root: Path, doc: YamlDoc) -> SiteConfig:
         numbering=tuple(sorted((data.get("numbering") or {}).items())),
         news_page_size=data.get("news_page_size") or 10,
         latest_news=data.get("latest_news") or 5,
+        feed_size=data.get("feed_size") or 50,
         navigation=navigation,
         footer=data.get("footer") or "",
         lines=lines,

@@ -21,7 +21,6 @@ from .render import news_pages
 from .routes import news_page_key
 
 UI = "ui"
-ANY_CARD = "card:*"          # the feed shows every news item's card
 FEED = "@feed"               # output keys that are not pages
 SITEMAP = "@sitemap"
 CHOOSER = "@chooser"
@@ -38,13 +37,13 @@ def card_signature(page: Page) -> str:
                   page.context("summary"), page.kind)
 
 
-def list_hashes(content: Content, page_size: int) -> dict[str, str]:
+def list_hashes(content: Content, page_size: int, feed_size: int) -> dict[str, str]:
     """Hash of every listing: a changed hash dirties the outputs that show it."""
     news = content.news_newest_first()
     keys = [p.key for p in news]
     topics = [p.key for p in content.topics_ordered()]
     out = {"list:home": digest(topics, keys[:LATEST_MAX]),
-           "list:feed": digest(keys),
+           "list:feed": digest(keys[:feed_size]),
            "list:pages": digest(sorted(p.key for p in content.pages), len(news_pages(
                content, page_size)))}
     pages = news_pages(content, page_size)
@@ -64,8 +63,9 @@ LATEST_MAX = 100   # `latest_news` is small; hashing a fixed prefix keeps the fa
 class FactIndex:
     """Answers "what is output K made of?" in O(facts), for every output of a build."""
 
-    def __init__(self, content: Content, page_size: int, latest: int):
+    def __init__(self, content: Content, page_size: int, latest: int, feed_size: int):
         self.content = content
+        self.feed_size = feed_size
         self.page_size = page_size
         self.latest = latest
         self.news = content.news_newest_first()
@@ -79,8 +79,10 @@ class FactIndex:
         """The facts of the output `key`: a page key, `404`, or an `@` output."""
         if key == SITEMAP:
             return ("list:pages",)
-        if key in (FEED, CHOOSER):
-            return (UI, "list:feed", ANY_CARD) if key == FEED else (UI,)
+        if key == CHOOSER:
+            return (UI,)
+        if key == FEED:
+            return (UI, "list:feed", *(f"card:{p.key}" for p in self.news[:self.feed_size]))
         facts = [UI]
         if key == "home":
             shown = [*self.content.topics_ordered(), *self.news[:self.latest]]

@@ -25,7 +25,9 @@ def language_chooser(renderers: dict[str, LocaleRenderer], source: str) -> bytes
 
 
 def atom_feed(r: LocaleRenderer) -> bytes:
-    news = [p for p in r.model.content.news_newest_first() if r.published(p.key)]
+    # The latest items: a feed is polled often; the archive is in the news pages.
+    news = [p for p in r.model.content.news_newest_first()
+            if r.published(p.key)][: r.config.feed_size]
     current = f"{r.info.code}/feed.xml"
     entries = [{"title": r.title(p).text, "url": r.absolute(output_path(p.key, r.info.code)),
                 "updated": _stamp(p.date), "summary": r.t.inline(p.summary).text

@@ -20,13 +20,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-from .build import (BuildResult, all_outputs, record_summary, snapshot_catalogue,
-                    summary_result)
+from .build import BuildResult, all_outputs, record_summary, summary_result
 from .buildcache import build_state
 from .buildcache import BuildCache, InputChanges, MsgKey
 from .config import SiteConfig, load_config
 from .content import KINDS, Content, Page, check_dates, check_references, load_page
-from .deps import ANY_CARD, GLOBAL, UI, card_signature, list_hashes
+from .deps import GLOBAL, UI, card_signature, list_hashes
 from .errors import Collector
 from .gates import Publication
 from .manifest import MANIFEST_PATH
@@ -37,7 +36,8 @@ from .podiff import po_change
 from .render import SiteModel
 from .routes import locale_info
 from .segments import make_markdown, parse_body
-from .translations import Messages, load_messages, visible
+from .catstream import catalogue_rows, write_snapshot
+from .translations import Messages, visible
 
 Report = Callable[[int, int, str], None]
 
@@ -100,20 +100,21 @@ def rebuild(root: Path, target: Path, cache: BuildCache, jobs: int,
     if changes is None or config.has_gates:   # a gate may open or close: links change
         return None
     cache.db.execute("BEGIN")
+    read: dict[str, bytes | None] = {}   # each changed catalogue, as this build read it
     try:
-        result = _apply(root, target, cache, config, inputs, changes, jobs, progress)
+        result = _apply(root, target, cache, config, inputs, changes, jobs, progress, read)
         cache.db.execute("COMMIT")
     except BaseException:
         cache.db.execute("ROLLBACK")
         raise
-    for code in changes.catalogues:
-        snapshot_catalogue(cache, root, code)    # after the commit: see the module notes
+    for code, data in read.items():   # after the commit: a snapshot ahead of the record
+        write_snapshot(cache.snapshot_path(code), data)   # would hide a change for ever
     return result
 
 
 def _apply(root: Path, target: Path, cache: BuildCache, config: SiteConfig,
            inputs: InputChanges, changes: Changes, jobs: int,
-           progress: Report | None) -> BuildResult:
+           progress: Report | None, read: dict[str, bytes | None]) -> BuildResult:
     summary = summary_result(cache.get("summary"), cache.get("warnings"))
     if not inputs.changed:
         cache.record_inputs(root, inputs, full=False)   # touched, not changed
@@ -125,7 +126,7 @@ def _apply(root: Path, target: Path, cache: BuildCache, config: SiteConfig,
     diags.raise_if_errors()
     _content_facts(old, content, changes.pages, dirty, config, cache)
     for code in changes.catalogues:
-        _catalogue_facts(root, code, cache, content, dirty, diags)
+        _catalogue_facts(root, code, cache, content, dirty, diags, read)
     diags.raise_if_errors()
     if changes.templates:
         dirty.all_locales(config.locales, UI)
@@ -134,11 +135,11 @@ def _apply(root: Path, target: Path, cache: BuildCache, config: SiteConfig,
     # rendered: an interrupted rebuild leaves the previous site as it was.
     with staging_dir(target) as staged:
         gone = _static(root, staged, changes.static)
-        gone += _render(staged, cache, model, dirty, changes, jobs, progress)
-        written = move_into(staged, target, gone)
+        removed, pages = _render(staged, cache, model, dirty, changes, jobs, progress)
+        written = move_into(staged, target, gone + removed)
     cache.record_inputs(root, inputs, full=False)
-    cache.put("content", replace(content, warnings=()))
-    pages = sum(1 for path in cache.outputs() if path.endswith(".html"))
+    if changes.pages:   # 35 MB of pickled pages at 10,000 items: only when they changed
+        cache.put("content", replace(content, warnings=()))
     result = replace(summary, pages=pages, warnings=content.warnings, written=written)
     record_summary(cache, result)
     return result
@@ -178,7 +179,8 @@ def _updated_content(root: Path, config: SiteConfig, old: Content, changed: tupl
     from .pipeline import check_body_references
 
     check_body_references(config, content, refs, diags)
-    cache.put("refs", {key: tuple(value) for key, value in refs.items()})
+    if changed:
+        cache.put("refs", {key: tuple(value) for key, value in refs.items()})
     parsed = LazyParsed(content.by_key(), md, keep=64)
     parsed.recent.update(fresh)
     return Content(content.pages, tuple(diags.warnings), frozenset(broken)), parsed
@@ -186,34 +188,39 @@ def _updated_content(root: Path, config: SiteConfig, old: Content, changed: tupl
 
 def _content_facts(old: Content, new: Content, changed: tuple[str, ...], dirty: Dirty,
                    config: SiteConfig, cache: BuildCache) -> None:
+    if not changed:
+        return
     cards = cache.get("cards")
     pages = new.by_key()
     for key in map(page_key, changed):
         dirty.all_locales(config.locales, f"page:{key}")
         if key not in pages or cards.get(key) != card_signature(pages[key]):
-            dirty.all_locales(config.locales, f"card:{key}", ANY_CARD)
+            dirty.all_locales(config.locales, f"card:{key}")
         if key in pages:
             cards[key] = card_signature(pages[key])
         else:
             cards.pop(key, None)
-    lists = list_hashes(new, config.news_page_size)
+    lists = list_hashes(new, config.news_page_size, config.feed_size)
     before = cache.get("lists")
     dirty.all_locales(config.locales, *(name for name in lists.keys() | before.keys()
                                         if lists.get(name) != before.get(name)))
-    cache.put("lists", lists)
-    cache.put("cards", cards)
+    if lists != before:
+        cache.put("lists", lists)
+    if changed:
+        cache.put("cards", cards)
 
 
 def _catalogue_facts(root: Path, code: str, cache: BuildCache, content: Content,
-                     dirty: Dirty, diags: Collector) -> None:
+                     dirty: Dirty, diags: Collector, read: dict[str, bytes | None]) -> None:
     """Apply one locale's changed entries to the stored translations; dirty their users."""
     path = po_path(root / "locales", code)
     snapshot = cache.snapshot_path(code)
-    if not path.is_file() or not snapshot.is_file():
-        return _reload(root, code, cache, dirty)
-    change = po_change(snapshot.read_bytes(), path.read_bytes(), path, diags)
+    data = read[code] = path.read_bytes() if path.is_file() else None
+    if data is None or not snapshot.is_file():
+        return _reload(root, code, data, cache, dirty)
+    change = po_change(snapshot.read_bytes(), data, path, diags)
     if change.reload:
-        return _reload(root, code, cache, dirty)
+        return _reload(root, code, data, cache, dirty)
     keys = {(e.msgctxt or None, e.msgid) for e in change.removed + change.added}
     cache.forget_messages(code, keys)
     for entry in change.added:
@@ -227,7 +234,7 @@ def _catalogue_facts(root: Path, code: str, cache: BuildCache, content: Content,
         for page_key in users:
             dirty.facts[code].add(f"page:{page_key}")
             if page_key in pages and _on_card(pages[page_key], key):
-                dirty.facts[code].update((f"card:{page_key}", ANY_CARD))
+                dirty.facts[code].add(f"card:{page_key}")
     ui = any(ref.startswith(("templates/", "content/site.yaml"))
              for e in change.removed + change.added for ref, _ in e.occurrences)
     if ui:
@@ -239,9 +246,11 @@ def _on_card(page: Page, key: MsgKey) -> bool:
     return key in ((page.context("title"), page.title), (page.context("summary"), page.summary))
 
 
-def _reload(root: Path, code: str, cache: BuildCache, dirty: Dirty) -> None:
-    messages = load_messages(root, code)      # strict: raises with path:line
-    cache.record_messages(code, messages.singular, messages.plural, full=True)
+def _reload(root: Path, code: str, data: bytes | None, cache: BuildCache,
+            dirty: Dirty) -> None:
+    rows = catalogue_rows(root, code, data) if data is not None else []   # strict: raises
+    cache.db.execute("DELETE FROM messages WHERE locale = ?", (code,))
+    cache.db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?)", rows)
     dirty.everything.add(code)
     dirty.facts[GLOBAL].add(UI)
 
@@ -280,8 +289,9 @@ def move_into(staged: Path, target: Path, gone: list[str]) -> int:
 
 
 def _render(staged: Path, cache: BuildCache, model: SiteModel, dirty: Dirty,
-            changes: Changes, jobs: int, progress: Report | None) -> list[str]:
-    """Render the outputs made of dirty facts into `staged`; returns the outputs now gone."""
+            changes: Changes, jobs: int, progress: Report | None) -> tuple[list[str], int]:
+    """Render the outputs made of dirty facts into `staged`; returns the outputs now
+    gone, and how many pages the site has."""
     config = model.config
     publication = Publication({}, config.source_locale, everything=True)
     outputs = all_outputs(model, publication, config.locales, make_markdown())
@@ -308,7 +318,7 @@ def _render(staged: Path, cache: BuildCache, model: SiteModel, dirty: Dirty,
     if removed or any(r.entry is not None for r in rendered):
         (staged / MANIFEST_PATH).parent.mkdir(parents=True, exist_ok=True)
         (staged / MANIFEST_PATH).write_bytes(cache.manifest_text())
-    return removed
+    return removed, sum(1 for path in wanted if path.endswith(".html"))
 
 
 __all__ = ["rebuild", "Messages"]

@@ -97,7 +97,8 @@ class Worker:
         self.md = make_markdown()
         self.renderers: dict[str, LocaleRenderer] = {}
         config = job.model.config
-        self.facts = FactIndex(job.model.content, config.news_page_size, config.latest_news)
+        self.facts = FactIndex(job.model.content, config.news_page_size, config.latest_news,
+                               config.feed_size)
 
     def renderer(self, code: str) -> LocaleRenderer:
         if code not in self.renderers:
