@@ -15,7 +15,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping, NamedTuple
 
 from .buildcache import BuildCache, InputChanges, build_state
 from .content import Content
@@ -74,12 +74,13 @@ def all_outputs(model: SiteModel, publication: Publication, locales: tuple[str, 
     return outputs + [(GLOBAL, SITEMAP), (GLOBAL, CHOOSER)]
 
 
-def check_references(model: SiteModel, infos: list[PageInfo]) -> None:
-    """Body links and images of every page, as the workers parsed them: fail once, with all."""
+def check_references(model: SiteModel, refs: Mapping) -> None:
+    """Body links and images of every page (key → its `page_links` and `images`, as the
+    workers parsed them): fail once, with all."""
     from .pipeline import check_body_references
 
     diags = Collector(model.config.root)
-    check_body_references(model.config, model.content, {i.key: i for i in infos}, diags)
+    check_body_references(model.config, model.content, refs, diags)
     diags.raise_if_errors()
 
 
@@ -94,58 +95,78 @@ def full_build(root: Path, target: Path, model: SiteModel, messages: dict[str, M
     outputs = all_outputs(model, publication, locales, md)
     if shard is not None:
         outputs = [o for o in outputs if in_shard(o[1], shard)]
-
-    def meanwhile() -> None:   # the record of the sources, while the workers render
-        if cache is not None and inputs is not None:
-            record_sources(cache, root, model, messages, inputs)
-
+    record = Record(cache, root, model, inputs) if cache is not None and inputs else None
     try:
         with staging_dir(target) as staged:
             job = RenderJob(model, messages, publication, staged, fresh=True)
-            rendered, infos = render_outputs(job, outputs, jobs, progress, meanwhile)
-            check_references(model, infos)
-            entries = {r.path: r.entry for r in rendered if r.entry is not None}
-            files = extra(model) | {MANIFEST_PATH: manifest_document(entries)}
+            rendered, infos = render_outputs(job, outputs, jobs, progress,
+                                             record and record.start, record and record.add)
+            refs = record.refs if record else {i.key: i for i in infos}
+            check_references(model, refs)
+            manifest = record.manifest() if record else manifest_document(
+                {r.path: r.entry for r in rendered if r.entry is not None})
+            files = extra(model) | {MANIFEST_PATH: manifest}
             write_tree(staged, files)
             swap_in(staged, target)
     except BaseException:
         if cache is not None and cache.db.in_transaction:
             cache.db.execute("ROLLBACK")
         raise
-    pages = sum(1 for r in rendered if r.path.endswith(".html"))
-    result = BuildResult(target, len(rendered) + len(files), pages, locales,
-                         model.content.warnings, len(rendered) + len(files))
-    if cache is not None and inputs is not None:
-        record_outputs(cache, root, model.config.target_locales, rendered, infos, result)
+    written = record.count if record else len(rendered)
+    pages = record.pages if record else sum(1 for r in rendered if r.path.endswith(".html"))
+    result = BuildResult(target, written + len(files), pages, locales,
+                         model.content.warnings, written + len(files))
+    if record is not None:
+        record.finish(result)
     return result
 
 
-def record_sources(cache: BuildCache, root: Path, model: SiteModel,
-                   messages: dict[str, Messages], inputs: InputChanges) -> None:
-    """Start the build record: inputs, translations, content, listings. The
-    fingerprints are those taken before the build read anything: a file saved
-    during the build is seen as changed by the next one."""
-    config = model.config
-    cache.db.execute("BEGIN")
-    cache.put("state", None)       # until `record_outputs` commits
-    cache.record_inputs(root, inputs, full=True)
-    cache.put("content", strip_content(model.content))
-    cache.put("lists", list_hashes(model.content, config.news_page_size, config.feed_size))
-    cache.put("cards", {p.key: card_signature(p) for p in model.content.pages})
+class Record:
+    """The build record of a full build, written while the workers render: the
+    sources first, then each chunk's outputs as it arrives (nothing piles up in
+    the parent), committed at the end."""
+
+    def __init__(self, cache: BuildCache, root: Path, model: SiteModel, inputs: InputChanges):
+        self.cache, self.root, self.model, self.inputs = cache, root, model, inputs
+        self.refs: dict[str, Refs] = {}
+        self.count = self.pages = 0
+
+    def start(self) -> None:
+        """Inputs, content and listings. The fingerprints are those taken before the
+        build read anything: a file saved during the build is seen as changed next time."""
+        cache, config = self.cache, self.model.config
+        cache.db.execute("BEGIN")
+        cache.put("state", None)       # until `finish` commits
+        cache.record_inputs(self.root, self.inputs, full=True)
+        cache.clear_outputs()
+        cache.put("content", strip_content(self.model.content))
+        cache.put("lists", list_hashes(self.model.content, config.news_page_size,
+                                       config.feed_size))
+        cache.put("cards", {p.key: card_signature(p) for p in self.model.content.pages})
+
+    def add(self, rendered: list[Rendered], infos: list[PageInfo]) -> None:
+        self.cache.record_outputs(((r.path, r.locale, r.key, r.facts, r.entry)
+                                   for r in rendered), full=True)
+        self.cache.record_uses({i.key: i.messages for i in infos}, full=True)
+        self.cache.record_analyses({i.digest: i.analysis for i in infos})
+        self.refs |= {i.key: Refs(i.page_links, i.images) for i in infos}
+        self.count += len(rendered)
+        self.pages += sum(1 for r in rendered if r.path.endswith(".html"))
+
+    def manifest(self) -> bytes:
+        return self.cache.manifest_text()
+
+    def finish(self, summary: BuildResult) -> None:
+        self.cache.index()
+        self.cache.put("refs", {key: tuple(value) for key, value in self.refs.items()})
+        record_summary(self.cache, summary)
+        self.cache.put("state", build_state(summary.out))
+        self.cache.db.execute("COMMIT")
 
 
-def record_outputs(cache: BuildCache, root: Path, locales: tuple[str, ...],
-                   rendered: list[Rendered], infos: list[PageInfo], summary: BuildResult) -> None:
-    """Finish the build record: every output and its facts, then commit."""
-    cache.record_outputs(((r.path, r.locale, r.key, r.facts, r.entry) for r in rendered),
-                         full=True)
-    cache.record_uses({i.key: i.messages for i in infos}, full=True)
-    cache.db.execute("DELETE FROM analyses")     # drop the analyses of old page versions
-    cache.record_analyses({i.digest: i.analysis for i in infos})
-    cache.put("refs", {i.key: (i.page_links, i.images) for i in infos})
-    record_summary(cache, summary)
-    cache.put("state", build_state(summary.out))
-    cache.db.execute("COMMIT")
+class Refs(NamedTuple):
+    page_links: tuple
+    images: tuple
 
 
 def in_shard(key: str, shard: tuple[int, int]) -> bool:

@@ -204,14 +204,21 @@ class BuildCache:
                 (locale, *chunk)))
         return out
 
+    def clear_outputs(self) -> None:
+        """Before a full build's outputs arrive: no rows, no indexes until `index`."""
+        for name in ("deps_fact", "deps_path", "uses_msg", "uses_page"):
+            self.db.execute(f"DROP INDEX IF EXISTS {name}")
+        for table in ("outputs", "deps", "uses", "analyses"):
+            self.db.execute(f"DELETE FROM {table}")
+
+    def index(self) -> None:
+        for statement in filter(str.strip, INDEXES.split(";")):
+            self.db.execute(statement)   # not executescript: it would commit
+
     def record_outputs(self, rendered: Iterable[tuple[str, str, str, tuple[str, ...],
                                                       dict | None]], full: bool) -> None:
-        """(path, locale, key, facts, pages.json entry) of every output rendered."""
-        if full:
-            self.db.execute("DROP INDEX IF EXISTS deps_fact")
-            self.db.execute("DROP INDEX IF EXISTS deps_path")
-            self.db.execute("DELETE FROM outputs")
-            self.db.execute("DELETE FROM deps")
+        """(path, locale, key, facts, pages.json entry) of outputs rendered; `full`:
+        rows of a full build, after `clear_outputs` (nothing to replace)."""
         rows = list(rendered)
         if not full:
             self.db.executemany("DELETE FROM deps WHERE path = ?", [(r[0],) for r in rows])
@@ -220,8 +227,8 @@ class BuildCache:
                              for p, loc, key, _, e in rows])
         self.db.executemany("INSERT INTO deps VALUES (?, ?, ?)",
                             [(loc, fact, p) for p, loc, _, facts, _ in rows for fact in facts])
-        for statement in filter(str.strip, INDEXES.split(";")):
-            self.db.execute(statement)   # not executescript: it would commit
+        if not full:
+            self.index()
 
     def forget_outputs(self, paths: Iterable[str]) -> None:
         rows = [(p,) for p in paths]
@@ -255,9 +262,7 @@ class BuildCache:
     # -- messages: who uses them, and their publishable translations ---------------
     def record_uses(self, uses: Mapping[str, Iterable[MsgKey]], full: bool) -> None:
         """Which content page's segments use which message (page key → messages)."""
-        if full:
-            self.db.execute("DELETE FROM uses")
-        else:
+        if not full:
             self.db.executemany("DELETE FROM uses WHERE page = ?", [(k,) for k in uses])
         self.db.executemany("INSERT INTO uses VALUES (?, ?)",
                             [(msg_hash(m), page) for page, msgs in uses.items()

@@ -51,6 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = open(os.devnull, "w")
         return EXIT_OK
     except KeyboardInterrupt:
+        # Cleaning up is done; the exit status must say "interrupted" even if a
+        # signal comes again while worker processes are being reaped.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         print("interrupted: nothing was changed", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug of ours: say so plainly, keep the trace on request

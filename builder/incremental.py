@@ -18,9 +18,9 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Callable
 
-from .build import BuildResult, all_outputs, record_summary, summary_result
+from .build import BuildResult, Refs, all_outputs, record_summary, summary_result
 from .buildcache import build_state
 from .buildcache import BuildCache, InputChanges, MsgKey
 from .config import SiteConfig, load_config
@@ -40,11 +40,6 @@ from .catstream import catalogue_rows, write_snapshot
 from .translations import Messages, visible
 
 Report = Callable[[int, int, str], None]
-
-
-class Refs(NamedTuple):
-    page_links: tuple
-    images: tuple
 
 
 @dataclass

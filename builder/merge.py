@@ -49,6 +49,7 @@ class MergeResult:
     obsolete: int
     carried: int = 0  # of `exact`: punctuation/whitespace-only edits carried over
     similar: int = 0  # of `fuzzy`: found by similarity on the page, not by anchor
+    remembered: bool = False   # not merged: the file is what the last update wrote (text "")
 
 
 def new_catalogue(locale: str, title: str) -> polib.POFile:

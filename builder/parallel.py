@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -163,6 +164,9 @@ _worker: Worker | None = None
 
 def _init(job: RenderJob) -> None:
     global _worker
+    # Ctrl-C and SIGTERM are the parent's to handle: it cancels the work and cleans up.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker = Worker(job)
 
 
@@ -181,37 +185,53 @@ def chunks(outputs: list[Output]) -> list[list[Output]]:
             for i in range(0, len(groups), CHUNK)]
 
 
+Sink = Callable[[list[Rendered], list[PageInfo]], None]
+
+
 def render_outputs(job: RenderJob, outputs: list[Output], jobs: int | None = None,
                    progress: Report | None = None,
-                   meanwhile: Callable[[], None] | None = None
+                   meanwhile: Callable[[], None] | None = None, sink: Sink | None = None
                    ) -> tuple[list[Rendered], list[PageInfo]]:
     """Render `outputs` into `job.target`, in a process pool when it pays; the parent
-    runs `meanwhile` (bookkeeping) while the workers render."""
+    runs `meanwhile` (bookkeeping) while the workers render. With `sink`, each chunk's
+    results go there as they arrive and are not kept (the parent stays small)."""
     cores = jobs or os.cpu_count() or 1
     tasks = chunks(outputs)
     rendered: list[Rendered] = []
     infos: list[PageInfo] = []
+    count = 0
     if cores > 1 and len(outputs) >= PARALLEL_MIN:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(cores, mp_context=context, initializer=_init,
                                  initargs=(job,)) as pool:
             results = pool.map(_run_chunk, tasks)   # submits every task now
-            if meanwhile:
-                meanwhile()
-            for done, info in results:
-                _collect(rendered, infos, done, info, len(outputs), progress)
+            try:
+                if meanwhile:
+                    meanwhile()
+                for done, info in results:
+                    count = _collect(rendered, infos, done, info, sink, count)
+                    if progress and done:
+                        progress(count, len(outputs), done[-1].locale or "site")
+            except BaseException:     # interrupted or failed: drop the chunks not started
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     else:
         if meanwhile:
             meanwhile()
         worker = Worker(job)
         for task in tasks:
-            _collect(rendered, infos, *worker.chunk(task), len(outputs), progress)
+            done, info = worker.chunk(task)
+            count = _collect(rendered, infos, done, info, sink, count)
+            if progress and done:
+                progress(count, len(outputs), done[-1].locale or "site")
     return rendered, infos
 
 
 def _collect(rendered: list, infos: list, done: list[Rendered], info: list[PageInfo],
-             total: int, progress: Report | None) -> None:
-    rendered += done
-    infos += info
-    if progress and done:
-        progress(len(rendered), total, done[-1].locale or "site")
+             sink: Sink | None, count: int) -> int:
+    if sink is None:
+        rendered += done
+        infos += info
+    else:
+        sink(done, info)
+    return count + len(done)

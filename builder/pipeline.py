@@ -141,7 +141,8 @@ class UpdatePlan:
     def stale(self) -> list[Path]:
         """Files `update` would change: what `update --check` reports."""
         out = [] if _same(self.extract.path, self.extract.text) else [self.extract.path]
-        return out + [path for path, result, _ in self.merged if not _same(path, result.text)]
+        return out + [path for path, result, _ in self.merged
+                      if not result.remembered and not _same(path, result.text)]
 
 
 def _same(path: Path, text: str) -> bool:
@@ -211,7 +212,9 @@ def _merge_locale(root: Path, pot: polib.POFile, locale: str, title: str,
 def apply_update(plan: UpdatePlan, root: Path) -> UpdateResult:
     """Write the POT and every merged catalogue, unless a translator saved one meanwhile."""
     diags = Collector(root)
-    for path, _, before in plan.merged:
+    for path, result, before in plan.merged:
+        if result.remembered:
+            continue     # not written: nothing a translator saved meanwhile can be lost
         now = path.read_bytes() if path.is_file() else None
         if now != before:
             diags.error(path, None, "changed on disk while `update` was merging it",
@@ -220,7 +223,8 @@ def apply_update(plan: UpdatePlan, root: Path) -> UpdateResult:
     ex = plan.extract
     extracted = ExtractResult(ex.path, ex.messages, atomic_write(ex.path, ex.text.encode("utf-8")),
                               ex.warnings)
-    written = tuple((path, result, atomic_write(path, result.text.encode("utf-8")))
+    written = tuple((path, result, not result.remembered and
+                     atomic_write(path, result.text.encode("utf-8")))
                     for path, result, _ in plan.merged)
     updatememo.remember(root, ex.text, list(plan.merged), plan.prune_obsolete)
     return UpdateResult(extracted, written)

@@ -22,6 +22,15 @@ def _sha(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def _file_sha(path: Path) -> str:
+    """Without holding a 130 MB catalogue in memory twice."""
+    digest = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def remembered(root: Path, pot_text: str, locales: tuple[str, ...],
                prune: bool) -> dict[str, Merged]:
     """Locales whose merge would give back the file on disk: their results, unmerged."""
@@ -37,9 +46,8 @@ def remembered(root: Path, pot_text: str, locales: tuple[str, ...],
         last = memo.get(locale)
         if last is None or not path.is_file() or last[:2] != (pot, prune):
             continue
-        data = path.read_bytes()
-        if _sha(data) == last[2]:
-            out[locale] = (path, MergeResult(locale, data.decode("utf-8"), *last[3]), data)
+        if _file_sha(path) == last[2]:
+            out[locale] = (path, MergeResult(locale, "", *last[3], remembered=True), None)
     return out
 
 
@@ -50,6 +58,8 @@ def remember(root: Path, pot_text: str, merged: list[Merged], prune: bool) -> No
         memo = cache.get("update") or {}
         pot = _sha(pot_text.encode("utf-8"))
         for _, result, _ in merged:
+            if result.remembered:
+                continue
             counts = (result.exact, result.fuzzy, result.new, result.obsolete, result.carried,
                       result.similar)
             memo[result.locale] = (pot, prune, _sha(result.text.encode("utf-8")), counts)
