@@ -63,21 +63,19 @@ def file_sha(path: Path) -> str:
 def scan_inputs(root: Path) -> dict[str, Fingerprint]:
     """Every file a build may read, with its fingerprint: os.scandir, no reads."""
     found: dict[str, Fingerprint] = {}
-    prefix = len(str(root)) + 1
-    stack = [str(root / folder) for folder in INPUT_FOLDERS]
+    stack = [(root / folder, folder) for folder in INPUT_FOLDERS]   # (on disk, as recorded)
     while stack:
-        folder = stack.pop()
+        folder, name = stack.pop()
         try:
             entries = list(os.scandir(folder))
         except FileNotFoundError:
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=True):
-                stack.append(entry.path)
+                stack.append((entry.path, f"{name}/{entry.name}"))
             elif entry.is_file() and not entry.name.startswith("."):
                 stat = entry.stat()
-                name = entry.path[prefix:].replace(os.sep, "/")
-                found[name] = (stat.st_mtime_ns, stat.st_size)
+                found[f"{name}/{entry.name}"] = (stat.st_mtime_ns, stat.st_size)
     return found
 
 

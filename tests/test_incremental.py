@@ -232,3 +232,14 @@ def test_a_new_catalogue_entry_for_a_new_paragraph(site: Path, tmp_path: Path, c
     rebuild_and_compare(site, tmp_path, capsys)
     assert "Un nouveau paragraphe." in (site / "site/fr/news/2020-03-01-second.html"
                                         ).read_text("utf-8")
+
+
+def test_a_project_given_as_a_relative_path(site: Path, tmp_path: Path, capsys, monkeypatch):
+    """`infopages build` in the project folder (what `make site` runs)."""
+    monkeypatch.chdir(site)
+    assert main(["build", "--quiet"]) == 0
+    edit(Path("content/news/2020-03-01-second.md"), "Body of the second", "New body of the second")
+    capsys.readouterr()
+    assert main(["build", "--quiet"]) == 0
+    assert capsys.readouterr().out.startswith("rebuilt ")
+    assert tree(Path("site")) == reference(site, tmp_path)
