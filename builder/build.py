@@ -25,7 +25,7 @@ from .gates import Publication
 from .manifest import MANIFEST_PATH, manifest_document
 from .output import staging_dir, swap_in, write_tree
 from .pages import locale_keys
-from .parallel import LazyParsed, Output, PageInfo, Rendered, RenderJob, render_outputs
+from .parallel import Output, PageInfo, Rendered, RenderJob, render_outputs
 from .render import LocaleRenderer, SiteModel, make_translator
 from .segments import make_markdown
 from .translations import Messages, load_messages
@@ -190,10 +190,6 @@ def summary_result(summary: dict, warnings: tuple) -> BuildResult:
 
 def strip_content(content: Content) -> Content:
     return replace(content, warnings=())
-
-
-def lazy_model(model: SiteModel) -> SiteModel:
-    return replace(model, parsed=LazyParsed(model.content.by_key(), make_markdown()))
 
 
 def cores(jobs: int | None) -> int:

@@ -21,7 +21,7 @@ from pathlib import Path
 from .catalogues import check_po_lines, header_line, plural_header, plural_problem
 from .errors import Collector, Diagnostic, InputError
 from .merge import po_path
-from .podiff import numbered_blocks
+from .podiff import decode_block, numbered_blocks
 from .poread import parse_po
 from .translations import visible
 
@@ -38,7 +38,7 @@ def catalogue_rows(root: Path, locale: str, data: bytes) -> list[Row]:
     rows: list[Row] = []
     seen: dict[tuple, int] = {}
     for index, (line, block) in enumerate(numbered_blocks(data)):
-        text = _decode(block, line, path, syntax)
+        text = decode_block(block, line, path, syntax)
         if text is None:
             break                                       # read_po stops at the first bad byte
         if not check_po_lines(text, path, syntax, first_line=line):
@@ -62,15 +62,6 @@ def catalogue_rows(root: Path, locale: str, data: bytes) -> list[Row]:
     syntax.raise_if_errors()
     checks.raise_if_errors()
     return rows
-
-
-def _decode(block: bytes, line: int, path: Path, diags: Collector) -> str | None:
-    try:
-        return block.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        diags.error(path, line + block[: exc.start].count(b"\n"), "catalogue is not valid UTF-8",
-                    "save it as UTF-8 and set `charset=UTF-8` in its header")
-        return None
 
 
 def store_catalogue(db_path: Path, root: Path, locale: str) -> tuple[Diagnostic, ...]:

@@ -16,7 +16,7 @@ from typing import Iterator
 
 import polib
 
-from .catalogues import PO_FIX, check_po_lines, plural_problem
+from .catalogues import check_po_lines
 from .errors import Collector
 from .poread import parse_po
 
@@ -70,7 +70,7 @@ def po_change(old: bytes, new: bytes, path: Path, diags: Collector) -> PoChange:
         if block in old_set:
             continue
         line += first_line - 1
-        text = _decode(block, line, path, diags)
+        text = decode_block(block, line, path, diags)
         if text is None or not check_po_lines(text, path, diags, first_line=line):
             continue
         for entry in parse_po(text):
@@ -149,19 +149,12 @@ def _header_meaning(block: bytes) -> tuple[str | None, ...]:
     return tuple(header.metadata.get(name) for name in HEADER_FIELDS)
 
 
-def _decode(block: bytes, line: int, path: Path, diags: Collector) -> str | None:
+def decode_block(block: bytes, line: int, path: Path, diags: Collector) -> str | None:
+    """A block's text, or None with `path:line: error` at its first bad byte (a BOM,
+    which only the first block can have, is dropped as `read_po` does)."""
     try:
-        return block.decode("utf-8")
+        return block.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         diags.error(path, line + block[: exc.start].count(b"\n"), "catalogue is not valid UTF-8",
                     "save it as UTF-8 and set `charset=UTF-8` in its header")
         return None
-
-
-def header_problem(data: bytes, locale: str) -> str | None:
-    blocks = _blocks(data)
-    header = parse_po(blocks[0].decode("utf-8", "replace") + "\n") if blocks else None
-    return plural_problem(header.metadata.get("Plural-Forms") if header else None, locale)
-
-
-__all__ = ["PoChange", "po_change", "header_problem", "PO_FIX"]
