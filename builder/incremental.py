@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from .build import BuildResult, Refs, all_outputs, record_summary, summary_result
+from .build import (BuildResult, Refs, all_outputs, record_summary, strip_content,
+                    summary_result)
 from .buildcache import build_state
 from .buildcache import BuildCache, InputChanges, MsgKey
 from .config import SiteConfig, load_config
@@ -37,7 +38,7 @@ from .render import SiteModel
 from .routes import locale_info
 from .segments import make_markdown, parse_body
 from .catstream import catalogue_rows, write_snapshot
-from .translations import Messages, visible
+from .translations import visible
 
 Report = Callable[[int, int, str], None]
 
@@ -134,7 +135,7 @@ def _apply(root: Path, target: Path, cache: BuildCache, config: SiteConfig,
         written = move_into(staged, target, gone + removed)
     cache.record_inputs(root, inputs, full=False)
     if changes.pages:   # 35 MB of pickled pages at 10,000 items: only when they changed
-        cache.put("content", replace(content, warnings=()))
+        cache.put("content", strip_content(content))
     result = replace(summary, pages=pages, warnings=content.warnings, written=written)
     record_summary(cache, result)
     return result
@@ -314,6 +315,3 @@ def _render(staged: Path, cache: BuildCache, model: SiteModel, dirty: Dirty,
         (staged / MANIFEST_PATH).parent.mkdir(parents=True, exist_ok=True)
         (staged / MANIFEST_PATH).write_bytes(cache.manifest_text())
     return removed, sum(1 for path in wanted if path.endswith(".html"))
-
-
-__all__ = ["rebuild", "Messages"]

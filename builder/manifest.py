@@ -10,17 +10,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .render import LocaleRenderer, news_page_keys
+from .render import LocaleRenderer
 from .routes import output_path
 from .segments import front_matter_segments
 
 MANIFEST_PATH = "_infopages/pages.json"
-
-
-def page_keys(renderer: LocaleRenderer) -> list[str]:
-    content = renderer.model.content
-    return ["home", *(p.key for p in content.pages),
-            *news_page_keys(content, renderer.config.news_page_size)]
 
 
 def manifest_entry(r: LocaleRenderer, key: str) -> dict[str, Any] | None:
@@ -40,22 +34,6 @@ def manifest_entry(r: LocaleRenderer, key: str) -> dict[str, Any] | None:
         "alternates": {info.bcp47: output_path(key, info.code)
                        for info in r.published_locales if r.published(key, info.code)},
     }
-
-
-def locale_manifest(r: LocaleRenderer) -> dict[str, dict[str, Any]]:
-    out = {}
-    for key in page_keys(r):
-        entry = manifest_entry(r, key)
-        if entry is not None:
-            out[output_path(key, r.info.code)] = entry
-    return out
-
-
-def manifest_bytes(renderers: dict[str, LocaleRenderer], locales: tuple[str, ...]) -> bytes:
-    pages: dict[str, Any] = {}
-    for code in locales:
-        pages |= locale_manifest(renderers[code])
-    return manifest_document(pages)
 
 
 def manifest_document(pages: dict[str, Any]) -> bytes:

@@ -88,9 +88,3 @@ def swap_in(staged: Path, target: Path) -> None:
     os.replace(staged, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def publish(files: Mapping[str, bytes], target: Path) -> None:
-    with staging_dir(target) as staged:
-        write_tree(staged, files)
-        swap_in(staged, target)

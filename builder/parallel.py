@@ -128,12 +128,13 @@ class Worker:
         """(output_file(locale, key), its bytes)."""
         source = self.job.model.config.source_locale
         if key == FEED:
-            return f"{locale}/feed.xml", atom_feed(self.renderer(locale))
+            return output_file(locale, key), atom_feed(self.renderer(locale))
         if key == SITEMAP:
-            return "sitemap.xml", sitemap(self.renderer(source))
+            return output_file(locale, key), sitemap(self.renderer(source))
         if key == CHOOSER:
             codes = self.job.model.config.locales
-            return "index.html", language_chooser({c: self.renderer(c) for c in codes}, source)
+            return output_file(locale, key), language_chooser(
+                {c: self.renderer(c) for c in codes}, source)
         return render_key(self.renderer(locale), key)
 
     def info(self, key: str) -> PageInfo:

@@ -13,9 +13,8 @@ import html
 import re
 
 import json
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from collections.abc import Mapping
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -52,29 +51,11 @@ return {
 """
 
 
-class _HeadLinks(HTMLParser):
+@dataclass
+class _HeadLinks:
     """<title> text and hreflang alternates of a page on disk."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[tuple[str, str]] = []
-        self.title_parts: list[str] = []
-        self._in_title = False
-        self.title_done = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "link" and "alternate" in a.get("rel", "").split() and a.get("hreflang"):
-            self.links.append((a["hreflang"], a.get("href", "")))
-        self._in_title = tag == "title" and not self.title_done
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title, self.title_done = False, True
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title_parts.append(data)
+    links: list[tuple[str, str]] = field(default_factory=list)
+    title_parts: list[str] = field(default_factory=list)
 
 
 _LINK_RE = re.compile(r"<link\b([^>]*)>", re.I)
