@@ -26,10 +26,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from builder import pipeline  # noqa: E402
-from builder.catalogues import plural_header  # noqa: E402
-from builder.merge import new_catalogue, po_path  # noqa: E402
-from builder.poread import parse_po  # noqa: E402
-from builder.pseudo import _transform_text, accent  # noqa: E402
+from builder.catalogues.pofiles import plural_header  # noqa: E402
+from builder.catalogues.merge import new_catalogue, po_path  # noqa: E402
+from builder.catalogues.poread import parse_po  # noqa: E402
+from builder.catalogues.pseudo import _transform_text, accent  # noqa: E402
 
 TOPICS = 10
 LOCALES = ("en", "fr", "es", "ar")

@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from builder import pipeline  # noqa: E402
-from builder.serve import ServeOptions, start  # noqa: E402
+from builder.tools.serve import ServeOptions, start  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET_MS = 300

@@ -18,25 +18,25 @@ from typing import Callable, Mapping
 
 import polib
 
-from . import catalogues, merge, updatememo
-from .config import SiteConfig, load_config
-from .content import Content, load_content
-from .errors import Collector, Diagnostic, InputError
-from .feeds import atom_feed, language_chooser
-from .analysis import analyse_pages
-from .build import BuildResult, cores, full_build, load_all_messages
-from .buildcache import BuildCache
-from .catstream import store_catalogues
-from .output import atomic_write
-from .parallel import LazyParsed
-from .poread import parse_po
-from .pages import render_locale
-from . import incremental
-from .gates import Publication, marked_required, page_status
-from .render import LocaleRenderer, SiteModel, make_translator
-from .routes import locale_info
-from .segments import make_markdown, page_segments, parse_body
-from .translations import Messages, Translator, load_messages
+from builder.catalogues import pofiles as catalogues, merge, memo as updatememo
+from builder.source.config import SiteConfig, load_config
+from builder.source.content import Content, load_content
+from builder.errors import Collector, Diagnostic, InputError
+from builder.render.feeds import atom_feed, language_chooser
+from builder.segments.analysis import analyse_pages
+from builder.engine.full import BuildResult, cores, full_build, load_all_messages
+from builder.engine.cache import BuildCache
+from builder.engine.catstream import store_catalogues
+from builder.output.write import atomic_write
+from builder.engine.parallel import LazyParsed
+from builder.catalogues.poread import parse_po
+from builder.render.pages import render_locale
+from builder.engine import incremental
+from builder.render.gates import Publication, marked_required, page_status
+from builder.render.theme import LocaleRenderer, SiteModel, make_translator
+from builder.render.routes import locale_info
+from builder.segments.blocks import make_markdown, page_segments, parse_body
+from builder.render.translations import Messages, Translator, load_messages
 
 
 Report = Callable[[int, int, str], None]   # (done, total, what): progress for the CLI
@@ -296,7 +296,7 @@ def _full_build(root: Path, target: Path, locales: tuple[str, ...], preview: boo
         if preview:
             files |= preview_files(model, make_markdown(), messages, locales)
         if pseudo:   # en-XA and ar-XB, for layout testing before translations exist
-            from .pseudo import pseudo_files
+            from builder.catalogues.pseudo import pseudo_files
 
             files |= pseudo_files(root)
         return files

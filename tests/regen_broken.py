@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from builder.cli import main
+from builder.cli.app import main
 
 HERE = Path(__file__).resolve().parent
 

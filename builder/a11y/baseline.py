@@ -20,7 +20,7 @@ import yaml
 
 from builder.a11y.model import CheckRun, NodeRef, PageResult
 from builder.errors import Collector
-from builder.yamlsrc import parse_yaml
+from builder.source.yamldoc import parse_yaml
 
 FILE_NAME = "a11y-baseline.yaml"
 FIELDS = ("rule", "component", "selector", "html_hash", "reason", "owner", "expires")

@@ -12,9 +12,9 @@ from builder.a11y.check import check_site
 from builder.a11y.model import CheckOptions, CheckRun, CheckTarget, RenderCell
 from builder.a11y.runner import Progress
 from builder.a11y.serial import run_from
-from builder.shards import parse_shard
+from builder.output.shards import parse_shard
 from builder.a11y.targets import folder_targets, shard, sitemap_urls, url_target
-from builder.config import load_config
+from builder.source.config import load_config
 from builder.errors import Diagnostic, InputError
 
 DEFAULT_CELLS = "light:1280,dark:1280,light:320,dark:320"
@@ -122,7 +122,7 @@ def check(req: CheckRequest) -> CheckOutcome:
 
 def finish(run: CheckRun, req: CheckRequest, root: Path | None,
            entries: tuple[known.Entry, ...], baseline_path: Path) -> CheckOutcome:
-    from builder import reports as writer
+    from builder.a11y import reports as writer
 
     written = False
     if req.update_baseline:
@@ -132,7 +132,7 @@ def finish(run: CheckRun, req: CheckRequest, root: Path | None,
     out = req.reports or req.project / "reports" / "a11y"
     paths = writer.write_reports(run, out, req.project, root)
     # The status page's chart of findings over time reads this history.
-    from builder.status import record_history
+    from builder.tools.status import record_history
 
     # Only the counts: the full document (raw axe output, screenshots) is in results.json.
     record_history(req.project, {"summary": writer.summary_counts(run)},

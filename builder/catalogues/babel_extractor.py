@@ -1,0 +1,41 @@
+"""Babel extractor for content files, so `pybabel extract -F babel.cfg` gives the
+same catalogue as `infopages extract` (registered under `babel.extractors`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO, Iterator
+
+from builder.catalogues.pofiles import site_segments
+from builder.source.config import load_config
+from builder.source.content import KINDS, load_page
+from builder.errors import Collector
+from builder.segments.blocks import make_markdown, page_segments, parse_body
+
+
+def _project_root(path: Path) -> Path:
+    for parent in path.resolve().parents:
+        if parent.name == "content":
+            return parent.parent
+    raise ValueError(f"{path} is not inside a content/ folder")
+
+
+def extract_content(fileobj: IO[bytes], keywords, comment_tags, options) -> Iterator[tuple]:
+    """Yield (line, function, message, comments) as Babel expects from an extractor."""
+    path = Path(getattr(fileobj, "name", ""))
+    root = _project_root(path)
+    if path.name == "site.yaml":
+        segments = site_segments(load_config(root))
+    else:
+        folder = path.parent.name
+        diags = Collector(root)
+        page = load_page(path, KINDS[folder], folder, diags)
+        diags.raise_if_errors()
+        assert page is not None
+        segments = page_segments(page, parse_body(page, make_markdown()))
+    for seg in segments:
+        comments = seg.comment().splitlines() + ([seg.note] if seg.note else [])
+        if seg.msgctxt:
+            yield seg.line, "pgettext", (seg.msgctxt, seg.msgid), comments
+        else:
+            yield seg.line, "gettext", seg.msgid, comments

@@ -1,0 +1,204 @@
+"""The command line: the only place that prints and chooses exit codes.
+
+Exit status: 0 success; 1 the work ran and found problems (violations, stale
+or incomplete catalogues); 2 bad input or environment, one message per problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from builder import __version__
+from builder.cli.build import add_build_parser, run_build
+from builder.cli.check import add_check_parser
+from builder.cli.progress import Progress
+from builder.cli.lint import add_lint_parser
+from builder.cli.serve import add_serve_parser
+from builder.cli.status import add_status_parser
+from builder.errors import InputError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # SIGTERM (CI cancelling a job) cleans up exactly like Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_INPUT
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except InputError as exc:
+        for diagnostic in exc.diagnostics[:50]:
+            print(diagnostic.format(), file=sys.stderr)
+        if len(exc.diagnostics) > 50:
+            print(f"… and {len(exc.diagnostics) - 50} more errors", file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:   # `infopages stats | head`: the reader left, not an error
+        sys.stdout = open(os.devnull, "w")
+        return EXIT_OK
+    except KeyboardInterrupt:
+        # Cleaning up is done; the exit status must say "interrupted" even if a
+        # signal comes again while worker processes are being reaped.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        print("interrupted: nothing was changed", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug of ours: say so plainly, keep the trace on request
+        if args.debug:
+            raise
+        print(f"infopages: internal error: {exc!r} — rerun with --debug and report it",
+              file=sys.stderr)
+        return EXIT_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="infopages", description=__doc__.split("\n")[0])
+    parser.add_argument("--version", action="version", version=f"infopages {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project", type=Path, default=Path("."),
+                        help="site folder holding content/, templates/, locales/ (default: .)")
+    common.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    cmd = sub.add_parser("extract", parents=[common], help="write locales/messages.pot")
+    cmd.set_defaults(handler=cmd_extract)
+    cmd = sub.add_parser("update", parents=[common], help="extract, then merge into every PO")
+    cmd.add_argument("--check", action="store_true",
+                     help="write nothing; exit 1 if the POT or a PO file is out of date (for CI)")
+    cmd.add_argument("--prune-obsolete", action="store_true",
+                     help="drop obsolete (#~) entries instead of keeping them")
+    cmd.set_defaults(handler=cmd_update)
+    cmd = sub.add_parser("stats", parents=[common], help="translation progress per locale")
+    cmd.add_argument("--json", action="store_true", help="machine-readable output")
+    cmd.add_argument("--pages", action="store_true",
+                     help="per page: share translated and whether it passes its publish gate")
+    cmd.add_argument("--check", action="store_true",
+                     help="exit 1 when a page of a listed locale fails its publish gate")
+    cmd.set_defaults(handler=cmd_stats)
+    add_build_parser(sub, common, cmd_build)
+    add_check_parser(sub, common)
+    add_lint_parser(sub, common)
+    add_serve_parser(sub, common)
+    add_status_parser(sub, common)
+    return parser
+
+
+def _warn(warnings) -> None:
+    for warning in warnings:
+        print(warning.format(), file=sys.stderr)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from builder import pipeline
+
+    result = pipeline.extract(args.project)
+    _warn(result.warnings)
+    state = "written" if result.written else "unchanged"
+    print(f"{result.path}: {result.messages} messages ({state})")
+    return EXIT_OK
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    from builder import pipeline
+
+    if args.check:
+        plan = pipeline.plan_update(args.project, args.prune_obsolete)
+        _warn(plan.extract.warnings)
+        stale = plan.stale()
+        for path in stale:
+            print(f"{path}: out of date — run `infopages update` and commit the result")
+        if not stale:
+            print("catalogues are up to date")
+        return EXIT_FINDINGS if stale else EXIT_OK
+    result = pipeline.update(args.project, args.prune_obsolete, _update_progress(args.project))
+    ex = result.extract
+    _warn(ex.warnings)
+    print(f"{ex.path}: {ex.messages} messages ({'written' if ex.written else 'unchanged'})")
+    for path, merged, written in result.merged:
+        print(f"{path}: {merged.exact} kept, {merged.fuzzy} fuzzy, {merged.new} new, "
+              f"{merged.obsolete} obsolete ({'written' if written else 'unchanged'})")
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from builder import pipeline
+
+    if args.pages or args.check:
+        return _page_stats(args)
+    rows = pipeline.stats(args.project)
+    if args.json:
+        print(json.dumps([dict(vars(r), percent=round(r.percent, 1)) for r in rows], indent=2))
+        return EXIT_OK
+    print(f"{'locale':<8}{'translated':>11}{'fuzzy':>7}{'untranslated':>14}{'obsolete':>10}"
+          f"{'words':>13}{'done':>8}")
+    for r in rows:
+        print(f"{r.locale:<8}{r.translated:>11}{r.fuzzy:>7}{r.untranslated:>14}{r.obsolete:>10}"
+              f"{f'{r.words_translated}/{r.words}':>13}{r.percent:>7.1f}%")
+    return EXIT_OK
+
+
+def _page_stats(args: argparse.Namespace) -> int:
+    from builder import pipeline
+
+    statuses = pipeline.page_statuses(args.project).statuses
+    rows = [dict(vars(s), percent=round(s.percent, 1)) for _, s in sorted(statuses.items())]
+    failing = [r for r in rows if not r["published"]]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif args.pages:
+        print(f"{'locale':<8}{'done':>7}  {'gate':<6}page")
+        for r in rows:
+            gate = "pass" if r["published"] else "FAIL"
+            print(f"{r['locale']:<8}{r['percent']:>6.1f}%  {gate:<6}{r['key']}")
+            for anchor in r["missing_required"]:
+                print(f"{'':<22}required, untranslated: {anchor}")
+    if args.check:
+        for r in failing if not args.json else []:
+            print(f"{r['locale']}: {r['key']} fails its publish gate ({r['percent']:.1f}% "
+                  f"translated, {len(r['missing_required'])} required segments missing)")
+        if not failing and not args.json:
+            print("every page passes its publish gate in every locale")
+        return EXIT_FINDINGS if failing else EXIT_OK
+    return EXIT_OK
+
+
+LARGE = 1000   # in a CI log, progress lines are worth it only for large sites
+
+
+def _progress(quiet: bool, prefix: str):
+    """A progress display on stderr: a bar on a terminal, plain lines in a log."""
+    if quiet:
+        return None
+    display = Progress(0, "pages", sys.stderr, prefix=prefix)
+
+    def report(done: int, total: int, what: str = "") -> None:
+        if display.tty or total >= LARGE:
+            display(done, total, what)
+            if done >= total:
+                display.close()
+    return report
+
+
+def _update_progress(root: Path):
+    """Per catalogue, for big ones only: a small site's update is instant."""
+    pot = root / "locales" / "messages.pot"
+    big = pot.is_file() and pot.stat().st_size > 2_000_000
+    display = Progress(0, "catalogues", sys.stderr, prefix="update") if big else None
+    return display
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    return run_build(args, _progress(args.quiet, "build"), _warn)

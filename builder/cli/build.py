@@ -1,0 +1,78 @@
+"""The `build` sub-command's arguments and terminal output (part of the CLI layer)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+EXIT_OK = 0
+
+
+def add_build_parser(sub, common: argparse.ArgumentParser, handler) -> None:
+    cmd = sub.add_parser(
+        "build", parents=[common], help="render every locale to static HTML",
+        description="Render the site. After a first build, only what changed is rebuilt "
+                    "(the record is in PROJECT/.infopages-cache/).")
+    cmd.add_argument("--locale", action="append", default=[], metavar="LL",
+                     help="build only this locale (repeatable)")
+    cmd.add_argument("--out", type=Path, help="output folder (default: PROJECT/site)")
+    cmd.add_argument("--preview", action=argparse.BooleanOptionalAction, default=None,
+                     help="also build the translators' preview in _preview/ "
+                          "(default: when site.yaml sets publish gates)")
+    cmd.add_argument("--pseudo", action="store_true",
+                     help="also build the pseudo-locales en-XA and ar-XB into _preview/")
+    cmd.add_argument("--status", action="store_true",
+                     help="also write the status pages into _status/")
+    cmd.add_argument("--full", action="store_true",
+                     help="rebuild everything, ignoring what the last build recorded")
+    cmd.add_argument("--jobs", type=int, metavar="N",
+                     help="processes to render with (default: one per core)")
+    cmd.add_argument("--shard", metavar="I/N",
+                     help="build only shard I of N (split by page); combine with --merge")
+    cmd.add_argument("--merge", nargs="+", type=Path, metavar="DIR",
+                     help="combine the --out folders of every shard into one site")
+    cmd.add_argument("--quiet", action="store_true", help="no progress display")
+    cmd.set_defaults(handler=handler)
+
+
+def run_build(args: argparse.Namespace, progress, warn) -> int:
+    from builder.output.shards import parse_shard
+    from builder.errors import Diagnostic, InputError
+
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError([Diagnostic("--jobs", None, f"bad job count `{args.jobs}`",
+                                     "give a whole number of 1 or more, e.g. --jobs 2")])
+    if args.merge:
+        from builder.output.shards import merge_sites
+
+        target = args.out or args.project / "site"
+        count = merge_sites(tuple(args.merge), target)
+        print(f"merged {len(args.merge)} shards ({count} files) into {target}")
+        return EXIT_OK
+    if not (args.full or args.locale or args.preview or args.pseudo or args.shard or args.status):
+        from builder.engine.cache import up_to_date
+
+        found = up_to_date(args.project, args.out or args.project / "site")
+        if found is not None:   # answered before the builder itself is even imported
+            summary, warnings = found
+            warn(warnings)
+            print(f"up to date: {summary['pages']} pages in {len(summary['locales'])} locales "
+                  f"({', '.join(summary['locales'])}) in {summary['out']} (0 files written)")
+            return EXIT_OK
+    from builder import pipeline
+
+    result = pipeline.build(args.project, args.out, tuple(args.locale), args.preview,
+                            args.pseudo, progress, full=args.full, jobs=args.jobs,
+                            shard=parse_shard(args.shard))
+    warn(result.warnings)
+    if args.status:
+        from builder.output.write import atomic_write
+        from builder.tools.status import status_files
+
+        for name, data in status_files(args.project).items():
+            atomic_write(result.out / name, data)
+    how = "rebuilt" if result.incremental else "built"
+    print(f"{how} {result.pages} pages in {len(result.locales)} locales "
+          f"({', '.join(result.locales)}) into {result.out} "
+          f"({result.written} files written or removed)")
+    return EXIT_OK

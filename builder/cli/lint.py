@@ -1,0 +1,47 @@
+"""The `lint` sub-command's arguments and terminal output (part of the CLI layer).
+
+Exit status: 0 no error (warnings may remain), 1 at least one error, 2 bad
+input (no site, an unknown --locale, a malformed glossary).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+def add_lint_parser(sub, common: argparse.ArgumentParser) -> None:
+    cmd = sub.add_parser("lint", parents=[common],
+                         help="check translations: errors (not published) and warnings")
+    cmd.add_argument("--json", action="store_true",
+                     help="print the findings as a JSON list (for tools and CI)")
+    cmd.add_argument("--locale", action="append", default=[], metavar="LL",
+                     help="lint only this locale (repeatable; default: every target locale)")
+    cmd.set_defaults(handler=cmd_lint)
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from builder.source.config import load_config
+    from builder.errors import Diagnostic, InputError
+    from builder.lint.glossary import load_glossary
+    from builder.lint.checks import lint_project
+
+    config = load_config(args.project)
+    unknown = [code for code in args.locale if code not in config.target_locales]
+    if unknown:
+        raise InputError([Diagnostic("content/site.yaml", None, f"unknown locale `{code}`",
+                                     "use one of: " + ", ".join(config.target_locales))
+                          for code in unknown])
+    glossary = load_glossary(args.project, config.target_locales)
+    findings = lint_project(args.project, tuple(args.locale) or config.target_locales, glossary)
+    errors = sum(f.severity == "error" for f in findings)
+    if args.json:
+        print(json.dumps([f.as_json() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            print(finding.format())
+        print(f"{errors} error(s), {len(findings) - errors} warning(s)", file=sys.stderr)
+    return EXIT_FINDINGS if errors else EXIT_OK

@@ -1,0 +1,371 @@
+"""The incremental build's memory: `.infopages-cache/build.sqlite`.
+
+For the last successful build it records every input file's fingerprint, every
+output with the facts it depends on (see `deps`) and its `pages.json` entry,
+the hashes of the listings, the loaded content, which pages use which message,
+and each locale's publishable translations, so that a rebuild neither parses
+every source nor loads every catalogue. PO files are snapshotted beside it so
+that `podiff` can tell which entries a translator changed.
+
+Written in one transaction at the end of a build: a build that fails or is
+killed leaves the previous record, and the next build redoes its work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
+
+if TYPE_CHECKING:   # imported when used: the up-to-date check must start fast
+    from builder.render.translations import Messages
+
+SCHEMA_VERSION = "1"
+CACHE_DIR = ".infopages-cache"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE IF NOT EXISTS inputs (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,
+                                   sha TEXT);
+CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, locale TEXT, key TEXT, entry TEXT);
+CREATE TABLE IF NOT EXISTS deps (locale TEXT, fact TEXT, path TEXT);
+CREATE TABLE IF NOT EXISTS uses (msg BLOB, page TEXT);
+CREATE TABLE IF NOT EXISTS analyses (digest BLOB PRIMARY KEY, data BLOB) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS messages (locale TEXT, msg BLOB, kind TEXT, value TEXT,
+                                     PRIMARY KEY (locale, msg)) WITHOUT ROWID;
+"""
+INDEXES = """
+CREATE INDEX IF NOT EXISTS deps_fact ON deps (locale, fact);
+CREATE INDEX IF NOT EXISTS deps_path ON deps (path);
+CREATE INDEX IF NOT EXISTS uses_msg ON uses (msg);
+CREATE INDEX IF NOT EXISTS uses_page ON uses (page);
+"""
+# What a build reads: fingerprints of these decide what a rebuild redoes.
+INPUT_FOLDERS = ("content", "templates", "locales")
+
+Fingerprint = tuple[int, int]      # (mtime_ns, size)
+MsgKey = tuple[str | None, str]    # (msgctxt, msgid)
+
+
+def msg_hash(key: MsgKey) -> bytes:
+    ctxt, msgid = key
+    return hashlib.blake2b(f"{ctxt or ''}\x04{msgid}".encode("utf-8"), digest_size=16).digest()
+
+
+def file_sha(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+def scan_inputs(root: Path) -> dict[str, Fingerprint]:
+    """Every file a build may read, with its fingerprint: os.scandir, no reads."""
+    found: dict[str, Fingerprint] = {}
+    stack = [(root / folder, folder) for folder in INPUT_FOLDERS]   # (on disk, as recorded)
+    while stack:
+        folder, name = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=True):
+                stack.append((entry.path, f"{name}/{entry.name}"))
+            elif entry.is_file() and not entry.name.startswith("."):
+                stat = entry.stat()
+                found[f"{name}/{entry.name}"] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def entry_json(entry: dict) -> str:
+    """A `pages.json` entry as it appears in the document, less its indentation."""
+    return json.dumps(entry, sort_keys=True, indent=1, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class InputChanges:
+    changed: frozenset[str]    # added, removed or modified (by content, not by date)
+    fingerprints: dict[str, Fingerprint]
+    shas: dict[str, str]       # of every file whose fingerprint moved
+
+
+def code_fingerprint() -> str:
+    """What the builder is: its modules, Python and the libraries that shape the output.
+    Stat only, no import: the up-to-date check runs before anything heavy is loaded."""
+    import importlib.util
+    import sys
+
+    here = Path(__file__).parent.parent
+    files = sorted((p.relative_to(here).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
+                   for p in here.rglob("*.py"))
+    libraries = []
+    for name in ("babel", "jinja2", "markdown_it", "markupsafe", "yaml"):
+        spec = importlib.util.find_spec(name)
+        origin = Path(spec.origin) if spec and spec.origin else None
+        libraries.append((name, origin.stat().st_mtime_ns if origin else None))
+    return repr((sys.version_info[:3], files, libraries))
+
+
+def build_state(target: Path) -> tuple:
+    """A rebuild is incremental only onto the same output folder, by the same builder."""
+    return (code_fingerprint(), str(target.resolve()))
+
+
+def up_to_date(root: Path, target: Path) -> tuple[dict, tuple] | None:
+    """(summary, warnings) of the last build if no input has been touched since; else None.
+    Reads the record without writing, and stats the inputs without opening them."""
+    path = root / CACHE_DIR / "build.sqlite"
+    if not path.is_file() or not target.is_dir():
+        return None
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        meta = dict(db.execute("SELECT name, value FROM meta WHERE name IN "
+                               "('state', 'summary', 'warnings')"))
+        if "state" not in meta or pickle.loads(meta["state"]) != build_state(target):
+            return None
+        before = {p: (m, s) for p, m, s in db.execute("SELECT path, mtime_ns, size FROM inputs")}
+    finally:
+        db.close()
+    if before != scan_inputs(root):
+        return None
+    return pickle.loads(meta["summary"]), pickle.loads(meta["warnings"])
+
+
+class BuildCache:
+    """One SQLite connection to the record of the last build (or a new, empty one)."""
+
+    def __init__(self, root: Path):
+        self.dir = root / CACHE_DIR
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.dir / "build.sqlite", isolation_level=None, timeout=600)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- meta ---------------------------------------------------------------
+    def get(self, name: str) -> Any:
+        row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return pickle.loads(row[0]) if row else None
+
+    def put(self, name: str, value: Any) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                        (name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+
+    def snapshot_path(self, locale: str) -> Path:
+        return self.dir / "po" / f"{locale}.po"
+
+    # -- inputs ---------------------------------------------------------------
+    def input_changes(self, root: Path) -> InputChanges:
+        now = scan_inputs(root)
+        before = {path: (mtime, size, sha) for path, mtime, size, sha in
+                  self.db.execute("SELECT path, mtime_ns, size, sha FROM inputs")}
+        changed, shas = set(now.keys() ^ before.keys()), {}
+        for path, fingerprint in now.items():
+            old = before.get(path)
+            if old is None or old[:2] != fingerprint:
+                shas[path] = file_sha(root / path)
+                if old is not None and old[2] != shas[path]:
+                    changed.add(path)
+        return InputChanges(frozenset(changed), now, shas)
+
+    def record_inputs(self, root: Path, changes: InputChanges, full: bool) -> None:
+        """The fingerprints `changes` saw; only the moved ones unless `full`."""
+        old = dict(self.db.execute("SELECT path, sha FROM inputs"))
+        if full:
+            self.db.execute("DELETE FROM inputs")
+        rows = []
+        for path, (mtime, size) in changes.fingerprints.items():
+            if full or path in changes.shas or path not in old:
+                sha = changes.shas.get(path) or old.get(path) or file_sha(root / path)
+                rows.append((path, mtime, size, sha))
+        gone = [] if full else [(p,) for p in old if p not in changes.fingerprints]
+        self.db.executemany("DELETE FROM inputs WHERE path = ?", gone)
+        self.db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?)", rows)
+
+    # -- outputs and their facts ------------------------------------------------
+    def outputs(self) -> dict[str, tuple[str, str]]:
+        return {path: (locale, key) for path, locale, key in
+                self.db.execute("SELECT path, locale, key FROM outputs")}
+
+    def dependents(self, locale: str, facts: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        facts = sorted(set(facts))
+        for start in range(0, len(facts), 500):
+            chunk = facts[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(path for (path,) in self.db.execute(
+                f"SELECT path FROM deps WHERE locale = ? AND fact IN ({marks})",
+                (locale, *chunk)))
+        return out
+
+    def clear_outputs(self) -> None:
+        """Before a full build's outputs arrive: no rows, no indexes until `index`."""
+        for name in ("deps_fact", "deps_path", "uses_msg", "uses_page"):
+            self.db.execute(f"DROP INDEX IF EXISTS {name}")
+        for table in ("outputs", "deps", "uses", "analyses"):
+            self.db.execute(f"DELETE FROM {table}")
+
+    def index(self) -> None:
+        for statement in filter(str.strip, INDEXES.split(";")):
+            self.db.execute(statement)   # not executescript: it would commit
+
+    def record_outputs(self, rendered: Iterable[tuple[str, str, str, tuple[str, ...],
+                                                      dict | None]], full: bool) -> None:
+        """(path, locale, key, facts, pages.json entry) of outputs rendered; `full`:
+        rows of a full build, after `clear_outputs` (nothing to replace)."""
+        rows = list(rendered)
+        if not full:
+            self.db.executemany("DELETE FROM deps WHERE path = ?", [(r[0],) for r in rows])
+        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
+                            [(p, loc, key, None if e is None else entry_json(e))
+                             for p, loc, key, _, e in rows])
+        self.db.executemany("INSERT INTO deps VALUES (?, ?, ?)",
+                            [(loc, fact, p) for p, loc, _, facts, _ in rows for fact in facts])
+        if not full:
+            self.index()
+
+    def forget_outputs(self, paths: Iterable[str]) -> None:
+        rows = [(p,) for p in paths]
+        self.db.executemany("DELETE FROM outputs WHERE path = ?", rows)
+        self.db.executemany("DELETE FROM deps WHERE path = ?", rows)
+
+    def manifest_text(self) -> bytes:
+        """`pages.json` from the stored entries, as `manifest.manifest_document` writes it,
+        without decoding and encoding 40,000 entries again."""
+        rows = self.db.execute(
+            "SELECT path, entry FROM outputs WHERE entry IS NOT NULL ORDER BY path").fetchall()
+        if not rows:
+            return (json.dumps({"pages": {}, "schema_version": 1}, indent=1) + "\n").encode()
+        pages = ",\n".join(f"  {json.dumps(path, ensure_ascii=False)}: "
+                            f"{entry.replace(chr(10), chr(10) + '  ')}" for path, entry in rows)
+        return f'{{\n "pages": {{\n{pages}\n }},\n "schema_version": 1\n}}\n'.encode()
+
+    # -- pages' segments and references (see analysis.py) -------------------------
+    def analyses(self, digests: Iterable[bytes]) -> dict[bytes, bytes]:
+        out = {}
+        for digest in digests:
+            row = self.db.execute("SELECT data FROM analyses WHERE digest = ?",
+                                  (digest,)).fetchone()
+            if row:
+                out[digest] = row[0]
+        return out
+
+    def record_analyses(self, items: Mapping[bytes, bytes]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO analyses VALUES (?, ?)", items.items())
+
+    # -- messages: who uses them, and their publishable translations ---------------
+    def record_uses(self, uses: Mapping[str, Iterable[MsgKey]], full: bool) -> None:
+        """Which content page's segments use which message (page key → messages)."""
+        if not full:
+            self.db.executemany("DELETE FROM uses WHERE page = ?", [(k,) for k in uses])
+        self.db.executemany("INSERT INTO uses VALUES (?, ?)",
+                            [(msg_hash(m), page) for page, msgs in uses.items()
+                             for m in set(msgs)])
+
+    def users(self, keys: Iterable[MsgKey]) -> dict[MsgKey, set[str]]:
+        out: dict[MsgKey, set[str]] = {}
+        for key in keys:
+            out[key] = {page for (page,) in self.db.execute(
+                "SELECT page FROM uses WHERE msg = ?", (msg_hash(key),))}
+        return out
+
+    def record_messages(self, locale: str, singular: Mapping[MsgKey, str],
+                        plural: Mapping[MsgKey, tuple[str, ...]], full: bool) -> None:
+        if full:
+            self.db.execute("DELETE FROM messages WHERE locale = ?", (locale,))
+        rows = [(locale, msg_hash(k), "s", v) for k, v in singular.items()]
+        rows += [(locale, msg_hash(k), "p", json.dumps(v)) for k, v in plural.items()]
+        self.db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?)", rows)
+
+    def forget_messages(self, locale: str, keys: Iterable[MsgKey]) -> None:
+        self.db.executemany("DELETE FROM messages WHERE locale = ? AND msg = ?",
+                            [(locale, msg_hash(k)) for k in keys])
+
+    @property
+    def path(self) -> Path:
+        return self.dir / "build.sqlite"
+
+    def shared_messages(self, locale: str) -> Messages:
+        """Committed translations, for render workers in other processes."""
+        from builder.render.translations import Messages
+
+        return Messages(locale, StoredMessages(self.path, locale, "s"),
+                        StoredMessages(self.path, locale, "p"))
+
+    def invalidate(self) -> None:
+        """The record no longer describes the site (a build is under way)."""
+        self.put("state", None)
+
+    def messages(self, locale: str, loaded: bool = False) -> Messages:
+        """A locale's publishable translations: looked up one by one, or all `loaded`
+        into memory (for a process pool: an SQLite connection does not survive fork)."""
+        from builder.render.translations import Messages
+
+        if not loaded:
+            return Messages(locale, StoredMessages(self.db, locale, "s"),
+                            StoredMessages(self.db, locale, "p"))
+        singular, plural = {}, {}
+        for msg, kind, value in self.db.execute(
+                "SELECT msg, kind, value FROM messages WHERE locale = ?", (locale,)):
+            if kind == "s":
+                singular[msg] = value
+            else:
+                plural[msg] = tuple(json.loads(value))
+        return Messages(locale, HashedMessages(singular), HashedMessages(plural))
+
+
+class HashedMessages(Mapping):
+    """Translations keyed by `msg_hash`, looked up by (msgctxt, msgid)."""
+
+    def __init__(self, by_hash: dict[bytes, Any]):
+        self.by_hash = by_hash
+
+    def __getitem__(self, key: MsgKey) -> Any:
+        return self.by_hash[msg_hash(key)]
+
+    def __iter__(self) -> Iterator:
+        raise TypeError("hashed messages are looked up by key, not listed")
+
+    def __len__(self) -> int:
+        return len(self.by_hash)
+
+
+class StoredMessages(Mapping):
+    """A locale's translations, looked up in the cache one message at a time, so
+    that no process holds every catalogue. Given a connection (an incremental
+    build's own transaction) or a database path: then each process opens its own
+    connection on first use (a connection does not survive fork)."""
+
+    def __init__(self, db: sqlite3.Connection | Path, locale: str, kind: str):
+        self.source, self.locale, self.kind = db, locale, kind
+        self.opened: tuple[int, sqlite3.Connection] | None = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if isinstance(self.source, sqlite3.Connection):
+            return self.source
+        if self.opened is None or self.opened[0] != os.getpid():
+            db = sqlite3.connect(f"file:{self.source}?mode=ro", uri=True, isolation_level=None)
+            db.execute("PRAGMA mmap_size = 268435456")   # OS cache pages, not read(); bounded
+            db.execute("BEGIN")   # one read snapshot: no locking round trip per lookup
+            self.opened = (os.getpid(), db)
+        return self.opened[1]
+
+    def __getitem__(self, key: MsgKey) -> Any:
+        row = self.db.execute("SELECT value FROM messages WHERE locale = ? AND msg = ? "
+                              "AND kind = ?", (self.locale, msg_hash(key), self.kind)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return row[0] if self.kind == "s" else tuple(json.loads(row[0]))
+
+    def __iter__(self) -> Iterator:
+        raise TypeError("stored messages are looked up by key, not listed")
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT count(*) FROM messages WHERE locale = ? AND kind = ?",
+                               (self.locale, self.kind)).fetchone()[0]

@@ -1,0 +1,283 @@
+"""Translation QA: what `infopages lint` finds in the PO catalogues.
+
+Two tiers. An *error* is a translation the build must not publish (it falls
+back to the source text): broken placeholders, Markdown structure, raw HTML,
+hidden control characters, newline parity, incomplete plural forms, and any
+syntax or header problem of the file. A *warning* is a likely mistake a
+reviewer should look at; a translator silences one on one entry with a flag
+(`#, infopages-no-punctuation`), never an error.
+
+Every finding points at the line of the entry's `msgstr` (of `msgstr[i]` for a
+finding about one plural form): that is the line a translator edits.
+Untranslated, fuzzy and obsolete entries are not published, so only their
+syntax is checked. Nothing here prints: the CLI layer does.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+
+import polib
+from markdown_it import MarkdownIt
+
+from builder.catalogues.pofiles import header_line, plural_header, read_po
+from builder.source.content import HIDDEN_RE
+from builder.errors import Collector, InputError
+from builder.lint.glossary import Glossary
+from builder.lint.warnings import Problem, _error, _listed, _warn, warning_problems
+from builder.segments.linkslots import SLOT_RE
+from builder.catalogues.merge import po_path
+from builder.segments.placeholders import STRAY_PERCENT_RE, placeholders
+
+# Which flag silences which warning code.
+SILENCED_BY = MappingProxyType({
+    "punctuation": "infopages-no-punctuation", "double-space": "infopages-no-spacing",
+    "doubled-word": "infopages-no-spacing", "numbers": "infopages-no-numbers",
+    "unchanged": "infopages-no-unchanged", "length": "infopages-no-length",
+    "glossary": "infopages-no-glossary", "do-not-translate": "infopages-no-glossary",
+    "tatweel": "infopages-no-characters", "zero-width": "infopages-no-characters",
+})
+FLAGS = frozenset(SILENCED_BY.values())
+HTML_RE = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?=[\s/>])|!--)")
+CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+DEST_RE = re.compile(r"\]\([^)]*\)")
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int | None
+    severity: str        # "error" or "warning"
+    code: str            # e.g. "placeholders", "punctuation"; see SILENCED_BY
+    message: str
+    hint: str = ""
+    locale: str = ""
+    msgid: str = ""
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        text = f"{where}: {self.severity}: {self.message}"
+        return f"{text} — {self.hint}" if self.hint else text
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    # Built once per process: parsing setup is the slow part, and the parser is reused.
+    return MarkdownIt("commonmark", {"html": False})
+
+
+# ---------------------------------------------------------------- error tier
+
+
+def error_problems(msgid: str, msgstr: str, markdown: bool, formatted: bool) -> list[Problem]:
+    """Why the build must not publish `msgstr` (singular entries, or one plural form)."""
+    found = []
+    # Link slots `]{n}` are placeholders too; in Markdown the link check reports them.
+    want, have = (placeholders(SLOT_RE.sub("]", t) if markdown else t) for t in (msgid, msgstr))
+    if want != have:
+        found.append(_error("placeholders", f"placeholders differ: source has "
+                            f"{_listed(want)}, translation has {_listed(have)}",
+                            "copy every placeholder from the source exactly, once each"))
+    found += _percent_problems(msgstr) if formatted else []
+    return found + structure_problems(msgid, msgstr, markdown)
+
+
+def _percent_problems(msgstr: str) -> list[Problem]:
+    # Template strings go through `%` formatting: a lone `%` would crash the page.
+    return [_error("placeholders", "a lone `%` would break the page",
+                   "write `%%` for a percent sign")] if STRAY_PERCENT_RE.search(msgstr) else []
+
+
+def structure_problems(msgid: str, msgstr: str, markdown: bool) -> list[Problem]:
+    """The checks the build's `usable()` does not make (see `publishable`)."""
+    found = _markdown_problems(msgid, msgstr) if markdown else []
+    extra = Counter(HTML_RE.findall(CODE_RE.sub("", msgstr))) - \
+        Counter(HTML_RE.findall(CODE_RE.sub("", msgid)))
+    if extra:
+        found.append(_error("raw-html", f"raw HTML `{next(iter(extra))}…` is not in the source "
+                            "(the page would show it as text)",
+                            "remove the tag; use Markdown (**bold**, *italic*) as the source does"))
+    hidden = set(HIDDEN_RE.findall(msgstr)) - set(HIDDEN_RE.findall(msgid))
+    if hidden:
+        names = ", ".join(f"U+{ord(c):04X}" for c in sorted(hidden))
+        found.append(_error("hidden-control", f"invisible control character {names} "
+                            "(bidi override/embedding or other control)",
+                            "delete it: the page sets the text direction itself"))
+    for edge, test in (("leading", str.startswith), ("trailing", str.endswith)):
+        if test(msgid, "\n") != test(msgstr, "\n"):
+            found.append(_error("newline", f"{edge} newline differs from the source",
+                                f"{'add' if test(msgid, chr(10)) else 'remove'} the {edge} "
+                                "newline, as in the source"))
+    return found
+
+
+def publishable(msgid: str, msgstr: str, locale: str, *, markdown: bool = True) -> bool:
+    """True if the build may show `msgstr` for `msgid` in `locale`.
+
+    Covers every error-tier check of a singular entry; `markdown=False` for
+    template strings, which are not Markdown. No rule depends on `locale` yet;
+    it is part of the signature so that one can without changing callers.
+    """
+    del locale
+    return not error_problems(msgid, msgstr, markdown, formatted=not markdown)
+
+
+def _markdown_problems(msgid: str, msgstr: str) -> list[Problem]:
+    source, target = _shape(msgid), _shape(msgstr)
+    found = []
+    if source[0] != target[0]:
+        found.append(_error("markdown-links", f"links differ: source has "
+                            f"{_listed(source[0])}, translation has {_listed(target[0])}",
+                            "keep each `[text]{n}` link once, with the number unchanged"))
+    if source[1] != target[1]:
+        found.append(_error("markdown-emphasis", "emphasis differs: source has "
+                            "{} bold and {} italic, translation {} and {}".format(
+                                *source[1], *target[1]),
+                            "keep each ** and * pair around the words it covers, closed"))
+    if source[2] != target[2]:
+        found.append(_error("markdown-code", "inline code differs: source has "
+                            f"{_listed(source[2])}, translation has {_listed(target[2])}",
+                            "copy `code` spans byte for byte; they are never translated"))
+    return found
+
+
+# Every character that can start a link, image, emphasis, code span, autolink or
+# escape in CommonMark inline syntax: text without any of them parses to plain text.
+MARKUP_RE = re.compile(r"[\[\]*_`<>!\\&]")
+
+
+def _shape(text: str) -> tuple[list[str], tuple[int, int], list[str]]:
+    """(links, (bold, italic) counts, code spans) of one inline Markdown string."""
+    if not MARKUP_RE.search(text):   # most text has no markup at all: no parse needed
+        return [], (0, 0), []
+    tokens = _markdown().parseInline(text)
+    children = tokens[0].children or [] if tokens else []
+    links = [f"]{{{n}}}" for n in SLOT_RE.findall(text)]
+    links += [str(c.attrGet("href") or c.attrGet("src")) for c in children
+              if c.type in ("link_open", "image")]
+    kinds = Counter(c.type for c in children)
+    code = sorted(f"`{c.content}`" for c in children if c.type == "code_inline")
+    return sorted(links), (kinds["strong_open"], kinds["em_open"]), code
+
+
+def plural_problems(msgid_plural: str, forms: dict[int, str], locale: str) -> list[Problem]:
+    """Form count, empty forms, and placeholders per form (a form used for one
+    number only, like Arabic 0, 1 and 2, may spell the number out)."""
+    count, expression = plural_header(locale)
+    if sorted(forms) != list(range(count)):
+        return [_error("plural-count", f"{len(forms)} plural forms, {locale} needs {count}",
+                       f"write msgstr[0] … msgstr[{count - 1}]")]
+    pick = gettext.c2py(expression.split("plural=", 1)[1].rstrip(";"))
+    found, wanted = [], placeholders(msgid_plural)
+    for index, form in sorted(forms.items()):
+        if not form:
+            found.append(Problem("error", "plural-empty", f"plural form {index} is empty",
+                                 "fill every form, or none", index))
+            continue
+        have = placeholders(form)
+        single = sum(pick(n) == index for n in range(1001)) <= 1
+        if not (set(have) <= set(wanted) if single else have == wanted):
+            found.append(Problem("error", "placeholders", f"plural form {index} has "
+                                 f"{_listed(have)}, source has {_listed(wanted)}",
+                                 "forms used for many numbers keep every placeholder", index))
+        found += [Problem(p.severity, p.code, p.message, p.hint, index)
+                  for p in _percent_problems(form) + structure_problems(msgid_plural, form,
+                                                                        markdown=False)]
+    return found
+
+
+def plural_publishable(msgid_plural: str, forms: dict[int, str], locale: str) -> bool:
+    """True if the build may use these plural forms (all of them, or none)."""
+    return not plural_problems(msgid_plural, forms, locale)
+
+
+# ---------------------------------------------------------------- catalogues
+
+
+def lint_catalogue(root: Path, locale: str, glossary: Glossary) -> list[Finding]:
+    path = po_path(root / "locales", locale)
+    rel = Collector(root).rel(path)
+    try:
+        catalogue = read_po(path, root)
+    except InputError as exc:
+        return [Finding(d.path, d.line, "error", "header" if "Plural-Forms" in d.message
+                        else "syntax", d.message, d.hint, locale) for d in exc.diagnostics]
+    text = path.read_text("utf-8")
+    found = _header_findings(catalogue, text, rel, locale)
+    lines = text.splitlines()
+    for entry in catalogue:
+        if not entry.msgid or entry.obsolete or "fuzzy" in entry.flags or not _translated(entry):
+            continue
+        for problem in _entry_problems(entry, locale, glossary):
+            line = _msgstr_line(lines, entry.linenum, problem.form)
+            found.append(Finding(rel, line, problem.severity, problem.code, problem.message,
+                                 problem.hint, locale, entry.msgid))
+    return found
+
+
+def _translated(entry: polib.POEntry) -> bool:
+    return bool(entry.msgstr) or any(entry.msgstr_plural.values())
+
+
+def _entry_problems(entry: polib.POEntry, locale: str, glossary: Glossary) -> list[Problem]:
+    flags = set(entry.flags)
+    found = [_warn("unknown-flag", f"unknown flag `{flag}`",
+                   f"use one of: {', '.join(sorted(FLAGS))}")
+             for flag in sorted(flags) if flag.startswith("infopages-") and flag not in FLAGS]
+    if entry.msgid_plural:
+        found += plural_problems(entry.msgid_plural, entry.msgstr_plural, locale)
+        return found + [Problem(p.severity, p.code, p.message, p.hint, index)
+                        for index, form in sorted(entry.msgstr_plural.items()) if form
+                        for p in warning_problems(entry.msgid_plural, form, locale, glossary,
+                                                  plural=True)
+                        if SILENCED_BY.get(p.code) not in flags]
+    formatted = any(ref.startswith("templates/") for ref, _ in entry.occurrences)
+    found += error_problems(entry.msgid, entry.msgstr, not formatted, formatted)
+    found += [p for p in warning_problems(entry.msgid, entry.msgstr, locale, glossary)
+              if SILENCED_BY.get(p.code) not in flags]
+    return found
+
+
+def _msgstr_line(lines: list[str], start: int, form: int | None) -> int:
+    """The line of the entry's `msgstr` (or `msgstr[form]`); polib gives the entry's first."""
+    prefix = "msgstr" if form is None else f"msgstr[{form}]"
+    for number in range(max(start, 1), len(lines) + 1):
+        if lines[number - 1].startswith(prefix):
+            return number
+    return start
+
+
+def _header_findings(catalogue: polib.POFile, text: str, rel: str,
+                     locale: str) -> list[Finding]:
+    found = []
+    language = catalogue.metadata.get("Language", "")
+    if language.replace("-", "_") != locale:
+        what = f"Language header is `{language}`" if language else "no Language header"
+        found.append(Finding(rel, header_line(text, "Language"), "error", "header",
+                             f"{what}, the folder says {locale}",
+                             f"set the header to: Language: {locale}", locale))
+    content_type = catalogue.metadata.get("Content-Type", "")
+    if "charset=utf-8" not in content_type.replace(" ", "").lower():
+        found.append(Finding(rel, header_line(text, "Content-Type"), "error", "header",
+                             "the header does not declare UTF-8",
+                             "set the header to: Content-Type: text/plain; charset=UTF-8",
+                             locale))
+    return found
+
+
+def lint_project(root: Path, locales: tuple[str, ...], glossary: Glossary) -> list[Finding]:
+    """Findings of every existing catalogue among `locales`, by locale then line."""
+    found = []
+    for locale in locales:
+        if po_path(root / "locales", locale).is_file():
+            found += lint_catalogue(root, locale, glossary)
+    return found

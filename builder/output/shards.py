@@ -1,0 +1,54 @@
+"""`build --shard I/N` outputs merged back into one site (`build --merge`).
+
+Shards own disjoint page keys (`build.in_shard`); files every shard writes
+(assets, media) must be byte-identical, and each shard's `pages.json` holds its
+own pages, so the merge is a union. The result is what one full build makes
+(tests/test_shards.py).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from builder.errors import Diagnostic, InputError
+
+
+def parse_shard(text: str | None) -> tuple[int, int] | None:
+    """`--shard I/N` of `build` and `check`."""
+    if text is None:
+        return None
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise InputError([Diagnostic("--shard", None, f"bad shard `{text}`",
+                                     "write I/N with 1 ≤ I ≤ N, e.g. --shard 2/4")])
+    return int(index), int(count)
+
+
+def merge_sites(parts: tuple[Path, ...], target: Path) -> int:
+    """Write the union of the shard folders `parts` to `target`; returns the file count."""
+    from builder.render.manifest import MANIFEST_PATH, manifest_document
+    from builder.output.write import staging_dir, swap_in, write_tree
+
+    files: dict[str, bytes] = {}
+    pages: dict = {}
+    problems: list[Diagnostic] = []
+    for part in parts:
+        if not (part / MANIFEST_PATH).is_file():
+            raise InputError([Diagnostic(str(part), None, "not a shard built by infopages",
+                                         "give the --out folders of `build --shard I/N`")])
+        for path in sorted(p for p in part.rglob("*") if p.is_file()):
+            name = path.relative_to(part).as_posix()
+            data = path.read_bytes()
+            if name == MANIFEST_PATH:
+                pages |= json.loads(data)["pages"]
+            elif files.setdefault(name, data) != data:
+                problems.append(Diagnostic(str(path), None, f"`{name}` differs between shards",
+                                           "build every shard from the same sources"))
+    if problems:
+        raise InputError(problems)
+    files[MANIFEST_PATH] = manifest_document(pages)
+    with staging_dir(target) as staged:
+        write_tree(staged, files)
+        swap_in(staged, target)
+    return len(files)

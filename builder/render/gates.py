@@ -1,0 +1,88 @@
+"""Publish gates: a page is published in a locale only when enough of it is translated.
+
+`site.yaml` sets, per locale (or as `default`), the kinds of segment that must
+be 100 % translated (titles, headings, navigation, alt texts, blocks an author
+marks `required`) and the share of a page's segments that must be. A page
+below its gate is still built under `_preview/`, never published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Callable, Mapping
+
+if TYPE_CHECKING:   # segments → content → config → gates: no import at run time
+    from builder.segments.blocks import Segment
+
+REQUIRED_KINDS = {"title": "title", "heading": "heading", "navigation": "navigation",
+                  "alt": "image alt text"}
+
+
+@dataclass(frozen=True)
+class Gate:
+    min_percent: int = 0
+    required: tuple[str, ...] = ()      # keys of REQUIRED_KINDS, and "marked"
+
+    def needs(self, segment: Segment, marked: frozenset[str]) -> bool:
+        kinds = {REQUIRED_KINDS[r] for r in self.required if r in REQUIRED_KINDS}
+        return segment.kind in kinds or ("marked" in self.required and segment.anchor in marked)
+
+
+@dataclass(frozen=True)
+class PageStatus:
+    key: str
+    locale: str
+    total: int
+    translated: int
+    missing_required: tuple[str, ...]
+    published: bool
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Which (locale, page key) pairs readers get; everything else is preview only."""
+    statuses: Mapping[tuple[str, str], PageStatus]
+    source_locale: str
+    everything: bool = False     # the translators' preview: every page, every locale
+
+    def published(self, locale: str, key: str) -> bool:
+        if self.everything:
+            return True
+        status = self.statuses.get((locale, key))
+        if status is None:   # home, news index, 404: published with their locale
+            return self.locale_published(locale)
+        return status.published
+
+    def locale_published(self, locale: str) -> bool:
+        return self.everything or locale == self.source_locale or locale in self._live
+
+    @cached_property
+    def _live(self) -> frozenset[str]:
+        """Locales with at least one published page (asked once per link: keep it O(1))."""
+        return frozenset(code for (code, _), s in self.statuses.items() if s.published)
+
+    def failing(self, locale: str) -> list[PageStatus]:
+        return [s for (code, _), s in sorted(self.statuses.items())
+                if code == locale and not s.published]
+
+
+def page_status(key: str, locale: str, segments: list[Segment], navigation: list[Segment],
+                translated: Callable[[Segment], bool], gate: Gate,
+                marked: frozenset[str]) -> PageStatus:
+    """`translated(segment) -> bool` says whether readers would see a translation."""
+    everything = segments + navigation
+    done = [s for s in everything if translated(s)]
+    missing = tuple(s.anchor for s in everything if gate.needs(s, marked) and not translated(s))
+    percent_ok = 100 * len(done) >= gate.min_percent * len(everything)
+    return PageStatus(key, locale, len(everything), len(done), missing,
+                      not missing and percent_ok)
+
+
+def marked_required(page_required: tuple[str, ...], key: str) -> frozenset[str]:
+    """Front matter `required: [summary, partnerships.p1]` → full anchors."""
+    return frozenset(f"{key}#{name}" for name in page_required)

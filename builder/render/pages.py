@@ -1,0 +1,173 @@
+"""One function per kind of page: build its context, render its template."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from builder.source.content import Page
+from builder.render.theme import LocaleRenderer, news_pages
+from builder.render.routes import news_page_key, output_path
+
+NOT_FOUND = "404"   # the key of each locale's 404 page
+
+
+def locale_keys(r: LocaleRenderer) -> list[str]:
+    """The key of every page one locale publishes: home, content pages, news index pages, 404."""
+    content = r.model.content
+    return ["home", *(p.key for p in content.pages if r.published(p.key)),
+            *(news_page_key(n) for n, _ in news_pages(content, r.config.news_page_size)),
+            NOT_FOUND]
+
+
+def page_file(code: str, key: str) -> str:
+    """The output path of page `key` in locale `code` (404 included)."""
+    return f"{code}/404.html" if key == NOT_FOUND else output_path(key, code)
+
+
+def render_key(r: LocaleRenderer, key: str) -> tuple[str, bytes]:
+    """(output path, bytes) of one page of one locale."""
+    if key == "home":
+        return output_path("home", r.info.code), home(r)
+    if key == NOT_FOUND:
+        return f"{r.info.code}/404.html", not_found(r)
+    if key == "news" or key.startswith("news/page-"):
+        number = 1 if key == "news" else int(key.rsplit("-", 1)[1])
+        size = r.config.news_page_size
+        items = list(r.model.content.news_newest_first()[(number - 1) * size: number * size])
+        return output_path(key, r.info.code), news_index(r, key, number, items)
+    page = r.model.content.by_key()[key]
+    render = {"topic": topic, "news": news_item, "page": plain_page}[page.kind]
+    return output_path(key, r.info.code), render(r, page)
+
+
+def render_locale(r: LocaleRenderer) -> dict[str, bytes]:
+    """Every page of one locale, keyed by output path."""
+    return dict(render_key(r, key) for key in locale_keys(r))
+
+
+def _with_body(r: LocaleRenderer, page: Page, current: str) -> dict[str, Any]:
+    title = r.title(page)
+    summary = r.t.inline(page.summary, page.context("summary")) if page.summary else None
+    body, fallbacks = r.body(page, current)
+    fallbacks += title.fallback + bool(summary and summary.fallback)
+    ctx = r.common(page.key, current, title, summary.text if summary else "")
+    image = None
+    if page.image:
+        image = {"src": f"{'../' * current.count('/')}media/{page.image.src}",
+                 "alt": r.t.inline(page.image.alt, page.context("image.alt", "img.alt"))
+                 if page.image.alt else None,
+                 "caption": r.t.inline(page.image.caption, page.context("image.caption"))
+                 if page.image.caption else None}
+    ctx.update(page=page, title=title, summary=summary, body=body, image=image,
+               fallback_notice=fallbacks > 0, related=_related(r, page, current))
+    return ctx
+
+
+def _related(r: LocaleRenderer, page: Page, current: str) -> list[dict[str, Any]]:
+    pages = r.model.content.by_key()
+    out = []
+    for number, link in enumerate(page.related, 1):
+        label = r.t.inline(link.label, page.context(f"related.{number}")) if link.label else None
+        if link.url:
+            url, local = link.url_for(r.info.code)
+            if not local and link.localized:   # the source language's own address
+                url = link.url_for(r.config.source_locale)[0] or url
+            elsewhere = None if local or not link.localized else r.source_info
+            out.append({"title": label, "href": url, "summary": None, "external": True,
+                        "elsewhere": elsewhere, "elsewhere_name": elsewhere and
+                        r.locale_name(elsewhere.code)})
+        else:
+            target = pages.get(link.page or "")
+            card = r.card(target, current) if target else {
+                "title": label, "href": r.href(link.page or "home", current),
+                "summary": None, "elsewhere": None}
+            if label:
+                card["title"] = label
+            out.append(card | {"external": False})
+    return out
+
+
+def home(r: LocaleRenderer) -> bytes:
+    current = output_path("home", r.info.code)
+    content = r.model.content
+    ctx = r.common("home", current, r.t.inline(r.config.title))
+    ctx.update(topics=[r.card(p, current) for p in content.topics_ordered()],
+               latest=[r.card(p, current) for p in
+                       content.news_newest_first()[: r.config.latest_news]],
+               news_href=r.href("news", current), fallback_notice=False)
+    return r.render("home.html", ctx)
+
+
+def topic(r: LocaleRenderer, page: Page) -> bytes:
+    current = output_path(page.key, r.info.code)
+    ctx = _with_body(r, page, current)
+    news = [p for p in r.model.content.news_newest_first() if page.key in p.topics]
+    ctx.update(news=[r.card(p, current) for p in news])
+    return r.render("topic.html", ctx)
+
+
+def plain_page(r: LocaleRenderer, page: Page) -> bytes:
+    current = output_path(page.key, r.info.code)
+    return r.render("page.html", _with_body(r, page, current))
+
+
+def news_item(r: LocaleRenderer, page: Page) -> bytes:
+    current = output_path(page.key, r.info.code)
+    ctx = _with_body(r, page, current)
+    items = r.model.content.news_newest_first()
+    at = r.model.news_position[page.key]
+    topics = r.model.content.by_key()
+    ctx.update(
+        date=r.date(page.date) if page.date else None,
+        topics=[r.card(topics[key], current) | {"sep": sep}
+                for key, sep in zip(page.topics, r.separators(len(page.topics)))],
+        newer=r.card(items[at - 1], current) if at > 0 else None,
+        older=r.card(items[at + 1], current) if at + 1 < len(items) else None,
+        news_href=r.href("news", current))
+    return r.render("news_item.html", ctx)
+
+
+def news_index(r: LocaleRenderer, key: str, number: int, items: list[Page]) -> bytes:
+    current = output_path(key, r.info.code)
+    total = len(news_pages(r.model.content, r.config.news_page_size))
+    title = r.t.inline("News")
+    ctx = r.common(key, current, title)
+    pages = [None if n is None else {"number": r.digits(str(n)), "current": n == number,
+                                     "href": r.href(news_page_key(n), current)}
+             for n in page_window(number, total)]
+    ctx.update(
+        title=title, items=[r.card(p, current) for p in items], fallback_notice=False,
+        number=number, number_text=r.digits(str(number)), total_text=r.digits(str(total)),
+        total=total, pages=pages,
+        previous=r.href(news_page_key(number - 1), current) if number > 1 else None,
+        next=r.href(news_page_key(number + 1), current) if number < total else None)
+    return r.render("news_index.html", ctx)
+
+
+def page_window(number: int, total: int, around: int = 2) -> list[int | None]:
+    """Page numbers to link: first, last and the neighbours of `number`; None is a gap.
+
+    Linking every page of a 1,000-page archive helps nobody and costs O(n²).
+    """
+    shown = sorted({1, total, *range(max(1, number - around), min(total, number + around) + 1)})
+    out: list[int | None] = []
+    for n in shown:
+        if out and out[-1] is not None and n - out[-1] > 1:
+            out.append(None)
+        out.append(n)
+    return out
+
+
+def not_found(r: LocaleRenderer) -> bytes:
+    # A 404 page is served at any URL, so its links are absolute from the site root.
+    current = f"{r.info.code}/404.html"
+    ctx = r.common("home", current, r.t.inline("Page not found"))
+    base_path = "/" + r.config.base_url.split("://", 1)[1].split("/", 1)[1]
+    ctx.update(css_href=base_path + "assets/style.css", home_href=f"{base_path}{r.info.code}/",
+               root_href=base_path, feed_href=f"{base_path}{r.info.code}/feed.xml",
+               fallback_notice=False, canonical=None,
+               nav=[dict(item, href=base_path + output_path(key, r.info.code)) for item, key in
+                    zip(ctx["nav"], [n.page for n in r.config.navigation])],
+               switcher=[dict(item, href=f"{base_path}{item['info'].code}/404.html")
+                         for item in ctx["switcher"]])
+    return r.render("404.html", ctx)

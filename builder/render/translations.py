@@ -1,0 +1,182 @@
+"""Build-time lookup of translations, one `Translator` per locale.
+
+Only entries a reader may see are used: not fuzzy, not obsolete, every plural
+form filled, and the same placeholders as the source. Anything else falls back
+to the source text, and the caller marks it with the source language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+import polib
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+from builder.catalogues.pofiles import read_po
+from builder.lint.checks import plural_publishable, publishable
+from builder.catalogues.merge import complete, po_path
+from builder.segments.blocks import Localized, render_inline
+
+Key = tuple[str | None, str]
+
+
+@dataclass(frozen=True)
+class Messages:
+    locale: str
+    singular: Mapping[Key, str]
+    plural: Mapping[Key, tuple[str, ...]]
+    fuzzy: Mapping[Key, str] = field(default_factory=dict)   # shown in the preview only
+
+
+def load_messages(root: Path, locale: str) -> Messages:
+    """The translations readers may see. An entry with an error `infopages lint`
+    reports (placeholders, Markdown structure, raw HTML, hidden controls…) is
+    left out, so the page shows the source text instead of a broken one."""
+    path = po_path(root / "locales", locale)
+    if not path.is_file():
+        return Messages(locale, {}, {})
+    singular: dict[Key, str] = {}
+    plural: dict[Key, tuple[str, ...]] = {}
+    fuzzy: dict[Key, str] = {}
+    for entry in read_po(path, root):
+        key = (entry.msgctxt or None, entry.msgid)
+        kind, value = visible(entry, locale)
+        if kind == "singular":
+            singular[key] = value
+        elif kind == "plural":
+            plural[key] = value
+        if (shown := fuzzy_text(entry, locale)) is not None:
+            fuzzy[key] = shown
+    return Messages(locale, singular, plural, fuzzy)
+
+
+def _markdown(entry: polib.POEntry) -> bool:
+    return not any(ref.startswith("templates/") for ref, _ in entry.occurrences)
+
+
+def visible(entry: polib.POEntry, locale: str) -> tuple[str | None, object]:
+    """("singular", text) or ("plural", forms) if readers may see `entry`; else (None, None)."""
+    if not complete(entry) or not entry.msgid:
+        return None, None
+    if entry.msgid_plural:
+        if plural_publishable(entry.msgid_plural, entry.msgstr_plural, locale):
+            return "plural", tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+        return None, None
+    if publishable(entry.msgid, entry.msgstr, locale, markdown=_markdown(entry)):
+        return "singular", entry.msgstr
+    return None, None
+
+
+def fuzzy_text(entry: polib.POEntry, locale: str) -> str | None:
+    """The fuzzy translation the preview shows, if it is not broken."""
+    if "fuzzy" in entry.flags and entry.msgstr and not entry.obsolete and \
+            publishable(entry.msgid, entry.msgstr, locale, markdown=_markdown(entry)):
+        return entry.msgstr
+    return None
+
+
+STATES_KEPT = 4096
+
+
+class Translator:
+    """Translations of one locale, as text and as safe inline HTML."""
+
+    def __init__(self, messages: Messages, source_locale: str, md: MarkdownIt,
+                 plural_index, preview: bool = False, rtl: bool = False):
+        self.locale = messages.locale
+        self.messages = messages
+        self.is_source = messages.locale == source_locale
+        self.md = md
+        self.plural_index = plural_index
+        self.rtl = rtl
+        self.fallback_attrs = {} if self.is_source else {"lang": source_locale,
+                                                         "dir": "ltr"}
+        self.preview = preview
+        # Titles and summaries appear on many pages (cards, feeds): render each once.
+        self._inline: dict[tuple[str, str | None, str], Localized] = {}
+        # Recent lookups: template strings on every page, a page's segments twice
+        # (body, then pages.json). Bounded: a 40,000-page build must not keep them all.
+        self._states: dict[tuple[str | None, str], tuple[str, str]] = {}
+
+    def lookup(self, msgctxt: str | None, msgid: str) -> tuple[str, bool]:
+        text, state = self.state(msgctxt, msgid)
+        return text, state == "untranslated"
+
+    def state(self, msgctxt: str | None, msgid: str) -> tuple[str, str]:
+        """(text shown, "ok" | "fuzzy" | "untranslated"); fuzzy text only in the preview."""
+        if self.is_source:
+            return msgid, "ok"
+        key = (msgctxt, msgid)
+        found = self._states.get(key)
+        if found is None:
+            if len(self._states) >= STATES_KEPT:
+                self._states.clear()
+            found = self._states[key] = self._state(msgctxt, msgid)
+        return found
+
+    def _state(self, msgctxt: str | None, msgid: str) -> tuple[str, str]:
+        found = self.messages.singular.get((msgctxt, msgid))
+        if found:
+            return found, "ok"
+        fuzzy = self.messages.fuzzy.get((msgctxt, msgid)) if self.preview else None
+        return (fuzzy, "fuzzy") if fuzzy else (msgid, "untranslated")
+
+    def marker(self, segment) -> dict[str, str]:
+        """Attributes for a body block: source language where it fell back, and in the
+        preview a highlight with the segment's anchor for translators."""
+        text, state = self.state(segment.msgctxt, segment.msgid)
+        attrs = dict(self.fallback_attrs) if state == "untranslated" else {}
+        if self.preview and state != "ok":
+            attrs |= {"class": f"i18n-{state}", "data-i18n-id": segment.anchor}
+        return attrs
+
+    def inline(self, msgid: str, msgctxt: str | None = None, anchor: str = "") -> Localized:
+        key = (msgid, msgctxt, anchor)
+        found = self._inline.get(key)
+        if found is None:
+            found = self._inline[key] = self._render_inline(msgid, msgctxt, anchor)
+        return found
+
+    def _render_inline(self, msgid: str, msgctxt: str | None, anchor: str) -> Localized:
+        text, state = self.state(msgctxt, msgid)
+        fallback = state == "untranslated"
+        html, plain = render_inline(self.md, text, self.rtl and not fallback)
+        return Localized(html, plain, fallback, state, anchor)
+
+    def attrs(self, value: Localized) -> dict[str, str]:
+        """Attributes for the element holding `value` (see `marker`)."""
+        attrs = dict(self.fallback_attrs) if value.fallback else {}
+        if self.preview and value.state != "ok":
+            attrs["class"] = f"i18n-{value.state}"
+            attrs |= {"data-i18n-id": value.anchor} if value.anchor else {}
+        return attrs
+
+    # Template callables (Jinja2 newstyle gettext): escape the translation, since
+    # Jinja treats a gettext result as markup; mark fallbacks with the source lang.
+    def gettext(self, message: str) -> Markup:
+        return self._mark(*self.lookup(None, message))
+
+    def pgettext(self, context: str, message: str) -> Markup:
+        return self._mark(*self.lookup(context, message))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> Markup:
+        return self.npgettext(None, singular, plural, n)
+
+    def npgettext(self, context: str | None, singular: str, plural: str, n: int) -> Markup:
+        forms = None if self.is_source else self.messages.plural.get((context, singular))
+        if forms is None:
+            return self._mark(singular if n == 1 else plural, not self.is_source)
+        return self._mark(forms[min(self.plural_index(n), len(forms) - 1)], False)
+
+    def attr_gettext(self, message: str) -> str:
+        """For attribute values and <title>: no markup is possible there."""
+        return self.lookup(None, message)[0]
+
+    def _mark(self, text: str, fallback: bool) -> Markup:
+        if fallback and self.fallback_attrs:
+            attrs = "".join(f' {k}="{v}"' for k, v in self.fallback_attrs.items())
+            return Markup(f"<span{attrs}>") + escape(text) + Markup("</span>")
+        return escape(text)

@@ -1,0 +1,1 @@
+"""Stage 2, segments: Markdown blocks ↔ msgids, with the source line of every block."""

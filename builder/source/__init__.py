@@ -1,0 +1,1 @@
+"""Stage 1, source: the project's inputs — `site.yaml`, content files and YAML — read and validated."""

@@ -1,0 +1,152 @@
+"""YAML with line numbers, and a tiny schema check for mappings.
+
+PyYAML's `safe_load` loses positions; we compose the node tree once to keep the
+line of every key, so that a wrong value can be reported where it stands.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from builder.errors import Collector
+
+KeyPath = tuple[str | int, ...]
+
+
+# libyaml's safe loader when PyYAML has it: several times faster, same results.
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeBase):
+    """SafeLoader that leaves dates as text: we parse them ourselves, with a line."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    data: Any
+    lines: dict[KeyPath, int]
+
+    def line(self, *path: str | int) -> int | None:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+
+def _walk(node: yaml.Node, path: KeyPath, offset: int, out: dict[KeyPath, int]) -> None:
+    out[path] = node.start_mark.line + 1 + offset
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            name = key.value if isinstance(key, yaml.ScalarNode) else str(key.value)
+            _walk(value, path + (name,), offset, out)
+            out[path + (name,)] = key.start_mark.line + 1 + offset
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, path + (index,), offset, out)
+
+
+def _compose_and_construct(text: str) -> tuple[yaml.Node | None, Any]:
+    """One parse for both the node tree (line numbers) and the data."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
+def parse_yaml(text: str, path: Path, offset: int, diags: Collector) -> YamlDoc | None:
+    """Parse YAML; on failure record `path:line: error` and return None.
+
+    `offset` is the number of lines before `text` in the file (front matter).
+    """
+    if "\t" in text:
+        line = text[: text.index("\t")].count("\n") + 1 + offset
+        diags.error(path, line, "tab character in YAML",
+                    "indent with spaces; YAML does not allow tabs for indentation")
+        return None
+    try:
+        node, data = _compose_and_construct(text)
+    except yaml.MarkedYAMLError as exc:
+        # The context mark is where the broken construct began (an opening quote):
+        # that is the line the author has to fix.
+        mark = exc.context_mark or exc.problem_mark
+        line = mark.line + 1 + offset if mark else offset + 1
+        problem = " ".join(filter(None, (exc.context, exc.problem))) or "invalid YAML"
+        diags.error(path, line, f"invalid YAML: {problem}",
+                    "check the quotes, colons and indentation from this line on")
+        return None
+    except yaml.YAMLError as exc:  # e.g. a reader error on control characters
+        diags.error(path, offset + 1, f"invalid YAML: {exc}", "fix the YAML syntax")
+        return None
+    lines: dict[KeyPath, int] = {}
+    if node is not None:
+        _walk(node, (), offset, lines)
+    return YamlDoc(data, lines)
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: type | tuple[type, ...]
+    required: bool = False
+    describe: str = ""
+
+
+def check_mapping(value: Any, schema: dict[str, Field], doc: YamlDoc, where: KeyPath,
+                  path: Path, diags: Collector) -> bool:
+    """Unknown keys, missing keys and wrong types are errors; returns True if clean."""
+    line = doc.line(*where)
+    if not isinstance(value, dict):
+        diags.error(path, line, f"expected a mapping of keys, found {type_name(value)}",
+                    "write `key: value` lines")
+        return False
+    ok = True
+    for key in value:
+        if key not in schema:
+            ok = False
+            close = difflib.get_close_matches(str(key), schema, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else \
+                "allowed keys: " + ", ".join(sorted(schema))
+            diags.error(path, doc.line(*where, key), f"unknown key `{key}`", hint)
+    for key, field in schema.items():
+        if key not in value or value[key] is None:
+            if field.required:
+                ok = False
+                diags.error(path, line, f"missing required key `{key}`",
+                            f"add `{key}:` ({field.describe or type_label(field.kind)})")
+            continue
+        if not isinstance(value[key], field.kind) or isinstance(value[key], bool) and \
+                bool not in _as_tuple(field.kind):
+            ok = False
+            diags.error(path, doc.line(*where, key),
+                        f"`{key}` must be {field.describe or type_label(field.kind)}, "
+                        f"found {type_name(value[key])}", "fix the value")
+    return ok
+
+
+def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def type_label(kind: type | tuple[type, ...]) -> str:
+    names = {str: "text", int: "a whole number", list: "a list", dict: "a mapping",
+             bool: "true or false"}
+    return " or ".join(names.get(k, k.__name__) for k in _as_tuple(kind))
+
+
+def type_name(value: Any) -> str:
+    return {str: "text", int: "a number", float: "a number", list: "a list",
+            dict: "a mapping", bool: "true/false", type(None): "nothing"}.get(
+        type(value), type(value).__name__)

@@ -1,0 +1,262 @@
+"""Status pages: translation progress and accessibility findings, readable at a glance.
+
+Static HTML written next to the site (`site/_status/`): no JavaScript, no
+network, charts drawn here as plain SVG with a title, a description and a
+data table beside each one (the table is the text alternative a screen
+reader user can navigate). Nothing here prints.
+
+The pages' own words are looked up in the chosen locale's catalogue; a
+string not translated there is shown in English, marked `lang="en" dir="ltr"`,
+like any fallback on the site. They are called through `t()`, not `_()`, so
+the extractor does not put dashboard strings into the site's catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+import polib
+from markupsafe import Markup, escape
+
+from builder import pipeline
+from builder.catalogues.pofiles import anchors_of
+from builder.catalogues.merge import complete, po_path
+from builder.render.theme import CSP
+from builder.render.routes import locale_info, output_path
+from builder.render.translations import load_messages
+
+STATUS_DIR = "_status"
+HISTORY_FILE = Path(".infopages-cache") / "a11y-history.json"
+HISTORY_KEEP = 30
+NEXT_LIMIT = 40      # entries listed per locale under "translate next"
+
+
+# -- data ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Split:
+    """Entries or words: translated / fuzzy / untranslated."""
+    translated: int
+    fuzzy: int
+    untranslated: int
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    def percent(self, part: int) -> float:
+        return 100.0 * part / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class NextEntry:
+    msgid: str
+    line: int
+    anchor: str
+    required: bool
+    fuzzy: bool
+    page: str            # page key the entry belongs to ("" for site strings)
+
+
+@dataclass(frozen=True)
+class LocaleStatus:
+    code: str
+    entries: Split
+    words: Split
+    gate: str            # "at least 80 % and every title, heading" or "none"
+    passes: bool         # every page passes its publish gate
+    pages: tuple         # gates.PageStatus, by page key
+    next: tuple[NextEntry, ...]
+
+
+def _split(entries: list[polib.POEntry], measure: Callable[[polib.POEntry], int]) -> Split:
+    done = sum(measure(e) for e in entries if complete(e))
+    fuzzy = sum(measure(e) for e in entries if "fuzzy" in e.flags)
+    return Split(done, fuzzy, sum(measure(e) for e in entries) - done - fuzzy)
+
+
+def _gate_text(gate) -> str:
+    parts = [f"at least {gate.min_percent} % of each page"] if gate.min_percent else []
+    parts += [f"every {name}" for name in gate.required]
+    return "; ".join(parts) or "none"
+
+
+def next_entries(po: polib.POFile, missing: set[str]) -> tuple[NextEntry, ...]:
+    """Untranslated and fuzzy entries; those a publish gate requires first."""
+    found = []
+    for entry in po:
+        if entry.obsolete or not entry.msgid or complete(entry):
+            continue
+        anchors = anchors_of(entry) or [""]
+        required = any(a in missing for a in anchors)
+        found.append(NextEntry(entry.msgid, entry.linenum, anchors[0], required,
+                               "fuzzy" in entry.flags, anchors[0].split("#", 1)[0]))
+    return tuple(sorted(found, key=lambda e: (not e.required, e.line))[:NEXT_LIMIT])
+
+
+def translation_data(root: Path) -> tuple[LocaleStatus, ...]:
+    from builder.source.config import load_config
+
+    config = load_config(root)
+    publication = pipeline.page_statuses(root)
+    out = []
+    for code in config.target_locales:
+        path = po_path(config.locales_dir, code)
+        source = path if path.is_file() else pipeline.pot_path(config)
+        po = polib.pofile(str(source), wrapwidth=0) if source.is_file() else polib.POFile()
+        active = [e for e in po if not e.obsolete and e.msgid]
+        pages = tuple(s for (c, _), s in sorted(publication.statuses.items()) if c == code)
+        missing = {a for s in pages for a in s.missing_required}
+        out.append(LocaleStatus(code, _split(active, lambda e: 1),
+                                _split(active, lambda e: len(e.msgid.split())),
+                                _gate_text(config.gate(code)), all(s.published for s in pages),
+                                pages, next_entries(po, missing)))
+    return tuple(out)
+
+
+def a11y_summary(document: dict[str, Any]) -> dict[str, Any]:
+    """Counts of one results.json: by rule, by locale, by page (page × cell findings)."""
+    by_rule: Counter = Counter()
+    by_locale: Counter = Counter()
+    by_page: Counter = Counter()
+    impact: dict[str, str] = {}
+    for result in document.get("results", ()):
+        for finding in result.get("violations", ()):
+            by_rule[finding["id"]] += 1
+            by_locale[result.get("locale") or "—"] += 1
+            by_page[result["path"]] += 1
+            impact.setdefault(finding["id"], finding.get("impact") or "unknown")
+    summary = document.get("summary", {})
+    return {"by_rule": sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0])),
+            "by_locale": sorted(by_locale.items()), "impact": impact,
+            "by_page": sorted(by_page.items(), key=lambda kv: (-kv[1], kv[0])),
+            "summary": summary, "passed": summary.get("passed", not by_rule)}
+
+
+def history_entry(document: dict[str, Any], when: dt.datetime) -> dict[str, Any]:
+    summary = document.get("summary", {})
+    return {"when": when.isoformat(timespec="seconds"), "pages": summary.get("pages", 0),
+            "blocking": summary.get("blocking", 0), "violations": summary.get("violations", 0),
+            "best_practice": summary.get("best_practice", 0), "errors": summary.get("errors", 0)}
+
+
+def read_history(root: Path) -> list[dict[str, Any]]:
+    path = root / HISTORY_FILE
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return []   # no history yet, or a damaged cache file: start again
+    return [d for d in data if isinstance(d, dict)] if isinstance(data, list) else []
+
+
+def record_history(root: Path, document: dict[str, Any], when: dt.datetime) -> list[dict]:
+    """Append one check run's summary to the history (last HISTORY_KEEP runs kept)."""
+    from builder.output.write import atomic_write
+
+    history = (read_history(root) + [history_entry(document, when)])[-HISTORY_KEEP:]
+    atomic_write(root / HISTORY_FILE, (json.dumps(history, indent=1) + "\n").encode())
+    return history
+
+
+# -- charts ----------------------------------------------------------------
+
+def stacked_bar(chart_id: str, title: str, desc: str, parts: list[tuple[str, int, str]]) -> Markup:
+    """One horizontal bar split into parts (label, value, css class), widths in %."""
+    total = sum(v for _, v, _ in parts) or 1
+    x, rects = 0.0, []
+    for label, value, css in parts:
+        width = 100.0 * value / total
+        rects.append(f'<rect class="{css}" x="{x:.2f}%" y="0" width="{width:.2f}%" height="100%">'
+                     f'<title>{escape(label)}: {value}</title></rect>')
+        x += width
+    return Markup(
+        f'<svg class="chart bar" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
+        f'width="100%" height="24" preserveAspectRatio="none">'
+        f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(desc)}'
+        f'</desc><rect class="frame" x="0" y="0" width="100%" height="100%"/>{"".join(rects)}</svg>')
+
+
+def column_chart(chart_id: str, title: str, desc: str, values: list[tuple[str, int]]) -> Markup:
+    """Vertical bars, one per run, scaled to the largest value; labels in the table beside."""
+    top = max((v for _, v in values), default=0) or 1
+    step = 100.0 / max(len(values), 1)
+    bars = "".join(
+        f'<rect class="value" x="{i * step + step * 0.15:.2f}%" y="{100 - 100 * v / top:.2f}%" '
+        f'width="{step * 0.7:.2f}%" height="{100 * v / top:.2f}%"><title>{escape(label)}: {v}'
+        f'</title></rect>' for i, (label, v) in enumerate(values))
+    return Markup(
+        f'<svg class="chart columns" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
+        f'width="100%" height="120" preserveAspectRatio="none">'
+        f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(desc)}'
+        f'</desc><line class="axis" x1="0" y1="100%" x2="100%" y2="100%"/>{bars}</svg>')
+
+
+# -- pages -----------------------------------------------------------------
+
+def _env(root: Path) -> jinja2.Environment:
+    here = root / "templates"
+    folder = here if (here / "status").is_dir() else Path(__file__).resolve().parent.parent / "templates"
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder / "status")),
+                              autoescape=True, undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True)
+
+
+def _words(root: Path, locale: str) -> Callable[[str], Markup]:
+    """t(): the dashboard's words in `locale` when its catalogue has them, else English."""
+    info = locale_info(locale)
+    singular = load_messages(root, locale).singular if locale != "en" else {}
+
+    def t(text: str) -> Markup:
+        found = singular.get((None, text))
+        if found or info.code.split("-")[0] == "en":
+            return escape(found or text)
+        return Markup('<span lang="en" dir="ltr">') + escape(text) + Markup("</span>")
+    return t
+
+
+def _page(root: Path, template: str, locale: str, **context: Any) -> bytes:
+    env = _env(root)
+    info = locale_info(locale)
+    env.globals.update(t=_words(root, locale), locale=info, csp=CSP, english=locale == "en" or
+                       info.code.startswith("en"), stacked_bar=stacked_bar,
+                       column_chart=column_chart, output_path=output_path)
+    return env.get_template(template).render(context).encode("utf-8")
+
+
+def translation_page(root: Path, data: tuple[LocaleStatus, ...], locale: str = "en") -> bytes:
+    return _page(root, "translation.html", locale, locales=data, preview="../_preview/",
+                 po_href=lambda code: f"../../locales/{code}/LC_MESSAGES/messages.po")
+
+
+def accessibility_page(root: Path, document: dict[str, Any] | None, history: list[dict],
+                       locale: str = "en", report_href: str = "../../reports/a11y/") -> bytes:
+    summary = a11y_summary(document) if document is not None else None
+    pairs = [(run["when"], int(run.get("blocking", 0))) for run in history]
+    return _page(root, "accessibility.html", locale, a11y=summary, history=history,
+                 pairs=pairs, report_href=report_href)
+
+
+def status_files(root: Path, locale: str = "en",
+                 results: Path | None = None) -> dict[str, bytes]:
+    """`_status/translation.html`, `_status/accessibility.html` and their stylesheet.
+
+    Links to catalogues and reports are relative to PROJECT/site/_status/ (for a
+    site built elsewhere they point into the project by the same relative path)."""
+    results = results or root / "reports" / "a11y" / "results.json"
+    try:
+        document = json.loads(results.read_text("utf-8"))
+    except (OSError, ValueError):
+        document = None   # never checked yet: the page says so
+    css = (_env(root).loader.searchpath[0] + "/status.css")
+    return {
+        f"{STATUS_DIR}/translation.html": translation_page(root, translation_data(root), locale),
+        f"{STATUS_DIR}/accessibility.html": accessibility_page(root, document, read_history(root),
+                                                               locale),
+        f"{STATUS_DIR}/status.css": Path(css).read_bytes(),
+    }

@@ -1,0 +1,181 @@
+"""extract / update / stats on the `mini` fixture site, checked with GNU msgfmt."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import polib
+
+from builder.cli.app import main
+
+
+def run(*args: str) -> int:
+    return main(list(args))
+
+
+def msgfmt_check(path: Path) -> str:
+    result = subprocess.run(["msgfmt", "--check", "--statistics", "-o", os.devnull, str(path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stderr
+
+
+def po(root: Path, locale: str) -> Path:
+    return root / "locales" / locale / "LC_MESSAGES" / "messages.po"
+
+
+def test_extract_writes_a_valid_deterministic_pot(mini: Path):
+    assert run("extract", "--project", str(mini)) == 0
+    pot = mini / "locales" / "messages.pot"
+    msgfmt_check(pot)
+    first = pot.read_bytes()
+    mtime = pot.stat().st_mtime_ns
+    assert run("extract", "--project", str(mini)) == 0
+    assert pot.read_bytes() == first
+    assert pot.stat().st_mtime_ns == mtime, "an unchanged POT must not be rewritten"
+    text = first.decode()
+    assert "#: content/topics/safety.md\n" in text            # file references, no line numbers
+    assert "#. id: topics/safety#our-work.p1 (paragraph, source " in text
+    assert "#. context: Safety › Our work\n" in text
+    assert 'msgid "We protect people across the world. This paragraph is wrapped over several lines."' in text
+    assert "#: content/pages/about.md content/topics/safety.md" in text   # one entry, both files
+    assert 'msgctxt "nav"\nmsgid "Home"' in text
+    assert "#. link that lets keyboard and screen-reader users" in text  # Translators: comment
+    assert 'msgid_plural "Topics:"' in text
+    assert "Raw <script>alert(1)</script> HTML stays text." in text
+
+
+def test_update_creates_catalogues_with_canonical_plural_forms(mini: Path):
+    assert run("update", "--project", str(mini)) == 0
+    ar = polib.pofile(str(po(mini, "ar")))
+    assert ar.metadata["Language"] == "ar"
+    assert ar.metadata["Plural-Forms"].startswith("nplurals=6; plural=(n == 0 ? 0 : n == 1 ? 1")
+    plural = next(e for e in ar if e.msgid_plural)
+    assert sorted(plural.msgstr_plural) == [0, 1, 2, 3, 4, 5]
+    for locale in ("fr", "ar"):
+        msgfmt_check(po(mini, locale))
+    assert not po(mini, "en").exists()
+
+
+def translate_all(path: Path, prefix: str) -> None:
+    catalogue = polib.pofile(str(path), wrapwidth=0)
+    for entry in catalogue:
+        if entry.msgid_plural:
+            entry.msgstr_plural = {k: prefix + entry.msgid_plural for k in entry.msgstr_plural}
+        else:
+            entry.msgstr = prefix + entry.msgid
+    catalogue.save()
+
+
+def test_update_keeps_translations_marks_changed_text_fuzzy_and_keeps_removed(mini: Path):
+    run("update", "--project", str(mini))
+    translate_all(po(mini, "fr"), "FR ")
+    safety = mini / "content" / "topics" / "safety.md"
+    safety.write_text(safety.read_text().replace("- First point with **bold** text.\n", "")
+                      .replace("title: Safety", "title: Safety first"))
+    assert run("update", "--project", str(mini)) == 0
+    text = po(mini, "fr").read_text()
+    msgfmt_check(po(mini, "fr"))
+    catalogue = polib.pofile(text)
+    changed = catalogue.find("Safety first")
+    assert changed is not None and "fuzzy" in changed.flags
+    assert changed.previous_msgid == "Safety"
+    assert changed.msgstr == "FR Safety"
+    assert "#| msgid \"Safety\"" in text
+    assert catalogue.find("About us").msgstr == "FR About us"
+    gone = [e for e in catalogue.obsolete_entries() if e.msgid == "First point with **bold** text."]
+    assert gone and gone[0].msgstr == "FR First point with **bold** text."
+    # The removed text comes back: its translation is revived, not duplicated.
+    safety.write_text(safety.read_text().replace("- Second point", "- First point with **bold** text.\n- Second point"))
+    assert run("update", "--project", str(mini)) == 0
+    catalogue = polib.pofile(str(po(mini, "fr")))
+    revived = catalogue.find("First point with **bold** text.")
+    assert revived is not None and not revived.obsolete and "fuzzy" not in revived.flags
+    assert revived.msgstr == "FR First point with **bold** text."
+    assert not [e for e in catalogue.obsolete_entries() if e.msgid == revived.msgid]
+    msgfmt_check(po(mini, "fr"))
+
+
+def test_stats_counts_fuzzy_as_not_translated_like_msgfmt(mini: Path, capsys):
+    run("update", "--project", str(mini))
+    catalogue = polib.pofile(str(po(mini, "fr")), wrapwidth=0)
+    entries = [e for e in catalogue if not e.msgid_plural]
+    for entry in entries[:5]:
+        entry.msgstr = "X " + entry.msgid
+    entries[5].msgstr = "Y " + entries[5].msgid
+    entries[5].flags.append("fuzzy")
+    catalogue.save()
+    capsys.readouterr()
+    assert run("stats", "--project", str(mini), "--json") == 0
+    import json
+
+    rows = {row["locale"]: row for row in json.loads(capsys.readouterr().out)}
+    report = msgfmt_check(po(mini, "fr"))
+    assert report.splitlines()[-1].startswith(f"{rows['fr']['translated']} translated messages, "
+                             f"{rows['fr']['fuzzy']} fuzzy translation, "
+                             f"{rows['fr']['untranslated']} untranslated messages")
+    assert (rows["fr"]["translated"], rows["fr"]["fuzzy"]) == (5, 1)
+
+
+def test_update_refuses_to_overwrite_a_catalogue_saved_meanwhile(mini: Path):
+    from builder.errors import InputError
+    from builder.pipeline import apply_update, plan_update
+
+    run("update", "--project", str(mini))
+    mini.joinpath("content/pages/about.md").write_text("---\ntitle: About the team\n---\n")
+    plan = plan_update(mini)
+    # A translator saves in Poedit while the merge is in memory.
+    translate_all(po(mini, "fr"), "FR ")
+    saved = po(mini, "fr").read_bytes()
+    ar_before = po(mini, "ar").read_bytes()
+    try:
+        apply_update(plan, mini)
+    except InputError as exc:
+        assert "fr/LC_MESSAGES/messages.po: error: changed on disk while `update` was merging it" \
+            in exc.diagnostics[0].format()
+    else:
+        raise AssertionError("update overwrote a catalogue saved meanwhile")
+    assert po(mini, "fr").read_bytes() == saved
+    assert po(mini, "ar").read_bytes() == ar_before, "no catalogue is written when one fails"
+
+
+def test_update_check_reports_stale_catalogues_and_writes_nothing(mini: Path, capsys):
+    assert run("update", "--project", str(mini)) == 0
+    assert run("update", "--check", "--project", str(mini)) == 0
+    about = mini / "content" / "pages" / "about.md"
+    about.write_text(about.read_text() + "\nA new paragraph.\n")
+    before = {p: p.read_bytes() for p in (mini / "locales").rglob("*.po*")}
+    capsys.readouterr()
+    assert run("update", "--check", "--project", str(mini)) == 1
+    out = capsys.readouterr().out
+    assert "messages.pot: out of date" in out and "fr/LC_MESSAGES/messages.po: out of date" in out
+    assert {p: p.read_bytes() for p in (mini / "locales").rglob("*.po*")} == before
+    assert run("update", "--project", str(mini)) == 0
+    assert run("update", "--check", "--project", str(mini)) == 0
+
+
+def test_prune_obsolete_drops_removed_entries_on_request(mini: Path):
+    run("update", "--project", str(mini))
+    translate_all(po(mini, "fr"), "FR ")
+    safety = mini / "content" / "topics" / "safety.md"
+    safety.write_text(safety.read_text().split("| Region")[0])
+    run("update", "--project", str(mini))
+    assert polib.pofile(str(po(mini, "fr"))).obsolete_entries()
+    run("update", "--prune-obsolete", "--project", str(mini))
+    assert not polib.pofile(str(po(mini, "fr"))).obsolete_entries()
+
+
+def test_pot_entries_are_written_exactly_as_polib_writes_them(repo: Path):
+    from builder.catalogues import pofiles as catalogues
+    from builder import pipeline
+    from builder.segments.blocks import page_segments
+
+    model = pipeline.load_site(repo)
+    segments = {p.key: page_segments(p, model.parsed[p.key]) for p in model.content.pages}
+    entries = catalogues.extract(model.config, model.content, segments)
+    entries.append(catalogues.Entry("two\nlines \"quoted\"\t", "ctx", "plural %(n)s",
+                                    {"templates/a.html"}, ["", "note"], ["python-format"]))
+    for entry in entries:
+        assert catalogues.entry_text(entry) == catalogues._po_entry(entry).__unicode__(0)

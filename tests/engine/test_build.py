@@ -1,0 +1,160 @@
+"""build: every locale rendered, language and direction right, nothing half-written."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+
+from builder.cli.app import main
+
+
+def build(root: Path, *extra: str) -> int:
+    return main(["build", "--project", str(root), *extra])
+
+
+def read(root: Path, rel: str) -> str:
+    return (root / "site" / rel).read_text("utf-8")
+
+
+def translate_all(root: Path, locale: str, fn) -> None:
+    main(["update", "--project", str(root)])
+    path = root / "locales" / locale / "LC_MESSAGES" / "messages.po"
+    catalogue = polib.pofile(str(path), wrapwidth=0)
+    for entry in catalogue:
+        if entry.msgid_plural:
+            entry.msgstr_plural = {k: fn(entry.msgid_plural) for k in entry.msgstr_plural}
+        else:
+            entry.msgstr = fn(entry.msgid)
+    catalogue.save()
+
+
+def test_build_writes_every_locale_and_the_shared_files(mini: Path):
+    assert build(mini) == 0
+    site = mini / "site"
+    for locale in ("en", "fr", "ar"):
+        for rel in ("index.html", "topics/safety.html", "about.html", "news/index.html",
+                    "news/page-2.html", "news/2020-01-15-first.html", "404.html", "feed.xml"):
+            assert (site / locale / rel).is_file(), f"{locale}/{rel}"
+    for rel in ("index.html", "sitemap.xml", "assets/style.css"):
+        assert (site / rel).is_file()
+    assert not [p for p in mini.iterdir() if p.name.startswith(".site.")]
+
+
+def test_language_direction_and_fallback_marks(mini: Path):
+    translate_all(mini, "ar", lambda s: "ترجمة" if s == "Safety" else "")
+    assert build(mini) == 0
+    ar = read(mini, "ar/topics/safety.html")
+    assert '<html lang="ar" dir="rtl">' in ar
+    assert '<h1>ترجمة</h1>' in ar
+    assert '<p lang="en" dir="ltr">We protect people across the world.' in ar
+    assert "Parts of this page are not yet translated" in ar
+    en = read(mini, "en/topics/safety.html")
+    assert '<html lang="en" dir="ltr">' in en
+    assert 'lang="en" dir="ltr">We protect' not in en
+    assert "not yet translated" not in en
+
+
+def test_dates_are_localised_with_the_configured_digits(mini: Path):
+    assert build(mini) == 0
+    assert '<time datetime="2021-06-30">30 juin 2021</time>' in read(mini, "fr/news/2021-06-30-third.html")
+    assert '<time datetime="2021-06-30">٣٠ يونيو ٢٠٢١</time>' in read(mini, "ar/news/2021-06-30-third.html")
+
+
+def test_switcher_and_hreflang_alternates_are_reciprocal(mini: Path):
+    assert build(mini) == 0
+    alternates = {}
+    for locale in ("en", "fr", "ar"):
+        html = read(mini, f"{locale}/about.html")
+        alternates[locale] = set(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
+        assert f'<link rel="canonical" href="https://mini.example.org/{locale}/about.html">' in html
+        for other in ("en", "fr", "ar"):
+            assert re.search(rf'<a href="[^"]*{other}/about.html" lang="{other}" hreflang="{other}"', html) \
+                or re.search(rf'<a href="about.html" lang="{other}" hreflang="{other}"[^>]*aria-current="true"', html)
+    assert alternates["en"] == alternates["fr"] == alternates["ar"]
+    assert ("x-default", "https://mini.example.org/en/about.html") in alternates["fr"]
+
+
+def test_identity_catalogue_renders_the_source_text(mini: Path):
+    translate_all(mini, "fr", lambda s: s)
+    assert build(mini) == 0
+    prose = lambda html: re.search(r'<div class="prose">(.*?)</div>', html, re.S).group(1)
+    assert prose(read(mini, "fr/topics/safety.html")) == prose(read(mini, "en/topics/safety.html"))
+    assert 'lang="en"' not in prose(read(mini, "fr/topics/safety.html"))
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(mini: Path, capsys):
+    assert build(mini) == 0
+    before = {p: p.read_bytes() for p in (mini / "site").rglob("*") if p.is_file()}
+    (mini / "templates" / "page.html").write_text("{% block main %}{% if %}{% endblock %}")
+    capsys.readouterr()
+    assert build(mini) == 2
+    err = capsys.readouterr().err
+    assert "templates/page.html:1: error: template syntax error" in err
+    assert "Traceback" not in err
+    after = {p: p.read_bytes() for p in (mini / "site").rglob("*") if p.is_file()}
+    assert after == before
+    # Only the build record (.infopages-cache): no staging folder left behind.
+    assert [p.name for p in mini.iterdir() if p.name.startswith(".")] == [".infopages-cache"]
+
+
+def test_two_builds_are_byte_identical_whatever_the_environment(mini: Path, tmp_path: Path):
+    outs = []
+    for index, env in enumerate(({"LANG": "C", "TZ": "UTC"},
+                                 {"LANG": "fr_FR.UTF-8", "TZ": "Pacific/Kiritimati"})):
+        out = tmp_path / f"out{index}"
+        subprocess.run([sys.executable, "-m", "builder", "build", "--project", str(mini),
+                        "--out", str(out)], check=True, env=dict(os.environ, **env))
+        outs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert outs[0] == outs[1]
+
+
+def test_a_date_in_the_future_is_a_warning_not_an_error(mini: Path, capsys):
+    item = mini / "content" / "news" / "2021-06-30-third.md"
+    item.write_text(item.read_text().replace("date: 2021-06-30", "date: 2999-06-30"))
+    assert build(mini) == 0
+    err = capsys.readouterr().err
+    assert "content/news/2021-06-30-third.md:3: warning: date 2999-06-30 is in the future — check the year" in err
+
+
+def test_images_in_markdown_are_served_from_media_with_translated_alt(mini: Path):
+    (mini / "content" / "media").mkdir()
+    (mini / "content" / "media" / "map.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    about = mini / "content" / "pages" / "about.md"
+    about.write_text(about.read_text() + "\n![A map of the regions](map.svg)\n")
+    translate_all(mini, "fr", lambda s: "Une carte des régions" if s == "A map of the regions" else "")
+    assert build(mini) == 0
+    assert '<img src="../media/map.svg" alt="Une carte des régions">' in read(mini, "fr/about.html")
+    assert (mini / "site" / "media" / "map.svg").is_file()
+
+
+def test_a_broken_template_translation_falls_back_instead_of_breaking_the_page(mini: Path):
+    bad = {"Skip to main content": "Aller au contenu à 100 %",          # stray % in a template
+           "Safety": "Sécurité\u202e",                                  # hidden bidi override
+           "Page %(number)s of %(total)s": "Page %(numero)s sur %(total)s"}  # wrong name
+    translate_all(mini, "fr", lambda s: bad.get(s, ""))
+    assert build(mini) == 0
+    html = read(mini, "fr/topics/safety.html")
+    assert '<span lang="en" dir="ltr">Skip to main content</span>' in html
+    assert '<h1 lang="en" dir="ltr">Safety</h1>' in html
+    assert "Page 1 of 2" in read(mini, "fr/news/index.html")
+
+
+def test_front_matter_image_with_translated_alt_and_caption(mini: Path):
+    (mini / "content" / "media").mkdir()
+    (mini / "content" / "media" / "map.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    about = mini / "content" / "pages" / "about.md"
+    about.write_text(about.read_text().replace(
+        "title: About us", "title: About us\nimage: {src: map.svg, alt: A map, caption: Our regions}"))
+    table = {"A map": "Une carte", "Our regions": "Nos régions"}
+    translate_all(mini, "fr", lambda s: table.get(s, ""))
+    assert build(mini) == 0
+    html = read(mini, "fr/about.html")
+    assert '<img src="../media/map.svg" alt="Une carte">' in html
+    assert "<figcaption>Nos régions</figcaption>" in html

@@ -1,0 +1,245 @@
+"""Incremental builds: each kind of change rewrites only what it touches, and the
+site is byte-identical to a full build of the same sources."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+
+from builder.cli.app import main
+
+LOCALES = ("fr", "ar")
+
+
+def build(root: Path, *extra: str) -> int:
+    return main(["build", "--project", str(root), "--quiet", *extra])
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def stamps(site: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in site.rglob("*") if p.is_file()}
+
+
+def touched(before: dict, site: Path) -> set[str]:
+    after = stamps(site)
+    return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+
+
+def reference(project: Path, tmp_path: Path) -> dict[str, bytes]:
+    """A full build of the same sources, in a fresh copy with no build record."""
+    copy = tmp_path / "reference"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("site", ".infopages-cache"))
+    assert build(copy, "--full") == 0
+    return tree(copy / "site")
+
+
+def po(project: Path, locale: str) -> Path:
+    return project / "locales" / locale / "LC_MESSAGES" / "messages.po"
+
+
+def edit_po(project: Path, locale: str, msgid: str, msgstr: str) -> None:
+    path = po(project, locale)
+    catalogue = polib.pofile(str(path), wrapwidth=0)
+    entry = next(e for e in catalogue if e.msgid == msgid)
+    entry.msgstr = msgstr
+    catalogue.save()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+@pytest.fixture
+def site(mini: Path) -> Path:
+    """The mini site translated into French and Arabic, built once."""
+    assert main(["update", "--project", str(mini)]) == 0
+    for locale in LOCALES:
+        catalogue = polib.pofile(str(po(mini, locale)), wrapwidth=0)
+        for entry in catalogue:
+            if entry.msgid_plural:
+                entry.msgstr_plural = {k: f"{locale}: {entry.msgid_plural}"
+                                       for k in entry.msgstr_plural}
+            else:
+                entry.msgstr = f"{locale}: {entry.msgid}"
+        catalogue.save()
+    assert build(mini) == 0
+    return mini
+
+
+def rebuild_and_compare(project: Path, tmp_path: Path, capsys) -> set[str]:
+    before = stamps(project / "site")
+    capsys.readouterr()
+    assert build(project) == 0
+    assert capsys.readouterr().out.startswith(("rebuilt ", "up to date: "))
+    written = touched(before, project / "site")
+    assert tree(project / "site") == reference(project, tmp_path)
+    return written
+
+
+def test_nothing_changed_writes_nothing(site: Path, tmp_path: Path, capsys):
+    assert rebuild_and_compare(site, tmp_path, capsys) == set()
+
+
+def test_touching_a_file_without_changing_it_writes_nothing(site: Path, tmp_path: Path, capsys):
+    page = site / "content" / "topics" / "safety.md"
+    page.write_bytes(page.read_bytes())
+    assert rebuild_and_compare(site, tmp_path, capsys) == set()
+
+
+def test_one_body_translation_rewrites_only_its_page(site: Path, tmp_path: Path, capsys):
+    edit_po(site, "fr", "Body of the second item.", "Corps du deuxième article.")
+    written = rebuild_and_compare(site, tmp_path, capsys)
+    assert written == {"fr/news/2020-03-01-second.html", "_infopages/pages.json"} or \
+        written == {"fr/news/2020-03-01-second.html"}
+    assert "Corps du deuxième article." in (site / "site" / "fr/news/2020-03-01-second.html"
+                                            ).read_text("utf-8")
+
+
+def test_a_title_translation_reaches_every_card(site: Path, tmp_path: Path, capsys):
+    edit_po(site, "ar", "The second news item", "الخبر الثاني")
+    written = rebuild_and_compare(site, tmp_path, capsys)
+    assert "ar/news/2020-03-01-second.html" in written
+    assert "ar/feed.xml" in written
+    assert not any(path.startswith(("fr/", "en/")) for path in written)
+
+
+def test_a_template_string_translation_rewrites_its_locale(site: Path, tmp_path: Path, capsys):
+    edit_po(site, "fr", "News", "Actualités")
+    written = rebuild_and_compare(site, tmp_path, capsys)
+    assert {"fr/index.html", "fr/news/index.html"} <= written
+    assert not any(path.startswith("ar/") for path in written)
+
+
+def test_a_body_edit_rewrites_that_page_in_every_locale(site: Path, tmp_path: Path, capsys):
+    edit(site / "content/news/2020-03-01-second.md", "Body of the second", "New body of the second")
+    written = rebuild_and_compare(site, tmp_path, capsys)
+    pages = {p for p in written if p.endswith(".html")}
+    assert pages == {f"{code}/news/2020-03-01-second.html" for code in ("en", "fr", "ar")}
+
+
+def test_a_title_edit_reaches_cards_and_feeds(site: Path, tmp_path: Path, capsys):
+    edit(site / "content/news/2020-03-01-second.md", "The second news item", "Second item")
+    written = rebuild_and_compare(site, tmp_path, capsys)
+    assert {"en/feed.xml", "en/topics/safety.html"} <= written
+
+
+@pytest.mark.parametrize("old, new", [("2020-03-01", "2022-01-01"), ("topics: [safety]",
+                                                                      "topics: []")])
+def test_a_date_or_topic_change_reorders_the_listings(site: Path, tmp_path: Path, capsys,
+                                                       old: str, new: str):
+    edit(site / "content/news/2020-03-01-second.md", old, new)
+    rebuild_and_compare(site, tmp_path, capsys)
+
+
+def test_an_added_page_and_a_removed_page(site: Path, tmp_path: Path, capsys):
+    news = site / "content/news"
+    (news / "2022-05-05-fourth.md").write_text(
+        "---\ntitle: A fourth item\ndate: 2022-05-05\ntopics: [safety]\n---\n\nFourth.\n",
+        "utf-8")
+    (news / "2020-01-15-first.md").unlink()
+    written = rebuild_and_compare(site, tmp_path, capsys)
+    assert "fr/news/2020-01-15-first.html" in written
+    assert not (site / "site/fr/news/2020-01-15-first.html").exists()
+    assert (site / "site/fr/news/2022-05-05-fourth.html").is_file()
+
+
+def test_a_template_edit_and_a_stylesheet_edit(site: Path, tmp_path: Path, capsys):
+    edit(site / "templates/news_item.html", "</article>", "</article>\n<!-- changed -->")
+    (site / "templates/static/style.css").write_text(
+        (site / "templates/static/style.css").read_text("utf-8") + "\n/* changed */\n", "utf-8")
+    written = rebuild_and_compare(site, tmp_path, capsys)
+    assert "assets/style.css" in written and "fr/news/2020-03-01-second.html" in written
+
+
+def test_site_settings_change_means_a_full_build(site: Path, tmp_path: Path, capsys):
+    edit(site / "content/site.yaml", "footer: A small site for tests.", "footer: Another footer.")
+    capsys.readouterr()
+    assert build(site) == 0
+    assert capsys.readouterr().out.startswith("built ")
+    assert tree(site / "site") == reference(site, tmp_path)
+
+
+def test_bad_input_in_a_rebuild_changes_nothing(site: Path, tmp_path: Path, capsys):
+    before = tree(site / "site")
+    page = site / "content/news/2020-03-01-second.md"
+    edit(page, "topics: [safety]", "topics: [safty]")
+    assert build(site) == 2
+    assert "2020-03-01-second.md:4: error: unknown topic `safty`" in capsys.readouterr().err
+    assert tree(site / "site") == before
+    edit(page, "topics: [safty]", "topics: [safety]")
+    assert rebuild_and_compare(site, tmp_path, capsys) == set()
+
+
+def test_a_broken_catalogue_entry_is_reported_with_its_line(site: Path, capsys):
+    before = tree(site / "site")
+    path = po(site, "fr")
+    text = path.read_text("utf-8")
+    path.write_text(text.replace('msgstr "fr: Body of the second item."',
+                                 'msgstr "fr: Body of the second item.'), "utf-8")
+    line = next(n for n, t in enumerate(path.read_text("utf-8").splitlines(), 1)
+                if t.startswith('msgstr "fr: Body of the second item.'))
+    assert build(site) == 2
+    assert f"messages.po:{line}: error: PO syntax error" in capsys.readouterr().err
+    assert tree(site / "site") == before
+
+
+def test_a_full_build_after_a_locale_only_build(site: Path, tmp_path: Path, capsys):
+    assert build(site, "--locale", "fr") == 0
+    capsys.readouterr()
+    assert build(site) == 0
+    assert capsys.readouterr().out.startswith("built ")
+    assert tree(site / "site") == reference(site, tmp_path)
+
+
+def test_a_save_that_also_changes_the_header_rewrites_only_the_page(site: Path, tmp_path: Path,
+                                                                    capsys):
+    """Poedit and Lokalize stamp PO-Revision-Date on every save."""
+    path = po(site, "fr")
+    text = path.read_text("utf-8").replace('"PO-Revision-Date: YEAR-MO-DA HO:MI+ZONE\\n"',
+                                            '"PO-Revision-Date: 2026-11-29 10:00+0100\\n"')
+    assert "2026-11-29 10:00" in text
+    path.write_text(text.replace('msgstr "fr: Body of the second item."',
+                                 'msgstr "Corps du deuxième."'), "utf-8")
+    written = rebuild_and_compare(site, tmp_path, capsys)
+    assert {p for p in written if p.endswith(".html")} == {"fr/news/2020-03-01-second.html"}
+
+
+def test_a_translation_the_build_refuses_falls_back_incrementally(site: Path, tmp_path: Path,
+                                                                  capsys):
+    edit_po(site, "fr", "Body of the second item.", "Corps avec un [lien](https://x.example).")
+    rebuild_and_compare(site, tmp_path, capsys)
+    html = (site / "site/fr/news/2020-03-01-second.html").read_text("utf-8")
+    assert "Body of the second item." in html and "x.example" not in html
+
+
+def test_a_new_catalogue_entry_for_a_new_paragraph(site: Path, tmp_path: Path, capsys):
+    edit(site / "content/news/2020-03-01-second.md", "Body of the second item.",
+         "Body of the second item.\n\nA new paragraph.")
+    rebuild_and_compare(site, tmp_path, capsys)
+    assert main(["update", "--project", str(site)]) == 0
+    edit_po(site, "fr", "A new paragraph.", "Un nouveau paragraphe.")
+    rebuild_and_compare(site, tmp_path, capsys)
+    assert "Un nouveau paragraphe." in (site / "site/fr/news/2020-03-01-second.html"
+                                        ).read_text("utf-8")
+
+
+def test_a_project_given_as_a_relative_path(site: Path, tmp_path: Path, capsys, monkeypatch):
+    """`infopages build` in the project folder (what `make site` runs)."""
+    monkeypatch.chdir(site)
+    assert main(["build", "--quiet"]) == 0
+    edit(Path("content/news/2020-03-01-second.md"), "Body of the second", "New body of the second")
+    capsys.readouterr()
+    assert main(["build", "--quiet"]) == 0
+    assert capsys.readouterr().out.startswith("rebuilt ")
+    assert tree(Path("site")) == reference(site, tmp_path)

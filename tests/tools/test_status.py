@@ -1,0 +1,130 @@
+"""Status pages from fixture catalogues and fixture check results: numbers, then axe."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from builder.tools.status import (HISTORY_KEEP, a11y_summary, column_chart, read_history,
+    record_history, stacked_bar, status_files, translation_data)
+
+PO = '''msgid ""
+msgstr ""
+"Language: fr\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Plural-Forms: nplurals=3; plural=(n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2;\\n"
+
+#. id: site#title (site title)
+msgid "Mini site"
+msgstr "Mini site"
+
+#. id: pages/about#title (title)
+msgid "About us today"
+msgstr ""
+
+#, fuzzy
+#. id: pages/about#p1 (paragraph)
+msgid "We are small."
+msgstr "Nous sommes petits."
+'''
+
+RESULTS = {"summary": {"pages": 2, "checks": 8, "blocking": 3, "violations": 3, "passed": False},
+           "results": [
+               {"path": "en/index.html", "locale": "en", "cell": {"label": "light-1280"},
+                "violations": [{"id": "color-contrast", "impact": "serious"}]},
+               {"path": "fr/index.html", "locale": "fr", "cell": {"label": "light-320"},
+                "violations": [{"id": "color-contrast", "impact": "serious"},
+                               {"id": "image-alt", "impact": "critical"}]}]}
+
+
+@pytest.fixture
+def project(mini: Path) -> Path:
+    po = mini / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(PO, "utf-8")
+    (mini / "reports" / "a11y").mkdir(parents=True)
+    (mini / "reports" / "a11y" / "results.json").write_text(json.dumps(RESULTS), "utf-8")
+    return mini
+
+
+def test_translation_numbers(project: Path) -> None:
+    fr = {s.code: s for s in translation_data(project)}["fr"]
+    assert (fr.entries.translated, fr.entries.fuzzy, fr.entries.untranslated) == (1, 1, 1)
+    assert (fr.words.translated, fr.words.fuzzy, fr.words.untranslated) == (2, 3, 3)
+    assert [e.msgid for e in fr.next] == ["About us today", "We are small."]
+    assert fr.next[0].line == 11 and fr.next[1].fuzzy
+
+
+def test_a11y_summary_and_history(tmp_path: Path) -> None:
+    summary = a11y_summary(RESULTS)
+    assert summary["by_rule"] == [("color-contrast", 2), ("image-alt", 1)]
+    assert summary["by_locale"] == [("en", 1), ("fr", 2)]
+    assert not summary["passed"]
+    start = dt.datetime(2026, 1, 1)
+    for day in range(HISTORY_KEEP + 5):
+        record_history(tmp_path, RESULTS, start + dt.timedelta(days=day))
+    history = read_history(tmp_path)
+    assert len(history) == HISTORY_KEEP and history[-1]["blocking"] == 3
+    assert history[0]["when"].startswith("2026-01-06")
+
+
+def test_charts_have_text_alternatives() -> None:
+    bar = stacked_bar("b", "Title", "Desc", [("translated", 3, "done"), ("fuzzy", 1, "fuzzy")])
+    assert 'role="img" aria-labelledby="b-t b-d"' in bar and '<desc id="b-d">Desc</desc>' in bar
+    assert 'width="75.00%"' in bar
+    assert "<title" in column_chart("c", "T", "D", [("a", 1), ("b", 2)])
+
+
+def test_pages_show_the_numbers(project: Path) -> None:
+    record_history(project, RESULTS, dt.datetime(2026, 1, 1))
+    files = status_files(project)
+    translation = files["_status/translation.html"].decode()
+    assert '<html lang="en" dir="ltr">' in translation
+    assert "1 translated, 1 fuzzy, 1 untranslated of 3 entries." in translation
+    assert "../../locales/fr/LC_MESSAGES/messages.po" in translation and "messages.po:11" in translation
+    assert "../_preview/fr/about.html" in translation
+    accessibility = files["_status/accessibility.html"].decode()
+    assert re.search(r"<th scope=\"row\" translate=\"no\">color-contrast</th><td>serious</td><td>2</td>",
+                     accessibility)
+    assert "../../reports/a11y/report.html" in accessibility
+    assert "<script" not in translation + accessibility
+
+
+def test_rtl_status_pages(project: Path) -> None:
+    page = status_files(project, locale="ar")["_status/translation.html"].decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    assert '<span lang="en" dir="ltr">Translation status</span>' in page
+
+
+@pytest.mark.parametrize("locale, direction", [("en", "ltr"), ("ar", "rtl")])
+def test_status_and_pseudo_pages_pass_the_checker(project: Path, tmp_path: Path, locale: str,
+                                                  direction: str) -> None:
+    """Zero blocking findings in light/dark × 1280/320, also right-to-left; the
+    pseudo-locale pages of the same site go through the same checker."""
+    from builder.a11y import CheckOptions, CheckTarget, check_site
+    from builder.pipeline import build, extract
+    from builder.catalogues.pseudo import pseudo_files
+
+    extract(project)
+    site = tmp_path / "site"
+    build(project, site, preview=True)
+    record_history(project, RESULTS, dt.datetime(2026, 1, 1))
+    record_history(project, {"summary": {"blocking": 0}}, dt.datetime(2026, 1, 2))
+    pseudo = "en-XA" if locale == "en" else "ar-XB"
+    files = pseudo_files(project, (pseudo,)) | status_files(project, locale)
+    for name, data in files.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_bytes(data)
+    targets = [CheckTarget("_status/translation.html", locale, direction),
+               CheckTarget("_status/accessibility.html", locale, direction),
+               CheckTarget(f"_preview/{pseudo}/index.html", pseudo, direction),
+               CheckTarget(f"_preview/{pseudo}/about.html", pseudo, direction)]
+    run = check_site(site, targets, CheckOptions(screenshots=0))
+    problems = [(r.path, r.cell.label, [f.rule_id for f in r.violations], r.error)
+                for r in run.results if r.violations or r.error]
+    assert not problems
+    assert len(run.results) == 16
