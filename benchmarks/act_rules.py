@@ -21,8 +21,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from builder.a11y.act import (OURS, PLAIN, ActCase, CaseResult, act_map, check_case, load_cases,
-    load_earl, serve_act)
+from builder.a11y.act import (
+    OURS,
+    PLAIN,
+    ActCase,
+    CaseResult,
+    act_map,
+    check_case,
+    load_cases,
+    load_earl,
+    serve_act,
+)
 from builder.a11y.axe import load_axe_script, preload_axe  # noqa: E402
 from builder.a11y.browser import BrowserSession  # noqa: E402
 

@@ -26,8 +26,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from builder import pipeline  # noqa: E402
-from builder.catalogues.pofiles import plural_header  # noqa: E402
 from builder.catalogues.merge import new_catalogue, po_path  # noqa: E402
+from builder.catalogues.plurals import plural_header
 from builder.catalogues.poread import parse_po  # noqa: E402
 from builder.catalogues.pseudo import _transform_text, accent  # noqa: E402
 

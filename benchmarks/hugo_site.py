@@ -69,7 +69,8 @@ from babel.core import get_global
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_site import translate  # noqa: E402  (also puts the repository on sys.path)
-from builder.segments.blocks import slugify  # noqa: E402  (our heading ids)
+
+from builder.segments.blocks import slugify
 
 # Hugo i18n id → (msgctxt, msgid) of the template strings the layouts use.
 TEMPLATE_STRINGS: dict[str, tuple[str | None, str]] = {

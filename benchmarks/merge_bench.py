@@ -31,11 +31,11 @@ import polib
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from builder.catalogues.pofiles import read_po  # noqa: E402
 from builder.catalogues.merge import merge, new_catalogue, po_path  # noqa: E402
+from builder.catalogues.pofile import read_po
+from builder.catalogues.poread import parse_po  # noqa: E402
 from builder.output.write import atomic_write  # noqa: E402
 from builder.pipeline import merge_catalogues  # noqa: E402
-from builder.catalogues.poread import parse_po  # noqa: E402
 
 LOCALES = ("fr", "es", "ar", "pt")
 PAGES, SECTIONS, PARAGRAPHS = 500, 8, 5

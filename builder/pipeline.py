@@ -18,26 +18,30 @@ from typing import Callable, Mapping
 
 import polib
 
-from builder.catalogues import pofiles as catalogues, merge, memo as updatememo
-from builder.source.config import SiteConfig, load_config
-from builder.source.content import Content, load_content
-from builder.errors import Collector, Diagnostic, InputError
-from builder.render.feeds import atom_feed, language_chooser
-from builder.segments.analysis import analyse_pages
-from builder.engine.full import BuildResult, cores, full_build, load_all_messages
+from builder.catalogues import memo as updatememo
+from builder.catalogues import merge
+from builder.catalogues.extract import extract as extract_entries
+from builder.catalogues.extract import pot_text, site_segments
+from builder.catalogues.pofile import read_po
+from builder.catalogues.poread import parse_po
+from builder.engine import incremental
 from builder.engine.cache import BuildCache
 from builder.engine.catstream import store_catalogues
-from builder.output.write import atomic_write
+from builder.engine.full import BuildResult, cores, full_build, load_all_messages
 from builder.engine.parallel import LazyParsed
-from builder.catalogues.poread import parse_po
-from builder.render.pages import render_locale
-from builder.engine import incremental
+from builder.errors import Collector, Diagnostic, InputError
+from builder.output.write import atomic_write
+from builder.render.feeds import atom_feed, language_chooser
 from builder.render.gates import Publication, marked_required, page_status
-from builder.render.theme import LocaleRenderer, SiteModel, make_translator
+from builder.render.locale import LocaleRenderer, make_translator
+from builder.render.pages import render_locale
 from builder.render.routes import locale_info
-from builder.segments.blocks import make_markdown, page_segments, parse_body
+from builder.render.site import SiteModel
 from builder.render.translations import Messages, Translator, load_messages
-
+from builder.segments.analysis import analyse_pages
+from builder.segments.blocks import make_markdown, page_segments, parse_body
+from builder.source.config import SiteConfig, load_config
+from builder.source.content import Content, load_content
 
 Report = Callable[[int, int, str], None]   # (done, total, what): progress for the CLI
 
@@ -112,10 +116,10 @@ def plan_extract(root: Path) -> ExtractPlan:
     check_body_references(model.config, model.content, analysed, diags)
     diags.raise_if_errors()
     segments = {key: list(a.segments) for key, a in analysed.items()}
-    entries = catalogues.extract(model.config, model.content, segments)
+    entries = extract_entries(model.config, model.content, segments)
     path = pot_path(model.config)
     previous = path.read_text("utf-8") if path.is_file() else None
-    text = catalogues.pot_text(model.config, entries, previous)
+    text = pot_text(model.config, entries, previous)
     return ExtractPlan(path, text, len(entries), model.content.warnings)
 
 
@@ -203,7 +207,7 @@ def _merge_locale(root: Path, pot: polib.POFile, locale: str, title: str,
                   prune: bool) -> tuple[Path, merge.MergeResult, bytes | None]:
     path = merge.po_path(root / "locales", locale)
     before = path.read_bytes() if path.is_file() else None
-    old = catalogues.read_po(path, root) if before is not None else \
+    old = read_po(path, root) if before is not None else \
         merge.new_catalogue(locale, title)
     old_text = before.decode("utf-8") if before is not None else None
     return path, merge.merge(pot, old, locale, prune, old_text=old_text), before
@@ -235,7 +239,7 @@ def stats(root: Path) -> list[merge.Stats]:
     out = []
     for locale in config.target_locales:
         path = merge.po_path(config.locales_dir, locale)
-        po = catalogues.read_po(path, root) if path.is_file() else polib.POFile()
+        po = read_po(path, root) if path.is_file() else polib.POFile()
         if not path.is_file():
             pot = pot_path(config)
             po = polib.pofile(pot.read_text("utf-8")) if pot.is_file() else po
@@ -336,7 +340,7 @@ def preview_files(model: SiteModel, md, messages: dict[str, Messages],
 def publication(model: SiteModel, translators: dict[str, Translator]) -> Publication:
     """Evaluate every page's publish gate in every target locale."""
     config = model.config
-    navigation = [s for s in catalogues.site_segments(config) if s.kind == "navigation"]
+    navigation = [s for s in site_segments(config) if s.kind == "navigation"]
     statuses = {}
     for code in config.target_locales:
         lookup = translators[code].lookup

@@ -9,13 +9,20 @@ from typing import Any
 from urllib.parse import quote
 
 from selenium.common.exceptions import WebDriverException
-from urllib3.exceptions import HTTPError
 from selenium.webdriver.remote.webdriver import WebDriver
+from urllib3.exceptions import HTTPError
 
 from builder.a11y.axe import AxeError, AxeScript, run_axe
 from builder.a11y.browser import BrowserSession, apply_cell, first_line
-from builder.a11y.model import CheckOptions, CheckRun, CheckTarget, Finding, PageResult, RenderCell
 from builder.a11y.locale import locale_probes
+from builder.a11y.model import (
+    CheckOptions,
+    CheckRun,
+    CheckTarget,
+    Finding,
+    PageResult,
+    RenderCell,
+)
 from builder.a11y.probes import probe_ids, run_probes
 from builder.a11y.screenshots import attach_screenshots
 

@@ -14,7 +14,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
 
-from builder.a11y.html_views import by_locale_section, by_page_section, cross_locale_section
+from builder.a11y.html_views import (
+    by_locale_section,
+    by_page_section,
+    cross_locale_section,
+)
 from builder.a11y.model import CheckRun, Finding, NodeRef, PageResult
 
 MAX_NODES = 25  # per rule and page; results.json has them all

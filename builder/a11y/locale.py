@@ -10,11 +10,10 @@ manifest) skip them: there is nothing to compare against.
 from __future__ import annotations
 
 import html
-import re
-
 import json
-from dataclasses import dataclass, field, replace
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse

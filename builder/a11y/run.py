@@ -12,10 +12,10 @@ from builder.a11y.check import check_site
 from builder.a11y.model import CheckOptions, CheckRun, CheckTarget, RenderCell
 from builder.a11y.runner import Progress
 from builder.a11y.serial import run_from
-from builder.output.shards import parse_shard
 from builder.a11y.targets import folder_targets, shard, sitemap_urls, url_target
-from builder.source.config import load_config
 from builder.errors import Diagnostic, InputError
+from builder.output.shards import parse_shard
+from builder.source.config import load_config
 
 DEFAULT_CELLS = "light:1280,dark:1280,light:320,dark:320"
 CACHE_FILE = Path(".infopages-cache") / "a11y.sqlite"

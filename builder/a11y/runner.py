@@ -20,7 +20,13 @@ from builder.a11y.axe import AxeScript, load_axe_script, preload_axe
 from builder.a11y.browser import BrowserSession, local_versions
 from builder.a11y.cache import ResultsCache, cache_key, input_digest
 from builder.a11y.check import check_page
-from builder.a11y.model import CheckOptions, CheckRun, CheckTarget, PageResult, RenderCell
+from builder.a11y.model import (
+    CheckOptions,
+    CheckRun,
+    CheckTarget,
+    PageResult,
+    RenderCell,
+)
 from builder.a11y.serial import page_dict, page_from
 from builder.a11y.server import serve_directory
 

@@ -8,7 +8,6 @@ cached or merged run reports exactly what a fresh run would.
 from __future__ import annotations
 
 import json
-
 from collections.abc import Mapping
 from typing import Any
 

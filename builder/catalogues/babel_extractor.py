@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, Iterator
 
-from builder.catalogues.pofiles import site_segments
-from builder.source.config import load_config
-from builder.source.content import KINDS, load_page
+from builder.catalogues.extract import site_segments
 from builder.errors import Collector
 from builder.segments.blocks import make_markdown, page_segments, parse_body
+from builder.source.config import load_config
+from builder.source.content import KINDS, load_page
 
 
 def _project_root(path: Path) -> Path:

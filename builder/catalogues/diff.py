@@ -16,9 +16,9 @@ from typing import Iterator
 
 import polib
 
-from builder.catalogues.pofiles import check_po_lines
-from builder.errors import Collector
+from builder.catalogues.pofile import check_po_lines
 from builder.catalogues.poread import parse_po
+from builder.errors import Collector
 
 # Header fields that change what every entry means: a change reloads the catalogue.
 HEADER_FIELDS = ("Plural-Forms", "Content-Type")

@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from builder.engine.cache import BuildCache
 from builder.catalogues.merge import MergeResult, po_path
+from builder.engine.cache import BuildCache
 
 Merged = tuple[Path, MergeResult, bytes | None]
 

@@ -30,7 +30,8 @@ from pathlib import Path
 
 import polib
 
-from builder.catalogues.pofiles import anchors_of, plural_header, plural_problem
+from builder.catalogues.plurals import plural_header, plural_problem
+from builder.catalogues.pofile import anchors_of
 from builder.catalogues.similarity import Side, pair_up
 
 PO_HEADER = "Translations for {title}.\nThis file is edited by translators; `infopages update` merges new text in."

@@ -27,7 +27,7 @@ from typing import Callable
 
 import polib
 
-from builder.catalogues.pofiles import plural_header
+from builder.catalogues.plurals import plural_header
 from builder.render.routes import locale_info
 from builder.render.translations import Key, Messages
 
@@ -146,10 +146,10 @@ def pseudo_files(root: Path, codes: tuple[str, ...] = PSEUDO_LOCALES,
 
     For `build(…, pseudo=True)` to call (or the dev server); the site's own
     locales are untouched and the pseudo ones are never published."""
-    from builder.render.feeds import atom_feed
-    from builder.render.pages import render_locale
     from builder.pipeline import load_site, pot_path, static_files
-    from builder.render.theme import LocaleRenderer, make_translator
+    from builder.render.feeds import atom_feed
+    from builder.render.locale import LocaleRenderer, make_translator
+    from builder.render.pages import render_locale
     from builder.segments.blocks import make_markdown
 
     model = load_site(root)

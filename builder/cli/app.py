@@ -17,8 +17,8 @@ from typing import Callable, Sequence
 from builder import __version__
 from builder.cli.build import add_build_parser, run_build
 from builder.cli.check import add_check_parser
-from builder.cli.progress import Progress
 from builder.cli.lint import add_lint_parser
+from builder.cli.progress import Progress
 from builder.cli.serve import add_serve_parser
 from builder.cli.status import add_status_parser
 from builder.errors import InputError

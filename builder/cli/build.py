@@ -36,8 +36,8 @@ def add_build_parser(sub, common: argparse.ArgumentParser, handler) -> None:
 
 
 def run_build(args: argparse.Namespace, progress, warn) -> int:
-    from builder.output.shards import parse_shard
     from builder.errors import Diagnostic, InputError
+    from builder.output.shards import parse_shard
 
     if args.jobs is not None and args.jobs < 1:
         raise InputError([Diagnostic("--jobs", None, f"bad job count `{args.jobs}`",

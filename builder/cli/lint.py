@@ -24,10 +24,10 @@ def add_lint_parser(sub, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
-    from builder.source.config import load_config
     from builder.errors import Diagnostic, InputError
-    from builder.lint.glossary import load_glossary
     from builder.lint.checks import lint_project
+    from builder.lint.glossary import load_glossary
+    from builder.source.config import load_config
 
     config = load_config(args.project)
     unknown = [code for code in args.locale if code not in config.target_locales]

@@ -18,11 +18,12 @@ import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from builder.catalogues.pofiles import check_po_lines, header_line, plural_header, plural_problem
-from builder.errors import Collector, Diagnostic, InputError
-from builder.catalogues.merge import po_path
 from builder.catalogues.diff import decode_block, numbered_blocks
+from builder.catalogues.merge import po_path
+from builder.catalogues.plurals import plural_header, plural_problem
+from builder.catalogues.pofile import check_po_lines, header_line
 from builder.catalogues.poread import parse_po
+from builder.errors import Collector, Diagnostic, InputError
 from builder.render.translations import visible
 
 Row = tuple[str, bytes, str, str]    # (locale, message hash, kind, value)

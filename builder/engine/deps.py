@@ -16,9 +16,10 @@ dirtied by the changes the build cache detects (content files, catalogue entries
 from __future__ import annotations
 
 import hashlib
-from builder.source.content import Content, Page
-from builder.render.theme import news_pages
+
 from builder.render.routes import news_page_key
+from builder.render.site import news_pages
+from builder.source.content import Content, Page
 
 UI = "ui"
 FEED = "@feed"               # output keys that are not pages

@@ -18,17 +18,31 @@ from pathlib import Path
 from typing import Callable, Mapping, NamedTuple
 
 from builder.engine.cache import BuildCache, InputChanges, build_state
-from builder.source.content import Content
-from builder.engine.deps import CHOOSER, FEED, GLOBAL, SITEMAP, list_hashes, card_signature
+from builder.engine.deps import (
+    CHOOSER,
+    FEED,
+    GLOBAL,
+    SITEMAP,
+    card_signature,
+    list_hashes,
+)
+from builder.engine.parallel import (
+    Output,
+    PageInfo,
+    Rendered,
+    RenderJob,
+    render_outputs,
+)
 from builder.errors import Collector, Diagnostic
-from builder.render.gates import Publication
-from builder.render.manifest import MANIFEST_PATH, manifest_document
 from builder.output.write import staging_dir, swap_in, write_tree
+from builder.render.gates import Publication
+from builder.render.locale import LocaleRenderer, make_translator
+from builder.render.manifest import MANIFEST_PATH, manifest_document
 from builder.render.pages import locale_keys
-from builder.engine.parallel import Output, PageInfo, Rendered, RenderJob, render_outputs
-from builder.render.theme import LocaleRenderer, SiteModel, make_translator
-from builder.segments.blocks import make_markdown
+from builder.render.site import SiteModel
 from builder.render.translations import Messages, load_messages
+from builder.segments.blocks import make_markdown
+from builder.source.content import Content
 
 Report = Callable[[int, int, str], None]
 

@@ -20,26 +20,43 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from builder.engine.full import (BuildResult, Refs, all_outputs, record_summary, strip_content,
-    summary_result)
-from builder.engine.cache import build_state
-from builder.engine.cache import BuildCache, InputChanges, MsgKey
-from builder.source.config import SiteConfig, load_config
-from builder.source.content import KINDS, Content, Page, check_dates, check_references, load_page
+from builder.catalogues.diff import po_change
+from builder.catalogues.merge import po_path
+from builder.engine.cache import BuildCache, InputChanges, MsgKey, build_state
+from builder.engine.catstream import catalogue_rows, write_snapshot
 from builder.engine.deps import GLOBAL, UI, card_signature, list_hashes
+from builder.engine.full import (
+    BuildResult,
+    Refs,
+    all_outputs,
+    record_summary,
+    strip_content,
+    summary_result,
+)
+from builder.engine.parallel import (
+    PARALLEL_MIN,
+    LazyParsed,
+    RenderJob,
+    output_file,
+    render_outputs,
+)
 from builder.errors import Collector
+from builder.output.write import staging_dir
 from builder.render.gates import Publication
 from builder.render.manifest import MANIFEST_PATH
-from builder.catalogues.merge import po_path
-from builder.output.write import staging_dir
-from builder.engine.parallel import (PARALLEL_MIN, LazyParsed, RenderJob, output_file,
-    render_outputs)
-from builder.catalogues.diff import po_change
-from builder.render.theme import SiteModel
 from builder.render.routes import locale_info
-from builder.segments.blocks import make_markdown, parse_body
-from builder.engine.catstream import catalogue_rows, write_snapshot
+from builder.render.site import SiteModel
 from builder.render.translations import visible
+from builder.segments.blocks import make_markdown, parse_body
+from builder.source.config import SiteConfig, load_config
+from builder.source.content import (
+    KINDS,
+    Content,
+    Page,
+    check_dates,
+    check_references,
+    load_page,
+)
 
 Report = Callable[[int, int, str], None]
 

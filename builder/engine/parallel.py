@@ -19,16 +19,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from builder.segments.analysis import Analysis, page_digest
 from builder.engine.deps import CHOOSER, FEED, GLOBAL, SITEMAP, FactIndex
+from builder.output.write import atomic_write
 from builder.render.feeds import atom_feed, language_chooser, sitemap
 from builder.render.gates import Publication
+from builder.render.locale import LocaleRenderer, make_translator
 from builder.render.manifest import manifest_entry
-from builder.output.write import atomic_write
 from builder.render.pages import NOT_FOUND, page_file, render_key
-from builder.render.theme import LocaleRenderer, SiteModel, make_translator
-from builder.segments.blocks import ParsedBody, make_markdown, page_segments, parse_body
+from builder.render.site import SiteModel
 from builder.render.translations import Messages
+from builder.segments.analysis import Analysis, page_digest
+from builder.segments.blocks import ParsedBody, make_markdown, page_segments, parse_body
 
 Output = tuple[str, str]       # (locale, key); GLOBAL locale for sitemap and chooser
 Report = Callable[[int, int, str], None]

@@ -26,14 +26,15 @@ from types import MappingProxyType
 import polib
 from markdown_it import MarkdownIt
 
-from builder.catalogues.pofiles import header_line, plural_header, read_po
-from builder.source.content import HIDDEN_RE
+from builder.catalogues.merge import po_path
+from builder.catalogues.plurals import plural_header
+from builder.catalogues.pofile import header_line, read_po
 from builder.errors import Collector, InputError
 from builder.lint.glossary import Glossary
 from builder.lint.warnings import Problem, _error, _listed, _warn, warning_problems
 from builder.segments.linkslots import SLOT_RE
-from builder.catalogues.merge import po_path
 from builder.segments.placeholders import STRAY_PERCENT_RE, placeholders
+from builder.source.content import HIDDEN_RE
 
 # Which flag silences which warning code.
 SILENCED_BY = MappingProxyType({

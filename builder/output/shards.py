@@ -27,8 +27,8 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
 
 def merge_sites(parts: tuple[Path, ...], target: Path) -> int:
     """Write the union of the shard folders `parts` to `target`; returns the file count."""
-    from builder.render.manifest import MANIFEST_PATH, manifest_document
     from builder.output.write import staging_dir, swap_in, write_tree
+    from builder.render.manifest import MANIFEST_PATH, manifest_document
 
     files: dict[str, bytes] = {}
     pages: dict = {}

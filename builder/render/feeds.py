@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from builder.render.theme import LocaleRenderer, news_page_keys
+from builder.render.locale import LocaleRenderer
 from builder.render.routes import output_path
+from builder.render.site import news_page_keys
 
 
 def language_chooser(renderers: dict[str, LocaleRenderer], source: str) -> bytes:

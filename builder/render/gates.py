@@ -10,23 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import Callable, Mapping
 
-if TYPE_CHECKING:   # segments → content → config → gates: no import at run time
-    from builder.segments.blocks import Segment
-
-REQUIRED_KINDS = {"title": "title", "heading": "heading", "navigation": "navigation",
-                  "alt": "image alt text"}
-
-
-@dataclass(frozen=True)
-class Gate:
-    min_percent: int = 0
-    required: tuple[str, ...] = ()      # keys of REQUIRED_KINDS, and "marked"
-
-    def needs(self, segment: Segment, marked: frozenset[str]) -> bool:
-        kinds = {REQUIRED_KINDS[r] for r in self.required if r in REQUIRED_KINDS}
-        return segment.kind in kinds or ("marked" in self.required and segment.anchor in marked)
+from builder.segments.blocks import Segment
+from builder.source.config import Gate
 
 
 @dataclass(frozen=True)
@@ -77,7 +64,7 @@ def page_status(key: str, locale: str, segments: list[Segment], navigation: list
     """`translated(segment) -> bool` says whether readers would see a translation."""
     everything = segments + navigation
     done = [s for s in everything if translated(s)]
-    missing = tuple(s.anchor for s in everything if gate.needs(s, marked) and not translated(s))
+    missing = tuple(s.anchor for s in everything if gate.needs(s.kind, s.anchor, marked) and not translated(s))
     percent_ok = 100 * len(done) >= gate.min_percent * len(everything)
     return PageStatus(key, locale, len(everything), len(done), missing,
                       not missing and percent_ok)

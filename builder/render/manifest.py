@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from builder.render.theme import LocaleRenderer
+from builder.render.locale import LocaleRenderer
 from builder.render.routes import output_path
 from builder.segments.blocks import front_matter_segments
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from builder.source.content import Page
-from builder.render.theme import LocaleRenderer, news_pages
+from builder.render.locale import LocaleRenderer
 from builder.render.routes import news_page_key, output_path
+from builder.render.site import news_pages
+from builder.source.content import Page
 
 NOT_FOUND = "404"   # the key of each locale's 404 page
 

@@ -15,10 +15,10 @@ import polib
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from builder.catalogues.pofiles import read_po
-from builder.lint.checks import plural_publishable, publishable
 from builder.catalogues.merge import complete, po_path
-from builder.segments.blocks import Localized, render_inline
+from builder.catalogues.pofile import read_po
+from builder.lint.checks import plural_publishable, publishable
+from builder.render.body import render_inline
 
 Key = tuple[str | None, str]
 
@@ -180,3 +180,19 @@ class Translator:
             attrs = "".join(f' {k}="{v}"' for k, v in self.fallback_attrs.items())
             return Markup(f"<span{attrs}>") + escape(text) + Markup("</span>")
         return escape(text)
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A piece of translated text, and whether it fell back to the source language."""
+    html: str
+    text: str
+    fallback: bool
+    state: str = "ok"        # ok | fuzzy | untranslated
+    anchor: str = ""         # shown to translators in the preview
+
+    def __html__(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.text

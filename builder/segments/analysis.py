@@ -16,8 +16,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.source.content import Page
 from builder.segments.blocks import Segment, make_markdown, page_segments, parse_body
+from builder.source.content import Page
 
 PARALLEL_MIN = 200   # pages to parse before a process pool pays for itself
 

@@ -11,26 +11,18 @@ the source, never from a translation.
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from builder.segments.linkslots import to_slots
 from builder.source.content import Page
-from builder.segments.linkslots import from_slots, to_slots
 
 # ASCII whitespace only: a no-break space (French « … », "10\u00a0km") is meaningful.
 WS_RE = re.compile(r"[ \t\n\r\f\v]+")
-# A run of left-to-right text (Latin words, #hashtags, e-mail addresses, URLs)
-# inside right-to-left text: isolated in <bdi> so neutral characters at its
-# edges ("#WeProtect", "U.S.") are not reordered by the bidi algorithm.
-_LATIN = "A-Za-z\u00C0-\u024F"
-_WORD = rf"(?:[A-Z]\.){{2,}}|[#@]?[{_LATIN}](?:[{_LATIN}0-9.:/@#’'&_-]*[{_LATIN}0-9])?"
-LTR_RUN_RE = re.compile(rf"{_WORD}(?:[ ,]+(?:{_WORD}|[0-9]+\b))*")
 MARKDOWN_KINDS = {"heading", "paragraph", "list item", "table header", "table cell",
                   "quotation", "summary", "title", "figure caption"}
 BLOCK_KINDS = {"h": "heading", "p": "paragraph", "li": "list item", "th": "table header",
@@ -97,22 +89,6 @@ class ParsedBody:
     # Link reference definitions ([x][ref] … [ref]: url): a translation keeps `[x][ref]`,
     # so rendering it needs the page's definitions.
     references: tuple[tuple[str, dict], ...] = ()
-
-
-@dataclass(frozen=True)
-class Localized:
-    """A piece of translated text, and whether it fell back to the source language."""
-    html: str
-    text: str
-    fallback: bool
-    state: str = "ok"        # ok | fuzzy | untranslated
-    anchor: str = ""         # shown to translators in the preview
-
-    def __html__(self) -> str:
-        return self.html
-
-    def __str__(self) -> str:
-        return self.text
 
 
 class _Walker:
@@ -223,134 +199,6 @@ def _short_kind(stack: list[str]) -> str:
 
 def _hrefs(token: Token) -> list[str]:
     return [str(c.attrGet("href")) for c in token.children or [] if c.type == "link_open"]
-
-
-Translate = Callable[[str | None, str], tuple[str, bool]]
-LinkResolver = Callable[[str], str]
-
-
-def render_body(parsed: ParsedBody, md: MarkdownIt, translate: Translate,
-                fallback_attrs: dict[str, str], resolve: LinkResolver,
-                isolate_ltr: bool = False,
-                marker: Callable[[Segment], dict[str, str]] | None = None) -> tuple[str, int]:
-    """Render a parsed body in one locale; returns (html, number of fallback blocks).
-
-    `fallback_attrs` (e.g. {"lang": "en", "dir": "ltr"}) go on every block whose
-    translation is missing, so screen readers read it in the right voice.
-    """
-    tokens = list(parsed.tokens)
-    env = {"references": dict(parsed.references)}
-    fallbacks = 0
-    for slot in parsed.slots:
-        segment = slot.segment
-        text, fallback = translate(segment.msgctxt, segment.msgid)
-        if segment.targets:
-            restored = from_slots(text, segment.targets)
-            fallback = fallback or restored is None
-            text = restored if restored is not None else from_slots(segment.msgid, segment.targets)
-        fallbacks += fallback
-        inline = tokens[slot.index]
-        if slot.image_only:
-            children = [_image_with_alt(c, text, fallback and fallback_attrs)
-                        for c in inline.children or [] if c.type == "image"]
-        else:
-            # The source text itself was parsed with the page: reuse it (copied).
-            children = list(inline.children or []) if text == inline.content else \
-                _inline_children(md, text, env)
-            attrs = marker(segment) if marker else (fallback_attrs if fallback else {})
-            if isolate_ltr and not fallback:
-                children = isolate_ltr_runs(children)
-            if attrs:
-                children = _mark_block(tokens, slot.index, children, attrs)
-        children = _translate_titles(children, translate)
-        tokens[slot.index] = inline.copy(children=_resolve_links(children, resolve))
-    return md.renderer.render(tokens, md.options, {}), fallbacks
-
-
-def _inline_children(md: MarkdownIt, text: str, env: dict) -> list[Token]:
-    parsed = md.parseInline(text, dict(env))
-    return list(parsed[0].children or []) if parsed else []
-
-
-def _image_with_alt(image: Token, alt: str, attrs: dict[str, str] | bool) -> Token:
-    new = image.copy(children=[Token("text", "", 0, content=alt)], attrs=dict(image.attrs))
-    for name, value in (attrs or {}).items():
-        new.attrSet(name, value)
-    return new
-
-
-def _mark_block(tokens: list[Token], index: int, children: list[Token],
-                attrs: dict[str, str]) -> list[Token]:
-    opener = tokens[index - 1]
-    if not opener.hidden and opener.nesting == 1:
-        marked = opener.copy(attrs=dict(opener.attrs))
-        for name, value in attrs.items():
-            marked.attrSet(name, value)
-        tokens[index - 1] = marked
-        return children
-    # A tight list hides its paragraph tokens: mark the text with a span instead.
-    attr_text = "".join(f' {k}="{html.escape(v)}"' for k, v in attrs.items())
-    return [Token("html_inline", "", 0, content=f"<span{attr_text}>"), *children,
-            Token("html_inline", "", 0, content="</span>")]
-
-
-def _translate_titles(children: list[Token], translate: Translate) -> list[Token]:
-    """Link and image `title` attributes are segments of their own (msgctxt link.title)."""
-    out = []
-    for child in children:
-        title = child.attrGet("title") if child.type in ("link_open", "image") else None
-        if title:
-            child = child.copy(attrs=dict(child.attrs))
-            child.attrSet("title", translate("link.title", normalize(str(title)))[0])
-        out.append(child)
-    return out
-
-
-def _resolve_links(children: list[Token], resolve: LinkResolver) -> list[Token]:
-    """`page:KEY` links and media file names become relative URLs for this page."""
-    out = []
-    for child in children:
-        href = child.attrGet("href") if child.type == "link_open" else None
-        src = child.attrGet("src") if child.type == "image" else None
-        if isinstance(href, str) and href.startswith("page:"):
-            child = child.copy(attrs=dict(child.attrs))
-            child.attrSet("href", resolve(href))
-        elif isinstance(src, str) and ":" not in src and not src.startswith("/"):
-            child = child.copy(attrs=dict(child.attrs))
-            child.attrSet("src", resolve(f"media:{src}"))
-        out.append(child)
-    return out
-
-
-def isolate_ltr_runs(children: list[Token]) -> list[Token]:
-    """Wrap left-to-right runs of text tokens in <bdi> (for right-to-left pages)."""
-    out: list[Token] = []
-    for child in children:
-        if child.type != "text" or not LTR_RUN_RE.search(child.content):
-            out.append(child)
-            continue
-        position = 0
-        for match in LTR_RUN_RE.finditer(child.content):
-            if match.start() > position:
-                out.append(child.copy(content=child.content[position:match.start()]))
-            out += [Token("html_inline", "", 0, content='<bdi dir="ltr">'),
-                    child.copy(content=match.group()),
-                    Token("html_inline", "", 0, content="</bdi>")]
-            position = match.end()
-        if position < len(child.content):
-            out.append(child.copy(content=child.content[position:]))
-    return out
-
-
-def render_inline(md: MarkdownIt, text: str, isolate_ltr: bool = False) -> tuple[str, str]:
-    """(html, plain text) of one inline Markdown string."""
-    tokens = md.parseInline(text)
-    children = tokens[0].children or [] if tokens else []
-    if tokens and isolate_ltr:
-        tokens[0].children = isolate_ltr_runs(children)
-    html = md.renderer.render(tokens, md.options, {}) if tokens else ""
-    plain = md.renderer.renderInlineAsText(children, md.options, {})
-    return html, plain
 
 
 def front_matter_segments(page: Page) -> list[Segment]:

@@ -8,7 +8,6 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 
 from builder.errors import Collector, InputError
-from builder.render.gates import REQUIRED_KINDS, Gate
 from builder.source.yamldoc import Field, YamlDoc, check_mapping, parse_yaml
 
 NUMBERING_DIGITS = {"latn": "0123456789", "arab": "٠١٢٣٤٥٦٧٨٩"}
@@ -36,6 +35,21 @@ NAV_SCHEMA = {
     "label": Field(str, True, "the link text, translatable"),
     "page": Field(str, True, "a page key such as topics/crimes-against-children, home or news"),
 }
+
+
+REQUIRED_KINDS = {"title": "title", "heading": "heading", "navigation": "navigation",
+                  "alt": "image alt text"}
+
+
+@dataclass(frozen=True)
+class Gate:
+    min_percent: int = 0
+    required: tuple[str, ...] = ()      # keys of REQUIRED_KINDS, and "marked"
+
+    def needs(self, kind: str, anchor: str, marked: frozenset[str]) -> bool:
+        """Whether a segment of `kind` at `anchor` must be translated for the page to publish."""
+        kinds = {REQUIRED_KINDS[r] for r in self.required if r in REQUIRED_KINDS}
+        return kind in kinds or ("marked" in self.required and anchor in marked)
 
 
 @dataclass(frozen=True)
@@ -205,3 +219,4 @@ def _build(root: Path, doc: YamlDoc) -> SiteConfig:
         gates=tuple(sorted((name, Gate(g.get("min_percent", 0), tuple(g.get("required") or ())))
                            for name, g in (data.get("publish") or {}).items())),
     )
+

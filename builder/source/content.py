@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from builder.source.config import SiteConfig
 from builder.errors import Collector, Diagnostic
+from builder.source.config import SiteConfig
 from builder.source.yamldoc import Field, YamlDoc, check_mapping, parse_yaml
 
 KINDS = {"topics": "topic", "news": "news", "pages": "page"}

@@ -28,11 +28,11 @@ import jinja2
 
 from builder import pipeline
 from builder.errors import InputError
+from builder.render.locale import LocaleRenderer, make_translator
 from builder.render.pages import render_locale
-from builder.render.theme import LocaleRenderer, make_translator
+from builder.render.translations import load_messages
 from builder.segments.blocks import make_markdown
 from builder.tools.serve_http import Generation, LiveState, _handler
-from builder.render.translations import load_messages
 
 WATCHED = ("content", "templates", "locales")
 POLL_SECONDS = 0.1

@@ -25,10 +25,10 @@ import polib
 from markupsafe import Markup, escape
 
 from builder import pipeline
-from builder.catalogues.pofiles import anchors_of
 from builder.catalogues.merge import complete, po_path
-from builder.render.theme import CSP
+from builder.catalogues.pofile import anchors_of
 from builder.render.routes import locale_info, output_path
+from builder.render.theme import CSP
 from builder.render.translations import load_messages
 
 STATUS_DIR = "_status"

@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from builder.a11y import DEFAULT_MATRIX, CheckOptions, CheckTarget, CheckUnavailable, RenderCell
+from builder.a11y import (
+    DEFAULT_MATRIX,
+    CheckOptions,
+    CheckTarget,
+    CheckUnavailable,
+    RenderCell,
+)
 from builder.a11y.axe import load_axe_script, preload_axe
 from builder.a11y.browser import BrowserSession, apply_cell
 from builder.a11y.check import check_page

@@ -6,8 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from builder.a11y import (CheckOptions, CheckRun, CheckTarget, PageResult, RenderCell,
-    check_paths, check_site, serve_directory)
+from builder.a11y import (
+    CheckOptions,
+    CheckRun,
+    CheckTarget,
+    PageResult,
+    RenderCell,
+    check_paths,
+    check_site,
+    serve_directory,
+)
 
 FIXTURES = Path(__file__).parents[1] / "a11y_fixtures"
 LIGHT = ("light-1280", "light-320")

@@ -7,8 +7,14 @@ from pathlib import Path
 import pytest
 
 from builder.a11y import CheckOptions, CheckRun, PageResult, RenderCell, check_site
-from builder.a11y.locale import (FALLBACK_RULE, HREFLANG_RULE, RECIPROCAL_RULE, SWITCHER_RULE,
-    TITLE_RULE, load_manifest)
+from builder.a11y.locale import (
+    FALLBACK_RULE,
+    HREFLANG_RULE,
+    RECIPROCAL_RULE,
+    SWITCHER_RULE,
+    TITLE_RULE,
+    load_manifest,
+)
 from builder.a11y.targets import folder_targets
 
 SITE = Path(__file__).parents[1] / "a11y_fixtures" / "locale-site"

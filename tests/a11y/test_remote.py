@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from builder.a11y import CheckOptions, CheckTarget, CheckUnavailable, RenderCell, check_site
+from builder.a11y import (
+    CheckOptions,
+    CheckTarget,
+    CheckUnavailable,
+    RenderCell,
+    check_site,
+)
 from builder.a11y.browser import CHROMEDRIVER_PATH
 
 FIXTURES = Path(__file__).parents[1] / "a11y_fixtures"

@@ -8,8 +8,12 @@ from pathlib import Path
 import pytest
 
 from builder.a11y import CheckOptions, CheckRun, CheckTarget, check_site
-from builder.a11y.reports import (results_document, summary_lines, write_html_report,
-    write_results_json)
+from builder.a11y.reports import (
+    results_document,
+    summary_lines,
+    write_html_report,
+    write_results_json,
+)
 
 FIXTURES = Path(__file__).parents[1] / "a11y_fixtures"
 

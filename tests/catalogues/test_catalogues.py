@@ -168,14 +168,14 @@ def test_prune_obsolete_drops_removed_entries_on_request(mini: Path):
 
 
 def test_pot_entries_are_written_exactly_as_polib_writes_them(repo: Path):
-    from builder.catalogues import pofiles as catalogues
     from builder import pipeline
+    from builder.catalogues.extract import Entry, _po_entry, entry_text, extract
     from builder.segments.blocks import page_segments
 
     model = pipeline.load_site(repo)
     segments = {p.key: page_segments(p, model.parsed[p.key]) for p in model.content.pages}
-    entries = catalogues.extract(model.config, model.content, segments)
-    entries.append(catalogues.Entry("two\nlines \"quoted\"\t", "ctx", "plural %(n)s",
+    entries = extract(model.config, model.content, segments)
+    entries.append(Entry("two\nlines \"quoted\"\t", "ctx", "plural %(n)s",
                                     {"templates/a.html"}, ["", "note"], ["python-format"]))
     for entry in entries:
-        assert catalogues.entry_text(entry) == catalogues._po_entry(entry).__unicode__(0)
+        assert entry_text(entry) == _po_entry(entry).__unicode__(0)

@@ -10,9 +10,10 @@ from pathlib import Path
 import polib
 import pytest
 
-from builder.catalogues.pofiles import plural_header, read_po
-from builder.errors import InputError
 from builder.catalogues.merge import merge, new_catalogue, plural_examples
+from builder.catalogues.plurals import plural_header
+from builder.catalogues.pofile import read_po
+from builder.errors import InputError
 
 GNU_ARABIC = ("n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
               "n%100>=11 ? 4 : 5")

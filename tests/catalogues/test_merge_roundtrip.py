@@ -16,8 +16,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from builder.catalogues.pofiles import read_po
 from builder.catalogues.merge import merge
+from builder.catalogues.pofile import read_po
 
 HERE = Path(__file__).resolve().parents[1] / "po_roundtrip"
 SAVED = {"poedit.fr.po": "fr", "lokalize.ar.po": "ar", "weblate.es.po": "es"}

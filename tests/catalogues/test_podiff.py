@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.errors import Collector
 from builder.catalogues.diff import po_change
+from builder.errors import Collector
 
 HEADER = ('msgid ""\nmsgstr ""\n"Language: fr\\n"\n"PO-Revision-Date: {date}\\n"\n'
           '"Plural-Forms: nplurals={n}; plural=(n > 1);\\n"\n')

@@ -5,12 +5,20 @@ from __future__ import annotations
 import math
 import re
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from builder.catalogues.pseudo import (PSEUDO_LOCALES, RLM, accent_expand, mirror, plural_sources,
-    pseudo_files, pseudo_messages)
-from builder.segments.placeholders import placeholders
+from builder.catalogues.pseudo import (
+    PSEUDO_LOCALES,
+    RLM,
+    accent_expand,
+    mirror,
+    plural_sources,
+    pseudo_files,
+    pseudo_messages,
+)
 from builder.segments.linkslots import SLOT_RE
+from builder.segments.placeholders import placeholders
 
 MARKUP_RE = re.compile(r"\*\*|[*_`\[\]()!]")
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from builder.catalogues.pofiles import plural_header
-from builder.lint.glossary import Glossary, load_glossary
+from builder.catalogues.plurals import plural_header
 from builder.lint.checks import FLAGS, SILENCED_BY, lint_project, publishable
+from builder.lint.glossary import Glossary, load_glossary
 
 FIXTURES = Path(__file__).resolve().parents[1] / "lint_fixtures"
 CONTENT = "content/topics/x.md"

@@ -73,8 +73,8 @@ def test_glossary_that_is_not_yaml_exits_2(tmp_path: Path, capsys):
 
 
 def test_the_repository_glossary_is_valid(tmp_path: Path):
-    from builder.source.config import load_config
     from builder.lint.glossary import load_glossary
+    from builder.source.config import load_config
 
     glossary = load_glossary(REPO, load_config(REPO).target_locales)
     assert len(glossary.terms) >= 8 and "INTERPOL" in glossary.names
@@ -84,8 +84,9 @@ def test_the_repository_glossary_is_valid(tmp_path: Path):
 def test_the_demo_catalogues_pass_without_errors_or_warnings(capsys):
     """Fails until every demo catalogue is translated: an untranslated catalogue has
     nothing to lint, so it is required to be complete here."""
-    from builder.catalogues.merge import complete, po_path
     import polib
+
+    from builder.catalogues.merge import complete, po_path
 
     for locale in ("fr", "es", "ar"):
         entries = [e for e in polib.pofile(str(po_path(REPO / "locales", locale)))

@@ -11,11 +11,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.catalogues.pofiles import read_po
+from builder.catalogues.pofile import read_po
+from builder.errors import Collector, InputError
+from builder.render.body import render_body
+from builder.segments.blocks import make_markdown, parse_body
 from builder.source.config import load_config
 from builder.source.content import KINDS, load_page
-from builder.errors import Collector, InputError
-from builder.segments.blocks import make_markdown, parse_body, render_body
 from tests.conftest import SITES
 
 MD_PIECES = st.sampled_from([

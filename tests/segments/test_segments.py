@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-
+from builder.render.body import render_body
+from builder.segments.blocks import make_markdown, normalize, page_segments, parse_body
 from builder.source.content import Page
-from builder.segments.blocks import (make_markdown, normalize, page_segments, parse_body,
-    render_body)
 
 
 def page(body: str, **extra) -> Page:
@@ -101,7 +100,7 @@ def test_page_links_resolve_per_locale():
 
 
 def test_latin_runs_in_right_to_left_text_are_isolated():
-    from builder.segments.blocks import render_inline
+    from builder.render.body import render_inline
 
     html, text = render_inline(make_markdown(), "قمة #WeProtect في Côte d’Ivoire و U.S. عام 2014", True)
     assert html == ('قمة <bdi dir="ltr">#WeProtect</bdi> في <bdi dir="ltr">Côte d’Ivoire</bdi> '

@@ -9,8 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from builder.tools.status import (HISTORY_KEEP, a11y_summary, column_chart, read_history,
-    record_history, stacked_bar, status_files, translation_data)
+from builder.tools.status import (
+    HISTORY_KEEP,
+    a11y_summary,
+    column_chart,
+    read_history,
+    record_history,
+    stacked_bar,
+    status_files,
+    translation_data,
+)
 
 PO = '''msgid ""
 msgstr ""
@@ -106,8 +114,8 @@ def test_status_and_pseudo_pages_pass_the_checker(project: Path, tmp_path: Path,
     """Zero blocking findings in light/dark × 1280/320, also right-to-left; the
     pseudo-locale pages of the same site go through the same checker."""
     from builder.a11y import CheckOptions, CheckTarget, check_site
-    from builder.pipeline import build, extract
     from builder.catalogues.pseudo import pseudo_files
+    from builder.pipeline import build, extract
 
     extract(project)
     site = tmp_path / "site"

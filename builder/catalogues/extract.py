@@ -1,33 +1,27 @@
-"""gettext catalogues: extract segments into a POT, merge it into each locale's PO.
+"""Extraction: every translatable segment of content and templates, as POT entries.
 
-Producing text is separate from writing files: `pot_text` and `merged_po_text`
-return strings; `output.atomic_write` puts them on disk, and only when they
-changed, so an unchanged catalogue keeps its bytes and its modification time.
+Producing text is separate from writing files: `pot_text` returns the POT's text;
+`output.write.atomic_write` puts it on disk, and only when it changed, so an
+unchanged catalogue keeps its bytes and its modification time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gettext
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
-from babel.messages.plurals import get_plural
 from jinja2.ext import babel_extract
 
+from builder.errors import Collector, Diagnostic, InputError
+from builder.segments.blocks import Segment, normalize
 from builder.source.config import SiteConfig
 from builder.source.content import Content
-from builder.errors import Collector, Diagnostic, InputError
-from builder.catalogues.poread import parse_po
-from builder.segments.blocks import Segment, normalize
 
 TEMPLATE_KEYWORDS = DEFAULT_KEYWORDS | {"_a": None}
-ID_RE = re.compile(r"^id: (\S+)")
-PO_LINE_RE = re.compile(r"line (\d+)")
 
 
 @dataclass
@@ -193,99 +187,3 @@ def _pot_metadata(config: SiteConfig, date: str) -> dict[str, str]:
         "Content-Transfer-Encoding": "8bit",
         "Generated-By": "infopages",
     }
-
-
-PO_STRING = r'"(?:[^"\\]++|\\[\\"abfnrtv0-7xuU])*+"'   # possessive: no backtracking
-PO_LINE = re.compile(rf'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{PO_STRING}\s*$')
-PO_FIX = "fix the entry in your PO editor, or restore the file from version control"
-
-
-def read_po(path: Path, root: Path) -> polib.POFile:
-    """Parse a PO file strictly, turning every problem into `path:line: error`.
-
-    polib alone accepts an unterminated string or a duplicate entry without a
-    word; a translator must hear about both before the site is built.
-    """
-    diags = Collector(root)
-    text = diags.read_text(path, "catalogue is not valid UTF-8",
-                           "save it as UTF-8 and set `charset=UTF-8` in its header")
-    if text is None:
-        raise InputError(diags.items)
-    check_po_lines(text, path, diags)
-    diags.raise_if_errors()
-    try:
-        catalogue = parse_po(text)
-    except (OSError, ValueError) as exc:
-        found = PO_LINE_RE.search(str(exc))
-        diags.error(path, int(found.group(1)) if found else 1, f"PO syntax error: {exc}", PO_FIX)
-        raise InputError(diags.items) from None
-    _check_duplicates(catalogue, path, diags)
-    locale = path.parent.parent.name if path.suffix == ".po" else None
-    if locale and (problem := plural_problem(catalogue.metadata.get("Plural-Forms"), locale)):
-        diags.error(path, header_line(text, "Plural-Forms"), problem,
-                    f"set the header to: {plural_header(locale)[1]}")
-    diags.raise_if_errors()
-    return catalogue
-
-
-def check_po_lines(text: str, path: Path, diags: Collector, first_line: int = 1) -> bool:
-    """Every line is a comment, a keyword with a string, or a string; False if not."""
-    ok = True
-    for number, line in enumerate(text.splitlines(), first_line):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#") and not PO_LINE.match(stripped):
-            diags.error(path, number, f"PO syntax error: `{stripped[:60]}`", PO_FIX)
-            ok = False
-    return ok
-
-
-def _check_duplicates(catalogue: polib.POFile, path: Path, diags: Collector) -> None:
-    seen: dict[tuple, int] = {}
-    for entry in catalogue:
-        key = (entry.msgctxt, entry.msgid, entry.obsolete)
-        if key in seen:
-            diags.error(path, entry.linenum, f"duplicate entry for msgid `{entry.msgid[:50]}` "
-                        f"(first at line {seen[key]})", "keep one of the two entries")
-        seen.setdefault(key, entry.linenum)
-
-
-def anchors_of(entry: polib.POEntry) -> list[str]:
-    return [m.group(1) for line in (entry.comment or "").splitlines()
-            if (m := ID_RE.match(line))]
-
-
-def plural_problem(header: str | None, locale: str) -> str | None:
-    """Why a PO file's Plural-Forms disagrees with CLDR for `locale`, or None.
-
-    Formulas are compared by evaluating them for n = 0…1000, so an equivalent
-    formula written differently is accepted, and a permuted one is caught.
-    """
-    if not header:
-        return "no Plural-Forms header"
-    found = re.match(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?);?\s*$", header)
-    if not found:
-        return f"cannot read Plural-Forms `{header}`"
-    count, expected = plural_header(locale)
-    try:
-        theirs = gettext.c2py(found.group(2))
-    except (ValueError, SyntaxError):
-        return f"cannot evaluate Plural-Forms `{header}`"
-    ours = gettext.c2py(expected.split("plural=", 1)[1].rstrip(";"))
-    if int(found.group(1)) != count:
-        return f"Plural-Forms has nplurals={found.group(1)}, {locale} needs {count}"
-    bad = next((n for n in range(1001) if theirs(n) != ours(n)), None)
-    if bad is not None:
-        return f"Plural-Forms picks form {theirs(bad)} for n={bad}, CLDR says {ours(bad)}"
-    return None
-
-
-def header_line(text: str, name: str) -> int:
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.startswith(f'"{name}:'):
-            return number
-    return 1
-
-
-def plural_header(locale: str) -> tuple[int, str]:
-    rule = get_plural(locale)
-    return rule.num_plurals, f"nplurals={rule.num_plurals}; plural={rule.plural_expr};"

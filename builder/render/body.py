@@ -1,0 +1,126 @@
+"""A page body in one locale: its parsed blocks with each block's translation swapped in.
+
+Block structure comes from the source, never from a translation: each block's
+inline Markdown is replaced by its translation and the token stream rendered again.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from builder.render.bidi import isolate_ltr_runs
+from builder.segments.blocks import ParsedBody, Segment, normalize
+from builder.segments.linkslots import from_slots
+
+Translate = Callable[[str | None, str], tuple[str, bool]]
+
+
+LinkResolver = Callable[[str], str]
+
+
+def render_body(parsed: ParsedBody, md: MarkdownIt, translate: Translate,
+                fallback_attrs: dict[str, str], resolve: LinkResolver,
+                isolate_ltr: bool = False,
+                marker: Callable[[Segment], dict[str, str]] | None = None) -> tuple[str, int]:
+    """Render a parsed body in one locale; returns (html, number of fallback blocks).
+
+    `fallback_attrs` (e.g. {"lang": "en", "dir": "ltr"}) go on every block whose
+    translation is missing, so screen readers read it in the right voice.
+    """
+    tokens = list(parsed.tokens)
+    env = {"references": dict(parsed.references)}
+    fallbacks = 0
+    for slot in parsed.slots:
+        segment = slot.segment
+        text, fallback = translate(segment.msgctxt, segment.msgid)
+        if segment.targets:
+            restored = from_slots(text, segment.targets)
+            fallback = fallback or restored is None
+            text = restored if restored is not None else from_slots(segment.msgid, segment.targets)
+        fallbacks += fallback
+        inline = tokens[slot.index]
+        if slot.image_only:
+            children = [_image_with_alt(c, text, fallback and fallback_attrs)
+                        for c in inline.children or [] if c.type == "image"]
+        else:
+            # The source text itself was parsed with the page: reuse it (copied).
+            children = list(inline.children or []) if text == inline.content else \
+                _inline_children(md, text, env)
+            attrs = marker(segment) if marker else (fallback_attrs if fallback else {})
+            if isolate_ltr and not fallback:
+                children = isolate_ltr_runs(children)
+            if attrs:
+                children = _mark_block(tokens, slot.index, children, attrs)
+        children = _translate_titles(children, translate)
+        tokens[slot.index] = inline.copy(children=_resolve_links(children, resolve))
+    return md.renderer.render(tokens, md.options, {}), fallbacks
+
+
+def _inline_children(md: MarkdownIt, text: str, env: dict) -> list[Token]:
+    parsed = md.parseInline(text, dict(env))
+    return list(parsed[0].children or []) if parsed else []
+
+
+def _image_with_alt(image: Token, alt: str, attrs: dict[str, str] | bool) -> Token:
+    new = image.copy(children=[Token("text", "", 0, content=alt)], attrs=dict(image.attrs))
+    for name, value in (attrs or {}).items():
+        new.attrSet(name, value)
+    return new
+
+
+def _mark_block(tokens: list[Token], index: int, children: list[Token],
+                attrs: dict[str, str]) -> list[Token]:
+    opener = tokens[index - 1]
+    if not opener.hidden and opener.nesting == 1:
+        marked = opener.copy(attrs=dict(opener.attrs))
+        for name, value in attrs.items():
+            marked.attrSet(name, value)
+        tokens[index - 1] = marked
+        return children
+    # A tight list hides its paragraph tokens: mark the text with a span instead.
+    attr_text = "".join(f' {k}="{html.escape(v)}"' for k, v in attrs.items())
+    return [Token("html_inline", "", 0, content=f"<span{attr_text}>"), *children,
+            Token("html_inline", "", 0, content="</span>")]
+
+
+def _translate_titles(children: list[Token], translate: Translate) -> list[Token]:
+    """Link and image `title` attributes are segments of their own (msgctxt link.title)."""
+    out = []
+    for child in children:
+        title = child.attrGet("title") if child.type in ("link_open", "image") else None
+        if title:
+            child = child.copy(attrs=dict(child.attrs))
+            child.attrSet("title", translate("link.title", normalize(str(title)))[0])
+        out.append(child)
+    return out
+
+
+def _resolve_links(children: list[Token], resolve: LinkResolver) -> list[Token]:
+    """`page:KEY` links and media file names become relative URLs for this page."""
+    out = []
+    for child in children:
+        href = child.attrGet("href") if child.type == "link_open" else None
+        src = child.attrGet("src") if child.type == "image" else None
+        if isinstance(href, str) and href.startswith("page:"):
+            child = child.copy(attrs=dict(child.attrs))
+            child.attrSet("href", resolve(href))
+        elif isinstance(src, str) and ":" not in src and not src.startswith("/"):
+            child = child.copy(attrs=dict(child.attrs))
+            child.attrSet("src", resolve(f"media:{src}"))
+        out.append(child)
+    return out
+
+
+def render_inline(md: MarkdownIt, text: str, isolate_ltr: bool = False) -> tuple[str, str]:
+    """(html, plain text) of one inline Markdown string."""
+    tokens = md.parseInline(text)
+    children = tokens[0].children or [] if tokens else []
+    if tokens and isolate_ltr:
+        tokens[0].children = isolate_ltr_runs(children)
+    html = md.renderer.render(tokens, md.options, {}) if tokens else ""
+    plain = md.renderer.renderInlineAsText(children, md.options, {})
+    return html, plain
