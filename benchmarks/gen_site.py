@@ -29,7 +29,7 @@ from builder import pipeline  # noqa: E402
 from builder.catalogues.merge import new_catalogue, po_path  # noqa: E402
 from builder.catalogues.plurals import plural_header
 from builder.catalogues.poread import parse_po  # noqa: E402
-from builder.catalogues.pseudo import _transform_text, accent  # noqa: E402
+from builder.render.pseudo import _transform_text, accent  # noqa: E402
 
 TOPICS = 10
 LOCALES = ("en", "fr", "es", "ar")

@@ -33,8 +33,9 @@ def repo() -> Path:
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
     """The repository's own demo site, built once per test session."""
+    from builder.engine.build import BuildOptions
     from builder.pipeline import build
 
     out = tmp_path_factory.mktemp("demo") / "site"
-    build(REPO, out)
+    build(REPO, BuildOptions(out=out))
     return out

@@ -10,6 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from builder.engine.build import BuildOptions
 from builder.pipeline import build
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,7 +33,7 @@ def golden_files() -> list[str]:
 
 
 def build_demo(out: Path) -> Path:
-    build(REPO, out)
+    build(REPO, BuildOptions(out=out))
     return out
 
 

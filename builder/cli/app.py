@@ -40,6 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
+        _recover(args.project)
         return handler(args)
     except InputError as exc:
         for diagnostic in exc.diagnostics[:50]:
@@ -62,6 +63,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"infopages: internal error: {exc!r} — rerun with --debug and report it",
               file=sys.stderr)
         return EXIT_INPUT
+
+
+def _recover(project: Path) -> None:
+    """Finish what a killed command left half-done, before this one reads anything."""
+    from builder.pipeline import recover
+
+    if recover(project):
+        print("infopages: finished the changes an interrupted command had committed",
+              file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -115,9 +125,8 @@ def cmd_update(args: argparse.Namespace) -> int:
     from builder import pipeline
 
     if args.check:
-        plan = pipeline.plan_update(args.project, args.prune_obsolete)
-        _warn(plan.extract.warnings)
-        stale = plan.stale()
+        stale, warnings = pipeline.stale_catalogues(args.project, args.prune_obsolete)
+        _warn(warnings)
         for path in stale:
             print(f"{path}: out of date — run `infopages update` and commit the result")
         if not stale:

@@ -43,13 +43,14 @@ def run_build(args: argparse.Namespace, progress, warn) -> int:
         raise InputError([Diagnostic("--jobs", None, f"bad job count `{args.jobs}`",
                                      "give a whole number of 1 or more, e.g. --jobs 2")])
     if args.merge:
-        from builder.output.shards import merge_sites
+        from builder import pipeline
 
         target = args.out or args.project / "site"
-        count = merge_sites(tuple(args.merge), target)
+        count = pipeline.merge_shards(args.project, tuple(args.merge), target)
         print(f"merged {len(args.merge)} shards ({count} files) into {target}")
         return EXIT_OK
-    if not (args.full or args.locale or args.preview or args.pseudo or args.shard or args.status):
+    if not (args.full or args.locale or args.preview is not None or args.pseudo or args.shard
+            or args.status):
         from builder.engine.cache import up_to_date
 
         found = up_to_date(args.project, args.out or args.project / "site")
@@ -60,17 +61,14 @@ def run_build(args: argparse.Namespace, progress, warn) -> int:
                   f"({', '.join(summary['locales'])}) in {summary['out']} (0 files written)")
             return EXIT_OK
     from builder import pipeline
+    from builder.engine.build import BuildOptions
 
-    result = pipeline.build(args.project, args.out, tuple(args.locale), args.preview,
-                            args.pseudo, progress, full=args.full, jobs=args.jobs,
-                            shard=parse_shard(args.shard))
+    options = BuildOptions(args.out, tuple(args.locale), args.preview, args.pseudo, args.full,
+                           args.jobs, parse_shard(args.shard))
+    result = pipeline.build(args.project, options, progress)
     warn(result.warnings)
     if args.status:
-        from builder.output.write import atomic_write
-        from builder.tools.status import status_files
-
-        for name, data in status_files(args.project).items():
-            atomic_write(result.out / name, data)
+        pipeline.status(args.project, result.out)
     how = "rebuilt" if result.incremental else "built"
     print(f"{how} {result.pages} pages in {len(result.locales)} locales "
           f"({', '.join(result.locales)}) into {result.out} "

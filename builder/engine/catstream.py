@@ -23,8 +23,9 @@ from builder.catalogues.merge import po_path
 from builder.catalogues.plurals import plural_header, plural_problem
 from builder.catalogues.pofile import check_po_lines, header_line
 from builder.catalogues.poread import parse_po
+from builder.engine.cache import snapshot_path
 from builder.errors import Collector, Diagnostic, InputError
-from builder.render.translations import visible
+from builder.render.translations import fuzzy_text, visible
 
 Row = tuple[str, bytes, str, str]    # (locale, message hash, kind, value)
 
@@ -32,7 +33,6 @@ Row = tuple[str, bytes, str, str]    # (locale, message hash, kind, value)
 def catalogue_rows(root: Path, locale: str, data: bytes) -> list[Row]:
     """Every publishable translation in `data`, the catalogue of `locale`;
     InputError on any problem."""
-    from builder.engine.cache import msg_hash
 
     path = po_path(root / "locales", locale)
     syntax, checks = Collector(root), Collector(root)   # reported like read_po: syntax first
@@ -56,12 +56,26 @@ def catalogue_rows(root: Path, locale: str, data: bytes) -> list[Row]:
                 checks.error(path, at, f"duplicate entry for msgid `{entry.msgid[:50]}` "
                              f"(first at line {seen[key]})", "keep one of the two entries")
             seen.setdefault(key, at)
-            kind, value = visible(entry, locale)
-            if kind is not None:
-                rows.append((locale, msg_hash((entry.msgctxt or None, entry.msgid)), kind[0],
-                             value if kind == "singular" else json.dumps(value)))
+        rows += message_rows(locale, [e for e in catalogue if not e.obsolete])
     syntax.raise_if_errors()
     checks.raise_if_errors()
+    return rows
+
+
+def message_rows(locale: str, entries: list) -> list[Row]:
+    """The record's rows for these entries: what readers see ("s" singular, "p" plural
+    forms) and, for the translators' preview, fuzzy text that is not broken ("f")."""
+    from builder.engine.cache import msg_hash
+
+    rows: list[Row] = []
+    for entry in entries:
+        kind, value = visible(entry, locale)
+        key = msg_hash((entry.msgctxt or None, entry.msgid))
+        if kind is not None:
+            rows.append((locale, key, kind[0],
+                         value if kind == "singular" else json.dumps(value)))
+        elif (shown := fuzzy_text(entry, locale)) is not None:
+            rows.append((locale, key, "f", shown))
     return rows
 
 
@@ -75,7 +89,7 @@ def store_catalogue(db_path: Path, root: Path, locale: str) -> tuple[Diagnostic,
         rows = catalogue_rows(root, locale, data) if data is not None else []
     except InputError as exc:
         return tuple(exc.diagnostics)
-    write_snapshot(db_path.parent / "po" / f"{locale}.po", data)
+    write_snapshot(snapshot_path(db_path, locale), data)
     db = sqlite3.connect(db_path, timeout=600, isolation_level=None)
     try:
         db.execute("BEGIN IMMEDIATE")

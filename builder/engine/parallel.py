@@ -1,10 +1,11 @@
 """Render a list of outputs, on every core.
 
-The parent loads the site and the catalogues once, then forks workers that
-inherit them (no pickling of the model). Work is handed out in chunks of page
-keys, each with all its locales, so a worker parses a page's Markdown once and
-renders it four times. Workers write their files themselves and send back only
-what the build cache records: path, facts and `pages.json` entry.
+The parent loads the site once, then forks workers that inherit it (no
+pickling of the model). Work is handed out in chunks of page keys, each with
+all its locales and variants, so a worker parses a page's Markdown once and
+renders it four times. Every output is made by `render.outputs.render_output`.
+Workers write their files into the staging folder themselves and send back
+only what the build record keeps: path, facts and `pages.json` entry.
 """
 
 from __future__ import annotations
@@ -19,19 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from builder.engine.deps import CHOOSER, FEED, GLOBAL, SITEMAP, FactIndex
-from builder.output.write import atomic_write
-from builder.render.feeds import atom_feed, language_chooser, sitemap
-from builder.render.gates import Publication
-from builder.render.locale import LocaleRenderer, make_translator
+from builder.engine.deps import FactIndex
 from builder.render.manifest import manifest_entry
-from builder.render.pages import NOT_FOUND, page_file, render_key
+from builder.render.outputs import PUBLISHED, Output, Renderers, Variant, render_output
+from builder.render.routes import FEED, GLOBAL, NOT_FOUND
 from builder.render.site import SiteModel
 from builder.render.translations import Messages
 from builder.segments.analysis import Analysis, page_digest
-from builder.segments.blocks import ParsedBody, make_markdown, page_segments, parse_body
+from builder.segments.blocks import ParsedBody, page_segments, parse_body
 
-Output = tuple[str, str]       # (locale, key); GLOBAL locale for sitemap and chooser
 Report = Callable[[int, int, str], None]
 CHUNK = 24                     # page keys per task: small enough to balance two cores
 PARALLEL_MIN = 200             # below this many outputs a pool costs more than it saves
@@ -39,32 +36,34 @@ PARALLEL_MIN = 200             # below this many outputs a pool costs more than 
 
 @dataclass(frozen=True)
 class Rendered:
+    output: Output
     path: str
-    locale: str
-    key: str
     facts: tuple[str, ...]
     entry: dict | None         # the page's `pages.json` entry
-    written: bool
 
 
 @dataclass(frozen=True)
 class PageInfo:
-    """What the parent needs of a page a worker parsed: references to check, messages used."""
+    """What the parent needs of a page a worker parsed: its analysis, and the
+    messages its segments use."""
     key: str
-    page_links: tuple[tuple[str, int], ...]
-    images: tuple[tuple[str, str, int], ...]
+    analysis: Analysis
     messages: tuple[tuple[str | None, str], ...]
-    digest: bytes = b""        # the page's analysis for `extract` (analysis.py), pickled
-    analysis: bytes = b""
+    digest: bytes = b""        # of the page, for `extract` (segments.analysis)
+
+    @property
+    def pickled(self) -> bytes:
+        return pickle.dumps(self.analysis, pickle.HIGHEST_PROTOCOL)
 
 
 @dataclass(frozen=True)
 class RenderJob:
     model: SiteModel
     messages: Mapping[str, Messages]
-    publication: Publication
-    target: Path
-    fresh: bool                # target is an empty staging folder: no need to compare
+    variants: tuple[Variant, ...]
+    target: Path               # an empty staging folder
+    read: Callable[[str], bytes]                          # an input file's bytes
+    pseudo_messages: Callable[[str], Messages] | None = None
 
 
 class LazyParsed(Mapping):
@@ -92,72 +91,46 @@ class LazyParsed(Mapping):
 
 
 class Worker:
-    """Renders outputs of any locale; renderers are made on first use, per process."""
+    """Renders outputs of any variant and locale (through `render_output`) into the
+    staging folder; renderers are made on first use, per process."""
 
     def __init__(self, job: RenderJob):
         self.job = job
-        self.md = make_markdown()
-        self.renderers: dict[str, LocaleRenderer] = {}
+        self.renderers = Renderers(job.model, job.messages, job.variants,
+                                   job.pseudo_messages, job.read)
         config = job.model.config
         self.facts = FactIndex(job.model.content, config.news_page_size, config.latest_news,
                                config.feed_size)
+        self.folders: set[Path] = set()
 
-    def renderer(self, code: str) -> LocaleRenderer:
-        if code not in self.renderers:
-            model = self.job.model
-            translator = make_translator(self.job.messages[code], model.config.source_locale,
-                                         self.md)
-            self.renderers[code] = LocaleRenderer(model, translator, self.md,
-                                                  self.job.publication)
-        return self.renderers[code]
-
-    def render(self, locale: str, key: str) -> Rendered:
-        path, data = self._bytes(locale, key)
+    def render(self, output: Output) -> Rendered:
+        data = render_output(self.renderers, output)
         entry = None
-        if locale != GLOBAL and key not in (FEED, NOT_FOUND):
-            entry = manifest_entry(self.renderer(locale), key)
+        if output.variant == PUBLISHED and output.locale != GLOBAL and \
+                output.key not in (FEED, NOT_FOUND):
+            entry = manifest_entry(self.renderers.get(PUBLISHED, output.locale), output.key)
+        path = output.path
         target = self.job.target / path
-        if self.job.fresh:
+        if target.parent not in self.folders:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            written = True
-        else:
-            written = atomic_write(target, data)
-        return Rendered(path, locale, key, self.facts.facts(key), entry, written)
-
-    def _bytes(self, locale: str, key: str) -> tuple[str, bytes]:
-        """(output_file(locale, key), its bytes)."""
-        source = self.job.model.config.source_locale
-        if key == FEED:
-            return output_file(locale, key), atom_feed(self.renderer(locale))
-        if key == SITEMAP:
-            return output_file(locale, key), sitemap(self.renderer(source))
-        if key == CHOOSER:
-            codes = self.job.model.config.locales
-            return output_file(locale, key), language_chooser(
-                {c: self.renderer(c) for c in codes}, source)
-        return render_key(self.renderer(locale), key)
+            self.folders.add(target.parent)
+        target.write_bytes(data)
+        return Rendered(output, path, self.facts.facts(output.key), entry)
 
     def info(self, key: str) -> PageInfo:
         parsed = self.job.model.parsed[key]
         page = self.job.model.content.by_key()[key]
         segments = tuple(page_segments(page, parsed))
         analysis = Analysis(segments, parsed.page_links, parsed.images)
-        return PageInfo(key, parsed.page_links, parsed.images,
+        return PageInfo(key, analysis,
                         tuple(dict.fromkeys((s.msgctxt, s.msgid) for s in segments)),
-                        page_digest(page), pickle.dumps(analysis, pickle.HIGHEST_PROTOCOL))
+                        page_digest(page))
 
     def chunk(self, outputs: list[Output]) -> tuple[list[Rendered], list[PageInfo]]:
-        rendered = [self.render(locale, key) for locale, key in outputs]
+        rendered = [self.render(output) for output in outputs]
         pages = self.job.model.content.by_key()
-        keys = dict.fromkeys(key for _, key in outputs if key in pages)
+        keys = dict.fromkeys(o.key for o in outputs if o.key in pages)
         return rendered, [self.info(key) for key in keys]
-
-
-def output_file(locale: str, key: str) -> str:
-    """Where the output (locale, key) is written, without rendering it."""
-    special = {FEED: f"{locale}/feed.xml", SITEMAP: "sitemap.xml", CHOOSER: "index.html"}
-    return special.get(key) or page_file(locale, key)
 
 
 # The worker of this process, set once by the pool's initializer (fork: inherited, not pickled).
@@ -181,7 +154,7 @@ def chunks(outputs: list[Output]) -> list[list[Output]]:
     """Outputs grouped by key (all locales of a page together), CHUNK keys a task."""
     by_key: dict[str, list[Output]] = {}
     for output in outputs:
-        by_key.setdefault(output[1], []).append(output)
+        by_key.setdefault(output.key, []).append(output)
     groups = list(by_key.values())
     return [[o for group in groups[i:i + CHUNK] for o in group]
             for i in range(0, len(groups), CHUNK)]
@@ -213,7 +186,7 @@ def render_outputs(job: RenderJob, outputs: list[Output], jobs: int | None = Non
                 for done, info in results:
                     count = _collect(rendered, infos, done, info, sink, count)
                     if progress and done:
-                        progress(count, len(outputs), done[-1].locale or "site")
+                        progress(count, len(outputs), done[-1].output.locale or "site")
             except BaseException:     # interrupted or failed: drop the chunks not started
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
@@ -225,7 +198,7 @@ def render_outputs(job: RenderJob, outputs: list[Output], jobs: int | None = Non
             done, info = worker.chunk(task)
             count = _collect(rendered, infos, done, info, sink, count)
             if progress and done:
-                progress(count, len(outputs), done[-1].locale or "site")
+                progress(count, len(outputs), done[-1].output.locale or "site")
     return rendered, infos
 
 

@@ -17,12 +17,8 @@ from builder.catalogues.plurals import plural_header
 from builder.errors import Diagnostic, InputError
 from builder.render.body import render_body
 from builder.render.gates import Publication
-from builder.render.routes import (
-    LocaleInfo,
-    locale_info,
-    output_path,
-    relative,
-)
+from builder.render.locales import LocaleInfo, locale_info
+from builder.render.routes import output_path, relative
 from builder.render.site import SiteModel
 from builder.render.theme import CSP, CSS_PATH, _template_location, make_env
 from builder.render.translations import Localized, Messages, Translator
@@ -167,3 +163,15 @@ class LocaleRenderer:
             raise InputError([Diagnostic(name, line,
                                          f"undefined variable in template: {exc.message}",
                                          "use only the variables the page provides")]) from None
+        except jinja2.TemplateNotFound as exc:
+            name, line = _template_location(exc, template, self.config.templates_dir)
+            raise InputError([Diagnostic(name, line, f"template `{exc.name}` not found",
+                                         "include or extend a template of the project's "
+                                         "templates/ folder by its name there")]) from None
+        except (InputError, MemoryError, RecursionError):
+            raise
+        except Exception as exc:   # a template's own expression failed: {{ 1 // 0 }}
+            name, line = _template_location(exc, template, self.config.templates_dir)
+            raise InputError([Diagnostic(name, line, f"error in template: "
+                                         f"{type(exc).__name__}: {exc}",
+                                         "fix the expression at this line")]) from None

@@ -4,46 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from builder.render.gates import Publication
 from builder.render.locale import LocaleRenderer
-from builder.render.routes import news_page_key, output_path
-from builder.render.site import news_pages
+from builder.render.routes import NOT_FOUND, news_page_key, output_path
+from builder.render.site import SiteModel, news_pages
 from builder.source.content import Page
 
-NOT_FOUND = "404"   # the key of each locale's 404 page
 
-
-def locale_keys(r: LocaleRenderer) -> list[str]:
+def locale_keys(model: SiteModel, publication: Publication, code: str) -> list[str]:
     """The key of every page one locale publishes: home, content pages, news index pages, 404."""
-    content = r.model.content
-    return ["home", *(p.key for p in content.pages if r.published(p.key)),
-            *(news_page_key(n) for n, _ in news_pages(content, r.config.news_page_size)),
+    content = model.content
+    return ["home", *(p.key for p in content.pages if publication.published(code, p.key)),
+            *(news_page_key(n) for n, _ in news_pages(content, model.config.news_page_size)),
             NOT_FOUND]
 
 
-def page_file(code: str, key: str) -> str:
-    """The output path of page `key` in locale `code` (404 included)."""
-    return f"{code}/404.html" if key == NOT_FOUND else output_path(key, code)
-
-
-def render_key(r: LocaleRenderer, key: str) -> tuple[str, bytes]:
-    """(output path, bytes) of one page of one locale."""
+def render_key(r: LocaleRenderer, key: str) -> bytes:
+    """One page of one locale: its context built, its template rendered."""
     if key == "home":
-        return output_path("home", r.info.code), home(r)
+        return home(r)
     if key == NOT_FOUND:
-        return f"{r.info.code}/404.html", not_found(r)
+        return not_found(r)
     if key == "news" or key.startswith("news/page-"):
         number = 1 if key == "news" else int(key.rsplit("-", 1)[1])
         size = r.config.news_page_size
         items = list(r.model.content.news_newest_first()[(number - 1) * size: number * size])
-        return output_path(key, r.info.code), news_index(r, key, number, items)
+        return news_index(r, key, number, items)
     page = r.model.content.by_key()[key]
     render = {"topic": topic, "news": news_item, "page": plain_page}[page.kind]
-    return output_path(key, r.info.code), render(r, page)
-
-
-def render_locale(r: LocaleRenderer) -> dict[str, bytes]:
-    """Every page of one locale, keyed by output path."""
-    return dict(render_key(r, key) for key in locale_keys(r))
+    return render(r, page)
 
 
 def _with_body(r: LocaleRenderer, page: Page, current: str) -> dict[str, Any]:

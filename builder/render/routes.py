@@ -6,13 +6,21 @@ host path and straight from the file system.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from babel import Locale
+NOT_FOUND = "404"              # the key of each locale's 404 page
+FEED = "@feed"                 # keys of outputs that are not pages
+SITEMAP = "@sitemap"
+CHOOSER = "@chooser"
+GLOBAL = ""                    # the locale of outputs shared by every locale
+SPECIAL = {NOT_FOUND: "{locale}/404.html", FEED: "{locale}/feed.xml", SITEMAP: "sitemap.xml",
+           CHOOSER: "index.html"}
 
 
 def output_path(key: str, locale: str) -> str:
     """Page key → path under the site root, e.g. ("topics/x", "fr") → "fr/topics/x.html"."""
+    if key in SPECIAL:
+        return SPECIAL[key].format(locale=locale)
     if key == "home":
         return f"{locale}/index.html"
     if key == "news":
@@ -47,40 +55,26 @@ def relative(target: str, current: str) -> str:
     return "/".join([".."] * (len(base) - common) + parts[common:]) + fragment
 
 
-@dataclass(frozen=True)
-class LocaleInfo:
-    code: str
-    name: str           # the language named in its own language: "Français"
-    direction: str      # "ltr" | "rtl"
-    bcp47: str          # "pt-BR" for the HTML lang attribute
-    og_locale: str      # "fr_FR"-style for Open Graph
-    cldr: str = ""      # the CLDR locale for dates, lists and plurals (pseudo-locales borrow one)
+STATIC = "@file:"              # key prefix of a file copied as it is (assets, media)
+PUBLISHED, PREVIEW, PSEUDO = "", "preview", "pseudo"
+PREFIXES = {PUBLISHED: "", PREVIEW: "_preview/", PSEUDO: "_preview/"}
+
+
+class Output(NamedTuple):
+    variant: str       # PUBLISHED, PREVIEW or PSEUDO
+    locale: str        # a locale code, or GLOBAL for files of every locale
+    key: str           # a page key, "404", FEED, SITEMAP, CHOOSER or STATIC + source path
 
     @property
-    def data_locale(self) -> str:
-        return self.cldr or self.code
+    def path(self) -> str:
+        """Where the output is written, relative to the output folder."""
+        if self.key.startswith(STATIC):
+            return PREFIXES[self.variant] + static_path(self.key[len(STATIC):])
+        return PREFIXES[self.variant] + output_path(self.key, self.locale)
 
 
-# Pseudo-locales for testing layouts before translations exist: (CLDR data, direction, name).
-PSEUDO_LOCALES = {"en-XA": ("en", "ltr", "[Ƥšéûðö Éñĝļîšĥ]"),
-                  "ar-XB": ("en", "rtl", "Pseudo RTL")}
-
-
-def locale_info(code: str) -> LocaleInfo:
-    if code in PSEUDO_LOCALES:
-        cldr, direction, name = PSEUDO_LOCALES[code]
-        return LocaleInfo(code, name, direction, code, code.replace("-", "_"), cldr)
-    loc = Locale.parse(code)
-    name = loc.get_display_name(code) or code
-    name = name[:1].upper() + name[1:]
-    territory = loc.territory or _likely_territory(loc)
-    og = f"{loc.language}_{territory}" if territory else loc.language
-    return LocaleInfo(code, name, loc.text_direction, code.replace("_", "-"), og)
-
-
-def _likely_territory(loc: Locale) -> str | None:
-    from babel.core import get_global
-
-    likely = get_global("likely_subtags").get(loc.language, "")
-    parts = likely.split("_")
-    return parts[-1] if len(parts) > 1 and parts[-1].isupper() else None
+def static_path(source: str) -> str:
+    """templates/static/x → assets/x, content/media/x → media/x."""
+    if source.startswith("templates/static/"):
+        return "assets/" + source.removeprefix("templates/static/")
+    return "media/" + source.removeprefix("content/media/")

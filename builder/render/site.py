@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Mapping
 
-from builder.render.routes import (
-    LocaleInfo,
-    news_page_key,
-)
+from builder.errors import Collector
+from builder.render.locales import LocaleInfo, locale_info
+from builder.render.routes import news_page_key
 from builder.render.theme import PreloadedTemplates
 from builder.segments.blocks import ParsedBody
 from builder.source.config import SiteConfig
 from builder.source.content import Content, Page
+from builder.source.inputs import Inputs
 
 
 @dataclass(frozen=True)
@@ -20,18 +21,25 @@ class SiteModel:
     """Everything parsed once per build and shared by all locales."""
     config: SiteConfig
     content: Content
-    parsed: dict[str, ParsedBody]
+    parsed: Mapping[str, ParsedBody]
     locales: tuple[LocaleInfo, ...]
+    templates: PreloadedTemplates      # read once, compiled once per process
 
     @cached_property
     def news_position(self) -> dict[str, int]:
         return {p.key: i for i, p in enumerate(self.content.news_newest_first())}
 
-    @cached_property
-    def templates(self) -> "PreloadedTemplates":
-        """Every template read once, compiled once per process (shared by all locales)."""
-        return PreloadedTemplates(self.config.templates_dir,
-                                  self.config.root / ".infopages-cache" / "jinja")
+
+def site_model(config: SiteConfig, content: Content, parsed: Mapping[str, ParsedBody],
+               inputs: Inputs) -> SiteModel:
+    """The model of a loaded site; the templates are those the input scan found."""
+    diags = Collector(config.root)
+    files = {f.path.removeprefix("templates/"): inputs.absolute(f.path)
+             for f in inputs.of_kind("template")}
+    templates = PreloadedTemplates(files, diags, config.root / ".infopages-cache" / "jinja")
+    diags.raise_if_errors()
+    return SiteModel(config, content, parsed, tuple(locale_info(c) for c in config.locales),
+                     templates)
 
 
 def news_pages(content: Content, size: int) -> list[tuple[int, list[Page]]]:

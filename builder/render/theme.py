@@ -7,11 +7,12 @@ hold markup only and never reach back into the pipeline.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import jinja2
 from markupsafe import Markup, escape
 
+from builder.errors import Collector
 from builder.render.translations import Localized, Translator
 
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
@@ -21,14 +22,16 @@ CSS_PATH = "assets/style.css"
 
 class PreloadedTemplates(jinja2.BaseLoader):
     """Template sources read once per build; a render worker forked from the parent
-    inherits them and never opens a template file again."""
+    inherits them and never opens a template file again. Only the files given (the
+    input scan's templates) exist: `{% include "../x" %}` finds nothing else."""
 
-    def __init__(self, folder: Path, cache_dir: Path | None = None):
-        self.sources = {}
-        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-            name = path.relative_to(folder).as_posix()
-            if path.is_file() and not name.startswith("static/"):
-                self.sources[name] = (path.read_text("utf-8"), str(path))
+    def __init__(self, files: Mapping[str, Path], diags: Collector,
+                 cache_dir: Path | None = None):
+        self.sources: dict[str, tuple[str, str]] = {}
+        for name, path in sorted(files.items()):
+            text = diags.read_text(path, "template is not valid UTF-8", "save it as UTF-8")
+            if text is not None:
+                self.sources[name] = (text, str(path))
         self.bytecode = _MemoryBytecode(cache_dir)
 
     def get_source(self, environment, template):

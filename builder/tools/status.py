@@ -24,10 +24,12 @@ import jinja2
 import polib
 from markupsafe import Markup, escape
 
-from builder import pipeline
 from builder.catalogues.merge import complete, po_path
 from builder.catalogues.pofile import anchors_of
-from builder.render.routes import locale_info, output_path
+from builder.engine.build import publication
+from builder.engine.catalogues import pot_path
+from builder.render.locales import locale_info
+from builder.render.routes import output_path
 from builder.render.theme import CSP
 from builder.render.translations import load_messages
 
@@ -104,14 +106,14 @@ def translation_data(root: Path) -> tuple[LocaleStatus, ...]:
     from builder.source.config import load_config
 
     config = load_config(root)
-    publication = pipeline.page_statuses(root)
+    published = publication(root)
     out = []
     for code in config.target_locales:
         path = po_path(config.locales_dir, code)
-        source = path if path.is_file() else pipeline.pot_path(config)
+        source = path if path.is_file() else pot_path(config)
         po = polib.pofile(str(source), wrapwidth=0) if source.is_file() else polib.POFile()
         active = [e for e in po if not e.obsolete and e.msgid]
-        pages = tuple(s for (c, _), s in sorted(publication.statuses.items()) if c == code)
+        pages = tuple(s for (c, _), s in sorted(published.statuses.items()) if c == code)
         missing = {a for s in pages for a in s.missing_required}
         out.append(LocaleStatus(code, _split(active, lambda e: 1),
                                 _split(active, lambda e: len(e.msgid.split())),
@@ -260,3 +262,18 @@ def status_files(root: Path, locale: str = "en",
                                                                locale),
         f"{STATUS_DIR}/status.css": Path(css).read_bytes(),
     }
+
+
+def write_status(root: Path, out: Path, locale: str = "en",
+                 results: Path | None = None) -> int:
+    """Write the status pages into the output folder `out` (journalled, like a build);
+    returns how many files changed."""
+    from builder.output.site import check_target, publish, staging
+
+    check_target(root, out)
+    files = status_files(root, locale, results)
+    with staging(root, out) as staged:
+        for name, data in files.items():
+            (staged / name).parent.mkdir(parents=True, exist_ok=True)
+            (staged / name).write_bytes(data)
+        return publish(root, out, staged, files, (), compare=True)

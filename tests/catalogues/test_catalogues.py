@@ -121,17 +121,18 @@ def test_stats_counts_fuzzy_as_not_translated_like_msgfmt(mini: Path, capsys):
 
 def test_update_refuses_to_overwrite_a_catalogue_saved_meanwhile(mini: Path):
     from builder.errors import InputError
-    from builder.pipeline import apply_update, plan_update
+    from builder.engine.build import checked_scan
+    from builder.engine.catalogues import apply_update, plan_update
 
     run("update", "--project", str(mini))
     mini.joinpath("content/pages/about.md").write_text("---\ntitle: About the team\n---\n")
-    plan = plan_update(mini)
+    plan = plan_update(mini, checked_scan(mini))
     # A translator saves in Poedit while the merge is in memory.
     translate_all(po(mini, "fr"), "FR ")
     saved = po(mini, "fr").read_bytes()
     ar_before = po(mini, "ar").read_bytes()
     try:
-        apply_update(plan, mini)
+        apply_update(mini, plan)
     except InputError as exc:
         assert "fr/LC_MESSAGES/messages.po: error: changed on disk while `update` was merging it" \
             in exc.diagnostics[0].format()
@@ -168,13 +169,18 @@ def test_prune_obsolete_drops_removed_entries_on_request(mini: Path):
 
 
 def test_pot_entries_are_written_exactly_as_polib_writes_them(repo: Path):
-    from builder import pipeline
     from builder.catalogues.extract import Entry, _po_entry, entry_text, extract
-    from builder.segments.blocks import page_segments
+    from builder.engine.build import checked_scan
+    from builder.engine.memo import analyse_pages
+    from builder.errors import Collector
+    from builder.source.config import load_config
+    from builder.source.content import load_content
 
-    model = pipeline.load_site(repo)
-    segments = {p.key: page_segments(p, model.parsed[p.key]) for p in model.content.pages}
-    entries = extract(model.config, model.content, segments)
+    inputs, config = checked_scan(repo), load_config(repo)
+    content = load_content(config, inputs, Collector(repo))
+    segments = {k: list(a.segments) for k, a in analyse_pages(repo, content.pages).items()}
+    templates = {f.path: repo / f.path for f in inputs.of_kind("template")}
+    entries = extract(config, content, segments, templates)
     entries.append(Entry("two\nlines \"quoted\"\t", "ctx", "plural %(n)s",
                                     {"templates/a.html"}, ["", "note"], ["python-format"]))
     for entry in entries:

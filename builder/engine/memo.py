@@ -1,4 +1,11 @@
-"""`update` remembers what it wrote, so that an update with nothing to do is instant.
+"""What `extract` and `update` remember between runs (in the build record).
+
+Page analyses: parsing Markdown is most of what `extract` does, and a page's
+analysis depends only on the page, so it is kept under the page's digest:
+`extract` after a build (or after another `extract`) parses only pages that
+changed, and parses those on every core.
+
+`update` remembers what it wrote, so that an update with nothing to do is instant.
 
 Merging is deterministic and idempotent: the same POT merged into the PO file
 `update` itself wrote gives that file back. So when the new POT is the one last
@@ -10,10 +17,19 @@ a translator or git — changes the file's hash and the locale is merged again.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from builder.catalogues.merge import MergeResult, po_path
 from builder.engine.cache import BuildCache
+from builder.segments.analysis import Analysis, analyse, page_digest
+from builder.segments.blocks import make_markdown
+from builder.source.content import Page
+
+PARALLEL_MIN = 200   # pages to parse before a process pool pays for itself
 
 Merged = tuple[Path, MergeResult, bytes | None]
 
@@ -66,3 +82,34 @@ def remember(root: Path, pot_text: str, merged: list[Merged], prune: bool) -> No
         cache.put("update", memo)
     finally:
         cache.close()
+
+
+def _analyse_chunk(pages: list[Page]) -> list[Analysis]:
+    md = make_markdown()
+    return [analyse(page, md) for page in pages]
+
+
+def analyse_pages(root: Path, pages: tuple[Page, ...]) -> dict[str, Analysis]:
+    """Page key → Analysis for every page, from the cache where the page is unchanged."""
+    cache = BuildCache(root)
+    try:
+        digests = {page.key: page_digest(page) for page in pages}
+        found = cache.analyses(digests.values())
+        out = {key: pickle.loads(found[d]) for key, d in digests.items() if d in found}
+        missing = [page for page in pages if page.key not in out]
+        fresh = dict(zip((p.key for p in missing), _parse(missing)))
+        cache.record_analyses({digests[key]: pickle.dumps(a, protocol=pickle.HIGHEST_PROTOCOL)
+                               for key, a in fresh.items()})
+        return out | fresh
+    finally:
+        cache.close()
+
+
+def _parse(pages: list[Page]) -> list[Analysis]:
+    cores = os.cpu_count() or 1
+    if cores < 2 or len(pages) < PARALLEL_MIN:
+        return _analyse_chunk(pages)
+    size = max(1, len(pages) // (cores * 4))
+    chunks = [pages[i:i + size] for i in range(0, len(pages), size)]
+    with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [a for chunk in pool.map(_analyse_chunk, chunks) for a in chunk]

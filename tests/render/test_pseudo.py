@@ -8,13 +8,12 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder.catalogues.pseudo import (
+from builder.render.pseudo import (
     PSEUDO_LOCALES,
     RLM,
     accent_expand,
     mirror,
     plural_sources,
-    pseudo_files,
     pseudo_messages,
 )
 from builder.segments.linkslots import SLOT_RE
@@ -77,14 +76,17 @@ def test_pseudo_messages_cover_the_pot(tmp_path) -> None:
 
 
 def test_pseudo_pages_render_under_preview(mini) -> None:
-    from builder.pipeline import extract
+    from builder.cli.app import main
 
-    extract(mini)
-    files = pseudo_files(mini)
-    en = files["_preview/en-XA/index.html"].decode()
-    ar = files["_preview/ar-XB/index.html"].decode()
+    assert main(["extract", "--project", str(mini)]) == 0
+    assert main(["build", "--pseudo", "--project", str(mini)]) == 0
+    site = mini / "site"
+    en = (site / "_preview/en-XA/index.html").read_text()
+    ar = (site / "_preview/ar-XB/index.html").read_text()
     assert '<html lang="en-XA" dir="ltr">' in en and '<html lang="ar-XB" dir="rtl">' in ar
     assert "[Ĥöɱé]" in en and RLM in ar
-    assert "_preview/assets/style.css" in files
+    assert (site / "_preview/assets/style.css").is_file()
     assert set(PSEUDO_LOCALES) == {"en-XA", "ar-XB"}
-    assert not any(name.startswith(("en-XA/", "ar-XB/")) for name in files)   # never published
+    assert not (site / "en-XA").exists() and not (site / "ar-XB").exists()   # never published
+    assert main(["build", "--project", str(mini)]) == 0     # and gone with the next plain build
+    assert not (site / "_preview").exists()

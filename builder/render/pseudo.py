@@ -13,12 +13,12 @@ Only letters change. Placeholders (`%(name)s`, `{n}`, `%%`), link slots
 (`]{1}`), link destinations, code spans, entities and every Markdown marker are
 copied through untouched, so a pseudo-translation is always usable.
 
-Pseudo-locales are rendered on request into `_preview/` and never published.
+Pseudo-locales are rendered on request into `_preview/` and never published
+(`render.outputs`, variant `pseudo`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import gettext as gnu_gettext
 import math
 import re
@@ -28,7 +28,7 @@ from typing import Callable
 import polib
 
 from builder.catalogues.plurals import plural_header
-from builder.render.routes import locale_info
+from builder.render.locales import locale_info
 from builder.render.translations import Key, Messages
 
 ACCENTED = dict(zip(
@@ -138,29 +138,3 @@ def pseudo_messages(pot_path: Path, code: str) -> Messages:
         else:
             singular[key] = transform(entry.msgid)
     return Messages(code, singular, plural)
-
-
-def pseudo_files(root: Path, codes: tuple[str, ...] = PSEUDO_LOCALES,
-                 prefix: str = "_preview") -> dict[str, bytes]:
-    """Every page of each pseudo-locale at `_preview/<code>/…`, with the preview's assets.
-
-    For `build(…, pseudo=True)` to call (or the dev server); the site's own
-    locales are untouched and the pseudo ones are never published."""
-    from builder.pipeline import load_site, pot_path, static_files
-    from builder.render.feeds import atom_feed
-    from builder.render.locale import LocaleRenderer, make_translator
-    from builder.render.pages import render_locale
-    from builder.segments.blocks import make_markdown
-
-    model = load_site(root)
-    config, md = model.config, make_markdown()
-    model = dataclasses.replace(model, locales=model.locales + tuple(map(locale_info, codes)))
-    files: dict[str, bytes] = {}
-    for code in codes:
-        translator = make_translator(pseudo_messages(pot_path(config), code),
-                                     config.source_locale, md, preview=True)
-        renderer = LocaleRenderer(model, translator, md)
-        rendered = render_locale(renderer) | {f"{code}/feed.xml": atom_feed(renderer)}
-        files |= {f"{prefix}/{name}": data for name, data in rendered.items()}
-    files |= {f"{prefix}/{name}": data for name, data in static_files(config).items()}
-    return files
