@@ -51,6 +51,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:   # `infopages stats | head`: the reader left, not an error
         sys.stdout = open(os.devnull, "w")
         return EXIT_OK
+    except OSError as exc:    # the machine, not the input: disk full, permissions, I/O
+        if args.debug:
+            raise
+        where = exc.filename or args.project
+        print(f"{where}: error: {exc.strerror or exc} — check the disk space and permissions, "
+              "then run the command again (an interrupted change is finished first)",
+              file=sys.stderr)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         # Cleaning up is done; the exit status must say "interrupted" even if a
         # signal comes again while worker processes are being reaped.

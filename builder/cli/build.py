@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-EXIT_OK = 0
+EXIT_OK, EXIT_FINDINGS = 0, 1
 
 
 def add_build_parser(sub, common: argparse.ArgumentParser, handler) -> None:
@@ -31,6 +32,9 @@ def add_build_parser(sub, common: argparse.ArgumentParser, handler) -> None:
                      help="build only shard I of N (split by page); combine with --merge")
     cmd.add_argument("--merge", nargs="+", type=Path, metavar="DIR",
                      help="combine the --out folders of every shard into one site")
+    cmd.add_argument("--keep-going", action="store_true",
+                     help="when a locale's catalogue cannot be read, build the other locales "
+                          "and keep that locale's previous pages (exit status 1)")
     cmd.add_argument("--quiet", action="store_true", help="no progress display")
     cmd.set_defaults(handler=handler)
 
@@ -64,7 +68,7 @@ def run_build(args: argparse.Namespace, progress, warn) -> int:
     from builder.engine.build import BuildOptions
 
     options = BuildOptions(args.out, tuple(args.locale), args.preview, args.pseudo, args.full,
-                           args.jobs, parse_shard(args.shard))
+                           args.jobs, parse_shard(args.shard), keep_going=args.keep_going)
     result = pipeline.build(args.project, options, progress)
     warn(result.warnings)
     if args.status:
@@ -73,4 +77,8 @@ def run_build(args: argparse.Namespace, progress, warn) -> int:
     print(f"{how} {result.pages} pages in {len(result.locales)} locales "
           f"({', '.join(result.locales)}) into {result.out} "
           f"({result.written} files written or removed)")
+    if result.kept:
+        print(f"kept the previous pages of {', '.join(result.kept)}: its catalogue has the "
+              "errors above — fix them and build again", file=sys.stderr)
+        return EXIT_FINDINGS
     return EXIT_OK

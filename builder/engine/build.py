@@ -47,6 +47,7 @@ class BuildOptions:
     jobs: int | None = None
     shard: tuple[int, int] | None = None
     record: str = "build"                    # the build record's name (`serve` keeps its own)
+    keep_going: bool = False                 # a broken catalogue: build the other locales
 
 
 def build(root: Path, options: BuildOptions, progress: Report | None = None) -> BuildResult:
@@ -70,21 +71,40 @@ def build(root: Path, options: BuildOptions, progress: Report | None = None) -> 
     cache = BuildCache(root, options.record)
     try:
         if recorded and not options.full:
-            result = rebuild(root, target, cache, inputs, state, load, jobs, progress)
+            try:
+                result = rebuild(root, target, cache, inputs, state, load, jobs, progress)
+            except InputError:
+                if not options.keep_going:
+                    raise
+                result = None      # the full build below sorts out what it can build
             if result is not None:
                 return result
         cache.invalidate()   # until a build of the whole site commits a new record
         source = load({})
-        if recorded:   # translations go to the record, where workers look them up
-            store_catalogues(cache.path, root, config.target_locales, jobs)
+        broken = broken_catalogues(root, config.target_locales) if options.keep_going else {}
+        if recorded and not broken:   # translations go to the record, where workers look
+            store_catalogues(cache.path, root, config.target_locales, jobs)   # them up
             messages = {code: cache.shared_messages(code) for code in config.locales}
             record = Record(cache, source, cache.input_changes(inputs), state)
         else:
-            messages, record = load_all_messages(root, config.locales, jobs), None
+            fine = tuple(code for code in config.locales if code not in broken)
+            messages, record = load_all_messages(root, fine, jobs), None
+            messages |= {code: Messages(code, {}, {}) for code in broken}
         return full_build(with_messages(source, messages), jobs, progress, record,
-                          options.shard)
+                          options.shard, broken)
     finally:
         cache.close()
+
+
+def broken_catalogues(root: Path, locales: tuple[str, ...]) -> dict[str, tuple[Diagnostic, ...]]:
+    """The locales whose catalogue cannot be read, with why (for `--keep-going`)."""
+    broken = {}
+    for code in locales:
+        try:
+            load_messages(root, code)
+        except InputError as exc:
+            broken[code] = exc.diagnostics
+    return broken
 
 
 def checked_scan(root: Path) -> Inputs:
@@ -103,8 +123,7 @@ def load_site(root: Path, target: Path, inputs: Inputs, config: SiteConfig,
     content = load_content(config, inputs, diags, reuse)
     if diags.errors:   # report the bodies' broken links too: every problem in one run
         md = make_markdown()
-        refs = {p.key: Refs(*(lambda b: (b.page_links, b.images))(parse_body(p, md)))
-                for p in content.pages}
+        refs = {p.key: Refs.of(parse_body(p, md)) for p in content.pages}
         check_body_references(config, content, refs, media_names(inputs), diags)
     diags.raise_if_errors()
     model = site_model(config, content, LazyParsed(content.by_key(), make_markdown()), inputs)

@@ -58,7 +58,7 @@ def plan_extract(root: Path, inputs: Inputs) -> ExtractPlan:
     content = load_content(config, inputs, diags)
     diags.raise_if_errors()
     analysed = memo.analyse_pages(root, content.pages)
-    refs = {key: Refs(a.page_links, a.images) for key, a in analysed.items()}
+    refs = {key: Refs.of(a) for key, a in analysed.items()}
     check_body_references(config, content, refs, media_names(inputs), diags)
     diags.raise_if_errors()
     segments = {key: list(a.segments) for key, a in analysed.items()}

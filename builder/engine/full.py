@@ -10,18 +10,19 @@ the publish's commit point, so the record always describes the site on disk.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from builder.engine.cache import BuildCache, InputChanges
 from builder.engine.deps import card_signature, list_hashes
 from builder.engine.parallel import PageInfo, Rendered, RenderJob, render_outputs
 from builder.errors import Collector, Diagnostic
-from builder.output.site import publish, staging
+from builder.output.site import owned, publish, staging
 from builder.render.manifest import MANIFEST_PATH, manifest_document
 from builder.render.outputs import Variant, plan
-from builder.render.routes import PUBLISHED, STATIC, Output
+from builder.render.routes import CHOOSER, PUBLISHED, STATIC, Output
 from builder.render.site import SiteModel
 from builder.render.translations import Messages
 from builder.segments.references import Refs, check_body_references
@@ -40,6 +41,7 @@ class BuildResult:
     warnings: tuple[Diagnostic, ...] = ()
     written: int = 0            # files written or removed by this run
     incremental: bool = False
+    kept: tuple[str, ...] = ()  # locales whose previous pages were kept (`--keep-going`)
 
 
 @dataclass(frozen=True)
@@ -70,40 +72,56 @@ class BuildInputs:
 
 
 def full_build(source: BuildInputs, jobs: int, progress: Report | None,
-               record: "Record | None", shard: tuple[int, int] | None = None) -> BuildResult:
+               record: "Record | None", shard: tuple[int, int] | None = None,
+               broken: Mapping[str, tuple[Diagnostic, ...]] | None = None) -> BuildResult:
     """Render everything (or one shard of it) into a staging folder and publish it;
-    `record` keeps it in the build record for the next, incremental, build."""
+    `record` keeps it in the build record for the next, incremental, build. The
+    outputs of `broken` locales (and the chooser, which shows every language) are
+    not rendered: their previous versions are kept."""
     outputs = source.outputs()
     if shard is not None:
         outputs = [o for o in outputs if o.key.startswith(STATIC) or in_shard(o.key, shard)]
+    kept = {o.path for o in outputs if broken and (o.locale in broken or o.key == CHOOSER)}
+    outputs = [o for o in outputs if o.path not in kept]
     model = source.model
     with staging(source.root, source.target) as staged:
         rendered, infos = render_outputs(source.job(staged), outputs, jobs, progress,
                                          record and record.start, record and record.add)
         refs = record.refs if record else {i.key: refs_of(i) for i in infos}
         check_references(source, refs)
+        entries = {r.path: r.entry for r in rendered if r.entry is not None}
         manifest = record.manifest() if record else manifest_document(
-            {r.path: r.entry for r in rendered if r.entry is not None})
+            entries | _kept_entries(source.target, kept))
         (staged / MANIFEST_PATH).parent.mkdir(parents=True, exist_ok=True)
         (staged / MANIFEST_PATH).write_bytes(manifest)
         files = [o.path for o in outputs] + [MANIFEST_PATH]
         pages = sum(1 for o in outputs if o.variant == PUBLISHED and o.path.endswith(".html"))
+        warnings = model.content.warnings + tuple(d for ds in (broken or {}).values() for d in ds)
         result = BuildResult(source.target, len(files) + 1, pages, model.config.locales,
-                             model.content.warnings, len(files) + 1)
-        ours = publish(source.root, source.target, staged, files, removes=_stale(source, files),
+                             warnings, len(files) + 1, kept=tuple(broken or ()))
+        ours = publish(source.root, source.target, staged, files,
+                       removes=_stale(source, set(files) | kept),
                        commit=record and (lambda: record.finish(result)))
     return replace(result, written=ours)
 
 
-def _stale(source: BuildInputs, files: list[str]) -> list[str]:
-    from builder.output.site import owned
+def _kept_entries(target: Path, kept: set[str]) -> dict:
+    """The previous `pages.json` entries of pages kept as they were."""
+    try:
+        pages = json.loads((target / MANIFEST_PATH).read_text("utf-8"))["pages"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {path: entry for path, entry in pages.items() if path in kept}
 
+
+def _stale(source: BuildInputs, files: set[str]) -> list[str]:
+    """Files of the last build that this one does not make."""
     before = owned(source.target) if source.target.is_dir() else None
-    return sorted((before or set()) - set(files))
+    return sorted((before or set()) - files)
 
 
 def refs_of(info: PageInfo) -> Refs:
-    return Refs(info.analysis.page_links, info.analysis.images)
+    return Refs.of(info.analysis)
 
 
 def check_references(source: BuildInputs, refs: dict[str, Refs]) -> None:

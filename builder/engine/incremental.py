@@ -192,9 +192,8 @@ def _refs(cache: BuildCache, source: BuildInputs, changes: Changes, infos) -> di
     fresh = {i.key: i for i in infos if i.key in changed}
     for key in changed & pages.keys():
         if key not in fresh:   # changed, but none of its outputs was rendered
-            parsed = source.model.parsed[key]
-            refs[key] = Refs(parsed.page_links, parsed.images)
-    refs |= {key: Refs(i.analysis.page_links, i.analysis.images) for key, i in fresh.items()}
+            refs[key] = Refs.of(source.model.parsed[key])
+    refs |= {key: Refs.of(i.analysis) for key, i in fresh.items()}
     cache.record_uses({key: fresh[key].messages for key in fresh}
                       | {key: () for key in changed if key not in pages}, full=False)
     cache.record_analyses({i.digest: i.pickled for i in fresh.values()})

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from builder.engine.deps import FactIndex
+from builder.errors import Diagnostic, InputError
 from builder.render.manifest import manifest_entry
 from builder.render.outputs import PUBLISHED, Output, Renderers, Variant, render_output
 from builder.render.routes import FEED, GLOBAL, NOT_FOUND
@@ -111,17 +112,23 @@ class Worker:
             entry = manifest_entry(self.renderers.get(PUBLISHED, output.locale), output.key)
         path = output.path
         target = self.job.target / path
-        if target.parent not in self.folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(target.parent)
-        target.write_bytes(data)
+        try:
+            if target.parent not in self.folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self.folders.add(target.parent)
+            target.write_bytes(data)
+        except OSError as exc:     # disk full, quota, permissions: the machine, not the input
+            raise InputError([Diagnostic(str(self.job.target.parent), None,
+                                         f"cannot write the new site ({exc.strerror})",
+                                         "free some disk space or fix the permissions; the "
+                                         "previous site is unchanged")]) from None
         return Rendered(output, path, self.facts.facts(output.key), entry)
 
     def info(self, key: str) -> PageInfo:
         parsed = self.job.model.parsed[key]
         page = self.job.model.content.by_key()[key]
         segments = tuple(page_segments(page, parsed))
-        analysis = Analysis(segments, parsed.page_links, parsed.images)
+        analysis = Analysis(segments, parsed.page_links, parsed.images, parsed.problems)
         return PageInfo(key, analysis,
                         tuple(dict.fromkeys((s.msgctxt, s.msgid) for s in segments)),
                         page_digest(page))

@@ -18,6 +18,7 @@ class Analysis:
     segments: tuple[Segment, ...]
     page_links: tuple[tuple[str, int], ...]
     images: tuple[tuple[str, str, int], ...]
+    problems: tuple[tuple[int, str, str], ...] = ()
 
 
 def page_digest(page: Page) -> bytes:
@@ -26,4 +27,5 @@ def page_digest(page: Page) -> bytes:
 
 def analyse(page: Page, md=None) -> Analysis:
     parsed = parse_body(page, md or make_markdown())
-    return Analysis(tuple(page_segments(page, parsed)), parsed.page_links, parsed.images)
+    return Analysis(tuple(page_segments(page, parsed)), parsed.page_links, parsed.images,
+                    parsed.problems)

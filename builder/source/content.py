@@ -53,7 +53,8 @@ LINK_SCHEMA = {
 }
 IMAGE_SCHEMA = {
     "src": Field(str, True, "a file under content/media/"),
-    "alt": Field(str, True, "the text alternative, translatable (empty for decoration)"),
+    "alt": Field(str, True, "the text alternative, translatable (empty for decoration)",
+                 blank=True),
     "caption": Field(str, False, "a visible caption, translatable"),
 }
 
