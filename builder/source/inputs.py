@@ -114,18 +114,17 @@ class _Walker:
         if info is None:
             return
         if not stat.S_ISDIR(info.st_mode):
-            self.error(rel, "is not a folder", f"make {rel}/ a folder of the project")
+            self.error(rel, "a file where a folder is expected", f"make {rel}/ a folder")
             return
         if (info.st_dev, info.st_ino) in self.seen_dirs:
-            self.error(rel, "the same folder is reached twice (a symbolic link loop?)",
+            self.error(rel, "a folder reached twice (through a symbolic link)",
                        "remove the link")
             return
         self.seen_dirs.add((info.st_dev, info.st_ino))
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            self.error(rel, f"cannot read the folder ({exc.strerror})",
-                       "check its permissions")
+            self.error(rel, f"folder cannot be read ({exc.strerror})", "check its permissions")
             return
         for entry in entries:
             if not ignored(entry.name):
@@ -138,15 +137,14 @@ class _Walker:
         kind = classify(rel)
         if stat.S_ISDIR(info.st_mode):
             if kind == "page":
-                self.error(rel, "is a folder, but names ending in .md in this folder are pages",
-                           "rename the folder or move it out of "
-                           + rel.rsplit("/", 1)[0] + "/")
+                self.error(rel, "a folder named like a page (pages are files ending in .md)",
+                           "rename the folder or move it out of " + rel.rsplit("/", 1)[0] + "/")
                 return
             self.enter(path, rel)
         elif stat.S_ISREG(info.st_mode):
             self.files[rel] = InputFile(rel, kind, (info.st_mtime_ns, info.st_size))
         else:
-            self.error(rel, "is not a regular file (a device, FIFO or socket)",
+            self.error(rel, "not a regular file (a device, FIFO or socket)",
                        "remove it from the project")
 
     def _target(self, path: Path, rel: str) -> os.stat_result | None:
@@ -155,15 +153,15 @@ class _Walker:
             if path.is_symlink():
                 real = path.resolve(strict=True)
                 if not real.is_relative_to(self.real_root):
-                    self.error(rel, "is a symbolic link to a file outside the project",
+                    self.error(rel, "a symbolic link to a place outside the project",
                                "copy the file into the project instead of linking to it")
                     return None
             return path.stat()
         except RuntimeError:
-            self.error(rel, "is a symbolic link loop", "remove the link")
+            self.error(rel, "a symbolic link loop", "remove the link")
         except FileNotFoundError:
             if path.is_symlink():
-                self.error(rel, "is a broken symbolic link", "remove it or fix its target")
+                self.error(rel, "a broken symbolic link", "remove it or fix its target")
         except OSError as exc:
             self.error(rel, f"cannot be read ({exc.strerror})", "check its permissions")
         return None

@@ -188,7 +188,8 @@ def check_mapping(value: Any, schema: dict[str, Field], doc: YamlDoc, where: Key
         elif isinstance(value[key], str) and not value[key].strip() and not field.blank:
             ok = False
             diags.error(path, doc.line(*where, key), f"`{key}` is empty",
-                        f"write {field.describe or 'a value'}, or remove the key")
+                        f"write {field.describe or 'a value'}" +
+                        ("" if field.required else ", or remove the key"))
     return ok
 
 
