@@ -10,6 +10,7 @@ a translator or git — changes the file's hash and the locale is merged again.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from builder.catalogues.merge import MergeResult, po_path
@@ -44,10 +45,12 @@ def remembered(root: Path, pot_text: str, locales: tuple[str, ...],
     for locale in locales:
         path = po_path(root / "locales", locale)
         last = memo.get(locale)
-        if last is None or not path.is_file() or last[:2] != (pot, prune):
+        if last is None or not path.is_file() or last[:2] != (pot, prune) or \
+                len(last[3]) != len(MergeResult(locale, "", 0, 0, 0, 0).counts()):
             continue
         if _file_sha(path) == last[2]:
-            out[locale] = (path, MergeResult(locale, "", *last[3], remembered=True), None)
+            out[locale] = (path, replace(MergeResult(locale, "", *last[3]), remembered=True),
+                           None)
     return out
 
 
@@ -60,9 +63,8 @@ def remember(root: Path, pot_text: str, merged: list[Merged], prune: bool) -> No
         for _, result, _ in merged:
             if result.remembered:
                 continue
-            counts = (result.exact, result.fuzzy, result.new, result.obsolete, result.carried,
-                      result.similar)
-            memo[result.locale] = (pot, prune, _sha(result.text.encode("utf-8")), counts)
+            memo[result.locale] = (pot, prune, _sha(result.text.encode("utf-8")),
+                                   result.counts())
         cache.put("update", memo)
     finally:
         cache.close()

@@ -295,7 +295,8 @@ class BuildCache:
         from builder.render.translations import Messages
 
         return Messages(locale, StoredMessages(self.path, locale, "s"),
-                        StoredMessages(self.path, locale, "p"))
+                        StoredMessages(self.path, locale, "p"),
+                        plural_forms=self.plural_forms(locale))
 
     def invalidate(self) -> None:
         """The record no longer describes the site (a build is under way)."""
@@ -306,17 +307,25 @@ class BuildCache:
         into memory (for a process pool: an SQLite connection does not survive fork)."""
         from builder.render.translations import Messages
 
+        rule = self.plural_forms(locale)
         if not loaded:
             return Messages(locale, StoredMessages(self.db, locale, "s"),
-                            StoredMessages(self.db, locale, "p"))
+                            StoredMessages(self.db, locale, "p"), plural_forms=rule)
         singular, plural = {}, {}
         for msg, kind, value in self.db.execute(
                 "SELECT msg, kind, value FROM messages WHERE locale = ?", (locale,)):
             if kind == "s":
                 singular[msg] = value
-            else:
+            elif kind == "p":
                 plural[msg] = tuple(json.loads(value))
-        return Messages(locale, HashedMessages(singular), HashedMessages(plural))
+        return Messages(locale, HashedMessages(singular), HashedMessages(plural),
+                        plural_forms=rule)
+
+    def plural_forms(self, locale: str) -> str | None:
+        """The catalogue's own Plural-Forms, stored with its translations (kind "h")."""
+        row = self.db.execute("SELECT value FROM messages WHERE locale = ? AND kind = 'h'",
+                              (locale,)).fetchone()
+        return row[0] if row else None
 
 
 class HashedMessages(Mapping):

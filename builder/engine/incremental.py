@@ -237,8 +237,9 @@ def _catalogue_facts(root: Path, code: str, cache: BuildCache, content: Content,
         return _reload(root, code, data, cache, dirty)
     keys = {(e.msgctxt or None, e.msgid) for e in change.removed + change.added}
     cache.forget_messages(code, keys)
+    rule = cache.plural_forms(code)   # unchanged: a new Plural-Forms reloads the catalogue
     for entry in change.added:
-        kind, value = visible(entry, code)
+        kind, value = visible(entry, code, rule)
         if kind is not None and not entry.obsolete:
             key = (entry.msgctxt or None, entry.msgid)
             cache.record_messages(code, {key: value} if kind == "singular" else {},
