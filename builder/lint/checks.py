@@ -42,6 +42,7 @@ SILENCED_BY = MappingProxyType({
     "doubled-word": "infopages-no-spacing", "numbers": "infopages-no-numbers",
     "unchanged": "infopages-no-unchanged", "length": "infopages-no-length",
     "glossary": "infopages-no-glossary", "do-not-translate": "infopages-no-glossary",
+    "glossary-avoid": "infopages-no-glossary",
     "tatweel": "infopages-no-characters", "zero-width": "infopages-no-characters",
 })
 FLAGS = frozenset(SILENCED_BY.values())

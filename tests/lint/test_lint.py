@@ -251,3 +251,12 @@ def test_plural_publishable_agrees_with_the_plural_errors():
     assert not plural_publishable("Topics", {0: "Thème", 1: "<b>Thèmes</b>", 2: "Thèmes"}, "fr")
 
 
+
+
+@pytest.mark.parametrize("locale, msgid, bad, good, code", WARNINGS)
+def test_a_translator_comment_silences_its_warning(tmp_path: Path, locale, msgid, bad, good,
+                                                   code):
+    """GNU msgcat and msgmerge drop flags they do not know; a `#` comment survives them."""
+    found = lint_one(tmp_path, locale, msgid, bad,
+                     tcomment=f"checked by the team\n{SILENCED_BY[code]}: meant this way")
+    assert ("warning", code) not in codes(found)
