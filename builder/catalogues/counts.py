@@ -52,3 +52,20 @@ def stats(po: Iterable[polib.POEntry], locale: str) -> Stats:
                  len(active) - len(translated) - len(fuzzy),
                  sum(1 for e in entries if e.obsolete),
                  words, sum(len(e.msgid.split()) for e in translated))
+
+
+def tally(entries: Iterable[polib.POEntry]) -> tuple[int, int, int, int]:
+    """(translated, fuzzy, untranslated, obsolete) as `stats` counts them, without words."""
+    translated = fuzzy = untranslated = obsolete = 0
+    for entry in entries:
+        if entry.obsolete:
+            obsolete += 1
+        elif not entry.msgid:
+            continue
+        elif "fuzzy" in entry.flags:
+            fuzzy += 1
+        elif complete(entry):
+            translated += 1
+        else:
+            untranslated += 1
+    return translated, fuzzy, untranslated, obsolete

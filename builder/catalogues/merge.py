@@ -30,7 +30,7 @@ from pathlib import Path
 
 import polib
 
-from builder.catalogues.counts import Stats, complete, stats, translated_any
+from builder.catalogues.counts import Stats, complete, stats, tally, translated_any
 from builder.catalogues.plurals import (
     SAMPLES,
     catalogue_rule,
@@ -189,7 +189,7 @@ def merge(pot: polib.POFile, old: polib.POFile, locale: str,
     gone = [_as_obsolete(e) for e in obsolete]
     blocks += [_render(g, e, raw, reused) for g, e in zip(gone, obsolete)]
     counts["obsoleted"] = sum(1 for e in obsolete if not e.obsolete)
-    totals = stats(written + gone, locale)
+    totals = tally(written + gone)
     notes = ("removed the byte-order mark: GNU gettext cannot read a file that has one",) \
         if layout.bom else ()
     if meta == old.metadata and raw.header is not None:
@@ -203,13 +203,13 @@ def merge(pot: polib.POFile, old: polib.POFile, locale: str,
     return _result(locale, layout.text(text), counts, len(gone), totals, notes)
 
 
-def _result(locale: str, text: str, counts: Counter, obsolete: int, totals: Stats,
-            notes: tuple[str, ...]) -> MergeResult:
+def _result(locale: str, text: str, counts: Counter, obsolete: int,
+            totals: tuple[int, int, int, int], notes: tuple[str, ...]) -> MergeResult:
     return MergeResult(locale, text, counts["exact"] + counts["carried"],
                        counts["anchor"] + counts["similar"] + counts["moved"], counts["new"],
                        obsolete, counts["carried"], counts["similar"], moved=counts["moved"],
-                       obsoleted=counts["obsoleted"], translated=totals.translated,
-                       fuzzy_total=totals.fuzzy, untranslated=totals.untranslated, notes=notes)
+                       obsoleted=counts["obsoleted"], translated=totals[0],
+                       fuzzy_total=totals[1], untranslated=totals[2], notes=notes)
 
 
 def merge_read(pot: polib.POFile, read: Catalogue, locale: str, prune: bool, path: Path,

@@ -19,6 +19,7 @@ import polib
 
 ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
            "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
+ESCAPE_TABLE = str.maketrans(ESCAPES)
 STRING_LINE_RE = re.compile(
     r'^(?:#~\|? |#\| )?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) )?"(.*)"$')
 KEYWORD_LINE_RE = re.compile(
@@ -159,12 +160,20 @@ def string_lines(keyword: str, value: str, width: int) -> list[str]:
     `keyword` being e.g. `msgid`, `#~ msgstr[0]` or `#| msgid`."""
     prefix = keyword.rsplit(" ", 1)[0] + " " if keyword.startswith("#") else ""
     portions = value.splitlines(True) or [""]
+    escaped = [portion.translate(ESCAPE_TABLE) for portion in portions]
+    if len(portions) == 1 and (not width or _columns(escaped[0]) + len(keyword) + 3 <= width):
+        return [f'{keyword} "{escaped[0]}"']   # fits: no line-break analysis needed
+    if not width:
+        return [f'{keyword} ""'] + [f'{prefix}"{text}"' for text in escaped]
     if len(portions) == 1:
         units = _units(portions[0])
         if not width or not _break_points(units, len(keyword) + 2, width - 1):
             return [f'{keyword} "{"".join(u[0] for u in units)}"']
     lines = [f'{keyword} ""']
-    for portion in portions:
+    for portion, text in zip(portions, escaped):
+        if _columns(text) + len(prefix) + 2 <= width:
+            lines.append(f'{prefix}"{text}"')
+            continue
         units = _units(portion)
         cuts = [0] + (_break_points(units, len(prefix) + 1, width - 1) if width else []) + \
             [len(units)]
