@@ -137,9 +137,12 @@ def _units(portion: str) -> list[Unit]:
     return units
 
 
-def _break_points(units: list[Unit], first_column: int, width: int) -> list[int]:
+def _break_points(units: list[Unit], first_column: int, width: int,
+                  restart: int | None = None) -> list[int]:
     """Indexes of units a new line starts at: greedy, at the last opportunity that keeps
-    the line within `width` columns (a unit too long for any line stays whole)."""
+    the line within `width` columns (a unit too long for any line stays whole); a new
+    line starts at column `restart` (default `first_column`)."""
+    restart = first_column if restart is None else restart
     ends = [last for _, _, last in units]
     breaks: list[int] = []
     column, last_opportunity, column_there = first_column, None, 0
@@ -150,7 +153,7 @@ def _break_points(units: list[Unit], first_column: int, width: int) -> list[int]
         if column > width and last_opportunity is not None and \
                 (not breaks or last_opportunity > breaks[-1]):
             breaks.append(last_opportunity)
-            column = 1 + column - column_there
+            column = restart + column - column_there
             last_opportunity = None
     return breaks
 
@@ -167,7 +170,7 @@ def string_lines(keyword: str, value: str, width: int) -> list[str]:
         return [f'{keyword} ""'] + [f'{prefix}"{text}"' for text in escaped]
     if len(portions) == 1:
         units = _units(portions[0])
-        if not width or not _break_points(units, len(keyword) + 2, width - 1):
+        if not width or not _break_points(units, len(keyword) + 2, width - 1, len(prefix) + 1):
             return [f'{keyword} "{"".join(u[0] for u in units)}"']
     lines = [f'{keyword} ""']
     for portion, text in zip(portions, escaped):
