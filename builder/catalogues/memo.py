@@ -49,8 +49,10 @@ def remembered(root: Path, pot_text: str, locales: tuple[str, ...],
                 len(last[3]) != len(MergeResult(locale, "", 0, 0, 0, 0).counts()):
             continue
         if _file_sha(path) == last[2]:
-            out[locale] = (path, replace(MergeResult(locale, "", *last[3]), remembered=True),
-                           None)
+            # The file as it is; nothing happened in this run.
+            out[locale] = (path, replace(MergeResult(locale, "", *last[3]), remembered=True,
+                                         fuzzy=0, new=0, carried=0, similar=0, moved=0,
+                                         obsoleted=0), None)
     return out
 
 

@@ -80,10 +80,11 @@ class MergeResult:
     notes: tuple[str, ...] = ()   # what update changed beyond entries (a dropped BOM…)
 
     def counts(self) -> tuple:
-        """Everything but the text: what `update` remembers of a merge."""
+        """What `update` remembers of a merge: the counts (not the text, and not the
+        notes, which say what that run changed)."""
         return (self.exact, self.fuzzy, self.new, self.obsolete, self.carried, self.similar,
                 False, self.moved, self.obsoleted, self.translated, self.fuzzy_total,
-                self.untranslated, self.notes)
+                self.untranslated, ())
 
 
 def new_catalogue(locale: str, title: str) -> polib.POFile:

@@ -211,3 +211,11 @@ def test_update_reports_the_counts_stats_gives(mini: Path, capsys):
     fr = next(r for r in json.loads(capsys.readouterr().out) if r["locale"] == "fr")
     assert (fr["translated"], fr["fuzzy"], fr["untranslated"], fr["obsolete"]) == \
         (translated, fuzzy, untranslated, obsolete)
+
+
+def test_an_update_with_nothing_to_do_reports_nothing_new(mini: Path, capsys):
+    assert run("update", "--project", str(mini)) == 0
+    capsys.readouterr()
+    assert run("update", "--project", str(mini)) == 0
+    line = next(l for l in capsys.readouterr().out.splitlines() if "/fr/" in l)
+    assert line.endswith("0 translated, 0 fuzzy, 50 untranslated, 0 obsolete (unchanged)"), line
