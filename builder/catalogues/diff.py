@@ -16,6 +16,7 @@ from typing import Iterator
 
 import polib
 
+from builder.catalogues.podata import decode_block, normalise
 from builder.catalogues.pofile import check_po_lines
 from builder.catalogues.poread import parse_po
 from builder.errors import Collector
@@ -52,7 +53,9 @@ def numbered_blocks(data: bytes) -> Iterator[tuple[int, bytes]]:
 
 
 def po_change(old: bytes, new: bytes, path: Path, diags: Collector) -> PoChange:
-    """The entries that differ between two versions of one PO file."""
+    """The entries that differ between two versions of one PO file (decoded as every
+    reader decodes a catalogue: `podata.normalise`, then UTF-8 block by block)."""
+    old, new = normalise(old)[0], normalise(new)[0]
     old_head, old_body = _split_header(old)
     new_head, new_body = _split_header(new)
     if not old_head.strip() or not new_head.strip():
@@ -147,14 +150,3 @@ def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
 def _header_meaning(block: bytes) -> tuple[str | None, ...]:
     header = parse_po(block.decode("utf-8", "replace") + "\n")
     return tuple(header.metadata.get(name) for name in HEADER_FIELDS)
-
-
-def decode_block(block: bytes, line: int, path: Path, diags: Collector) -> str | None:
-    """A block's text, or None with `path:line: error` at its first bad byte (a BOM,
-    which only the first block can have, is dropped as `read_po` does)."""
-    try:
-        return block.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        diags.error(path, line + block[: exc.start].count(b"\n"), "catalogue is not valid UTF-8",
-                    "save it as UTF-8 and set `charset=UTF-8` in its header")
-        return None

@@ -145,9 +145,24 @@ def cmd_update(args: argparse.Namespace) -> int:
     _warn(ex.warnings)
     print(f"{ex.path}: {ex.messages} messages ({'written' if ex.written else 'unchanged'})")
     for path, merged, written in result.merged:
-        print(f"{path}: {merged.exact} kept, {merged.fuzzy} fuzzy, {merged.new} new, "
-              f"{merged.obsolete} obsolete ({'written' if written else 'unchanged'})")
+        print(f"{path}: {update_summary(merged)} ({'written' if written else 'unchanged'})")
+        for note in merged.notes:
+            print(f"{path}: {note}")
     return EXIT_OK
+
+
+def update_summary(merged) -> str:
+    """The file's counts exactly as `stats` gives them, then what this run did:
+    "1 fuzzy" is every fuzzy entry of the file, "(1 new this run)" those this update
+    made fuzzy; "new messages" start untranslated, with nothing to start from."""
+    this_run = [f"{merged.fuzzy} new this run"] if merged.fuzzy_total else []
+    fuzzy = f"{merged.fuzzy_total} fuzzy" + (f" ({this_run[0]})" if this_run else "")
+    untranslated = f"{merged.untranslated} untranslated" + (
+        f" ({merged.new} new messages)" if merged.new else "")
+    obsolete = f"{merged.obsolete} obsolete" + (
+        f" ({merged.obsoleted} new this run)" if merged.obsoleted else "")
+    carried = f", {merged.carried} carried over" if merged.carried else ""
+    return f"{merged.translated} translated, {fuzzy}, {untranslated}, {obsolete}{carried}"
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

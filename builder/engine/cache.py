@@ -298,7 +298,8 @@ class BuildCache:
 
         return Messages(locale, StoredMessages(self.path, locale, "s"),
                         StoredMessages(self.path, locale, "p"),
-                        StoredMessages(self.path, locale, "f"))
+                        StoredMessages(self.path, locale, "f"),
+                        plural_forms=self.plural_forms(locale))
 
     def invalidate(self) -> None:
         """The record no longer describes the site (a build is under way)."""
@@ -309,13 +310,22 @@ class BuildCache:
         into memory (for a process pool: an SQLite connection does not survive fork)."""
         from builder.render.translations import Messages
 
+        rule = self.plural_forms(locale)
         if not loaded:
-            return Messages(locale, *(StoredMessages(self.db, locale, kind) for kind in "spf"))
-        found: dict[str, dict[bytes, Any]] = {"s": {}, "p": {}, "f": {}}
+            return Messages(locale, *(StoredMessages(self.db, locale, kind) for kind in "spf"),
+                            plural_forms=rule)
+        found: dict[str, dict[bytes, Any]] = {"s": {}, "p": {}, "f": {}, "h": {}}
         for msg, kind, value in self.db.execute(
                 "SELECT msg, kind, value FROM messages WHERE locale = ?", (locale,)):
             found[kind][msg] = tuple(json.loads(value)) if kind == "p" else value
-        return Messages(locale, *(HashedMessages(found[kind]) for kind in "spf"))
+        return Messages(locale, *(HashedMessages(found[kind]) for kind in "spf"),
+                        plural_forms=rule)
+
+    def plural_forms(self, locale: str) -> str | None:
+        """The catalogue's own Plural-Forms, stored with its translations (kind "h")."""
+        row = self.db.execute("SELECT value FROM messages WHERE locale = ? AND kind = 'h'",
+                              (locale,)).fetchone()
+        return row[0] if row else None
 
 
 class HashedMessages(Mapping):

@@ -23,7 +23,7 @@ import polib
 from builder.catalogues import merge
 from builder.catalogues.extract import extract as extract_entries
 from builder.catalogues.extract import pot_text
-from builder.catalogues.pofile import read_po
+from builder.catalogues.pofile import read_catalogue
 from builder.catalogues.poread import parse_po
 from builder.engine import memo
 from builder.errors import Collector, Diagnostic, InputError
@@ -134,9 +134,10 @@ def _merge_locale(root: Path, pot: polib.POFile, locale: str, title: str,
                   prune: bool) -> Merged:
     path = merge.po_path(root / "locales", locale)
     before = path.read_bytes() if path.is_file() else None
-    old = read_po(path, root) if before is not None else merge.new_catalogue(locale, title)
-    old_text = before.decode("utf-8") if before is not None else None
-    return path, merge.merge(pot, old, locale, prune, old_text=old_text), before
+    read = read_catalogue(path, root, repairable=True) if before is not None else None
+    if read is None or read.empty:   # no file, or an empty one: a fresh catalogue
+        return path, merge.merge(pot, merge.new_catalogue(locale, title), locale, prune), before
+    return path, merge.merge_read(pot, read, locale, prune, path, root), before
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@
 A 10,000-item site has 130 MB catalogues; `polib` holds one as about a
 gigabyte of objects. For the build only the translations readers may see are
 needed, so each catalogue is read one entry block at a time, with the same
-strict checks as `catalogues.read_po` (syntax with real line numbers, UTF-8,
-duplicates, Plural-Forms), and written to the cache as (message hash, text).
+strict checks as `catalogues.read_po` (the same decoding, `catalogues.podata`;
+syntax with real line numbers, duplicates, the header), and written to the cache as (message hash, text).
 One process per locale; the renderers then look translations up in the cache
 instead of holding every catalogue in memory.
 """
@@ -18,10 +18,10 @@ import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from builder.catalogues.diff import decode_block, numbered_blocks
+from builder.catalogues.diff import numbered_blocks
 from builder.catalogues.merge import po_path
-from builder.catalogues.plurals import plural_header, plural_problem
-from builder.catalogues.pofile import check_po_lines, header_line
+from builder.catalogues.podata import decode_block, normalise, report_empty, report_header
+from builder.catalogues.pofile import check_duplicate, check_po_lines
 from builder.catalogues.poread import parse_po
 from builder.engine.cache import snapshot_path
 from builder.errors import Collector, Diagnostic, InputError
@@ -31,13 +31,16 @@ Row = tuple[str, bytes, str, str]    # (locale, message hash, kind, value)
 
 
 def catalogue_rows(root: Path, locale: str, data: bytes) -> list[Row]:
-    """Every publishable translation in `data`, the catalogue of `locale`;
-    InputError on any problem."""
+    """Every publishable translation in `data`, the catalogue of `locale`, and its
+    Plural-Forms (kind "h", keyed as the header entry); InputError on any problem."""
+    from builder.engine.cache import msg_hash
 
     path = po_path(root / "locales", locale)
     syntax, checks = Collector(root), Collector(root)   # reported like read_po: syntax first
     rows: list[Row] = []
     seen: dict[tuple, int] = {}
+    rule = None
+    data, _ = normalise(data)
     for index, (line, block) in enumerate(numbered_blocks(data)):
         text = decode_block(block, line, path, syntax)
         if text is None:
@@ -45,31 +48,31 @@ def catalogue_rows(root: Path, locale: str, data: bytes) -> list[Row]:
         if not check_po_lines(text, path, syntax, first_line=line):
             continue
         catalogue = parse_po(text + "\n")
-        if index == 0 and (problem := plural_problem(catalogue.metadata.get("Plural-Forms"),
-                                                     locale)):
-            checks.error(path, line - 1 + header_line(text, "Plural-Forms"), problem,
-                         f"set the header to: {plural_header(locale)[1]}")
+        if index == 0:
+            report_header(catalogue.metadata, text, path, locale, checks, first_line=line)
+            rule = catalogue.metadata.get("Plural-Forms")
+            if rule:
+                rows.append((locale, msg_hash((None, "")), "h", rule))
         for entry in catalogue:
-            key = (entry.msgctxt, entry.msgid, entry.obsolete)
             at = (entry.linenum or 1) + line - 1
-            if key in seen:
-                checks.error(path, at, f"duplicate entry for msgid `{entry.msgid[:50]}` "
-                             f"(first at line {seen[key]})", "keep one of the two entries")
-            seen.setdefault(key, at)
-        rows += message_rows(locale, [e for e in catalogue if not e.obsolete])
+            check_duplicate(entry, at, seen, path, checks)
+        rows += message_rows(locale, [e for e in catalogue if not e.obsolete], rule)
+    if not data.strip():
+        report_empty(path, syntax)
     syntax.raise_if_errors()
     checks.raise_if_errors()
     return rows
 
 
-def message_rows(locale: str, entries: list) -> list[Row]:
+def message_rows(locale: str, entries: list, plural_forms: str | None) -> list[Row]:
     """The record's rows for these entries: what readers see ("s" singular, "p" plural
-    forms) and, for the translators' preview, fuzzy text that is not broken ("f")."""
+    forms, by the catalogue's own `plural_forms`) and, for the translators' preview,
+    fuzzy text that is not broken ("f")."""
     from builder.engine.cache import msg_hash
 
     rows: list[Row] = []
     for entry in entries:
-        kind, value = visible(entry, locale)
+        kind, value = visible(entry, locale, plural_forms)
         key = msg_hash((entry.msgctxt or None, entry.msgid))
         if kind is not None:
             rows.append((locale, key, kind[0],

@@ -249,8 +249,9 @@ def _catalogue_facts(root: Path, code: str, cache: BuildCache, content: Content,
         return _reload(root, code, data, cache, dirty)
     keys = {(e.msgctxt or None, e.msgid) for e in change.removed + change.added}
     cache.forget_messages(code, keys)
+    rule = cache.plural_forms(code)   # unchanged: a new Plural-Forms reloads the catalogue
     cache.db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?)",
-                         message_rows(code, [e for e in change.added if not e.obsolete]))
+                         message_rows(code, [e for e in change.added if not e.obsolete], rule))
     pages = content.by_key()
     for key, users in cache.users(keys).items():
         for page in users:

@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from builder.catalogues.merge import MergeResult, po_path
@@ -60,10 +61,14 @@ def remembered(root: Path, pot_text: str, locales: tuple[str, ...],
     for locale in locales:
         path = po_path(root / "locales", locale)
         last = memo.get(locale)
-        if last is None or not path.is_file() or last[:2] != (pot, prune):
+        if last is None or not path.is_file() or last[:2] != (pot, prune) or \
+                len(last[3]) != len(MergeResult(locale, "", 0, 0, 0, 0).counts()):
             continue
         if _file_sha(path) == last[2]:
-            out[locale] = (path, MergeResult(locale, "", *last[3], remembered=True), None)
+            # The file as it is; nothing happened in this run.
+            out[locale] = (path, replace(MergeResult(locale, "", *last[3]), remembered=True,
+                                         fuzzy=0, new=0, carried=0, similar=0, moved=0,
+                                         obsoleted=0), None)
     return out
 
 
@@ -76,9 +81,8 @@ def remember(root: Path, pot_text: str, merged: list[Merged], prune: bool) -> No
         for _, result, _ in merged:
             if result.remembered:
                 continue
-            counts = (result.exact, result.fuzzy, result.new, result.obsolete, result.carried,
-                      result.similar)
-            memo[result.locale] = (pot, prune, _sha(result.text.encode("utf-8")), counts)
+            memo[result.locale] = (pot, prune, _sha(result.text.encode("utf-8")),
+                                   result.counts())
         cache.put("update", memo)
     finally:
         cache.close()

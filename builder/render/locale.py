@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gettext as gnu_gettext
 from typing import Any
 
 import jinja2
@@ -13,7 +12,6 @@ from babel.lists import format_list
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from builder.catalogues.plurals import plural_header
 from builder.errors import Diagnostic, InputError
 from builder.render.body import render_body
 from builder.render.gates import Publication
@@ -28,8 +26,8 @@ from builder.source.content import Page
 def make_translator(messages: Messages, source_locale: str, md: MarkdownIt,
                     preview: bool = False) -> Translator:
     info = locale_info(messages.locale)
-    plural = gnu_gettext.c2py(plural_header(info.data_locale)[1].split("plural=")[1][:-1])
-    return Translator(messages, source_locale, md, plural, preview, info.direction == "rtl")
+    return Translator(messages, source_locale, md, messages.plural_index(info.data_locale),
+                      preview, info.direction == "rtl")
 
 
 class LocaleRenderer:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 import polib
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from builder.catalogues.merge import complete, po_path
+from builder.catalogues.plurals import catalogue_rule
 from builder.catalogues.pofile import read_po
 from builder.lint.checks import plural_publishable, publishable
 from builder.render.body import render_inline
@@ -29,6 +30,12 @@ class Messages:
     singular: Mapping[Key, str]
     plural: Mapping[Key, tuple[str, ...]]
     fuzzy: Mapping[Key, str] = field(default_factory=dict)   # shown in the preview only
+    plural_forms: str | None = None   # the catalogue's own Plural-Forms (None: CLDR's)
+
+    def plural_index(self, data_locale: str | None = None) -> Callable[[int], int]:
+        """Which msgstr[i] a number picks: by the catalogue's own rule, which may be
+        GNU's (French `n > 1`, two forms) or CLDR's (three forms)."""
+        return catalogue_rule(self.plural_forms, data_locale or self.locale)[1]
 
 
 def load_messages(root: Path, locale: str) -> Messages:
@@ -41,28 +48,32 @@ def load_messages(root: Path, locale: str) -> Messages:
     singular: dict[Key, str] = {}
     plural: dict[Key, tuple[str, ...]] = {}
     fuzzy: dict[Key, str] = {}
-    for entry in read_po(path, root):
+    catalogue = read_po(path, root)
+    rule = catalogue.metadata.get("Plural-Forms")
+    for entry in catalogue:
         key = (entry.msgctxt or None, entry.msgid)
-        kind, value = visible(entry, locale)
+        kind, value = visible(entry, locale, rule)
         if kind == "singular":
             singular[key] = value
         elif kind == "plural":
             plural[key] = value
         if (shown := fuzzy_text(entry, locale)) is not None:
             fuzzy[key] = shown
-    return Messages(locale, singular, plural, fuzzy)
+    return Messages(locale, singular, plural, fuzzy, rule)
 
 
 def _markdown(entry: polib.POEntry) -> bool:
     return not any(ref.startswith("templates/") for ref, _ in entry.occurrences)
 
 
-def visible(entry: polib.POEntry, locale: str) -> tuple[str | None, object]:
-    """("singular", text) or ("plural", forms) if readers may see `entry`; else (None, None)."""
+def visible(entry: polib.POEntry, locale: str,
+            plural_forms: str | None = None) -> tuple[str | None, object]:
+    """("singular", text) or ("plural", forms) if readers may see `entry`; else (None, None).
+    `plural_forms`: the catalogue's Plural-Forms (None: CLDR's rule for `locale`)."""
     if not complete(entry) or not entry.msgid:
         return None, None
     if entry.msgid_plural:
-        if plural_publishable(entry.msgid_plural, entry.msgstr_plural, locale):
+        if plural_publishable(entry.msgid_plural, entry.msgstr_plural, locale, plural_forms):
             return "plural", tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
         return None, None
     if publishable(entry.msgid, entry.msgstr, locale, markdown=_markdown(entry)):

@@ -185,3 +185,43 @@ def test_pot_entries_are_written_exactly_as_polib_writes_them(repo: Path):
                                     {"templates/a.html"}, ["", "note"], ["python-format"]))
     for entry in entries:
         assert entry_text(entry) == _po_entry(entry).__unicode__(0)
+
+
+def test_update_reports_the_counts_stats_gives(mini: Path, capsys):
+    """"N fuzzy" is every fuzzy entry of the file (what stats counts); "(M new this
+    run)" those this update made fuzzy — also when an older fuzzy entry remains."""
+    import json
+    import re
+
+    assert run("update", "--project", str(mini)) == 0
+    catalogue = polib.pofile(str(po(mini, "fr")), wrapwidth=0)
+    for entry in catalogue:
+        if not entry.msgid_plural and "%" not in entry.msgid:
+            entry.msgstr = "FR " + entry.msgid
+    catalogue[3].flags.append("fuzzy")          # a translator left one fuzzy
+    catalogue.save()
+    news = mini / "content" / "news" / "2020-01-15-first.md"
+    news.write_text(news.read_text().replace("Body of the first item.",
+                                             "Body of the very first item."))
+    (mini / "content" / "pages" / "about.md").write_text(
+        (mini / "content" / "pages" / "about.md").read_text() + "\nA brand-new closing line.\n")
+    capsys.readouterr()
+    assert run("update", "--project", str(mini)) == 0
+    line = next(l for l in capsys.readouterr().out.splitlines() if "/fr/" in l)
+    found = re.search(r": (\d+) translated, (\d+) fuzzy \((\d+) new this run\), "
+                      r"(\d+) untranslated \((\d+) new messages\), (\d+) obsolete", line)
+    assert found, line
+    translated, fuzzy, fuzzy_now, untranslated, new, obsolete = map(int, found.groups())
+    assert (fuzzy, fuzzy_now, new) == (2, 1, 1)
+    assert run("stats", "--project", str(mini), "--json") == 0
+    fr = next(r for r in json.loads(capsys.readouterr().out) if r["locale"] == "fr")
+    assert (fr["translated"], fr["fuzzy"], fr["untranslated"], fr["obsolete"]) == \
+        (translated, fuzzy, untranslated, obsolete)
+
+
+def test_an_update_with_nothing_to_do_reports_nothing_new(mini: Path, capsys):
+    assert run("update", "--project", str(mini)) == 0
+    capsys.readouterr()
+    assert run("update", "--project", str(mini)) == 0
+    line = next(l for l in capsys.readouterr().out.splitlines() if "/fr/" in l)
+    assert line.endswith("0 translated, 0 fuzzy, 50 untranslated, 0 obsolete (unchanged)"), line
