@@ -1,6 +1,6 @@
 """A crash never leaves a mixed site: builds killed with SIGKILL at random instants.
 
-The issue's promise: killing a build or a rebuild at any instant leaves `site/`
+The promise (issue 12): killing a build or a rebuild at any instant leaves `site/`
 wholly old or wholly new; where the file system cannot make that atomic, a
 journal lets the next command of any kind finish or undo the interrupted swap
 before it does anything else. So each trial kills a build, records what the
@@ -37,11 +37,10 @@ SEED = 12_2024
 NEWS_BEFORE, NEWS_ADDED = 70, 12       # × 4 locales: about 400 files before, 450 after
 KILLS = 24                             # per rebuild; half as many per full build
 SOURCES = ("content", "templates", "locales")
-# Names a writer gives its temporary files and folders (ours: `.site.new-PID-…`,
-# `.x.html.XXXX.tmp`; Jinja's bytecode cache: `*.tmp`).
+# Names writers give their temporary files and folders (ours: `.site.new-PID-…`,
+# `.x.html.XXXX.tmp`; Jinja's bytecode cache: `*.tmp`). SQLite's `-wal`, `-shm` and
+# `-journal` beside the build record are not among them: SQLite itself recovers them.
 TEMPORARY = re.compile(r"\.tmp$|\.new-|\.old-|\.part$|~$|^tmp")
-# SQLite's own files beside the build record: SQLite recovers them itself on the next open.
-SQLITE = re.compile(r"\.sqlite-(wal|shm|journal)$")
 
 Tree = dict[str, bytes]
 
@@ -183,7 +182,7 @@ def leftovers(project: Path, expected_sources: Tree) -> list[str]:
             found.append(entry.name + ("/" if entry.is_dir() else ""))
     cache = project / ".infopages-cache"
     for path in sorted(cache.rglob("*")) if cache.is_dir() else []:
-        if TEMPORARY.search(path.name) and not SQLITE.search(path.name):
+        if TEMPORARY.search(path.name):
             found.append(path.relative_to(project).as_posix())
     now = {f"{folder}/{rel}": data for folder in SOURCES
            for rel, data in (tree(project / folder) or {}).items()}

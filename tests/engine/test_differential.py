@@ -685,10 +685,10 @@ class IncrementalBuild(RuleBasedStateMachine):
 
     @rule(which=INDEX)
     def same_size_edit_same_mtime(self, which: int) -> None:
-        """An edit that keeps the file's size and modification time, as on file systems
-        with coarse timestamps (FAT and exFAT: 2 s; HFS+, ext3 and many network shares:
-        1 s) when a file is saved twice within one tick, or as `cp -p`, `rsync -t` and
-        archive tools do. Only the bytes tell the change apart."""
+        """An edit that keeps the file's size and modification time, as `cp -p`,
+        `rsync -t`, `tar x` and `touch -r` can leave it. Only the bytes tell the change
+        apart — or the change time (ctime), which no tool can set back: Bazel trusts
+        ctime, not mtime."""
         path = pick(self.input_files(), which)
         if path is None:
             return
