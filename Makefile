@@ -4,7 +4,7 @@ BIN       := $(VENV)/bin
 INFOPAGES := $(BIN)/infopages
 VNU_JAR   := .tools/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: site test setup system-deps test-deps golden bench act bench-a11y clean
+.PHONY: site test fuzz setup system-deps test-deps golden bench act bench-a11y clean
 
 site: setup system-deps
 	$(INFOPAGES) update
@@ -15,6 +15,12 @@ site: setup system-deps
 
 test: setup test-deps
 	$(BIN)/python -m pytest
+
+# A long run of the differential test (incremental build = full build): hours.
+# Hypothesis keeps what it finds in .hypothesis/ and replays it first next time;
+# add every failure's steps to REGRESSIONS in the test file.
+fuzz: setup
+	INFOPAGES_FUZZ=1 $(BIN)/python -m pytest tests/engine/test_differential.py
 
 setup: $(VENV)/.installed
 
