@@ -221,7 +221,9 @@ def profiled(project: Path, top: int) -> tuple[list[tuple], float]:
         stats = pstats.Stats(str(out))
     rows = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:top]
     total = sum(v[2] for v in stats.stats.values())
-    return [(f"{Path(k[0]).name}:{k[1]}({k[2]})", v[1], v[2], v[3]) for k, v in rows], total
+    # Folder and file (`markupsafe/__init__.py`): a file name alone is often ambiguous.
+    return [(f"{'/'.join(Path(k[0]).parts[-2:])}:{k[1]}({k[2]})", v[1], v[2], v[3])
+            for k, v in rows], total
 
 
 def main() -> int:
