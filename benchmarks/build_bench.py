@@ -562,7 +562,7 @@ class Bench:
         mine, hugo = rows
         compared, differ = hugo_site.main_differences(clean / "site", out / "public")
         self.extra["hugo"] = {
-            "version": hugo_site.binary().parent.parent.name, "emit_s": emit_s,
+            "version": _hugo_version(), "emit_s": emit_s,
             "ours": [asdict(m) | {"stdout": "", "stderr": ""} for m in ours],
             "hugo": [asdict(m) | {"stdout": "", "stderr": ""} for m in theirs],
             "median_ours": asdict(mine), "median": asdict(hugo),
