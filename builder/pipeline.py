@@ -23,6 +23,7 @@ from builder.engine.full import BuildResult
 from builder.errors import Diagnostic
 from builder.output import journal
 from builder.output.lock import project_lock, try_lock
+from builder.output.site import remove_stale
 from builder.render.gates import Publication
 from builder.source.config import load_config
 
@@ -30,9 +31,14 @@ Report = Callable[[int, int, str], None]   # (done, total, what): progress for t
 
 
 def recover(root: Path) -> int:
-    """Finish what a killed command left half-done (its journal), before anything else."""
+    """Finish what a killed command left half-done (its journal), and remove what it
+    left behind, before anything else."""
     with try_lock(root) as free:
-        return journal.recover(root) if free else 0
+        if not free:
+            return 0      # the command that holds the lock is alive: it is its business
+        done = journal.recover(root)
+        remove_stale(root)
+        return done
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ full read (`catalogues.check_po_lines`), with their real line numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
@@ -65,12 +66,14 @@ def po_change(old: bytes, new: bytes, path: Path, diags: Collector) -> PoChange:
     # Only the region between the common prefix and suffix can hold changes.
     start, old_end, new_end = _window(old_body, new_body)
     first_line = new[: len(new_head) + start].count(b"\n") + 1
-    old_set = {block for _, block in numbered_blocks(old_body[start:old_end])}
+    # Counted, not just compared: a block saved twice is an entry added twice.
+    old_count = Counter(block for _, block in numbered_blocks(old_body[start:old_end]))
     new_blocks = list(numbered_blocks(new_body[start:new_end]))
-    new_set = {block for _, block in new_blocks}
+    removed_count = old_count - Counter(block for _, block in new_blocks)
     added = []
     for line, block in new_blocks:
-        if block in old_set:
+        if old_count[block] > 0:
+            old_count[block] -= 1
             continue
         line += first_line - 1
         text = decode_block(block, line, path, diags)
@@ -79,7 +82,7 @@ def po_change(old: bytes, new: bytes, path: Path, diags: Collector) -> PoChange:
         for entry in parse_po(text):
             entry.linenum = (entry.linenum or 1) + line - 1   # the block's first entry has 0
             added.append(entry)
-    removed = [e for block in old_set - new_set
+    removed = [e for block, times in removed_count.items() for _ in range(times)
                for e in parse_po(block.decode("utf-8", "replace"))]
     return PoChange(tuple(removed), tuple(added))
 

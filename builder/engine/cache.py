@@ -23,18 +23,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 from builder.render.routes import Output
-from builder.source.inputs import Inputs, scan
+from builder.source.inputs import Fingerprint, Inputs, scan
 
 if TYPE_CHECKING:   # imported when used: the up-to-date check must start fast
     from builder.engine.parallel import Rendered
     from builder.render.translations import Messages
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "5"
 CACHE_DIR = ".infopages-cache"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS inputs (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,
-                                   sha TEXT);
+                                   ctime_ns INTEGER, inode INTEGER, sha TEXT);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, variant TEXT, locale TEXT, key TEXT,
                                     entry TEXT);
 CREATE TABLE IF NOT EXISTS deps (locale TEXT, fact TEXT, path TEXT);
@@ -42,6 +42,8 @@ CREATE TABLE IF NOT EXISTS uses (msg BLOB, page TEXT);
 CREATE TABLE IF NOT EXISTS analyses (digest BLOB PRIMARY KEY, data BLOB) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS messages (locale TEXT, msg BLOB, kind TEXT, value TEXT,
                                      PRIMARY KEY (locale, msg)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entries (locale TEXT, entry BLOB,
+                                    PRIMARY KEY (locale, entry)) WITHOUT ROWID;
 """
 INDEXES = """
 CREATE INDEX IF NOT EXISTS deps_fact ON deps (locale, fact);
@@ -50,6 +52,12 @@ CREATE INDEX IF NOT EXISTS uses_msg ON uses (msg);
 CREATE INDEX IF NOT EXISTS uses_page ON uses (page);
 """
 MsgKey = tuple[str | None, str]    # (msgctxt, msgid)
+
+
+def entry_hash(entry) -> bytes:
+    """What makes two entries of a catalogue duplicates: context, msgid, obsolete or not."""
+    text = f"{entry.msgctxt or ''}\x04{entry.msgid}\x04{int(entry.obsolete)}"
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 def msg_hash(key: MsgKey) -> bytes:
@@ -69,7 +77,7 @@ def entry_json(entry: dict) -> str:
 @dataclass(frozen=True)
 class InputChanges:
     changed: frozenset[str]    # added, removed or modified (by content, not by date)
-    fingerprints: dict[str, tuple[int, int]]
+    fingerprints: dict[str, Fingerprint]
     shas: dict[str, str]       # of every file whose fingerprint moved
 
 
@@ -111,7 +119,8 @@ def up_to_date(root: Path, target: Path) -> tuple[dict, tuple] | None:
         state = pickle.loads(meta["state"]) if "state" in meta else None
         if state is None or state[:3] != build_state(target)[:3]:
             return None
-        before = {p: (m, s) for p, m, s in db.execute("SELECT path, mtime_ns, size FROM inputs")}
+        before = {p: (m, s, c, i) for p, m, s, c, i in db.execute(
+            "SELECT path, mtime_ns, size, ctime_ns, inode FROM inputs")}
     finally:
         db.close()
     inputs = scan(root)
@@ -165,14 +174,14 @@ class BuildCache:
     # -- inputs ---------------------------------------------------------------
     def input_changes(self, inputs: Inputs) -> InputChanges:
         root, now = inputs.root, inputs.fingerprints()
-        before = {path: (mtime, size, sha) for path, mtime, size, sha in
-                  self.db.execute("SELECT path, mtime_ns, size, sha FROM inputs")}
+        before = {path: ((mtime, size, ctime, inode), sha) for path, mtime, size, ctime, inode, sha
+                  in self.db.execute("SELECT path, mtime_ns, size, ctime_ns, inode, sha FROM inputs")}
         changed, shas = set(now.keys() ^ before.keys()), {}
         for path, fingerprint in now.items():
             old = before.get(path)
-            if old is None or old[:2] != fingerprint:
+            if old is None or old[0] != fingerprint:
                 shas[path] = file_sha(root / path)
-                if old is not None and old[2] != shas[path]:
+                if old is not None and old[1] != shas[path]:
                     changed.add(path)
         return InputChanges(frozenset(changed), now, shas)
 
@@ -182,13 +191,13 @@ class BuildCache:
         if full:
             self.db.execute("DELETE FROM inputs")
         rows = []
-        for path, (mtime, size) in changes.fingerprints.items():
+        for path, fingerprint in changes.fingerprints.items():
             if full or path in changes.shas or path not in old:
                 sha = changes.shas.get(path) or old.get(path) or file_sha(root / path)
-                rows.append((path, mtime, size, sha))
+                rows.append((path, *fingerprint, sha))
         gone = [] if full else [(p,) for p in old if p not in changes.fingerprints]
         self.db.executemany("DELETE FROM inputs WHERE path = ?", gone)
-        self.db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     # -- outputs and their facts ------------------------------------------------
     def outputs(self) -> dict[str, Output]:

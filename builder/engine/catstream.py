@@ -17,6 +17,7 @@ import os
 import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 from builder.catalogues.diff import numbered_blocks
 from builder.catalogues.merge import po_path
@@ -30,14 +31,20 @@ from builder.render.translations import fuzzy_text, visible
 Row = tuple[str, bytes, str, str]    # (locale, message hash, kind, value)
 
 
-def catalogue_rows(root: Path, locale: str, data: bytes) -> list[Row]:
+class Stored(NamedTuple):
+    rows: list[Row]                  # what the renderers look up
+    entries: list[bytes]             # every entry's `entry_hash`: duplicates are found by it
+
+
+def catalogue_rows(root: Path, locale: str, data: bytes) -> Stored:
     """Every publishable translation in `data`, the catalogue of `locale`, and its
     Plural-Forms (kind "h", keyed as the header entry); InputError on any problem."""
-    from builder.engine.cache import msg_hash
+    from builder.engine.cache import entry_hash, msg_hash
 
     path = po_path(root / "locales", locale)
     syntax, checks = Collector(root), Collector(root)   # reported like read_po: syntax first
     rows: list[Row] = []
+    entries: list[bytes] = []
     seen: dict[tuple, int] = {}
     rule = None
     data, _ = normalise(data)
@@ -56,12 +63,13 @@ def catalogue_rows(root: Path, locale: str, data: bytes) -> list[Row]:
         for entry in catalogue:
             at = (entry.linenum or 1) + line - 1
             check_duplicate(entry, at, seen, path, checks)
+            entries.append(entry_hash(entry))
         rows += message_rows(locale, [e for e in catalogue if not e.obsolete], rule)
     if not data.strip():
         report_empty(path, syntax)
     syntax.raise_if_errors()
     checks.raise_if_errors()
-    return rows
+    return Stored(rows, entries)
 
 
 def message_rows(locale: str, entries: list, plural_forms: str | None) -> list[Row]:
@@ -89,19 +97,26 @@ def store_catalogue(db_path: Path, root: Path, locale: str) -> tuple[Diagnostic,
     path = po_path(root / "locales", locale)
     data = path.read_bytes() if path.is_file() else None
     try:
-        rows = catalogue_rows(root, locale, data) if data is not None else []
+        stored = catalogue_rows(root, locale, data) if data is not None else Stored([], [])
     except InputError as exc:
         return tuple(exc.diagnostics)
     write_snapshot(snapshot_path(db_path, locale), data)
     db = sqlite3.connect(db_path, timeout=600, isolation_level=None)
     try:
         db.execute("BEGIN IMMEDIATE")
-        db.execute("DELETE FROM messages WHERE locale = ?", (locale,))
-        db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?)", rows)
+        replace_catalogue(db, locale, stored)
         db.execute("COMMIT")
     finally:
         db.close()
     return ()
+
+
+def replace_catalogue(db: sqlite3.Connection, locale: str, stored: Stored) -> None:
+    db.execute("DELETE FROM messages WHERE locale = ?", (locale,))
+    db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?)", stored.rows)
+    db.execute("DELETE FROM entries WHERE locale = ?", (locale,))
+    db.executemany("INSERT OR IGNORE INTO entries VALUES (?, ?)",
+                   [(locale, key) for key in stored.entries])
 
 
 def write_snapshot(snapshot: Path, data: bytes | None) -> None:

@@ -78,7 +78,7 @@ class FactIndex:
         if key.startswith(STATIC):
             return ("file:" + key[len(STATIC):],)
         if key == SITEMAP:
-            return ("list:pages",)
+            return (UI, "list:pages")
         if key == CHOOSER:
             return (UI,)
         if key == FEED:

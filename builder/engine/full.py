@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
-from builder.engine.cache import BuildCache, InputChanges
+from builder.engine.cache import BuildCache, InputChanges, MsgKey
 from builder.engine.deps import card_signature, list_hashes
 from builder.engine.parallel import PageInfo, Rendered, RenderJob, render_outputs
 from builder.errors import Collector, Diagnostic
@@ -85,11 +85,11 @@ def full_build(source: BuildInputs, jobs: int, progress: Report | None,
     outputs = [o for o in outputs if o.path not in kept]
     model = source.model
     with staging(source.root, source.target) as staged:
-        rendered, infos = render_outputs(source.job(staged), outputs, jobs, progress,
-                                         record and record.start, record and record.add)
-        refs = record.refs if record else {i.key: refs_of(i) for i in infos}
+        results = render_outputs(source.job(staged), outputs, jobs, progress,
+                                 record and record.start, record and record.add)
+        refs = record.refs if record else {i.key: refs_of(i) for i in results.infos}
         check_references(source, refs)
-        entries = {r.path: r.entry for r in rendered if r.entry is not None}
+        entries = {r.path: r.entry for r in results.rendered if r.entry is not None}
         manifest = record.manifest() if record else manifest_document(
             entries | _kept_entries(source.target, kept))
         (staged / MANIFEST_PATH).parent.mkdir(parents=True, exist_ok=True)
@@ -101,7 +101,7 @@ def full_build(source: BuildInputs, jobs: int, progress: Report | None,
                              warnings, len(files) + 1, kept=tuple(broken or ()))
         ours = publish(source.root, source.target, staged, files,
                        removes=_stale(source, set(files) | kept),
-                       commit=record and (lambda: record.finish(result)))
+                       commit=record and (lambda: record.finish(result, results.ui)))
     return replace(result, written=ours)
 
 
@@ -164,9 +164,10 @@ class Record:
     def manifest(self) -> bytes:
         return self.cache.manifest_text()
 
-    def finish(self, summary: BuildResult) -> None:
+    def finish(self, summary: BuildResult, ui: dict[str, set[MsgKey]]) -> None:
         self.cache.index()
         self.cache.put("refs", {key: tuple(value) for key, value in self.refs.items()})
+        self.cache.put("ui_keys", {code: frozenset(keys) for code, keys in ui.items()})
         record_summary(self.cache, summary)
         self.cache.put("state", self.state)
         self.cache.db.execute("COMMIT")

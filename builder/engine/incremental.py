@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Callable
 
 from builder.catalogues.diff import po_change
-from builder.engine.cache import BuildCache, InputChanges, MsgKey
-from builder.engine.catstream import catalogue_rows, message_rows, write_snapshot
+from builder.engine.cache import BuildCache, InputChanges, MsgKey, entry_hash
+from builder.engine.catstream import (Stored, catalogue_rows, message_rows, replace_catalogue,
+                                      write_snapshot)
 from builder.engine.deps import UI, card_signature, list_hashes
 from builder.engine.full import (
     BuildInputs,
@@ -143,13 +144,16 @@ def _apply(source: BuildInputs, cache: BuildCache, seen: InputChanges, changes: 
         parallel = jobs > 1 and len(selected) >= PARALLEL_MIN
         messages = {code: cache.messages(code, loaded=parallel) for code in config.locales}
         job = replace(source, messages=messages).job(staged)
-        rendered, infos = render_outputs(job, selected, jobs if parallel else 1, progress)
-        refs = _refs(cache, source, changes, infos)
+        results = render_outputs(job, selected, jobs if parallel else 1, progress)
+        refs = _refs(cache, source, changes, results.infos)
         check_references(source, refs)
         cache.forget_outputs(removed)
-        cache.record_outputs(rendered, full=False)
-        files = [r.path for r in rendered]
-        if removed or any(r.entry is not None for r in rendered):
+        cache.record_outputs(results.rendered, full=False)
+        ui = cache.get("ui_keys") or {}
+        cache.put("ui_keys", {code: frozenset(ui.get(code, ())) | results.ui.get(code, set())
+                              for code in ui.keys() | results.ui.keys()})
+        files = [r.path for r in results.rendered]
+        if removed or any(r.entry is not None for r in results.rendered):
             (staged / MANIFEST_PATH).parent.mkdir(parents=True, exist_ok=True)
             (staged / MANIFEST_PATH).write_bytes(cache.manifest_text())
             files.append(MANIFEST_PATH)
@@ -238,30 +242,47 @@ def _content_facts(old: Content, new: Content, changed: tuple[str, ...], dirty: 
 
 def _catalogue_facts(root: Path, code: str, cache: BuildCache, content: Content,
                      dirty: Dirty, diags: Collector, read: dict[str, bytes | None]) -> None:
-    """Apply one locale's changed entries to the stored translations; dirty their users."""
+    """Apply one locale's changed entries to the stored translations; dirty their users.
+    Anything but clean, new entries (a problem, a duplicate, a new header) reloads the
+    whole catalogue the full build's way, which also reports problems its way."""
     path = root / "locales" / code / "LC_MESSAGES" / "messages.po"
     snapshot = cache.snapshot_path(code)
     data = read[code] = path.read_bytes() if path.is_file() else None
     if data is None or not snapshot.is_file():
         return _reload(root, code, data, cache, dirty)
-    change = po_change(snapshot.read_bytes(), data, path, diags)
-    if change.reload:
+    found = Collector(root)
+    change = po_change(snapshot.read_bytes(), data, path, found)
+    if change.reload or found.items or _duplicates(cache, code, change):
         return _reload(root, code, data, cache, dirty)
     keys = {(e.msgctxt or None, e.msgid) for e in change.removed + change.added}
     cache.forget_messages(code, keys)
     rule = cache.plural_forms(code)   # unchanged: a new Plural-Forms reloads the catalogue
     cache.db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?)",
                          message_rows(code, [e for e in change.added if not e.obsolete], rule))
+    cache.db.executemany("DELETE FROM entries WHERE locale = ? AND entry = ?",
+                         [(code, entry_hash(e)) for e in change.removed])
+    cache.db.executemany("INSERT INTO entries VALUES (?, ?)",
+                         [(code, entry_hash(e)) for e in change.added])
     pages = content.by_key()
     for key, users in cache.users(keys).items():
         for page in users:
             dirty.facts[code].add(f"page:{page}")
             if page in pages and _on_card(pages[page], key):
                 dirty.facts[code].add(f"card:{page}")
-    if any(ref.startswith(("templates/", "content/site.yaml"))
-           for e in change.removed + change.added for ref, _ in e.occurrences):
+    if keys & (cache.get("ui_keys") or {}).get(code, frozenset()):
         dirty.facts[code].add(UI)
         dirty.facts[GLOBAL].add(UI)
+
+
+def _duplicates(cache: BuildCache, code: str, change) -> bool:
+    """Would the changed entries make two entries of one message?"""
+    added = [entry_hash(e) for e in change.added]
+    if len(set(added)) < len(added):
+        return True
+    gone = {entry_hash(e) for e in change.removed}
+    return any(key not in gone and cache.db.execute(
+        "SELECT 1 FROM entries WHERE locale = ? AND entry = ?", (code, key)).fetchone()
+        for key in added)
 
 
 def _on_card(page: Page, key: MsgKey) -> bool:
@@ -270,8 +291,7 @@ def _on_card(page: Page, key: MsgKey) -> bool:
 
 def _reload(root: Path, code: str, data: bytes | None, cache: BuildCache,
             dirty: Dirty) -> None:
-    rows = catalogue_rows(root, code, data) if data is not None else []   # strict: raises
-    cache.db.execute("DELETE FROM messages WHERE locale = ?", (code,))
-    cache.db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?)", rows)
+    stored = catalogue_rows(root, code, data) if data is not None else Stored([], [])
+    replace_catalogue(cache.db, code, stored)     # catalogue_rows is strict: it raises
     dirty.everything.add(code)
     dirty.facts[GLOBAL].add(UI)

@@ -16,7 +16,7 @@ import pickle
 import signal
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
@@ -133,11 +133,32 @@ class Worker:
                         tuple(dict.fromkeys((s.msgctxt, s.msgid) for s in segments)),
                         page_digest(page))
 
-    def chunk(self, outputs: list[Output]) -> tuple[list[Rendered], list[PageInfo]]:
-        rendered = [self.render(output) for output in outputs]
+    def chunk(self, outputs: list[Output]) -> Chunk:
+        """Render `outputs`; an output whose template fails is reported, not fatal: every
+        problem of the run is collected, so any two builds report the same."""
+        rendered, errors = [], []
+        for output in outputs:
+            try:
+                rendered.append(self.render(output))
+            except InputError as exc:
+                errors += exc.diagnostics
         pages = self.job.model.content.by_key()
         keys = dict.fromkeys(o.key for o in outputs if o.key in pages)
-        return rendered, [self.info(key) for key in keys]
+        ui = {(variant, locale): frozenset(r.t.ui_keys)
+              for (variant, locale), r in self.renderers.made.items()}
+        return Chunk(rendered, [self.info(key) for key in keys] if not errors else [],
+                     tuple(errors), ui)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """What a worker sends back for a chunk of outputs."""
+    rendered: list[Rendered]
+    infos: list[PageInfo]
+    errors: tuple[Diagnostic, ...]
+    # Interface strings the renderers looked up so far (templates, site settings): a
+    # change to one of them concerns every page of its locale.
+    ui: dict[tuple[str, str], frozenset[tuple[str | None, str]]]
 
 
 # The worker of this process, set once by the pool's initializer (fork: inherited, not pickled).
@@ -152,7 +173,7 @@ def _init(job: RenderJob) -> None:
     _worker = Worker(job)
 
 
-def _run_chunk(outputs: list[Output]) -> tuple[list[Rendered], list[PageInfo]]:
+def _run_chunk(outputs: list[Output]) -> Chunk:
     assert _worker is not None
     return _worker.chunk(outputs)
 
@@ -170,30 +191,56 @@ def chunks(outputs: list[Output]) -> list[list[Output]]:
 Sink = Callable[[list[Rendered], list[PageInfo]], None]
 
 
+@dataclass
+class Results:
+    """Everything the workers sent back (without `rendered`/`infos` when a sink took them)."""
+    rendered: list[Rendered] = field(default_factory=list)
+    infos: list[PageInfo] = field(default_factory=list)
+    errors: set[Diagnostic] = field(default_factory=set)
+    ui: dict[str, set[tuple[str | None, str]]] = field(default_factory=dict)
+
+    def add(self, chunk: Chunk, sink: Sink | None) -> None:
+        if sink is not None and not self.errors and not chunk.errors:
+            sink(chunk.rendered, chunk.infos)
+        elif sink is None:
+            self.rendered += chunk.rendered
+            self.infos += chunk.infos
+        self.errors.update(chunk.errors)
+        for (variant, locale), keys in chunk.ui.items():
+            if variant == PUBLISHED:
+                self.ui.setdefault(locale, set()).update(keys)
+
+    def raise_if_errors(self) -> None:
+        """Every template problem of the run, in one order whatever the workers did."""
+        if self.errors:
+            raise InputError(sorted(self.errors, key=lambda d: (d.path, d.line or 0,
+                                                               d.message)))
+
+
 def render_outputs(job: RenderJob, outputs: list[Output], jobs: int | None = None,
                    progress: Report | None = None,
                    meanwhile: Callable[[], None] | None = None, sink: Sink | None = None
-                   ) -> tuple[list[Rendered], list[PageInfo]]:
+                   ) -> Results:
     """Render `outputs` into `job.target`, in a process pool when it pays; the parent
     runs `meanwhile` (bookkeeping) while the workers render. With `sink`, each chunk's
     results go there as they arrive and are not kept (the parent stays small)."""
     cores = jobs or os.cpu_count() or 1
     tasks = chunks(outputs)
-    rendered: list[Rendered] = []
-    infos: list[PageInfo] = []
+    results = Results()
     count = 0
     if cores > 1 and len(outputs) >= PARALLEL_MIN:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(cores, mp_context=context, initializer=_init,
                                  initargs=(job,)) as pool:
-            results = pool.map(_run_chunk, tasks)   # submits every task now
+            done = pool.map(_run_chunk, tasks)   # submits every task now
             try:
                 if meanwhile:
                     meanwhile()
-                for done, info in results:
-                    count = _collect(rendered, infos, done, info, sink, count)
-                    if progress and done:
-                        progress(count, len(outputs), done[-1].output.locale or "site")
+                for chunk in done:
+                    results.add(chunk, sink)
+                    count += len(chunk.rendered)
+                    if progress and chunk.rendered:
+                        progress(count, len(outputs), chunk.rendered[-1].output.locale or "site")
             except BaseException:     # interrupted or failed: drop the chunks not started
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
@@ -202,18 +249,10 @@ def render_outputs(job: RenderJob, outputs: list[Output], jobs: int | None = Non
             meanwhile()
         worker = Worker(job)
         for task in tasks:
-            done, info = worker.chunk(task)
-            count = _collect(rendered, infos, done, info, sink, count)
-            if progress and done:
-                progress(count, len(outputs), done[-1].output.locale or "site")
-    return rendered, infos
-
-
-def _collect(rendered: list, infos: list, done: list[Rendered], info: list[PageInfo],
-             sink: Sink | None, count: int) -> int:
-    if sink is None:
-        rendered += done
-        infos += info
-    else:
-        sink(done, info)
-    return count + len(done)
+            chunk = worker.chunk(task)
+            results.add(chunk, sink)
+            count += len(chunk.rendered)
+            if progress and chunk.rendered:
+                progress(count, len(outputs), chunk.rendered[-1].output.locale or "site")
+    results.raise_if_errors()
+    return results

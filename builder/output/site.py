@@ -26,6 +26,7 @@ from builder.output import journal
 from builder.output.journal import MARK, Journal, remove_marked
 
 FILES_LIST = "_infopages/files.txt"
+STAGING = Path(".infopages-cache") / "staging"   # one note per staging folder in use
 LEGACY_MARK = "_infopages/pages.json"      # what sites built before the list had
 
 
@@ -69,17 +70,21 @@ def check_target(root: Path, target: Path) -> None:
 
 @contextmanager
 def staging(root: Path, target: Path) -> Iterator[Path]:
-    """A fresh marked folder beside `target`; removed on any failure or interruption."""
+    """A fresh marked folder beside `target`, registered in the project's cache so the
+    next command can remove it if this one is killed; removed on any failure."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale(root, target)
+    remove_stale(root)
     # Ctrl-C or SIGTERM between creating the folder and marking it would leave a
     # folder nobody may remove: they wait until the mark is written.
     stop = {signal.SIGINT, signal.SIGTERM}
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, stop)
     folder = None
+    note = root / STAGING / f"{os.getpid()}-{os.urandom(4).hex()}"
     try:
+        note.parent.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.infopages-new-{os.getpid()}-",
                                        dir=target.parent))
+        note.write_text(str(folder.resolve()))
         (folder / MARK).write_text(f"{os.getpid()}\n")
         umask = os.umask(0)
         os.umask(umask)
@@ -88,18 +93,28 @@ def staging(root: Path, target: Path) -> Iterator[Path]:
         yield folder
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        if folder is not None and not journal.pending(root):
-            remove_marked(folder)
+        if not journal.pending(root):
+            if folder is not None:
+                remove_marked(folder)
+            note.unlink(missing_ok=True)
 
 
-def remove_stale(root: Path, target: Path) -> None:
-    """Staging folders left by a command that was killed (never while a journal is open)."""
-    if journal.pending(root):
-        return
-    for path in target.parent.glob(f".{target.name}.infopages-new-*"):
-        pid = path.name.rsplit("-new-", 1)[1].split("-", 1)[0]
+def remove_stale(root: Path) -> int:
+    """Staging folders of commands that were killed (never while a journal is open:
+    its files are still to be moved). Returns how many were removed."""
+    folder = root / STAGING
+    if journal.pending(root) or not folder.is_dir():
+        return 0
+    removed = 0
+    for note in folder.iterdir():
+        pid = note.name.split("-", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
-            remove_marked(path)
+            staged = Path(note.read_text().strip() or "/nonexistent")
+            if staged.name.startswith(".") and ".infopages-new-" in staged.name:
+                remove_marked(staged)
+                removed += staged.exists() is False
+            note.unlink(missing_ok=True)
+    return removed
 
 
 def _alive(pid: int) -> bool:

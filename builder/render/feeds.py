@@ -13,13 +13,13 @@ def language_chooser(renderers: dict[str, LocaleRenderer], source: str) -> bytes
     """`index.html` at the site root: every language named in itself; no redirect, no script."""
     r = renderers[source]
     current = "index.html"
-    ctx = r.common("home", current, r.t.inline(r.config.title))
+    ctx = r.common("home", current, r.t.ui(r.config.title))
     choices = []
     for code, other in renderers.items():
         if not r.publication.locale_published(code):
             continue
         choices.append({"info": other.info, "href": output_path("home", code),
-                        "site_title": other.t.inline(r.config.title),
+                        "site_title": other.t.ui(r.config.title),
                         "translate": other.t.attr_gettext})
     ctx.update(choices=choices, canonical=r.absolute(current), fallback_notice=False)
     return r.render("chooser.html", ctx)
@@ -31,9 +31,9 @@ def atom_feed(r: LocaleRenderer) -> bytes:
             if r.published(p.key)][: r.config.feed_size]
     current = f"{r.info.code}/feed.xml"
     entries = [{"title": r.title(p).text, "url": r.absolute(output_path(p.key, r.info.code)),
-                "updated": _stamp(p.date), "summary": r.t.inline(p.summary).text
+                "updated": _stamp(p.date), "summary": r.t.inline(p.summary, p.context("summary")).text
                 if p.summary else ""} for p in news]
-    ctx = {"locale": r.info, "site_title": r.t.inline(r.config.title).text,
+    ctx = {"locale": r.info, "site_title": r.t.ui(r.config.title).text,
            "feed_title": r.t.attr_gettext("News"), "self_url": r.absolute(current),
            "home_url": r.absolute(output_path("home", r.info.code)),
            "updated": entries[0]["updated"] if entries else _stamp(dt.date(2000, 1, 1)),

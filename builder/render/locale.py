@@ -112,7 +112,7 @@ class LocaleRenderer:
     def common(self, key: str, current: str, title: Localized | str,
                description: str = "") -> dict[str, Any]:
         config = self.config
-        site_title = self.t.inline(config.title)
+        site_title = self.t.ui(config.title)
         alternates = [{"hreflang": info.bcp47, "href": self.absolute(output_path(key, info.code))}
                       for info in self.published_locales if self.published(key, info.code)]
         return {
@@ -127,10 +127,10 @@ class LocaleRenderer:
             "home_href": self.href("home", current),
             "root_href": relative("index.html", current),
             "switcher": self.switcher(key, current),
-            "nav": [{"label": self.t.inline(item.label, "nav"),
+            "nav": [{"label": self.t.ui(item.label, "nav"),
                      "href": self.href(item.page, current), "current": item.page == key}
                     for item in config.navigation],
-            "footer": self.t.inline(config.footer) if config.footer else None,
+            "footer": self.t.ui(config.footer) if config.footer else None,
             "organisation": config.organisation, "csp": CSP, "is_source": self.t.is_source,
             "preview": self.t.preview,
         }

@@ -80,7 +80,7 @@ def _related(r: LocaleRenderer, page: Page, current: str) -> list[dict[str, Any]
 def home(r: LocaleRenderer) -> bytes:
     current = output_path("home", r.info.code)
     content = r.model.content
-    ctx = r.common("home", current, r.t.inline(r.config.title))
+    ctx = r.common("home", current, r.t.ui(r.config.title))
     ctx.update(topics=[r.card(p, current) for p in content.topics_ordered()],
                latest=[r.card(p, current) for p in
                        content.news_newest_first()[: r.config.latest_news]],
@@ -120,7 +120,7 @@ def news_item(r: LocaleRenderer, page: Page) -> bytes:
 def news_index(r: LocaleRenderer, key: str, number: int, items: list[Page]) -> bytes:
     current = output_path(key, r.info.code)
     total = len(news_pages(r.model.content, r.config.news_page_size))
-    title = r.t.inline("News")
+    title = r.t.ui("News")
     ctx = r.common(key, current, title)
     pages = [None if n is None else {"number": r.digits(str(n)), "current": n == number,
                                      "href": r.href(news_page_key(n), current)}
@@ -151,7 +151,7 @@ def page_window(number: int, total: int, around: int = 2) -> list[int | None]:
 def not_found(r: LocaleRenderer) -> bytes:
     # A 404 page is served at any URL, so its links are absolute from the site root.
     current = f"{r.info.code}/404.html"
-    ctx = r.common("home", current, r.t.inline("Page not found"))
+    ctx = r.common("home", current, r.t.ui("Page not found"))
     base_path = "/" + r.config.base_url.split("://", 1)[1].split("/", 1)[1]
     ctx.update(css_href=base_path + "assets/style.css", home_href=f"{base_path}{r.info.code}/",
                root_href=base_path, feed_href=f"{base_path}{r.info.code}/feed.xml",

@@ -111,6 +111,9 @@ class Translator:
         # Recent lookups: template strings on every page, a page's segments twice
         # (body, then pages.json). Bounded: a 40,000-page build must not keep them all.
         self._states: dict[tuple[str | None, str], tuple[str, str]] = {}
+        # Interface strings looked up (templates, site settings, the builder's own words):
+        # the build record keeps them, so that a change to one re-renders every page.
+        self.ui_keys: set[tuple[str | None, str]] = set()
 
     def lookup(self, msgctxt: str | None, msgid: str) -> tuple[str, bool]:
         text, state = self.state(msgctxt, msgid)
@@ -151,6 +154,11 @@ class Translator:
             found = self._inline[key] = self._render_inline(msgid, msgctxt, anchor)
         return found
 
+    def ui(self, msgid: str, msgctxt: str | None = None) -> Localized:
+        """An interface string that is not part of a page (site title, menu, "News")."""
+        self.ui_keys.add((msgctxt, msgid))
+        return self.inline(msgid, msgctxt)
+
     def _render_inline(self, msgid: str, msgctxt: str | None, anchor: str) -> Localized:
         text, state = self.state(msgctxt, msgid)
         fallback = state == "untranslated"
@@ -168,15 +176,18 @@ class Translator:
     # Template callables (Jinja2 newstyle gettext): escape the translation, since
     # Jinja treats a gettext result as markup; mark fallbacks with the source lang.
     def gettext(self, message: str) -> Markup:
+        self.ui_keys.add((None, message))
         return self._mark(*self.lookup(None, message))
 
     def pgettext(self, context: str, message: str) -> Markup:
+        self.ui_keys.add((context, message))
         return self._mark(*self.lookup(context, message))
 
     def ngettext(self, singular: str, plural: str, n: int) -> Markup:
         return self.npgettext(None, singular, plural, n)
 
     def npgettext(self, context: str | None, singular: str, plural: str, n: int) -> Markup:
+        self.ui_keys.add((context, singular))
         forms = None if self.is_source else self.messages.plural.get((context, singular))
         if forms is None:
             return self._mark(singular if n == 1 else plural, not self.is_source)
@@ -184,6 +195,7 @@ class Translator:
 
     def attr_gettext(self, message: str) -> str:
         """For attribute values and <title>: no markup is possible there."""
+        self.ui_keys.add((None, message))
         return self.lookup(None, message)[0]
 
     def _mark(self, text: str, fallback: bool) -> Markup:

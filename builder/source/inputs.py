@@ -27,7 +27,9 @@ from builder.errors import Diagnostic
 FOLDERS = ("content", "templates", "locales")
 PAGE_FOLDERS = {"topics": "topic", "news": "news", "pages": "page"}
 TEMPLATE_SUFFIXES = (".html", ".xml")
-Fingerprint = tuple[int, int]      # (mtime_ns, size)
+# (mtime_ns, size, ctime_ns, inode): a copy that keeps the modification time (`cp -p`,
+# `rsync -t`, `touch -r`) still moves ctime, which no tool can set back.
+Fingerprint = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,8 @@ class _Walker:
                 return
             self.enter(path, rel)
         elif stat.S_ISREG(info.st_mode):
-            self.files[rel] = InputFile(rel, kind, (info.st_mtime_ns, info.st_size))
+            self.files[rel] = InputFile(rel, kind, (info.st_mtime_ns, info.st_size,
+                                                    info.st_ctime_ns, info.st_ino))
         else:
             self.error(rel, "not a regular file (a device, FIFO or socket)",
                        "remove it from the project")

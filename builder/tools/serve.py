@@ -29,7 +29,7 @@ from builder.tools.serve_http import Generation, LiveState, _handler
 
 POLL_SECONDS = 0.1
 SETTLE_SECONDS = 0.02     # a save in steps (temp file, rename) lands within this
-Signature = dict[str, Fingerprint]   # relative path → (mtime_ns, size)
+Signature = dict[str, Fingerprint]   # relative path → its fingerprint
 
 
 def signature(root: Path) -> Signature:
@@ -37,7 +37,7 @@ def signature(root: Path) -> Signature:
     a refused file that changes must trigger a build that reports it)."""
     inputs = scan(root)
     found = inputs.fingerprints()
-    found |= {f"!{d.path}:{d.message}": (0, 0) for d in inputs.errors}
+    found |= {f"!{d.path}:{d.message}": (0, 0, 0, 0) for d in inputs.errors}
     return found
 
 
