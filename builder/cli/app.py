@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
@@ -51,6 +52,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:   # `infopages stats | head`: the reader left, not an error
         sys.stdout = open(os.devnull, "w")
         return EXIT_OK
+    except sqlite3.Error as exc:   # the build record: on a full disk, or damaged
+        if args.debug:
+            raise
+        print(f"{args.project / '.infopages-cache'}: error: the build record cannot be used "
+              f"({exc}) — free some disk space, or delete the folder (it is only a cache)",
+              file=sys.stderr)
+        return EXIT_INPUT
     except OSError as exc:    # the machine, not the input: disk full, permissions, I/O
         if args.debug:
             raise

@@ -170,7 +170,7 @@ def apply_update(root: Path, plan: UpdatePlan) -> tuple[Written, tuple[Written, 
 def write_all(root: Path, files: list[tuple[Path, bytes]]) -> None:
     """Write every file or none: each to a temporary sibling, then all renamed together
     under a journal. A file's permissions are kept; a new one gets 0644."""
-    readonly = [path for path, _ in files if path.exists() and not os.access(path, os.W_OK)]
+    readonly = [path for path, _ in files if path.exists() and not _writable(path)]
     if readonly:
         raise InputError([Diagnostic(str(path), None, "is read-only",
                                      "make it writable, then run the command again: nothing "
@@ -195,6 +195,18 @@ def write_all(root: Path, files: list[tuple[Path, bytes]]) -> None:
                                      "free some disk space or fix the permissions, then run "
                                      "the command again: nothing was changed")]) from None
     journal.run(root, journal.Journal(tuple(temporary)))
+
+
+def _writable(path: Path) -> bool:
+    """Whether the user meant the file to be changed: a file without write permission
+    (even for root, who could) or one the system refuses to open for writing is not."""
+    if path.stat().st_mode & 0o222 == 0:
+        return False
+    try:
+        with open(path, "ab"):
+            return True
+    except OSError:
+        return False
 
 
 def remove_leftovers(folder: Path) -> None:

@@ -15,6 +15,7 @@ Rules (the README's "What a build reads"):
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass
@@ -160,11 +161,14 @@ class _Walker:
                                "copy the file into the project instead of linking to it")
                     return None
             return path.stat()
-        except RuntimeError:
+        except RuntimeError:      # Python < 3.13 reports a loop this way
             self.error(rel, "a symbolic link loop", "remove the link")
         except FileNotFoundError:
             if path.is_symlink():
                 self.error(rel, "a broken symbolic link", "remove it or fix its target")
         except OSError as exc:
-            self.error(rel, f"cannot be read ({exc.strerror})", "check its permissions")
+            if exc.errno == errno.ELOOP:
+                self.error(rel, "a symbolic link loop", "remove the link")
+            else:
+                self.error(rel, f"cannot be read ({exc.strerror})", "check its permissions")
         return None
