@@ -21,24 +21,11 @@ from builder.engine.build import BuildOptions, checked_scan, publication
 from builder.engine.build import build as build_site
 from builder.engine.full import BuildResult
 from builder.errors import Diagnostic
-from builder.output import journal
-from builder.output.lock import project_lock, try_lock
-from builder.output.site import remove_stale
+from builder.output.lock import project_lock
 from builder.render.gates import Publication
 from builder.source.config import load_config
 
 Report = Callable[[int, int, str], None]   # (done, total, what): progress for the CLI
-
-
-def recover(root: Path) -> int:
-    """Finish what a killed command left half-done (its journal), and remove what it
-    left behind, before anything else."""
-    with try_lock(root) as free:
-        if not free:
-            return 0      # the command that holds the lock is alive: it is its business
-        done = journal.recover(root)
-        remove_stale(root)
-        return done
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _recover(project: Path) -> None:
     """Finish what a killed command left half-done, before this one reads anything."""
-    from builder.pipeline import recover
+    from builder.output.site import recover
 
     if recover(project):
         print("infopages: finished the changes an interrupted command had committed",

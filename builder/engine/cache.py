@@ -332,8 +332,8 @@ class BuildCache:
 
     def plural_forms(self, locale: str) -> str | None:
         """The catalogue's own Plural-Forms, stored with its translations (kind "h")."""
-        row = self.db.execute("SELECT value FROM messages WHERE locale = ? AND kind = 'h'",
-                              (locale,)).fetchone()
+        row = self.db.execute("SELECT value FROM messages WHERE locale = ? AND msg = ? "
+                              "AND kind = 'h'", (locale, msg_hash((None, "")))).fetchone()
         return row[0] if row else None
 
 

@@ -22,7 +22,7 @@ from builder.errors import Collector, Diagnostic
 from builder.output.site import owned, publish, staging
 from builder.render.manifest import MANIFEST_PATH, manifest_document
 from builder.render.outputs import Variant, plan
-from builder.render.routes import CHOOSER, PUBLISHED, STATIC, Output
+from builder.render.routes import CHOOSER, STATIC, Output, page_count
 from builder.render.site import SiteModel
 from builder.render.translations import Messages
 from builder.segments.references import Refs, check_body_references
@@ -95,7 +95,7 @@ def full_build(source: BuildInputs, jobs: int, progress: Report | None,
         (staged / MANIFEST_PATH).parent.mkdir(parents=True, exist_ok=True)
         (staged / MANIFEST_PATH).write_bytes(manifest)
         files = [o.path for o in outputs] + [MANIFEST_PATH]
-        pages = sum(1 for o in outputs if o.variant == PUBLISHED and o.path.endswith(".html"))
+        pages = page_count(outputs)
         warnings = model.content.warnings + tuple(d for ds in (broken or {}).values() for d in ds)
         result = BuildResult(source.target, len(files) + 1, pages, model.config.locales,
                              warnings, len(files) + 1, kept=tuple(broken or ()))

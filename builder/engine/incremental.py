@@ -39,7 +39,7 @@ from builder.engine.parallel import PARALLEL_MIN, render_outputs
 from builder.errors import Collector
 from builder.output.site import publish, staging
 from builder.render.manifest import MANIFEST_PATH
-from builder.render.routes import GLOBAL, PUBLISHED
+from builder.render.routes import GLOBAL, page_count
 from builder.segments.references import Refs
 from builder.source.config import SiteConfig
 from builder.source.content import Content, Page
@@ -157,8 +157,7 @@ def _apply(source: BuildInputs, cache: BuildCache, seen: InputChanges, changes: 
             (staged / MANIFEST_PATH).parent.mkdir(parents=True, exist_ok=True)
             (staged / MANIFEST_PATH).write_bytes(cache.manifest_text())
             files.append(MANIFEST_PATH)
-        pages = sum(1 for path, o in wanted.items()
-                    if o.variant == PUBLISHED and path.endswith(".html"))
+        pages = page_count(wanted.values())
         result = replace(summary, pages=pages, warnings=content.warnings)
 
         def commit() -> None:

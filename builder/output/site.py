@@ -24,6 +24,7 @@ from typing import Callable, Iterable, Iterator
 from builder.errors import Diagnostic, InputError
 from builder.output import journal
 from builder.output.journal import MARK, Journal, remove_marked
+from builder.output.lock import try_lock
 
 FILES_LIST = "_infopages/files.txt"
 STAGING = Path(".infopages-cache") / "staging"   # one note per staging folder in use
@@ -173,3 +174,14 @@ def _same(new: Path, old: Path) -> bool:
             old.read_bytes() == new.read_bytes()
     except OSError:
         return False
+
+
+def recover(root: Path) -> int:
+    """Finish what a killed command left half-done (its journal), and remove what it
+    left behind; every command calls this first. Returns the journals finished."""
+    with try_lock(root) as free:
+        if not free:
+            return 0      # the command that holds the lock is alive: it is its business
+        done = journal.recover(root)
+        remove_stale(root)
+        return done

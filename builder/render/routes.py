@@ -78,3 +78,9 @@ def static_path(source: str) -> str:
     if source.startswith("templates/static/"):
         return "assets/" + source.removeprefix("templates/static/")
     return "media/" + source.removeprefix("content/media/")
+
+
+def page_count(outputs) -> int:
+    """How many HTML pages of the published site `outputs` (Output objects) make."""
+    return sum(1 for o in outputs if o.variant == PUBLISHED and
+               (o.key == CHOOSER or not o.key.startswith("@")))
