@@ -75,9 +75,22 @@ def apply(journal: Journal) -> None:
 
 
 def remove_marked(folder: Path) -> None:
-    """Remove a folder we made, only if it carries our mark."""
-    if (folder / MARK).is_file():
-        shutil.rmtree(folder, ignore_errors=True)
+    """Remove a folder we made, only if it carries our mark — which goes last, so that
+    a removal cut short by a crash leaves a folder the next command still recognises."""
+    if not (folder / MARK).is_file():
+        return
+    for child in os.scandir(folder):
+        if child.name == MARK:
+            continue
+        if child.is_dir(follow_symlinks=False):
+            shutil.rmtree(child.path, ignore_errors=True)
+        else:
+            Path(child.path).unlink(missing_ok=True)
+    (folder / MARK).unlink(missing_ok=True)
+    try:
+        folder.rmdir()
+    except OSError:
+        pass        # something appeared meanwhile: the mark is gone, so it stays
 
 
 def recover(root: Path) -> int:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import signal
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -80,16 +79,16 @@ def staging(root: Path, target: Path) -> Iterator[Path]:
     stop = {signal.SIGINT, signal.SIGTERM}
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, stop)
     folder = None
-    note = root / STAGING / f"{os.getpid()}-{os.urandom(4).hex()}"
+    name = f"{os.getpid()}-{os.urandom(6).hex()}"
+    note = root / STAGING / name
     try:
+        # The note first: whatever instant a crash comes at, the folder is known.
         note.parent.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.infopages-new-{os.getpid()}-",
-                                       dir=target.parent))
-        note.write_text(str(folder.resolve()))
+        planned = target.parent.resolve() / f".{target.name}.infopages-new-{name}"
+        note.write_text(str(planned))
+        planned.mkdir()           # with the user's umask, as every folder of the site
+        folder = planned
         (folder / MARK).write_text(f"{os.getpid()}\n")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(folder, 0o777 & ~umask)     # mkdtemp's 0700 would become the site's own mode
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         yield folder
     finally:
@@ -111,9 +110,11 @@ def remove_stale(root: Path) -> int:
         pid = note.name.split("-", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
             staged = Path(note.read_text().strip() or "/nonexistent")
-            if staged.name.startswith(".") and ".infopages-new-" in staged.name:
+            if staged.name.endswith(f".infopages-new-{note.name}"):
                 remove_marked(staged)
-                removed += staged.exists() is False
+                if staged.is_dir() and not any(staged.iterdir()):
+                    staged.rmdir()      # created, killed before its mark was written
+                removed += not staged.exists()
             note.unlink(missing_ok=True)
     return removed
 
@@ -184,4 +185,13 @@ def recover(root: Path) -> int:
             return 0      # the command that holds the lock is alive: it is its business
         done = journal.recover(root)
         remove_stale(root)
+        _remove_partial_files(root / ".infopages-cache")
         return done
+
+
+def _remove_partial_files(cache: Path) -> None:
+    """`.NAME.PID.tmp` files the record writes (catalogue snapshots) whose writer died."""
+    for path in cache.glob("*/.*.tmp") if cache.is_dir() else ():
+        pid = path.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
