@@ -240,6 +240,15 @@ class BuildCache:
         if not full:
             self.index()
 
+    def entries_differ(self, rendered: Iterable[Rendered]) -> bool:
+        """Whether any of these outputs' `pages.json` entries differs from the stored one."""
+        for r in rendered:
+            row = self.db.execute("SELECT entry FROM outputs WHERE path = ?", (r.path,)).fetchone()
+            stored = row[0] if row else None
+            if stored != (None if r.entry is None else entry_json(r.entry)):
+                return True
+        return False
+
     def forget_outputs(self, paths: Iterable[str]) -> None:
         rows = [(p,) for p in paths]
         self.db.executemany("DELETE FROM outputs WHERE path = ?", rows)

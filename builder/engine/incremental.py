@@ -147,13 +147,14 @@ def _apply(source: BuildInputs, cache: BuildCache, seen: InputChanges, changes: 
         results = render_outputs(job, selected, jobs if parallel else 1, progress)
         refs = _refs(cache, source, changes, results.infos)
         check_references(source, refs)
+        manifest_changed = bool(removed) or cache.entries_differ(results.rendered)
         cache.forget_outputs(removed)
         cache.record_outputs(results.rendered, full=False)
         ui = cache.get("ui_keys") or {}
         cache.put("ui_keys", {code: frozenset(ui.get(code, ())) | results.ui.get(code, set())
                               for code in ui.keys() | results.ui.keys()})
         files = [r.path for r in results.rendered]
-        if removed or any(r.entry is not None for r in results.rendered):
+        if manifest_changed:     # 40,000 entries: rewritten only when one of them changed
             (staged / MANIFEST_PATH).parent.mkdir(parents=True, exist_ok=True)
             (staged / MANIFEST_PATH).write_bytes(cache.manifest_text())
             files.append(MANIFEST_PATH)

@@ -557,7 +557,8 @@ class IncrementalBuild(RuleBasedStateMachine):
     def rename_page(self, which: int, kind: str, name: str) -> None:
         page = pick(self.page_files(), which)
         target = self.path(f"content/{kind}/{name}")
-        if page and not target.is_dir():
+        # A folder can only be renamed onto nothing or an empty folder; a file onto a file.
+        if page and not target.is_dir() and (page.is_file() or not target.exists()):
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(page, target)
 
