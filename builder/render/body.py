@@ -7,6 +7,7 @@ inline Markdown is replaced by its translation and the token stream rendered aga
 from __future__ import annotations
 
 import html
+import re
 from typing import Callable
 
 from markdown_it import MarkdownIt
@@ -60,7 +61,24 @@ def render_body(parsed: ParsedBody, md: MarkdownIt, translate: Translate,
     return md.renderer.render(tokens, md.options, {}), fallbacks
 
 
+# Every character an inline rule of make_markdown()'s parser acts on (escape, code,
+# emphasis, link, image, autolink, entity, line break) or that its `normalize` core
+# rule rewrites: inline text without any of them parses to a single text token.
+INLINE_SYNTAX_RE = re.compile(r"[\n\r\0\\`*_\[\]!<&]")
+
+
+def plain_inline(text: str) -> list[Token] | None:
+    """What parseInline makes of `text`, without parsing, when it has no inline syntax
+    (tests/render/test_inline_fast_path.py: equal to the parser's); else None."""
+    if not text or INLINE_SYNTAX_RE.search(text):
+        return None
+    return [Token("text", "", 0, content=text)]
+
+
 def _inline_children(md: MarkdownIt, text: str, env: dict) -> list[Token]:
+    plain = plain_inline(text)
+    if plain is not None:
+        return plain
     parsed = md.parseInline(text, dict(env))
     return list(parsed[0].children or []) if parsed else []
 
@@ -117,7 +135,9 @@ def _resolve_links(children: list[Token], resolve: LinkResolver) -> list[Token]:
 
 def render_inline(md: MarkdownIt, text: str, isolate_ltr: bool = False) -> tuple[str, str]:
     """(html, plain text) of one inline Markdown string."""
-    tokens = md.parseInline(text)
+    plain = plain_inline(text)
+    tokens = md.parseInline(text) if plain is None else \
+        [Token("inline", "", 0, content=text, map=[0, 1], children=plain)]
     children = tokens[0].children or [] if tokens else []
     if tokens and isolate_ltr:
         tokens[0].children = isolate_ltr_runs(children)
