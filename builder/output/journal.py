@@ -75,9 +75,22 @@ def apply(journal: Journal) -> None:
 
 
 def remove_marked(folder: Path) -> None:
-    """Remove a folder we made, only if it carries our mark."""
-    if (folder / MARK).is_file():
-        shutil.rmtree(folder, ignore_errors=True)
+    """Remove a folder we made, only if it carries our mark — the mark last, so that a
+    command killed half-way leaves the folder still marked for the next one to remove."""
+    if not (folder / MARK).is_file():
+        return
+    for entry in folder.iterdir():
+        if entry.name == MARK:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+    (folder / MARK).unlink(missing_ok=True)
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 def recover(root: Path) -> int:

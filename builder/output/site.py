@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import signal
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -82,9 +81,12 @@ def staging(root: Path, target: Path) -> Iterator[Path]:
     note = root / STAGING / f"{os.getpid()}-{os.urandom(4).hex()}"
     try:
         note.parent.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.infopages-new-{os.getpid()}-",
-                                       dir=target.parent))
-        note.write_text(str(folder.resolve()))
+        # Registered before it exists, marked as soon as it does: a kill at any instant
+        # leaves nothing the next command cannot tell is ours (an empty folder, at worst).
+        name = f".{target.name}.infopages-new-{os.getpid()}-{os.urandom(6).hex()}"
+        note.write_text(str(target.parent.resolve() / name))
+        folder = target.parent / name
+        folder.mkdir(mode=0o700)
         (folder / MARK).write_text(f"{os.getpid()}\n")
         umask = os.umask(0)
         os.umask(umask)
@@ -112,9 +114,17 @@ def remove_stale(root: Path) -> int:
             staged = Path(note.read_text().strip() or "/nonexistent")
             if staged.name.startswith(".") and ".infopages-new-" in staged.name:
                 remove_marked(staged)
+                _remove_if_empty(staged)   # killed between removing its mark and itself
                 removed += staged.exists() is False
             note.unlink(missing_ok=True)
     return removed
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass   # absent, or not empty: then it is not ours to remove
 
 
 def _alive(pid: int) -> bool:

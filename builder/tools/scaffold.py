@@ -42,7 +42,7 @@ def create(target: Path, site: NewSite, update: Callable[[Path], object]) -> lis
     files = project_files(site)
     _check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.infopages-new-", dir=target.parent))
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.infopages-project-", dir=target.parent))
     try:
         for rel, text in files.items():
             (work / rel).parent.mkdir(parents=True, exist_ok=True)
