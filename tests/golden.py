@@ -62,6 +62,7 @@ def build_demo(out: Path) -> Path:
 def build_new_site(parent: Path) -> Path:
     from tests.newsite import make_new_site
 
+    parent.mkdir(parents=True, exist_ok=True)
     root = make_new_site(parent)
     build(root, BuildOptions())
     return root / "site"
@@ -70,7 +71,7 @@ def build_new_site(parent: Path) -> Path:
 def regenerate() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         site = build_demo(Path(tmp) / "site")
-        new_site = build_new_site(Path(tmp))
+        new_site = build_new_site(Path(tmp) / "new")
         written = [(rel, site / rel) for rel in golden_files()]
         written += [(NEW_SITE + rel, new_site / rel) for rel in new_site_files(new_site)]
         for rel, source in written:
