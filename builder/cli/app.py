@@ -181,7 +181,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"{'locale':<8}{'translated':>11}{'fuzzy':>7}{'untranslated':>14}{'obsolete':>10}"
           f"{'words':>13}{'done':>8}")
     for r in rows:
-        print(f"{bcp47(r.locale):<8}{r.translated:>11}{r.fuzzy:>7}{r.untranslated:>14}{r.obsolete:>10}"
+        print(f"{bcp47(r.locale):<8}{r.translated:>11}{r.fuzzy:>7}{r.untranslated:>14}"
+              f"{r.obsolete:>10}"
               f"{f'{r.words_translated}/{r.words}':>13}{r.percent:>7.1f}%")
     return EXIT_OK
 

@@ -64,7 +64,8 @@ def run_build(args: argparse.Namespace, progress, warn) -> int:
             summary, warnings = found
             warn(warnings)
             print(f"up to date: {summary['pages']} pages in {len(summary['locales'])} locales "
-                  f"({', '.join(map(bcp47, summary['locales']))}) in {summary['out']} (0 files written)")
+                  f"({', '.join(map(bcp47, summary['locales']))}) in {summary['out']} "
+                  "(0 files written)")
             return EXIT_OK
     from builder import pipeline
     from builder.engine.build import BuildOptions

@@ -22,7 +22,8 @@ def add_new_parser(sub) -> None:
     cmd.add_argument("--source-locale", default="en", metavar="TAG",
                      help="the language authors write in, a BCP 47 tag (default: en)")
     cmd.add_argument("--locales", default="", metavar="TAG,TAG…",
-                     help="every language of the site, comma-separated, e.g. en,de,pt-BR,zh-Hant,he "
+                     help="every language of the site, comma-separated, e.g. "
+                          "en,de,pt-BR,zh-Hant,he "
                           "(default: the source locale only)")
     cmd.add_argument("--base-url", default="https://www.example.org/", metavar="URL",
                      help="where the site will be served from, ending in / (default: %(default)s)")

@@ -35,7 +35,7 @@ WORD_RE = re.compile(r"(?<![\w'’-])([^\W\d_]+)\s+(\1)(?![\w'’-])", re.IGNORE
 LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
 # What a text ends with, in every script: Latin, full-width and CJK (。．？！：；，、),
 # Arabic and Urdu (؟ ، ؛ ۔), Devanagari and Bengali (। ॥), Hebrew (׃), Armenian (։),
-# Ethiopic (። ፧ ፤ ፣), Myanmar (။), Khmer (។), Tibetan (།) and Greek's question mark (;).
+# Ethiopic (። ፧ ፤ ፣), Myanmar (။), Khmer (។), Tibetan (།), Greek's question mark (;).
 END_CLASSES = MappingProxyType({
     **dict.fromkeys(".。．｡۔।॥׃։።။។།", "a full stop"),
     **dict.fromkeys("?？؟፧;", "a question mark"),

@@ -66,6 +66,8 @@ class LocaleRenderer:
         self.env = make_env(model.templates, self.t)
         self.publication = publication or Publication({}, self.config.source_locale, True)
         self._dates: dict[dt.date, DateValue] = {}   # a news date shows on many cards
+        self._prefixes = {info.code: info.prefix for info in model.locales}
+        self._names: dict[str, Dual] = {}
 
     def published(self, key: str, locale: str | None = None) -> bool:
         return self.publication.published(locale or self.info.code, key)
@@ -109,10 +111,7 @@ class LocaleRenderer:
     # -- links -------------------------------------------------------------
     def path(self, key: str, locale: str | None = None) -> str:
         """Where page `key` of a locale (default: this one) is, from the site root."""
-        code = locale or self.info.code
-        info = self.info if code == self.info.code else \
-            next(i for i in self.model.locales if i.code == code)
-        return output_path(key, info.prefix)
+        return output_path(key, self._prefixes[locale or self.info.code])
 
     def href(self, key: str, current: str, locale: str | None = None,
              root: str | None = None) -> str:
@@ -158,9 +157,13 @@ class LocaleRenderer:
     def locale_name(self, code: str) -> Dual:
         """A language's name in this page's language ("anglais" on a French page), and in
         English for a template message left untranslated ("(in English)")."""
-        name = Locale.parse(code)
-        return Dual(name.get_display_name(self.info.data_locale) or code,
-                    name.get_display_name(self.english_locale) or code)
+        found = self._names.get(code)
+        if found is None:   # on every page (the source language's name): ask Babel once
+            name = Locale.parse(code)
+            found = self._names[code] = Dual(
+                name.get_display_name(self.info.data_locale) or code,
+                name.get_display_name(self.english_locale) or code)
+        return found
 
     @property
     def source_info(self) -> LocaleInfo:
@@ -204,7 +207,8 @@ class LocaleRenderer:
     def x_default(self, key: str) -> str:
         """The page for readers whose language the site does not have: for the home
         page the language chooser at the root, for any other its source-language page."""
-        target = output_path(CHOOSER, "") if key == "home" else self.path(key, self.config.source_locale)
+        target = output_path(CHOOSER, "") if key == "home" else \
+            self.path(key, self.config.source_locale)
         return self.absolute(target)
 
     def switcher(self, key: str, current: str, root: str | None = None) -> list[dict[str, Any]]:

@@ -1,8 +1,9 @@
 """What the builder knows about every page it wrote, for the checker's probes.
 
 Written to `_infopages/pages.json` in the site: per page its key, locale and
-source locale (BCP 47 tags: pt-BR, zh-Hant), direction, translations (hreflang alternates) and which segments fell back to
-the source language, so `check` can verify that each of them is marked.
+source locale (BCP 47 tags: pt-BR, zh-Hant), direction, translations (hreflang
+alternates) and which segments fell back to the source language, so `check`
+can verify that each of them is marked.
 """
 
 from __future__ import annotations
