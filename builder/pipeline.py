@@ -20,7 +20,7 @@ from builder.engine import catalogues as work
 from builder.engine.build import BuildOptions, checked_scan, publication
 from builder.engine.build import build as build_site
 from builder.engine.full import BuildResult
-from builder.errors import Diagnostic
+from builder.errors import Diagnostic, InputError
 from builder.output.lock import project_lock
 from builder.render.gates import Publication
 from builder.source.config import load_config
@@ -72,7 +72,7 @@ def stale_catalogues(root: Path, prune_obsolete: bool = False) -> tuple[list[Pat
 def stats(root: Path) -> list[merge.Stats]:
     """`infopages stats`: per locale, entries and words translated, fuzzy, left."""
     config = load_config(root)
-    checked_scan(root)
+    checked_scan(root, config)
     out = []
     for locale in config.target_locales:
         path = merge.po_path(config.locales_dir, locale)
@@ -107,8 +107,20 @@ def merge_shards(root: Path, parts: tuple[Path, ...], target: Path) -> int:
 def status(root: Path, out: Path, locale: str = "en", results: Path | None = None
            ) -> list[Path]:
     """`infopages status`: the translation and accessibility status pages, into `out`."""
+    from builder.source.localecodes import parse_locale
     from builder.tools.status import STATUS_DIR, write_status
 
+    code = parse_locale(locale)
+    if code is None:
+        raise InputError([Diagnostic("--locale", None, f"unknown locale code `{locale}`",
+                                     "use a BCP 47 tag such as en, ar or pt-BR")])
     with project_lock(root):
-        write_status(root, out, locale, results)
+        write_status(root, out, code, results)
     return [out / STATUS_DIR / "translation.html", out / STATUS_DIR / "accessibility.html"]
+
+
+def new(target: Path, site) -> list[Path]:
+    """`infopages new DIR`: a project of its own, with catalogues, ready to build."""
+    from builder.tools.scaffold import create
+
+    return create(target, site, lambda root: update(root))

@@ -43,6 +43,7 @@ from builder.catalogues.pofile import Catalogue, anchors_of
 from builder.catalogues.powrap import detect_width, entry_text, header_text
 from builder.catalogues.similarity import Side, pair_up
 from builder.errors import Collector, InputError
+from builder.source.localecodes import catalogue_folder
 
 __all__ = ["MergeResult", "Stats", "complete", "stats", "merge", "merge_read", "new_catalogue",
            "plural_examples", "po_path", "PluralsInUse"]
@@ -378,4 +379,5 @@ def _metadata(old: polib.POFile, locale: str) -> dict[str, str]:
 
 
 def po_path(locales_dir: Path, locale: str) -> Path:
-    return locales_dir / locale / "LC_MESSAGES" / "messages.po"
+    """A locale's catalogue; its folder is gettext's form of the code (`pt_BR`)."""
+    return locales_dir / catalogue_folder(locale) / "LC_MESSAGES" / "messages.po"

@@ -28,10 +28,12 @@ from builder.catalogues.poread import parse_po
 from builder.engine import memo
 from builder.errors import Collector, Diagnostic, InputError
 from builder.output import journal
+from builder.render.theme import theme_templates
 from builder.segments.references import Refs, check_body_references
 from builder.source.config import SiteConfig, load_config
 from builder.source.content import load_content, media_names
 from builder.source.inputs import Inputs
+from builder.source.localecodes import catalogue_folder_errors
 
 Report = Callable[[int, int, str], None]
 # Below this many messages, starting processes costs more than merging in one.
@@ -55,6 +57,7 @@ def plan_extract(root: Path, inputs: Inputs) -> ExtractPlan:
     """The POT's text, computed in memory; nothing is written."""
     config = load_config(root)
     diags = Collector(root)
+    diags.extend(catalogue_folder_errors(config.locales, inputs.files))
     content = load_content(config, inputs, diags)
     diags.raise_if_errors()
     analysed = memo.analyse_pages(root, content.pages)
@@ -63,6 +66,7 @@ def plan_extract(root: Path, inputs: Inputs) -> ExtractPlan:
     diags.raise_if_errors()
     segments = {key: list(a.segments) for key, a in analysed.items()}
     templates = {f.path: inputs.absolute(f.path) for f in inputs.of_kind("template")}
+    templates |= theme_templates()
     entries = extract_entries(config, content, segments, templates)
     path = pot_path(config)
     previous = path.read_text("utf-8") if path.is_file() else None

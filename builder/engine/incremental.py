@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from builder.catalogues.diff import po_change
+from builder.catalogues.merge import po_path
 from builder.engine.cache import BuildCache, InputChanges, MsgKey, entry_hash
 from builder.engine.catstream import (Stored, catalogue_rows, message_rows, replace_catalogue,
                                       write_snapshot)
@@ -177,7 +178,9 @@ def _select(source: BuildInputs, cache: BuildCache, dirty: Dirty):
     """(outputs to render, stored paths to remove, every path the site should have)."""
     wanted = {o.path: o for o in source.outputs()}
     stored = cache.outputs()
-    todo = {path for path in wanted if path not in stored}
+    # New paths, and paths now made from another source: templates/static/style.css
+    # added over the theme's (or removed from over it) makes the same assets/style.css.
+    todo = {path for path, o in wanted.items() if stored.get(path) != o}
     for code, facts in dirty.facts.items():
         todo |= cache.dependents(code, facts)
     todo |= {p for p, o in stored.items() if o.locale in dirty.everything}
@@ -245,7 +248,7 @@ def _catalogue_facts(root: Path, code: str, cache: BuildCache, content: Content,
     """Apply one locale's changed entries to the stored translations; dirty their users.
     Anything but clean, new entries (a problem, a duplicate, a new header) reloads the
     whole catalogue the full build's way, which also reports problems its way."""
-    path = root / "locales" / code / "LC_MESSAGES" / "messages.po"
+    path = po_path(root / "locales", code)
     snapshot = cache.snapshot_path(code)
     data = read[code] = path.read_bytes() if path.is_file() else None
     if data is None or not snapshot.is_file():

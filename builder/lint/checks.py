@@ -25,6 +25,7 @@ from types import MappingProxyType
 import polib
 from markdown_it import MarkdownIt
 
+from builder.catalogues.extract import from_templates
 from builder.catalogues.merge import po_path
 from builder.catalogues.plurals import catalogue_rule
 from builder.catalogues.podata import CHARSET_RE, EMPTY, NO_HEADER, header_line, language_matches
@@ -262,7 +263,7 @@ def _entry_problems(entry: polib.POEntry, locale: str, glossary: Glossary,
                         for p in warning_problems(entry.msgid_plural, form, locale, glossary,
                                                   plural=True)
                         if SILENCED_BY.get(p.code) not in flags]
-    formatted = any(ref.startswith("templates/") for ref, _ in entry.occurrences)
+    formatted = from_templates(entry.occurrences)
     found += error_problems(entry.msgid, entry.msgstr, not formatted, formatted)
     found += [p for p in warning_problems(entry.msgid, entry.msgstr, locale, glossary)
               if SILENCED_BY.get(p.code) not in flags]

@@ -56,9 +56,32 @@ def render_body(parsed: ParsedBody, md: MarkdownIt, translate: Translate,
                 children = isolate_ltr_runs(children)
             if attrs:
                 children = _mark_block(tokens, slot.index, children, attrs)
-        children = _translate_titles(children, translate)
+        children = _translate_titles(children, translate, fallback)
         tokens[slot.index] = inline.copy(children=_resolve_links(children, resolve))
-    return md.renderer.render(tokens, md.options, {}), fallbacks
+    return md.renderer.render(scroll_regions(tokens), md.options, {}), fallbacks
+
+
+PAGE_TITLE_ID = "page-title"   # the id of every page template's <h1> (docs/templates.md)
+
+
+def scroll_regions(tokens: list[Token]) -> list[Token]:
+    """Every table inside a region that scrolls sideways on its own (style.css
+    `.table-scroll`), focusable so that keyboard users can scroll it, and named by the
+    heading it stands under — the page's title before the first heading — so no page
+    is wider than the screen, whatever a translation's length (WCAG 1.4.10)."""
+    out: list[Token] = []
+    label = PAGE_TITLE_ID
+    for token in tokens:
+        if token.type == "heading_open" and token.attrGet("id"):
+            label = str(token.attrGet("id"))
+        if token.type == "table_open":
+            out.append(Token("html_block", "", 0, content=(
+                f'<div class="table-scroll" role="region" tabindex="0" '
+                f'aria-labelledby="{html.escape(label)}">\n')))
+        out.append(token)
+        if token.type == "table_close":
+            out.append(Token("html_block", "", 0, content="</div>\n"))
+    return out
 
 
 # Every character an inline rule of make_markdown()'s parser acts on (escape, code,
@@ -105,14 +128,22 @@ def _mark_block(tokens: list[Token], index: int, children: list[Token],
             Token("html_inline", "", 0, content="</span>")]
 
 
-def _translate_titles(children: list[Token], translate: Translate) -> list[Token]:
-    """Link and image `title` attributes are segments of their own (msgctxt link.title)."""
+def _translate_titles(children: list[Token], translate: Translate,
+                      block_fallback: bool) -> list[Token]:
+    """Link and image `title` attributes are segments of their own (msgctxt link.title).
+    An attribute cannot say which language it is in: a title left untranslated in a
+    translated block is dropped (a tooltip only repeats what the text says), rather
+    than read in the wrong language."""
     out = []
     for child in children:
         title = child.attrGet("title") if child.type in ("link_open", "image") else None
         if title:
             child = child.copy(attrs=dict(child.attrs))
-            child.attrSet("title", translate("link.title", normalize(str(title)))[0])
+            text, fallback = translate("link.title", normalize(str(title)))
+            if fallback and not block_fallback:
+                child.attrs.pop("title", None)
+            else:
+                child.attrSet("title", text)
         out.append(child)
     return out
 
