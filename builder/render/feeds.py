@@ -31,7 +31,7 @@ def atom_feed(r: LocaleRenderer) -> bytes:
             if r.published(p.key)][: r.config.feed_size]
     current = f"{r.info.code}/feed.xml"
     entries = [{"title": r.title(p).text, "url": r.absolute(output_path(p.key, r.info.code)),
-                "updated": _stamp(p.date), "summary": r.t.inline(p.summary, p.context("summary")).text
+                "updated": _stamp(p.date), "summary": r.text(p, p.summary, p.context("summary")).text
                 if p.summary else ""} for p in news]
     ctx = {"locale": r.info, "site_title": r.t.ui(r.config.title).text,
            "feed_title": r.t.attr_gettext("News"), "self_url": r.absolute(current),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 import jinja2
@@ -12,6 +13,7 @@ from babel.lists import format_list
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from builder.catalogues.domains import domain_of
 from builder.errors import Diagnostic, InputError
 from builder.render.body import render_body
 from builder.render.gates import Publication
@@ -69,8 +71,16 @@ class LocaleRenderer:
         parts = format_list(marks, locale=self.info.data_locale).split("\x01") if count else []
         return [parts[2 * i + 2] for i in range(count)]
 
+    def domain(self, page: Page) -> str:
+        """The catalogue domain a page's text is looked up in."""
+        return domain_of(self.config.catalogues, page)
+
+    def text(self, page: Page, msgid: str, msgctxt: str | None, anchor: str = "") -> Localized:
+        """A piece of `page`'s own text (front matter), in this locale."""
+        return self.t.inline(msgid, msgctxt, anchor, domain=self.domain(page))
+
     def title(self, page: Page) -> Localized:
-        return self.t.inline(page.title, page.context("title"), anchor=f"{page.key}#title")
+        return self.text(page, page.title, page.context("title"), f"{page.key}#title")
 
     # -- links -------------------------------------------------------------
     def href(self, key: str, current: str, locale: str | None = None) -> str:
@@ -95,7 +105,7 @@ class LocaleRenderer:
     def card(self, page: Page, current: str) -> dict[str, Any]:
         elsewhere = None if self.published(page.key) else self.source_info
         return {"title": self.title(page), "href": self.href(page.key, current),
-                "summary": self.t.inline(page.summary, page.context("summary"))
+                "summary": self.text(page, page.summary, page.context("summary"))
                 if page.summary else None,
                 "date": self.date(page.date) if page.date else None, "elsewhere": elsewhere,
                 "elsewhere_name": elsewhere and self.locale_name(elsewhere.code)}
@@ -143,10 +153,11 @@ class LocaleRenderer:
                 for info in self.published_locales]
 
     def body(self, page: Page, current: str) -> tuple[Markup, int]:
+        domain = self.domain(page)
         html, fallbacks = render_body(
-            self.model.parsed[page.key], self.md, self.t.lookup, self.t.fallback_attrs,
-            lambda target: self.resolve(target, current), self.t.rtl,
-            self.t.marker if self.t.preview else None)
+            self.model.parsed[page.key], self.md, partial(self.t.lookup, domain=domain),
+            self.t.fallback_attrs, lambda target: self.resolve(target, current), self.t.rtl,
+            partial(self.t.marker, domain=domain) if self.t.preview else None)
         return Markup(html), fallbacks
 
     def render(self, template: str, context: dict[str, Any]) -> bytes:
