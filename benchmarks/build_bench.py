@@ -13,7 +13,7 @@ copy, in this order, every step is a subprocess of the real CLI:
 
  1. clean build              site/ and .infopages-cache/ removed, `build --quiet`
  2. no-op rebuild            the same again, nothing changed
- 3. one PO entry changed     the msgstr of the 500th news paragraph in fr's PO
+ 3. one PO entry changed     the msgstr of the 500th news paragraph in fr's news catalogues
  4. one news item changed    one word of the second paragraph of the middle item
  5. one news title changed   the same item's front-matter title
  6. one template changed     `<!-- bench -->` before </article> in news_item.html
@@ -364,28 +364,35 @@ def _replace_once(path: Path, old: str, new: str) -> None:
 
 
 def edit_po_entry(site: Path) -> str:
-    """Prefix the msgstr of the PO_ENTRY-th news paragraph in fr's PO (the middle one
-    if there are fewer); returns which segment, for the report."""
-    path = site / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
-    lines = path.read_text("utf-8").split("\n")
-    found: list[tuple[str, int]] = []          # (segment id, line of its msgstr text)
-    current = None
-    for number, line in enumerate(lines):
-        if line.startswith("#. id: news/"):
-            current = line.split()[2] if "(paragraph," in line else None
-        elif current and line.startswith("msgstr "):
-            # A wrapped msgstr starts with "" and continues on the next line.
-            found.append((current, number if line != 'msgstr ""' else number + 1))
-            current = None
-        elif not line.strip():
-            current = None
+    """Prefix the msgstr of the PO_ENTRY-th news paragraph in fr's catalogues (the news
+    domains, news-YYYY, in order; the middle one if there are fewer); returns which
+    segment, for the report."""
+    folder = site / "locales" / "fr" / "LC_MESSAGES"
+    found: list[tuple[str, Path, int]] = []    # (segment id, file, line of its msgstr text)
+    texts: dict[Path, list[str]] = {}
+    for path in sorted(folder.glob("news*.po")) or [folder / "messages.po"]:
+        lines = texts[path] = path.read_text("utf-8").split("\n")
+        current = None
+        for number, line in enumerate(lines):
+            if line.startswith("#. id: news/"):
+                current = line.split()[2] if "(paragraph," in line else None
+            elif current and line.startswith("msgstr "):
+                # A wrapped msgstr starts with "" and continues on the next line.
+                found.append((current, path, number if line != 'msgstr ""' else number + 1))
+                current = None
+            elif not line.strip():
+                current = None
+        if len(found) >= PO_ENTRY:
+            break
     if not found:
-        raise CommandFailed(f"{path}: no news paragraph entry")
-    anchor, number = found[PO_ENTRY - 1] if len(found) >= PO_ENTRY else found[len(found) // 2]
+        raise CommandFailed(f"{folder}: no news paragraph entry")
+    anchor, path, number = found[PO_ENTRY - 1] if len(found) >= PO_ENTRY \
+        else found[len(found) // 2]
+    lines = texts[path]
     quote = lines[number].index('"') + 1
     lines[number] = lines[number][:quote] + "Ƀéñçĥ " + lines[number][quote:]
     path.write_text("\n".join(lines), "utf-8")
-    return f"fr: {anchor}"
+    return f"fr: {anchor} ({path.name})"
 
 
 def middle_news(site: Path) -> Path:

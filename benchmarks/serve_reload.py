@@ -122,7 +122,7 @@ def main() -> int:
     po, md = [], []
     try:
         for n in range(args.rounds):
-            po.append(one_edit(running.url, root, "locales/fr/LC_MESSAGES/messages.po",
+            po.append(one_edit(running.url, root, "locales/fr/LC_MESSAGES/ui.po",
                                PO_PAGE, PO_OLD if n == 0 else f'msgstr "Accueil {n}"',
                                f'msgstr "Accueil {n + 1}"'))
             settle(running)
