@@ -28,8 +28,24 @@ class Neighbours:
     # Entries whose text left another catalogue (or is obsolete there), translated,
     # with their `#|` / `#~|` previous fields: see `lenders_of`.
     lenders: tuple[polib.POEntry, ...] = ()
+    # Every entry of a catalogue of another layout being removed (`lenders_of(…, None)`):
+    # they lend like `lenders`, and a translation also fills this file's untranslated
+    # entry of the same text, so that none is lost.
+    moving: tuple[polib.POEntry, ...] = ()
     # Translations of a file being removed that no catalogue took: kept here, obsolete.
     leftovers: tuple[polib.POEntry, ...] = ()
+
+    def by_key(self, own: dict) -> dict:
+        """Key → the entry this file takes instead of its own (`own`: key → entry)."""
+        found: dict = {}
+        for entry in self.moving:
+            mine = own.get(entry_key(entry))
+            if mine is None or translated_any(entry) and not translated_any(mine):
+                found.setdefault(entry_key(entry), entry)
+        for entry in self.lenders:   # this file's own entries come first
+            if entry_key(entry) not in own:
+                found.setdefault(entry_key(entry), entry)
+        return found
 
 
 def lenders_of(old: polib.POFile, text: str | None,

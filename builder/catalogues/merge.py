@@ -131,15 +131,12 @@ def merge(pot: polib.POFile, old: polib.POFile, locale: str,
         if entry_key(entry) not in old_by_key or old_by_key[entry_key(entry)].obsolete:
             old_by_key[entry_key(entry)] = entry
     wanted = {entry_key(e) for e in pot}
-    foreign: dict = {}
-    for entry in neighbours.lenders:   # this file's own entries come first
-        if entry_key(entry) not in old_by_key:
-            foreign.setdefault(entry_key(entry), entry)
+    foreign = neighbours.by_key(old_by_key)
     paired = _pairs(pot, old, old_by_key, wanted,
                     [e for key, e in foreign.items() if key not in wanted and translated_any(e)])
     run = _Run(raw, {id(e) for e in old})
     for index, template in enumerate(pot):
-        previous = old_by_key.get(entry_key(template)) or foreign.get(entry_key(template))
+        previous = foreign.get(entry_key(template)) or old_by_key.get(entry_key(template))
         kind = "exact" if previous is not None else "new"
         if previous is None and index in paired:
             previous, kind = paired[index]

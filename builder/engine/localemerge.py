@@ -75,21 +75,21 @@ def merge_locale(job: LocaleJob) -> LocaleMerge:
     olds = [_read(job, domain, po_path(job.root / "locales", job.locale, domain))
             for domain, _ in job.pots]
     foreign = [_read(job, path.stem, path) for path in job.foreign]
-    _check_conflicts(job, foreign)
+    held = _check_conflicts(job, olds, pots, foreign)
     lenders: list[polib.POEntry] = []
     for old in olds:
         if old.read is not None:
             lenders += lenders_of(old.read.po, old.read.text,
-                                        {(e.msgctxt or None, e.msgid) for e in pots[old.domain]})
+                                  {(e.msgctxt or None, e.msgid) for e in pots[old.domain]})
     for path in job.unmerged:
         lenders += obsolete_lenders(path.read_bytes())
     moving = [e for old in foreign if old.read is not None
               for e in lenders_of(old.read.po, old.read.text, None)]
-    neighbours = Neighbours(tuple(lenders + moving))
+    neighbours = Neighbours(tuple(lenders), tuple(moving))
     origin = next((o.read for o in foreign if o.read is not None and o.read.po.metadata), None)
     results = {old.domain: _merge(job, pots[old.domain], old, neighbours, origin)
                for old in olds}
-    taken = frozenset().union(*(r.borrowed for r in results.values()))
+    taken = held.union(*(r.borrowed for r in results.values()))
     left = tuple(e for e in moving if (e.msgctxt or None, e.msgid) not in taken and
                  translated_any(e))
     home = next((o for o in olds if o.domain == job.ui), olds[0] if olds else None)
@@ -101,18 +101,25 @@ def merge_locale(job: LocaleJob) -> LocaleMerge:
     return LocaleMerge(tuple((o.path, results[o.domain], o.before) for o in olds), retired)
 
 
-def _check_conflicts(job: LocaleJob, foreign: list[_Old]) -> None:
-    """Catalogues joined into one (from one per domain to `split: none`, or the news
-    years into one `news`) must not translate the same text differently: one of the
-    translations would be lost."""
+def _check_conflicts(job: LocaleJob, olds: list[_Old], pots: dict[str, polib.POFile],
+                     foreign: list[_Old]) -> frozenset:
+    """Catalogues joined into one (from one per domain to `split: none`, the news years
+    into one `news`, or into a catalogue that exists already) must not translate the
+    same text differently: one of the translations would be lost. Returns the keys
+    the site's own catalogues hold translated already (the same translation)."""
     seen: dict[tuple, tuple[Path, polib.POEntry]] = {}
+    for old in olds if foreign else ():    # the site's own catalogue of that text first
+        wanted = {(e.msgctxt or None, e.msgid) for e in pots[old.domain]}
+        for entry in old.read.po if old.read is not None else ():
+            key = (entry.msgctxt or None, entry.msgid)
+            if key in wanted and not entry.obsolete and translated_any(entry):
+                seen.setdefault(key, (old.path, entry))
     diags = Collector(job.root)
     for old in foreign:
         for entry in old.read.po if old.read is not None else ():
             if not entry.msgid or not translated_any(entry):
                 continue
-            key = (entry.msgctxt or None, entry.msgid)
-            first = seen.setdefault(key, (old.path, entry))
+            first = seen.setdefault((entry.msgctxt or None, entry.msgid), (old.path, entry))
             if first[1] is not entry and _translation(first[1]) != _translation(entry):
                 diags.error(old.path, entry.linenum,
                             f"`{entry.msgid[:50]}` is translated differently in "
@@ -120,6 +127,7 @@ def _check_conflicts(job: LocaleJob, foreign: list[_Old]) -> None:
                             "catalogue", "make the two translations the same, then run "
                             "`infopages update` again: nothing was changed")
     diags.raise_if_errors()
+    return frozenset(key for key, (path, _) in seen.items() if path in {o.path for o in olds})
 
 
 def _translation(entry: polib.POEntry) -> tuple:

@@ -230,3 +230,38 @@ def test_bad_settings_are_errors_with_their_line(mini: Path, capsys, line: str, 
     settings(mini, line)
     assert main(["update", "--project", str(mini)]) == 2
     assert f"content/site.yaml:16: error: {error}" in capsys.readouterr().err
+
+
+def test_a_single_catalogue_beside_domain_catalogues_loses_nothing(demo: Path, capsys):
+    """A messages.po next to domain catalogues (say, restored from an old branch):
+    its translation fills an untranslated entry; one that disagrees is refused."""
+    settings(demo, "catalogues: {split: none}")
+    assert main(["update", "--project", str(demo)]) == 0
+    config = demo / "content/site.yaml"
+    config.write_text(config.read_text("utf-8").replace("catalogues: {split: none}\n", ""))
+    single = demo / "locales/fr/LC_MESSAGES/messages.po"
+    saved = single.read_bytes()
+    assert main(["update", "--project", str(demo)]) == 0      # the domain catalogues
+    single.write_bytes(saved)
+    topics = demo / "locales/fr/LC_MESSAGES/topics.po"
+    catalogue = polib.pofile(str(topics), wrapwidth=0)
+    entry = next(e for e in catalogue if e.msgid and not e.obsolete)
+    expected, entry.msgstr = entry.msgstr, ""
+    catalogue.save()
+    capsys.readouterr()
+    assert main(["update", "--project", str(demo)]) == 0
+    assert "kept as obsolete" in capsys.readouterr().out
+    assert polib.pofile(str(topics)).find(entry.msgid).msgstr == expected
+    assert not single.exists()
+    assert not polib.pofile(str(demo / "locales/fr/LC_MESSAGES/ui.po")).obsolete_entries() \
+        or all(e.msgid in ("Page", "Published")   # the demo's own obsolete entries
+               for e in polib.pofile(str(demo / "locales/fr/LC_MESSAGES/ui.po")
+                                     ).obsolete_entries())
+    # Disagreeing: refused, nothing written.
+    single.write_bytes(saved.replace(expected.encode("utf-8"), b"Autre traduction", 1))
+    before = {p: p.read_bytes() for p in (demo / "locales").rglob("*.po*")}
+    assert main(["update", "--project", str(demo)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("locales/fr/LC_MESSAGES/messages.po:") and \
+        "is translated differently in " in err
+    assert {p: p.read_bytes() for p in (demo / "locales").rglob("*.po*")} == before
