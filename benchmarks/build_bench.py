@@ -535,7 +535,10 @@ class Bench:
                   "the reference sources are a cache-less copy)")
 
     def edits_only(self) -> None:
-        """The edits of the build scenarios 3–5, without building (--catalogues-only)."""
+        """The edits of the build scenarios 3–5, without building (--catalogues-only),
+        after an `update` that leaves its record (the working copy has none)."""
+        self.step("update (before the edits)", self.cli("update", "--project", str(self.site)),
+                  "locales")
         for edit in (edit_po_entry, edit_news_body, edit_news_title):
             print(f"{'':<28}edit: {edit(self.site)}", flush=True)
 
