@@ -12,7 +12,6 @@ interface's (`Messages.ui`). Keys are (domain, msgctxt, msgid).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable, Mapping
 
 import polib

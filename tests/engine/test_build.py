@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import polib
-
 from builder.cli.app import main
 from tests.conftest import translate_catalogues
 
