@@ -14,7 +14,8 @@ site: setup system-deps
 	@echo "Accessibility report: $(CURDIR)/reports/a11y/report.html ($(CURDIR)/reports/a11y/results.json)"
 
 test: setup test-deps
-	$(BIN)/python -m pytest
+	@start=$$(date +%s); $(BIN)/python -m pytest; status=$$?; \
+	echo "make test: $$(( $$(date +%s) - start )) s"; exit $$status
 
 # A long run of the differential test (incremental build = full build): hours.
 # Hypothesis keeps what it finds in .hypothesis/ and replays it first next time;

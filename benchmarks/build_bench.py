@@ -323,11 +323,11 @@ def _tree_digest(paths: list[Path]) -> str:
 # -- the synthetic site ------------------------------------------------------------
 
 def generator_params(news: int) -> dict:
-    # The generator copies templates/ and babel.cfg from the repository: a change
+    # The generator copies the built-in theme and babel.cfg from the repository: a change
     # there (or in the generator) makes the cached site stale.
     return {"news": news, "seed": SEED,
             "gen_site": _tree_digest([BENCH / "gen_site.py"]),
-            "templates": _tree_digest([REPO / "templates", REPO / "babel.cfg"])}
+            "templates": _tree_digest([REPO / "builder" / "theme", REPO / "babel.cfg"])}
 
 
 def ensure_site(work: Path, news: int) -> tuple[Path, float | None]:

@@ -146,6 +146,16 @@ def write_catalogue(root: Path, pot, locale: str, domain: str, title: str) -> No
     path.write_text(str(po) + "\n", "utf-8")
 
 
+def copy_theme(out: Path) -> None:
+    """The built-in theme's templates and static files as the project's own templates/."""
+    theme = REPO / "builder" / "theme"
+    (out / "templates").mkdir(parents=True, exist_ok=True)
+    for path in sorted(theme.iterdir()):
+        if path.is_file() and path.suffix in (".html", ".xml"):
+            shutil.copyfile(path, out / "templates" / path.name)
+    shutil.copytree(theme / "static", out / "templates" / "static", dirs_exist_ok=True)
+
+
 def generate(out: Path, news: int, seed: int = 1) -> Path:
     rng = random.Random(seed)
     vocab = vocabulary(rng)
@@ -154,7 +164,7 @@ def generate(out: Path, news: int, seed: int = 1) -> Path:
     (out / "content" / "news").mkdir(parents=True)
     (out / "content" / "topics").mkdir()
     (out / "content" / "site.yaml").write_text(SITE_YAML, "utf-8")
-    shutil.copytree(REPO / "templates", out / "templates")
+    copy_theme(out)   # the built-in theme as the project's templates (the bench edits one)
     shutil.copy(REPO / "babel.cfg", out / "babel.cfg")
     for index in range(TOPICS):
         (out / "content" / "topics" / f"topic-{index:02d}.md").write_text(

@@ -494,7 +494,7 @@ def template_entries(src: Path, locale: str) -> dict[tuple[str | None, str], pol
     """The PO entries of `locale` that templates/ or content/site.yaml use."""
     po = polib.pofile(str(src / "locales" / locale / "LC_MESSAGES" / "ui.po"))   # `ui`
     return {(e.msgctxt, e.msgid): e for e in po
-            if any(path.startswith(("templates/", "content/site.yaml"))
+            if any(path.startswith(("templates/", "theme/", "content/site.yaml"))
                    for path, _ in e.occurrences)}
 
 

@@ -67,7 +67,7 @@ def corpus(sites: list[Path]) -> tuple[list, list[str]]:
         pages += load_site(site, parse=False).content.pages
         for po in sorted((site / "locales").glob("*/LC_MESSAGES/*.po")):
             for entry in parse_po(po.read_text("utf-8")):
-                if entry.msgstr and not any(r.startswith("templates/")
+                if entry.msgstr and not any(r.startswith(("templates/", "theme/"))
                                             for r, _ in entry.occurrences):
                     msgstrs.append(entry.msgstr)
     return pages, msgstrs

@@ -20,26 +20,12 @@ from builder.engine.build import BuildOptions, checked_scan, publication
 from builder.engine.build import build as build_site
 from builder.engine.full import BuildResult
 from builder.engine.localemerge import Retired
-from builder.errors import Diagnostic
-from builder.output import journal
-from builder.output.lock import project_lock, try_lock
-from builder.output.site import remove_stale
+from builder.errors import Diagnostic, InputError
+from builder.output.lock import project_lock
 from builder.render.gates import Publication
 from builder.source.config import load_config
 
 Report = Callable[[int, int, str], None]   # (done, total, what): progress for the CLI
-
-
-def recover(root: Path) -> int:
-    """Finish what a killed command left half-done (its journal), and remove what it
-    left behind (staging folders, an `update`'s temporary files), before anything else."""
-    with try_lock(root) as free:
-        if not free:
-            return 0      # the command that holds the lock is alive: it is its business
-        done = journal.recover(root)
-        remove_stale(root)
-        work.remove_leftovers(root / "locales")
-        return done
 
 
 @dataclass(frozen=True)
@@ -98,7 +84,7 @@ def stats(root: Path) -> list[merge.Stats]:
     """`infopages stats`: per locale and domain, entries and words translated, fuzzy,
     left; each locale's total (domain "") follows its domains."""
     config = load_config(root)
-    checked_scan(root)
+    checked_scan(root, config)
     out = []
     for locale in config.target_locales:
         found = catalogue_files(config, locale)
@@ -135,8 +121,20 @@ def merge_shards(root: Path, parts: tuple[Path, ...], target: Path) -> int:
 def status(root: Path, out: Path, locale: str = "en", results: Path | None = None
            ) -> list[Path]:
     """`infopages status`: the translation and accessibility status pages, into `out`."""
+    from builder.source.localecodes import parse_locale
     from builder.tools.status import STATUS_DIR, write_status
 
+    code = parse_locale(locale)
+    if code is None:
+        raise InputError([Diagnostic("--locale", None, f"unknown locale code `{locale}`",
+                                     "use a BCP 47 tag such as en, ar or pt-BR")])
     with project_lock(root):
-        write_status(root, out, locale, results)
+        write_status(root, out, code, results)
     return [out / STATUS_DIR / "translation.html", out / STATUS_DIR / "accessibility.html"]
+
+
+def new(target: Path, site) -> list[Path]:
+    """`infopages new DIR`: a project of its own, with catalogues, ready to build."""
+    from builder.tools.scaffold import create
+
+    return create(target, site, lambda root: update(root))

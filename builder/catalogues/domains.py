@@ -25,6 +25,7 @@ from pathlib import Path
 
 from builder.errors import Collector, InputError
 from builder.source.config import CatalogueSettings, SiteConfig
+from builder.source.localecodes import catalogue_folder
 
 SINGLE = "messages"        # the one catalogue of `split: none` (and of older projects)
 UI = "ui"
@@ -80,8 +81,9 @@ def describe(settings: CatalogueSettings) -> str:
 # ---------------------------------------------------------------- files
 
 def locale_dir(locales_dir: Path, locale: str) -> Path:
-    """The folder of a locale's catalogues."""
-    return locales_dir / locale / "LC_MESSAGES"
+    """The folder of a locale's catalogues; its name is gettext's form of the code
+    (`pt_BR`, `localecodes.catalogue_folder`)."""
+    return locales_dir / catalogue_folder(locale) / "LC_MESSAGES"
 
 
 def po_path(locales_dir: Path, locale: str, domain: str) -> Path:

@@ -25,6 +25,14 @@ from builder.source.config import SiteConfig
 from builder.source.content import Content
 
 TEMPLATE_KEYWORDS = DEFAULT_KEYWORDS | {"_a": None}
+# Where template messages come from: the project's templates/ and the built-in theme
+# (cited as `theme/NAME`, its path inside the package). Their text is plain, not Markdown.
+TEMPLATE_SOURCES = ("templates/", "theme/")
+
+
+def from_templates(occurrences) -> bool:
+    """Whether an entry (its `#:` references) comes from a template."""
+    return any(ref.startswith(TEMPLATE_SOURCES) for ref, _ in occurrences)
 
 
 @dataclass
@@ -53,11 +61,18 @@ def site_segments(config: SiteConfig) -> list[Segment]:
     if config.footer:
         segs.append(Segment(normalize(config.footer), None, "site#footer", "footer", src,
                             config.line_of("footer")))
+    brand = config.branding
+    if brand.logo and brand.logo.alt:
+        segs.append(Segment(normalize(brand.logo.alt), "img.alt", "site#logo.alt",
+                            "image alt text", src, brand.logo.line))
+    segs += [Segment(normalize(link.label), None, f"site#footer_links.{number}", "link label",
+                     src, link.line) for number, link in enumerate(brand.footer_links, 1)]
     return segs
 
 
 def template_entries(config: SiteConfig, templates: Mapping[str, Path]) -> list[Entry]:
-    """The messages of every template (`templates`: project-relative path → file).
+    """The messages of every template (`templates`: the path the POT cites → file:
+    templates/NAME for the project's, theme/NAME for the built-in theme's).
     A template that does not parse stops the command: Babel's Jinja2 extractor would
     skip it without a word, and its messages would silently leave the catalogue."""
     diags = Collector(config.root)

@@ -402,4 +402,3 @@ def _metadata(old: polib.POFile, locale: str) -> dict[str, str]:
                                "fix the catalogue before merging")
         meta["Plural-Forms"] = plural_header(locale)[1]
     return meta
-

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
@@ -18,10 +19,12 @@ from builder import __version__
 from builder.cli.build import add_build_parser, run_build
 from builder.cli.check import add_check_parser
 from builder.cli.lint import add_lint_parser
+from builder.cli.new import add_new_parser
 from builder.cli.progress import Progress
 from builder.cli.serve import add_serve_parser
 from builder.cli.status import add_status_parser
 from builder.errors import InputError
+from builder.source.localecodes import bcp47
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -40,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
-        _recover(args.project)
+        if getattr(args, "project", None) is not None:   # `new` has no project yet
+            _recover(args.project)
         return handler(args)
     except InputError as exc:
         for diagnostic in exc.diagnostics[:50]:
@@ -51,10 +55,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:   # `infopages stats | head`: the reader left, not an error
         sys.stdout = open(os.devnull, "w")
         return EXIT_OK
+    except sqlite3.Error as exc:   # the build record: on a full disk, or damaged
+        if args.debug:
+            raise
+        print(f"{args.project / '.infopages-cache'}: error: the build record cannot be used "
+              f"({exc}) — free some disk space, or delete the folder (it is only a cache)",
+              file=sys.stderr)
+        return EXIT_INPUT
     except OSError as exc:    # the machine, not the input: disk full, permissions, I/O
         if args.debug:
             raise
-        where = exc.filename or args.project
+        where = exc.filename or getattr(args, "project", None) or args.directory
         print(f"{where}: error: {exc.strerror or exc} — check the disk space and permissions, "
               "then run the command again (an interrupted change is finished first)",
               file=sys.stderr)
@@ -75,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _recover(project: Path) -> None:
     """Finish what a killed command left half-done, before this one reads anything."""
-    from builder.pipeline import recover
+    from builder.output.site import recover
 
     if recover(project):
         print("infopages: finished the changes an interrupted command had committed",
@@ -90,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="site folder holding content/, templates/, locales/ (default: .)")
     common.add_argument("--debug", action="store_true", help="show Python tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_new_parser(sub)
 
     cmd = sub.add_parser("extract", parents=[common],
                          help="write the templates, one per domain (locales/DOMAIN.pot)")
@@ -188,7 +200,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"{'locale':<8}{'domain':<12}{'translated':>11}{'fuzzy':>7}{'untranslated':>14}"
           f"{'obsolete':>10}{'words':>13}{'done':>8}")
     for r in rows:
-        print(f"{r.locale:<8}{r.domain or 'all':<12}{r.translated:>11}{r.fuzzy:>7}"
+        print(f"{bcp47(r.locale):<8}{r.domain or 'all':<12}{r.translated:>11}{r.fuzzy:>7}"
               f"{r.untranslated:>14}{r.obsolete:>10}"
               f"{f'{r.words_translated}/{r.words}':>13}{r.percent:>7.1f}%")
     return EXIT_OK
@@ -222,12 +234,12 @@ def _page_stats(args: argparse.Namespace) -> int:
         print(f"{'locale':<8}{'done':>7}  {'gate':<6}page")
         for r in rows:
             gate = "pass" if r["published"] else "FAIL"
-            print(f"{r['locale']:<8}{r['percent']:>6.1f}%  {gate:<6}{r['key']}")
+            print(f"{bcp47(r['locale']):<8}{r['percent']:>6.1f}%  {gate:<6}{r['key']}")
             for anchor in r["missing_required"]:
                 print(f"{'':<22}required, untranslated: {anchor}")
     if args.check:
         for r in failing if not args.json else []:
-            print(f"{r['locale']}: {r['key']} fails its publish gate ({r['percent']:.1f}% "
+            print(f"{bcp47(r['locale'])}: {r['key']} fails its publish gate ({r['percent']:.1f}% "
                   f"translated, {len(r['missing_required'])} required segments missing)")
         if not failing and not args.json:
             print("every page passes its publish gate in every locale")

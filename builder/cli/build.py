@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from builder.source.localecodes import bcp47
+
 EXIT_OK, EXIT_FINDINGS = 0, 1
 
 
@@ -62,7 +64,8 @@ def run_build(args: argparse.Namespace, progress, warn) -> int:
             summary, warnings = found
             warn(warnings)
             print(f"up to date: {summary['pages']} pages in {len(summary['locales'])} locales "
-                  f"({', '.join(summary['locales'])}) in {summary['out']} (0 files written)")
+                  f"({', '.join(map(bcp47, summary['locales']))}) in {summary['out']} "
+                  "(0 files written)")
             return EXIT_OK
     from builder import pipeline
     from builder.engine.build import BuildOptions
@@ -75,7 +78,7 @@ def run_build(args: argparse.Namespace, progress, warn) -> int:
         pipeline.status(args.project, result.out)
     how = "rebuilt" if result.incremental else "built"
     print(f"{how} {result.pages} pages in {len(result.locales)} locales "
-          f"({', '.join(result.locales)}) into {result.out} "
+          f"({', '.join(map(bcp47, result.locales))}) into {result.out} "
           f"({result.written} files written or removed)")
     if result.kept:
         print(f"kept the previous pages of {', '.join(result.kept)}: its catalogue has the "

@@ -34,6 +34,7 @@ from builder.segments.references import Refs, check_body_references
 from builder.source.config import SiteConfig, load_config
 from builder.source.content import Page, load_content, media_names
 from builder.source.inputs import Inputs, scan
+from builder.source.localecodes import catalogue_folder_errors
 
 Report = Callable[[int, int, str], None]
 
@@ -53,11 +54,12 @@ class BuildOptions:
 
 def build(root: Path, options: BuildOptions, progress: Report | None = None) -> BuildResult:
     """Build the site: incrementally when the last build's record allows it."""
-    inputs = checked_scan(root)
     config = load_config(root)
-    unknown = [code for code in options.locales if code not in config.locales]
+    inputs = checked_scan(root, config)
+    unknown = [code for code in options.locales if config.locale_code(code) is None]
     if unknown:
         raise InputError([_no_locale(config, unknown)])
+    options = replace(options, locales=tuple(str(config.locale_code(c)) for c in options.locales))
     target = options.out or root / "site"
     check_target(root, target)
     preview = options.preview if options.preview is not None else config.has_gates
@@ -110,11 +112,15 @@ def broken_catalogues(config: SiteConfig,
     return broken
 
 
-def checked_scan(root: Path) -> Inputs:
-    """The project's input files; the problems of the scan stop the command."""
+def checked_scan(root: Path, config: SiteConfig | None = None) -> Inputs:
+    """The project's input files; the problems of the scan stop the command, and so
+    does a catalogue folder of a configured locale named in another form (`config`)."""
     inputs = scan(root)
-    if inputs.errors:
-        raise InputError(inputs.errors)
+    errors = list(inputs.errors)
+    if config is not None:
+        errors += catalogue_folder_errors(config.locales, inputs.files)
+    if errors:
+        raise InputError(errors)
     return inputs
 
 
@@ -161,8 +167,8 @@ def load_all_messages(config: SiteConfig, locales: tuple[str, ...],
 
 def publication(root: Path) -> Publication:
     """Every page's translation status and publish gate, per target locale."""
-    inputs = checked_scan(root)
     config = load_config(root)
+    inputs = checked_scan(root, config)
     diags = Collector(root)
     content = load_content(config, inputs, diags)
     diags.raise_if_errors()

@@ -29,14 +29,14 @@ if TYPE_CHECKING:   # imported when used: the up-to-date check must start fast
     from builder.engine.parallel import Rendered
     from builder.render.translations import Messages
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"   # 6 was both the outputs' prefix and messages by domain, apart
 CACHE_DIR = ".infopages-cache"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS inputs (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,
                                    ctime_ns INTEGER, inode INTEGER, sha TEXT);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, variant TEXT, locale TEXT, key TEXT,
-                                    entry TEXT);
+                                    prefix TEXT, entry TEXT);
 CREATE TABLE IF NOT EXISTS deps (locale TEXT, fact TEXT, path TEXT);
 CREATE TABLE IF NOT EXISTS uses (msg BLOB, page TEXT);
 CREATE TABLE IF NOT EXISTS analyses (digest BLOB PRIMARY KEY, data BLOB) WITHOUT ROWID;
@@ -83,14 +83,17 @@ class InputChanges:
 
 
 def code_fingerprint() -> str:
-    """What the builder is: its modules, Python and the libraries that shape the output.
-    Stat only, no import: the up-to-date check runs before anything heavy is loaded."""
+    """What the builder is: its modules, its built-in theme (templates and static files:
+    inputs of every build that change only with the builder, so a change means a full
+    build), Python and the libraries that shape the output. Stat only, no import: the
+    up-to-date check runs before anything heavy is loaded."""
     import importlib.util
     import sys
 
     here = Path(__file__).parent.parent
+    theme = [p for p in (here / "theme").rglob("*") if p.is_file()]
     files = sorted((p.relative_to(here).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
-                   for p in here.rglob("*.py"))
+                   for p in [*here.rglob("*.py"), *theme])
     libraries = []
     for name in ("babel", "jinja2", "markdown_it", "markupsafe", "yaml"):
         spec = importlib.util.find_spec(name)
@@ -205,8 +208,8 @@ class BuildCache:
 
     # -- outputs and their facts ------------------------------------------------
     def outputs(self) -> dict[str, Output]:
-        return {path: Output(variant, locale, key) for path, variant, locale, key in
-                self.db.execute("SELECT path, variant, locale, key FROM outputs")}
+        return {path: Output(variant, locale, key, prefix) for path, variant, locale, key, prefix
+                in self.db.execute("SELECT path, variant, locale, key, prefix FROM outputs")}
 
     def dependents(self, locale: str, facts: Iterable[str]) -> set[str]:
         out: set[str] = set()
@@ -236,13 +239,22 @@ class BuildCache:
         rows = list(rendered)
         if not full:
             self.db.executemany("DELETE FROM deps WHERE path = ?", [(r.path,) for r in rows])
-        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)",
+        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
                             [(r.path, *r.output, None if r.entry is None else entry_json(r.entry))
                              for r in rows])
         self.db.executemany("INSERT INTO deps VALUES (?, ?, ?)",
                             [(r.output.locale, fact, r.path) for r in rows for fact in r.facts])
         if not full:
             self.index()
+
+    def entries_differ(self, rendered: Iterable[Rendered]) -> bool:
+        """Whether any of these outputs' `pages.json` entries differs from the stored one."""
+        for r in rendered:
+            row = self.db.execute("SELECT entry FROM outputs WHERE path = ?", (r.path,)).fetchone()
+            stored = row[0] if row else None
+            if stored != (None if r.entry is None else entry_json(r.entry)):
+                return True
+        return False
 
     def forget_outputs(self, paths: Iterable[str]) -> None:
         rows = [(p,) for p in paths]
@@ -328,9 +340,11 @@ class BuildCache:
                         plural_forms=rule, ui=ui)
 
     def plural_forms(self, locale: str, domain: str) -> str | None:
-        """A catalogue's own Plural-Forms, stored with its translations (kind "h")."""
+        """A catalogue's own Plural-Forms, stored with its translations (kind "h"), keyed
+        as its header entry: one lookup by the table's key."""
         row = self.db.execute("SELECT value FROM messages WHERE locale = ? AND domain = ? "
-                              "AND kind = 'h'", (locale, domain)).fetchone()
+                              "AND msg = ? AND kind = 'h'",
+                              (locale, domain, msg_hash((domain, None, "")))).fetchone()
         return row[0] if row else None
 
 

@@ -35,10 +35,12 @@ from builder.engine import memo
 from builder.engine.localemerge import LocaleJob, LocaleMerge, Merged, Retired, merge_locale
 from builder.errors import Collector, Diagnostic, InputError
 from builder.output import journal
+from builder.render.theme import theme_templates
 from builder.segments.references import Refs, check_body_references
 from builder.source.config import SiteConfig, load_config
 from builder.source.content import load_content, media_names
 from builder.source.inputs import Inputs
+from builder.source.localecodes import catalogue_folder_errors
 
 Report = Callable[[int, int, str], None]
 # Below this many messages, starting processes costs more than merging in one.
@@ -73,6 +75,7 @@ def plan_extract(root: Path, inputs: Inputs) -> ExtractPlan:
     """Every domain's POT text, computed in memory; nothing is written."""
     config = load_config(root)
     diags = Collector(root)
+    diags.extend(catalogue_folder_errors(config.locales, inputs.files))
     content = load_content(config, inputs, diags)
     diags.raise_if_errors()
     analysed = memo.analyse_pages(root, content.pages)
@@ -81,6 +84,7 @@ def plan_extract(root: Path, inputs: Inputs) -> ExtractPlan:
     diags.raise_if_errors()
     segments = {key: list(a.segments) for key, a in analysed.items()}
     templates = {f.path: inputs.absolute(f.path) for f in inputs.of_kind("template")}
+    templates |= theme_templates()
     pots = []
     for domain, entries in extract_entries(config, content, segments, templates).items():
         path = pot_path(config.locales_dir, domain)
@@ -211,8 +215,8 @@ def write_all(root: Path, files: list[tuple[Path, bytes]], removes: list[Path] =
     """Write every file or none, and remove `removes`: each file to a temporary sibling,
     then all renamed and removed together under a journal. A file's permissions are
     kept; a new one gets 0644."""
-    readonly = [path for path, _ in files if path.exists() and not os.access(path, os.W_OK)]
-    readonly += [path for path in removes if not os.access(path.parent, os.W_OK)]
+    readonly = [path for path, _ in files if path.exists() and not _writable(path)]
+    readonly += [path for path in removes if not _writable(path.parent)]
     if readonly:
         raise InputError([Diagnostic(str(path), None, "is read-only",
                                      "make it writable, then run the command again: nothing "
@@ -222,8 +226,8 @@ def write_all(root: Path, files: list[tuple[Path, bytes]], removes: list[Path] =
     try:
         for current, data in files:
             current.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{current.name}.infopages-", suffix=".tmp",
-                                       dir=current.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f".{current.name}{journal.TEMP_MARK}",
+                                       suffix=".tmp", dir=current.parent)
             temporary.append((tmp, str(current)))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -239,7 +243,19 @@ def write_all(root: Path, files: list[tuple[Path, bytes]], removes: list[Path] =
     journal.run(root, journal.Journal(tuple(temporary), tuple(str(p) for p in removes)))
 
 
-def remove_leftovers(folder: Path) -> None:
-    """Temporary files of a `write_all` that was killed before its commit point."""
-    for path in folder.rglob(".*.infopages-*.tmp") if folder.is_dir() else ():
-        path.unlink(missing_ok=True)
+def _writable(path: Path) -> bool:
+    """Whether the user meant the file to be changed: a file without write permission
+    (even for root, who could) or one the system refuses to open for writing is not.
+    A folder (whose files are to be removed): its write permission, for root too."""
+    if path.stat().st_mode & 0o222 == 0:
+        return False
+    if path.is_dir():
+        return os.access(path, os.W_OK)
+    try:
+        with open(path, "ab"):
+            return True
+    except OSError:
+        return False
+
+
+remove_leftovers = journal.remove_leftovers   # a `write_all` killed before its commit point

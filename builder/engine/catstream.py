@@ -120,7 +120,8 @@ def store_catalogue(db_path: Path, root: Path, locale: str,
 def replace_catalogue(db: sqlite3.Connection, locale: str, domain: str,
                       stored: Stored) -> None:
     db.execute("DELETE FROM messages WHERE locale = ? AND domain = ?", (locale, domain))
-    db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?, ?)", stored.rows)
+    # In key order: each insert then lands next to the last one in the table's B-tree.
+    db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?, ?)", sorted(stored.rows))
     db.execute("DELETE FROM entries WHERE locale = ? AND domain = ?", (locale, domain))
     db.executemany("INSERT OR IGNORE INTO entries VALUES (?, ?, ?)",
                    [(locale, domain, key) for key in stored.entries])

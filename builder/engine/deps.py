@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 
-from builder.render.routes import CHOOSER, FEED, SITEMAP, STATIC, news_page_key
+from builder.render.routes import BRAND_CSS, CHOOSER, FEED, SITEMAP, STATIC, news_page_key
 from builder.render.site import news_pages
 from builder.source.content import Content, Page
 
@@ -79,10 +79,12 @@ class FactIndex:
             return ("file:" + key[len(STATIC):],)
         if key == SITEMAP:
             return (UI, "list:pages")
-        if key == CHOOSER:
+        if key in (CHOOSER, BRAND_CSS):
             return (UI,)
-        if key == FEED:
-            return (UI, "list:feed", *(f"card:{p.key}" for p in self.news[:self.feed_size]))
+        if key == FEED:   # each entry's title and summary (its card) and body (its page)
+            latest = self.news[:self.feed_size]
+            return (UI, "list:feed", *(f"card:{p.key}" for p in latest),
+                    *(f"page:{p.key}" for p in latest))
         facts = [UI]
         if key == "home":
             shown = [*self.content.topics_ordered(), *self.news[:self.latest]]

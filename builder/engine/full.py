@@ -22,8 +22,10 @@ from builder.errors import Collector, Diagnostic
 from builder.output.site import owned, publish, staging
 from builder.render.manifest import MANIFEST_PATH, manifest_document
 from builder.render.outputs import Variant, plan
-from builder.render.routes import CHOOSER, PUBLISHED, STATIC, Output
+from builder.render.routes import (CHOOSER, PUBLISHED, STATIC, THEME_STATIC, Output,
+                                   page_count, static_path)
 from builder.render.site import SiteModel
+from builder.render.theme import theme_file, theme_static
 from builder.render.translations import Messages
 from builder.segments.references import Refs, check_body_references
 from builder.source.content import Content, media_names
@@ -56,7 +58,10 @@ class BuildInputs:
     pseudo_messages: Callable[[str], Messages] | None = None
 
     def read(self, path: str) -> bytes:
-        """An input file (a stylesheet, an image): only files the scan found."""
+        """An input file (a stylesheet, an image): only files the scan found, and the
+        built-in theme's (`theme/static/…`)."""
+        if path.startswith(THEME_STATIC):
+            return theme_file(path).read_bytes()
         if self.inputs.files.get(path) is None:
             raise KeyError(path)
         return self.inputs.absolute(path).read_bytes()
@@ -66,9 +71,15 @@ class BuildInputs:
                          self.pseudo_messages)
 
     def outputs(self) -> list[Output]:
-        static = tuple(f.path for f in self.inputs.of_kind("static") +
-                       self.inputs.of_kind("media"))
-        return plan(self.model, self.variants, static)
+        return plan(self.model, self.variants, static_sources(self.inputs))
+
+
+def static_sources(inputs: Inputs) -> tuple[str, ...]:
+    """Files copied as they are: the project's static files and media, and the theme's
+    static files the project does not replace (templates/static/x replaces theme/static/x)."""
+    project = [f.path for f in inputs.of_kind("static") + inputs.of_kind("media")]
+    taken = {static_path(path) for path in project}
+    return tuple(project + [name for name in theme_static() if static_path(name) not in taken])
 
 
 def full_build(source: BuildInputs, jobs: int, progress: Report | None,
@@ -95,7 +106,7 @@ def full_build(source: BuildInputs, jobs: int, progress: Report | None,
         (staged / MANIFEST_PATH).parent.mkdir(parents=True, exist_ok=True)
         (staged / MANIFEST_PATH).write_bytes(manifest)
         files = [o.path for o in outputs] + [MANIFEST_PATH]
-        pages = sum(1 for o in outputs if o.variant == PUBLISHED and o.path.endswith(".html"))
+        pages = page_count(outputs)
         warnings = model.content.warnings + tuple(d for ds in (broken or {}).values() for d in ds)
         result = BuildResult(source.target, len(files) + 1, pages, model.config.locales,
                              warnings, len(files) + 1, kept=tuple(broken or ()))

@@ -40,11 +40,12 @@ from builder.engine.parallel import PARALLEL_MIN, render_outputs
 from builder.errors import Collector, InputError
 from builder.output.site import publish, staging
 from builder.render.manifest import MANIFEST_PATH
-from builder.render.routes import GLOBAL, PUBLISHED
+from builder.render.routes import GLOBAL, page_count
 from builder.segments.references import Refs
 from builder.source.config import CatalogueSettings, SiteConfig
 from builder.source.content import Content, Page
 from builder.source.inputs import Inputs, classify
+from builder.source.localecodes import catalogue_folder
 
 Report = Callable[[int, int, str], None]
 # Changes to these kinds of file cannot change the site (warnings are recomputed).
@@ -74,6 +75,7 @@ def classify_changes(changed: frozenset[str], locales: tuple[str, ...],
                      settings: CatalogueSettings) -> Changes | None:
     """Sort changed paths by what they affect; None if only a full build will do."""
     pages, catalogues, files, templates = [], [], [], False
+    folders = {catalogue_folder(code): code for code in locales}
     for path in sorted(changed):
         kind = classify(path)
         if kind == "config":
@@ -85,8 +87,9 @@ def classify_changes(changed: frozenset[str], locales: tuple[str, ...],
         elif kind in ("static", "media"):
             files.append(path)
         elif kind == "catalogue":
-            code, domain = path.split("/")[1], path.rsplit("/", 1)[1].removesuffix(".po")
-            if code in locales and OURS_RE.match(domain):
+            code = folders.get(path.split("/")[1])
+            domain = path.rsplit("/", 1)[1].removesuffix(".po")
+            if code is not None and OURS_RE.match(domain):
                 if not is_current(settings, domain):
                     return None     # a catalogue of another layout: the full build says so
                 catalogues.append((code, domain))
@@ -158,18 +161,18 @@ def _apply(source: BuildInputs, cache: BuildCache, seen: InputChanges, changes: 
         results = render_outputs(job, selected, jobs if parallel else 1, progress)
         refs = _refs(cache, source, changes, results.infos)
         check_references(source, refs)
+        manifest_changed = bool(removed) or cache.entries_differ(results.rendered)
         cache.forget_outputs(removed)
         cache.record_outputs(results.rendered, full=False)
         ui = cache.get("ui_keys") or {}
         cache.put("ui_keys", {code: frozenset(ui.get(code, ())) | results.ui.get(code, set())
                               for code in ui.keys() | results.ui.keys()})
         files = [r.path for r in results.rendered]
-        if removed or any(r.entry is not None for r in results.rendered):
+        if manifest_changed:     # 40,000 entries: rewritten only when one of them changed
             (staged / MANIFEST_PATH).parent.mkdir(parents=True, exist_ok=True)
             (staged / MANIFEST_PATH).write_bytes(cache.manifest_text())
             files.append(MANIFEST_PATH)
-        pages = sum(1 for path, o in wanted.items()
-                    if o.variant == PUBLISHED and path.endswith(".html"))
+        pages = page_count(wanted.values())
         result = replace(summary, pages=pages, warnings=content.warnings)
 
         def commit() -> None:
@@ -188,7 +191,9 @@ def _select(source: BuildInputs, cache: BuildCache, dirty: Dirty):
     """(outputs to render, stored paths to remove, every path the site should have)."""
     wanted = {o.path: o for o in source.outputs()}
     stored = cache.outputs()
-    todo = {path for path in wanted if path not in stored}
+    # New paths, and paths now made from another source: templates/static/style.css
+    # added over the theme's (or removed from over it) makes the same assets/style.css.
+    todo = {path for path, o in wanted.items() if stored.get(path) != o}
     for code, facts in dirty.facts.items():
         todo |= cache.dependents(code, facts)
     todo |= {p for p, o in stored.items() if o.locale in dirty.everything}

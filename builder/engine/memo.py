@@ -22,6 +22,7 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -118,8 +119,11 @@ def analyse_pages(root: Path, pages: tuple[Page, ...]) -> dict[str, Analysis]:
         out = {key: pickle.loads(found[d]) for key, d in digests.items() if d in found}
         missing = [page for page in pages if page.key not in out]
         fresh = dict(zip((p.key for p in missing), _parse(missing)))
-        cache.record_analyses({digests[key]: pickle.dumps(a, protocol=pickle.HIGHEST_PROTOCOL)
-                               for key, a in fresh.items()})
+        try:
+            cache.record_analyses({digests[key]: pickle.dumps(a, protocol=pickle.HIGHEST_PROTOCOL)
+                                   for key, a in fresh.items()})
+        except sqlite3.OperationalError:
+            pass     # a memo that cannot be written (a full disk) only costs time next run
         return out | fresh
     finally:
         cache.close()

@@ -23,6 +23,7 @@ from typing import Callable, Iterator, Mapping
 from builder.catalogues.domains import domain_of
 from builder.engine.deps import FactIndex
 from builder.errors import Diagnostic, InputError
+from builder.output.write import write_new
 from builder.render.manifest import manifest_entry
 from builder.render.outputs import PUBLISHED, Output, Renderers, Variant, render_output
 from builder.render.routes import FEED, GLOBAL, NOT_FOUND
@@ -118,7 +119,7 @@ class Worker:
             if target.parent not in self.folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self.folders.add(target.parent)
-            target.write_bytes(data)
+            write_new(target, data)
         except OSError as exc:     # disk full, quota, permissions: the machine, not the input
             raise InputError([Diagnostic(str(self.job.target.parent), None,
                                          f"cannot write the new site ({exc.strerror})",

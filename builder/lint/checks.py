@@ -26,6 +26,7 @@ import polib
 from markdown_it import MarkdownIt
 
 from builder.catalogues.domains import foreign_diagnostic, is_current, po_files
+from builder.catalogues.extract import from_templates
 from builder.catalogues.plurals import catalogue_rule
 from builder.catalogues.podata import CHARSET_RE, EMPTY, NO_HEADER, header_line, language_matches
 from builder.catalogues.pofile import read_catalogue
@@ -269,7 +270,7 @@ def _entry_problems(entry: polib.POEntry, locale: str, glossary: Glossary,
                         for p in warning_problems(entry.msgid_plural, form, locale, glossary,
                                                   plural=True)
                         if SILENCED_BY.get(p.code) not in flags]
-    formatted = any(ref.startswith("templates/") for ref, _ in entry.occurrences)
+    formatted = from_templates(entry.occurrences)
     found += error_problems(entry.msgid, entry.msgstr, not formatted, formatted)
     found += [p for p in warning_problems(entry.msgid, entry.msgstr, locale, glossary)
               if SILENCED_BY.get(p.code) not in flags]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.errors import Collector, InputError
+from builder.source.localecodes import bcp47, parse_locale
 from builder.source.yamldoc import Field, YamlDoc, check_mapping, parse_yaml
 
 GLOSSARY_PATH = "locales/glossary.yaml"
@@ -162,7 +163,8 @@ def _terms(doc: YamlDoc, path: Path, locales: tuple[str, ...],
               "note": Field(str, False, "a note for translators"),
               "match": Field(dict, False, "a mapping LOCALE → regular expression"),
               "avoid": Field(dict, False, "a mapping LOCALE (or source) → terms to avoid"),
-              **{loc: Field(str, False, f"the approved {loc} rendering") for loc in locales}}
+              **{key: Field(str, False, f"the approved {key} rendering")
+                 for key in _spellings(locales)}}
     terms, seen = [], {}
     for index, item in enumerate(doc.data.get("terms") or []):
         where = ("terms", index)
@@ -174,7 +176,8 @@ def _terms(doc: YamlDoc, path: Path, locales: tuple[str, ...],
                         f"(first at line {seen[key]})", "merge the two entries")
         seen.setdefault(key, doc.line(*where))
         patterns = _patterns(item.get("match") or {}, doc, where, path, locales, diags)
-        renderings = tuple((loc, item[loc]) for loc in locales if item.get(loc))
+        renderings = tuple((loc, item.get(loc) or item[bcp47(loc)]) for loc in locales
+                           if item.get(loc) or item.get(bcp47(loc)))
         avoid = _avoid_lists(item.get("avoid") or {}, doc, where, path, locales, diags)
         terms.append(Term(item["source"], renderings, patterns, item.get("note") or "", avoid))
     return tuple(terms)
@@ -182,7 +185,8 @@ def _terms(doc: YamlDoc, path: Path, locales: tuple[str, ...],
 
 def _patterns(match: dict, doc: YamlDoc, where: tuple, path: Path, locales: tuple[str, ...],
               diags: Collector) -> tuple[tuple[str, str], ...]:
-    schema = {loc: Field(str, False, f"a regular expression for {loc}") for loc in locales}
+    schema = {key: Field(str, False, f"a regular expression for {key}")
+              for key in _spellings(locales)}
     if not check_mapping(match, schema, doc, (*where, "match"), path, diags):
         return ()
     out = []
@@ -194,14 +198,14 @@ def _patterns(match: dict, doc: YamlDoc, where: tuple, path: Path, locales: tupl
                         f"bad regular expression for {locale}: {exc}",
                         "fix the pattern (Python `re` syntax), or quote it in YAML")
             continue
-        out.append((locale, fold(pattern, casefold=False)))
+        out.append((str(parse_locale(locale)), fold(pattern, casefold=False)))
     return tuple(out)
 
 
 def _avoid_lists(avoid: dict, doc: YamlDoc, where: tuple, path: Path, locales: tuple[str, ...],
                  diags: Collector) -> tuple[tuple[str, tuple[str, ...]], ...]:
     schema = {key: Field(list, False, f"a list of {key} terms to avoid")
-              for key in ("source", *locales)}
+              for key in ("source", *_spellings(locales))}
     if not check_mapping(avoid, schema, doc, (*where, "avoid"), path, diags):
         return ()
     out = []
@@ -210,8 +214,14 @@ def _avoid_lists(avoid: dict, doc: YamlDoc, where: tuple, path: Path, locales: t
             if not isinstance(term, str) or not term.strip():
                 diags.error(path, doc.line(*where, "avoid", key, index),
                             "a term to avoid must be text", "write the term, quoted if needed")
-        out.append((key, tuple(t for t in terms if isinstance(t, str) and t.strip())))
+        out.append((key if key == "source" else str(parse_locale(key)),
+                    tuple(t for t in terms if isinstance(t, str) and t.strip())))
     return tuple(out)
+
+
+def _spellings(locales: tuple[str, ...]) -> list[str]:
+    """Keys a locale may be written as: its code (pt_BR) or its BCP 47 tag (pt-BR)."""
+    return list(dict.fromkeys(key for loc in locales for key in (loc, bcp47(loc))))
 
 
 def _names(doc: YamlDoc, path: Path, diags: Collector) -> tuple[str, ...]:

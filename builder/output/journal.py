@@ -18,6 +18,7 @@ from pathlib import Path
 
 JOURNALS = Path(".infopages-cache") / "journal"
 MARK = ".infopages-staging"          # in every folder a journal may remove at the end
+TEMP_MARK = ".infopages-"            # in the name of a file written for a journal's move
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,22 @@ def apply(journal: Journal) -> None:
 
 
 def remove_marked(folder: Path) -> None:
-    """Remove a folder we made, only if it carries our mark."""
-    if (folder / MARK).is_file():
-        shutil.rmtree(folder, ignore_errors=True)
+    """Remove a folder we made, only if it carries our mark — which goes last, so that
+    a removal cut short by a crash leaves a folder the next command still recognises."""
+    if not (folder / MARK).is_file():
+        return
+    for child in os.scandir(folder):
+        if child.name == MARK:
+            continue
+        if child.is_dir(follow_symlinks=False):
+            shutil.rmtree(child.path, ignore_errors=True)
+        else:
+            Path(child.path).unlink(missing_ok=True)
+    (folder / MARK).unlink(missing_ok=True)
+    try:
+        folder.rmdir()
+    except OSError:
+        pass        # something appeared meanwhile: the mark is gone, so it stays
 
 
 def recover(root: Path) -> int:
@@ -122,3 +136,11 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Temporary files (`.NAME.infopages-XXXX.tmp`, written for a journal's moves) of a
+    command killed before its commit point; call after `recover`, which moves those of
+    a committed journal into place."""
+    for path in folder.rglob(f".*{TEMP_MARK}*.tmp") if folder.is_dir() else ():
+        path.unlink(missing_ok=True)

@@ -1,7 +1,9 @@
 """One command at a time per project: `build`, `update`, `extract` and `serve` hold a lock.
 
-An advisory `flock` on `.infopages-cache/lock`: the kernel releases it when the
-process ends, however it ends, so a killed command never leaves a stale lock.
+A POSIX record lock (`lockf`) on `.infopages-cache/lock`: the kernel releases it
+when the process ends, however it ends, so a killed command never leaves a stale
+lock. Unlike `flock`, it belongs to the process, not to the open file: the render
+workers a build forks do not hold it, so it is free the moment the build is gone.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ def project_lock(root: Path) -> Iterator[None]:
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (BlockingIOError, PermissionError):
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
             raise InputError([Diagnostic(
                 str(root), None, f"another infopages command (pid {holder}) is running on "
@@ -48,8 +50,8 @@ def try_lock(root: Path) -> Iterator[bool]:
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (BlockingIOError, PermissionError):
             yield False
             return
         yield True

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import signal
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -24,6 +23,7 @@ from typing import Callable, Iterable, Iterator
 from builder.errors import Diagnostic, InputError
 from builder.output import journal
 from builder.output.journal import MARK, Journal, remove_marked
+from builder.output.lock import try_lock
 
 FILES_LIST = "_infopages/files.txt"
 STAGING = Path(".infopages-cache") / "staging"   # one note per staging folder in use
@@ -79,16 +79,16 @@ def staging(root: Path, target: Path) -> Iterator[Path]:
     stop = {signal.SIGINT, signal.SIGTERM}
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, stop)
     folder = None
-    note = root / STAGING / f"{os.getpid()}-{os.urandom(4).hex()}"
+    name = f"{os.getpid()}-{os.urandom(6).hex()}"
+    note = root / STAGING / name
     try:
+        # The note first: whatever instant a crash comes at, the folder is known.
         note.parent.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.infopages-new-{os.getpid()}-",
-                                       dir=target.parent))
-        note.write_text(str(folder.resolve()))
+        planned = target.parent.resolve() / f".{target.name}.infopages-new-{name}"
+        note.write_text(str(planned))
+        planned.mkdir()           # with the user's umask, as every folder of the site
+        folder = planned
         (folder / MARK).write_text(f"{os.getpid()}\n")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(folder, 0o777 & ~umask)     # mkdtemp's 0700 would become the site's own mode
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         yield folder
     finally:
@@ -110,9 +110,11 @@ def remove_stale(root: Path) -> int:
         pid = note.name.split("-", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
             staged = Path(note.read_text().strip() or "/nonexistent")
-            if staged.name.startswith(".") and ".infopages-new-" in staged.name:
+            if staged.name.endswith(f".infopages-new-{note.name}"):
                 remove_marked(staged)
-                removed += staged.exists() is False
+                if staged.is_dir() and not any(staged.iterdir()):
+                    staged.rmdir()      # created, killed before its mark was written
+                removed += not staged.exists()
             note.unlink(missing_ok=True)
     return removed
 
@@ -173,3 +175,27 @@ def _same(new: Path, old: Path) -> bool:
             old.read_bytes() == new.read_bytes()
     except OSError:
         return False
+
+
+def recover(root: Path) -> int:
+    """Finish what a killed command left half-done (its journal), and remove what it
+    left behind (staging folders, an `update`'s temporary files, partial snapshots);
+    every command calls this first. Returns the journals finished."""
+    with try_lock(root) as free:
+        if not free:
+            return 0      # the command that holds the lock is alive: it is its business
+        done = journal.recover(root)
+        remove_stale(root)
+        journal.remove_leftovers(root / "locales")    # of an `update` killed before its commit
+        _remove_partial_files(root / ".infopages-cache")
+        return done
+
+
+def _remove_partial_files(cache: Path) -> None:
+    """`.NAME.PID.tmp` files the record writes (catalogue snapshots, by locale and
+    domain: `po/LL/.DOMAIN.po.PID.tmp`) whose writer died."""
+    found = [*cache.glob("*/.*.tmp"), *cache.glob("*/*/.*.tmp")] if cache.is_dir() else []
+    for path in found:
+        pid = path.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)

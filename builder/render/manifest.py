@@ -1,8 +1,9 @@
 """What the builder knows about every page it wrote, for the checker's probes.
 
-Written to `_infopages/pages.json` in the site: per page its key, locale,
-direction, translations (hreflang alternates) and which segments fell back to
-the source language, so `check` can verify that each of them is marked.
+Written to `_infopages/pages.json` in the site: per page its key, locale and
+source locale (BCP 47 tags: pt-BR, zh-Hant), direction, translations (hreflang
+alternates) and which segments fell back to the source language, so `check`
+can verify that each of them is marked.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import json
 from typing import Any
 
 from builder.render.locale import LocaleRenderer
-from builder.render.routes import output_path
 from builder.segments.blocks import front_matter_segments
 
 MANIFEST_PATH = "_infopages/pages.json"
@@ -29,10 +29,10 @@ def manifest_entry(r: LocaleRenderer, key: str) -> dict[str, Any] | None:
         fallbacks = [s.anchor for s in segments if r.t.lookup(s.msgctxt, s.msgid, domain)[1]]
     return {
         "key": key, "locale": r.info.bcp47, "dir": r.info.direction,
-        "source_locale": r.config.source_locale,
+        "source_locale": r.source_info.bcp47,
         "title_fallback": page is not None and r.title(page).fallback,
         "fallback_segments": fallbacks,
-        "alternates": {info.bcp47: output_path(key, info.code)
+        "alternates": {info.bcp47: r.path(key, info.code)
                        for info in r.published_locales if r.published(key, info.code)},
     }
 

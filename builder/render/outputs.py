@@ -15,12 +15,14 @@ from typing import Callable, Mapping
 
 from markdown_it import MarkdownIt
 
+from builder.render.brand import brand_css
 from builder.render.feeds import atom_feed, language_chooser, sitemap
 from builder.render.gates import Publication
 from builder.render.locale import LocaleRenderer, make_translator
 from builder.render.locales import LocaleInfo, locale_info
 from builder.render.pages import locale_keys, render_key
 from builder.render.routes import (
+    BRAND_CSS,
     CHOOSER,
     FEED,
     GLOBAL,
@@ -65,17 +67,20 @@ def plan(model: SiteModel, variants: tuple[Variant, ...],
     """Every output of a build, in a stable order (pages of each locale, then the rest)."""
     outputs: list[Output] = []
     for variant in variants:
+        prefixes = {info.code: info.prefix for info in variant.listed}
         for code in variant.locales:
             if variant.publication.locale_published(code):
-                outputs += [Output(variant.name, code, key)
+                outputs += [Output(variant.name, code, key, prefixes[code])
                             for key in locale_keys(model, variant.publication, code)]
-                outputs.append(Output(variant.name, code, FEED))
+                outputs.append(Output(variant.name, code, FEED, prefixes[code]))
         if variant.name == PUBLISHED:
             outputs.append(Output(PUBLISHED, GLOBAL, SITEMAP))
         if variant.name != PSEUDO:
             outputs.append(Output(variant.name, GLOBAL, CHOOSER))
         if variant.name != PSEUDO or not any(v.name == PREVIEW for v in variants):
             outputs += [Output(variant.name, GLOBAL, STATIC + path) for path in static]
+            if model.config.branding.accent:
+                outputs.append(Output(variant.name, GLOBAL, BRAND_CSS))
     return outputs
 
 
@@ -118,12 +123,14 @@ class Renderers:
 
 def render_output(renderers: Renderers, output: Output) -> bytes:
     """The bytes of one output: the only way any page, feed or file of a site is made."""
-    variant, locale, key = output
+    variant, locale, key, _ = output
     if key.startswith(STATIC):
         assert renderers.read is not None
         return renderers.read(key[len(STATIC):])
     if key == FEED:
         return atom_feed(renderers.get(variant, locale))
+    if key == BRAND_CSS:
+        return brand_css(renderers.model.config.branding)
     source = renderers.model.config.source_locale
     if key == SITEMAP:
         return sitemap(renderers.get(variant, source))

@@ -79,7 +79,7 @@ def _related(r: LocaleRenderer, page: Page, current: str) -> list[dict[str, Any]
 
 
 def home(r: LocaleRenderer) -> bytes:
-    current = output_path("home", r.info.code)
+    current = r.path("home")
     content = r.model.content
     ctx = r.common("home", current, r.t.ui(r.config.title))
     ctx.update(topics=[r.card(p, current) for p in content.topics_ordered()],
@@ -90,7 +90,7 @@ def home(r: LocaleRenderer) -> bytes:
 
 
 def topic(r: LocaleRenderer, page: Page) -> bytes:
-    current = output_path(page.key, r.info.code)
+    current = r.path(page.key)
     ctx = _with_body(r, page, current)
     news = [p for p in r.model.content.news_newest_first() if page.key in p.topics]
     ctx.update(news=[r.card(p, current) for p in news])
@@ -98,12 +98,12 @@ def topic(r: LocaleRenderer, page: Page) -> bytes:
 
 
 def plain_page(r: LocaleRenderer, page: Page) -> bytes:
-    current = output_path(page.key, r.info.code)
+    current = r.path(page.key)
     return r.render("page.html", _with_body(r, page, current))
 
 
 def news_item(r: LocaleRenderer, page: Page) -> bytes:
-    current = output_path(page.key, r.info.code)
+    current = r.path(page.key)
     ctx = _with_body(r, page, current)
     items = r.model.content.news_newest_first()
     at = r.model.news_position[page.key]
@@ -119,16 +119,16 @@ def news_item(r: LocaleRenderer, page: Page) -> bytes:
 
 
 def news_index(r: LocaleRenderer, key: str, number: int, items: list[Page]) -> bytes:
-    current = output_path(key, r.info.code)
+    current = r.path(key)
     total = len(news_pages(r.model.content, r.config.news_page_size))
-    title = r.t.ui("News")
+    title = r.t.template_text("News")
     ctx = r.common(key, current, title)
-    pages = [None if n is None else {"number": r.digits(str(n)), "current": n == number,
+    pages = [None if n is None else {"number": r.number(n), "current": n == number,
                                      "href": r.href(news_page_key(n), current)}
              for n in page_window(number, total)]
     ctx.update(
         title=title, items=[r.card(p, current) for p in items], fallback_notice=False,
-        number=number, number_text=r.digits(str(number)), total_text=r.digits(str(total)),
+        number=number, number_text=r.number(number), total_text=r.number(total),
         total=total, pages=pages,
         previous=r.href(news_page_key(number - 1), current) if number > 1 else None,
         next=r.href(news_page_key(number + 1), current) if number < total else None)
@@ -150,15 +150,12 @@ def page_window(number: int, total: int, around: int = 2) -> list[int | None]:
 
 
 def not_found(r: LocaleRenderer) -> bytes:
-    # A 404 page is served at any URL, so its links are absolute from the site root.
-    current = f"{r.info.code}/404.html"
-    ctx = r.common("home", current, r.t.ui("Page not found"))
+    # A 404 page is served at any URL, so its links are absolute from the site root;
+    # it is no page of the menu, so no menu item is marked current.
+    current = r.path(NOT_FOUND)
     base_path = "/" + r.config.base_url.split("://", 1)[1].split("/", 1)[1]
-    ctx.update(css_href=base_path + "assets/style.css", home_href=f"{base_path}{r.info.code}/",
-               root_href=base_path, feed_href=f"{base_path}{r.info.code}/feed.xml",
-               fallback_notice=False, canonical=None,
-               nav=[dict(item, href=base_path + output_path(key, r.info.code)) for item, key in
-                    zip(ctx["nav"], [n.page for n in r.config.navigation])],
-               switcher=[dict(item, href=f"{base_path}{item['info'].code}/404.html")
+    ctx = r.common("home", current, r.t.template_text("Page not found"), root=base_path)
+    ctx.update(fallback_notice=False, canonical=None,
+               switcher=[dict(item, href=base_path + output_path(NOT_FOUND, item["info"].prefix))
                          for item in ctx["switcher"]])
     return r.render("404.html", ctx)

@@ -13,24 +13,26 @@ FEED = "@feed"                 # keys of outputs that are not pages
 SITEMAP = "@sitemap"
 CHOOSER = "@chooser"
 GLOBAL = ""                    # the locale of outputs shared by every locale
-SPECIAL = {NOT_FOUND: "{locale}/404.html", FEED: "{locale}/feed.xml", SITEMAP: "sitemap.xml",
-           CHOOSER: "index.html"}
+BRAND_CSS = "@brand"           # the stylesheet made from site.yaml's accent colours
+SPECIAL = {NOT_FOUND: "{prefix}/404.html", FEED: "{prefix}/feed.xml", SITEMAP: "sitemap.xml",
+           CHOOSER: "index.html", BRAND_CSS: "assets/brand.css"}
 
 
-def output_path(key: str, locale: str) -> str:
-    """Page key → path under the site root, e.g. ("topics/x", "fr") → "fr/topics/x.html"."""
+def output_path(key: str, prefix: str) -> str:
+    """Page key → path under the site root, in the folder `prefix` of its locale (the
+    locale's `LocaleInfo.prefix`): ("topics/x", "pt-br") → "pt-br/topics/x.html"."""
     if key in SPECIAL:
-        return SPECIAL[key].format(locale=locale)
+        return SPECIAL[key].format(prefix=prefix)
     if key == "home":
-        return f"{locale}/index.html"
+        return f"{prefix}/index.html"
     if key == "news":
-        return f"{locale}/news/index.html"
+        return f"{prefix}/news/index.html"
     if key.startswith("news/page-"):
-        return f"{locale}/{key}.html"
+        return f"{prefix}/{key}.html"
     folder, slug = key.split("/", 1)
     if folder == "pages":
-        return f"{locale}/{slug}.html"
-    return f"{locale}/{folder}/{slug}.html"
+        return f"{prefix}/{slug}.html"
+    return f"{prefix}/{folder}/{slug}.html"
 
 
 def news_page_key(number: int) -> str:
@@ -63,18 +65,29 @@ PREFIXES = {PUBLISHED: "", PREVIEW: "_preview/", PSEUDO: "_preview/"}
 class Output(NamedTuple):
     variant: str       # PUBLISHED, PREVIEW or PSEUDO
     locale: str        # a locale code, or GLOBAL for files of every locale
-    key: str           # a page key, "404", FEED, SITEMAP, CHOOSER or STATIC + source path
+    key: str           # a page key, "404", FEED, SITEMAP, CHOOSER, BRAND_CSS or STATIC + path
+    prefix: str = ""   # the locale's URL prefix (LocaleInfo.prefix); "" for GLOBAL outputs
 
     @property
     def path(self) -> str:
         """Where the output is written, relative to the output folder."""
         if self.key.startswith(STATIC):
             return PREFIXES[self.variant] + static_path(self.key[len(STATIC):])
-        return PREFIXES[self.variant] + output_path(self.key, self.locale)
+        return PREFIXES[self.variant] + output_path(self.key, self.prefix)
+
+
+THEME_STATIC = "theme/static/"   # the built-in theme's files (builder/theme/static/)
 
 
 def static_path(source: str) -> str:
-    """templates/static/x → assets/x, content/media/x → media/x."""
-    if source.startswith("templates/static/"):
-        return "assets/" + source.removeprefix("templates/static/")
+    """templates/static/x and theme/static/x → assets/x, content/media/x → media/x."""
+    for folder in ("templates/static/", THEME_STATIC):
+        if source.startswith(folder):
+            return "assets/" + source.removeprefix(folder)
     return "media/" + source.removeprefix("content/media/")
+
+
+def page_count(outputs) -> int:
+    """How many HTML pages of the published site `outputs` (Output objects) make."""
+    return sum(1 for o in outputs if o.variant == PUBLISHED and
+               (o.key == CHOOSER or not o.key.startswith("@")))

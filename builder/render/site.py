@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Mapping
 
 from builder.errors import Collector
-from builder.render.locales import LocaleInfo, locale_info
+from builder.render.locales import LocaleInfo, site_locales
 from builder.render.routes import news_page_key
-from builder.render.theme import PreloadedTemplates
+from builder.render.theme import THEME, PreloadedTemplates, theme_templates
 from builder.segments.blocks import ParsedBody
 from builder.source.config import SiteConfig
 from builder.source.content import Content, Page
@@ -32,14 +33,27 @@ class SiteModel:
 
 def site_model(config: SiteConfig, content: Content, parsed: Mapping[str, ParsedBody],
                inputs: Inputs) -> SiteModel:
-    """The model of a loaded site; the templates are those the input scan found."""
+    """The model of a loaded site; the templates are those the input scan found, over
+    the built-in theme's."""
     diags = Collector(config.root)
-    files = {f.path.removeprefix("templates/"): inputs.absolute(f.path)
-             for f in inputs.of_kind("template")}
-    templates = PreloadedTemplates(files, diags, config.root / ".infopages-cache" / "jinja")
+    files = project_templates(inputs, diags)
+    templates = PreloadedTemplates(files, diags, config.root / ".infopages-cache" / "jinja",
+                                   theme_templates())
     diags.raise_if_errors()
-    return SiteModel(config, content, parsed, tuple(locale_info(c) for c in config.locales),
-                     templates)
+    return SiteModel(config, content, parsed, site_locales(config), templates)
+
+
+def project_templates(inputs: Inputs, diags: Collector) -> dict[str, Path]:
+    """The project's templates by name (templates/x.html → x.html). `templates/theme/`
+    would hide the theme's own files (`theme/base.html`): it is refused."""
+    files = {}
+    for f in inputs.of_kind("template"):
+        name = f.path.removeprefix("templates/")
+        if name.startswith(THEME):
+            diags.error(f.path, None, "templates/theme/ is the built-in theme's name",
+                        "move the file to another folder of templates/")
+        files[name] = inputs.absolute(f.path)
+    return files
 
 
 def news_pages(content: Content, size: int) -> list[tuple[int, list[Page]]]:

@@ -11,7 +11,7 @@ interface's (`Messages.ui`). Keys are (domain, msgctxt, msgid).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping
 
 import polib
@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from builder.catalogues.domains import UI, catalogue_files, ui_domain
+from builder.catalogues.extract import from_templates
 from builder.catalogues.merge import complete
 from builder.catalogues.plurals import catalogue_rule
 from builder.catalogues.pofile import read_po
@@ -81,7 +82,7 @@ def load_messages(config: SiteConfig, locale: str) -> Messages:
 
 
 def _markdown(entry: polib.POEntry) -> bool:
-    return not any(ref.startswith("templates/") for ref, _ in entry.occurrences)
+    return not from_templates(entry.occurrences)
 
 
 def visible(entry: polib.POEntry, locale: str,
@@ -108,21 +109,32 @@ def fuzzy_text(entry: polib.POEntry, locale: str) -> str | None:
 
 
 STATES_KEPT = 4096
+TEMPLATE_LANGUAGE = "en"   # the language of template messages (msgids), as gettext's convention
 
 
 class Translator:
     """Translations of one locale, as text and as safe inline HTML."""
 
     def __init__(self, messages: Messages, source_locale: str, md: MarkdownIt,
-                 plural_index, preview: bool = False, rtl: bool = False):
+                 plural_index, preview: bool = False, rtl: bool = False,
+                 fallback_attrs: Mapping[str, str] | None = None,
+                 template_attrs: Mapping[str, str] | None = None):
         self.locale = messages.locale
         self.messages = messages
         self.is_source = messages.locale == source_locale
         self.md = md
         self.plural_index = plural_index
         self.rtl = rtl
-        self.fallback_attrs = {} if self.is_source else {"lang": source_locale,
-                                                         "dir": "ltr"}
+        # What marks text shown in the source language: its BCP 47 tag, and its
+        # direction where the page's differs (see render.locale.make_translator).
+        self.fallback_attrs = {} if self.is_source else dict(fallback_attrs or {
+            "lang": source_locale.replace("_", "-"), "dir": "ltr"})
+        # Template messages are written in English (TEMPLATE_LANGUAGE), whatever the
+        # content's language: untranslated, they are marked English — on the source
+        # language's own pages too, when that is not English.
+        self.template_attrs = dict(self.fallback_attrs if template_attrs is None
+                                   else template_attrs)
+        self.template_foreign = self.is_source and bool(self.template_attrs)
         self.preview = preview
         # Titles and summaries appear on many pages (cards, feeds): render each once.
         self._inline: dict[tuple[str, str, str | None, str], Localized] = {}
@@ -174,9 +186,18 @@ class Translator:
         return found
 
     def ui(self, msgid: str, msgctxt: str | None = None) -> Localized:
-        """An interface string that is not part of a page (site title, menu, "News")."""
+        """An interface string of site.yaml, not part of a page (site title, menu), in
+        the interface's domain."""
         self.ui_keys.add((self.messages.ui, msgctxt, msgid))
         return self.inline(msgid, msgctxt, domain=self.messages.ui)
+
+    def template_text(self, msgid: str) -> Localized:
+        """A template message the builder shows as a title ("News", "Page not found"):
+        written in English like every template message (see `template_attrs`)."""
+        found = self.ui(msgid)
+        if found.fallback or self.template_foreign:
+            return replace(found, fallback=True, template=True)
+        return found
 
     def _render_inline(self, msgid: str, msgctxt: str | None, anchor: str,
                        domain: str) -> Localized:
@@ -187,43 +208,99 @@ class Translator:
 
     def attrs(self, value: Localized) -> dict[str, str]:
         """Attributes for the element holding `value` (see `marker`)."""
-        attrs = dict(self.fallback_attrs) if value.fallback else {}
+        attrs = dict(self.template_attrs if value.template else self.fallback_attrs) \
+            if value.fallback else {}
         if self.preview and value.state != "ok":
             attrs["class"] = f"i18n-{value.state}"
             attrs |= {"data-i18n-id": value.anchor} if value.anchor else {}
         return attrs
 
-    # Template callables (Jinja2 newstyle gettext): escape the translation, since
-    # Jinja treats a gettext result as markup; mark fallbacks with the source lang.
+    # Template callables (Jinja2 newstyle gettext, `{% trans %}`): the translation is
+    # escaped (Jinja treats a gettext result as markup), its `%(name)s` filled in, and a
+    # fallback marked English as a whole — with the English form of each value that has
+    # one (`Dual`, `DateValue`), so "Published %(date)s" is all English or all in the
+    # reader's language, never an English frame around a localised date.
     # Templates speak for the interface: their strings are in its domain.
-    def gettext(self, message: str) -> Markup:
-        return self.pgettext(None, message)
+    def gettext(self, message: str, **variables: object) -> Markup:
+        self.ui_keys.add((self.messages.ui, None, message))
+        return self._format(*self.lookup(None, message, self.messages.ui), variables)
 
-    def pgettext(self, context: str | None, message: str) -> Markup:
+    def pgettext(self, context: str, message: str, **variables: object) -> Markup:
         self.ui_keys.add((self.messages.ui, context, message))
-        return self._mark(*self.lookup(context, message, self.messages.ui))
+        variables.setdefault("context", context)   # as Jinja's own newstyle pgettext
+        return self._format(*self.lookup(context, message, self.messages.ui), variables)
 
-    def ngettext(self, singular: str, plural: str, n: int) -> Markup:
-        return self.npgettext(None, singular, plural, n)
+    def ngettext(self, singular: str, plural: str, n: int, **variables: object) -> Markup:
+        return self._plural(None, singular, plural, n, variables)
 
-    def npgettext(self, context: str | None, singular: str, plural: str, n: int) -> Markup:
+    def npgettext(self, context: str | None, singular: str, plural: str, n: int,
+                  **variables: object) -> Markup:
+        variables.setdefault("context", context)
+        return self._plural(context, singular, plural, n, variables)
+
+    def _plural(self, context: str | None, singular: str, plural: str, n: int,
+                variables: dict) -> Markup:
         key = (self.messages.ui, context, singular)
         self.ui_keys.add(key)
+        variables.setdefault("num", n)
         forms = None if self.is_source else self.messages.plural.get(key)
         if forms is None:
-            return self._mark(singular if n == 1 else plural, not self.is_source)
-        return self._mark(forms[min(self.plural_index(n), len(forms) - 1)], False)
+            return self._format(singular if n == 1 else plural, not self.is_source, variables)
+        return self._format(forms[min(self.plural_index(n), len(forms) - 1)], False, variables)
+
+    def _format(self, text: str, fallback: bool, variables: dict) -> Markup:
+        fallback = fallback or self.template_foreign
+        if fallback and self.template_attrs:
+            variables = {k: getattr(v, "fallback_form", v) for k, v in variables.items()}
+        # Always a format string, as in Jinja's newstyle gettext: `%%` is a percent sign.
+        return self._mark(escape(text) % variables, fallback, self.template_attrs)
 
     def attr_gettext(self, message: str) -> str:
-        """For attribute values and <title>: no markup is possible there."""
+        """For <title> and <head> metadata: no markup is possible there. In the page,
+        name an element by a text node instead (aria-labelledby), which can carry `lang`."""
         self.ui_keys.add((self.messages.ui, None, message))
         return self.lookup(None, message, self.messages.ui)[0]
 
-    def _mark(self, text: str, fallback: bool) -> Markup:
-        if fallback and self.fallback_attrs:
-            attrs = "".join(f' {k}="{v}"' for k, v in self.fallback_attrs.items())
+    @staticmethod
+    def _mark(text: str, fallback: bool, marks: Mapping[str, str]) -> Markup:
+        if fallback and marks:
+            attrs = "".join(f' {k}="{v}"' for k, v in marks.items())
             return Markup(f"<span{attrs}>") + escape(text) + Markup("</span>")
         return escape(text)
+
+
+@dataclass(frozen=True)
+class Dual:
+    """A value a template message is filled with, in the reader's language and in the
+    template language, English (`fallback_form`): a language's name, a number in the
+    locale's digits. A message left untranslated takes the English form (`_format`)."""
+    reader: str
+    fallback_form: str
+
+    def __html__(self) -> str:
+        return str(escape(self.reader))
+
+    def __str__(self) -> str:
+        return self.reader
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """A date as a page shows it: `<time datetime="2015-02-20">20 février 2015</time>`,
+    with the same date in English for a template message left untranslated."""
+    iso: str
+    text: str
+    fallback_text: str
+
+    def __html__(self) -> str:
+        return f'<time datetime="{escape(self.iso)}">{escape(self.text)}</time>'
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def fallback_form(self) -> Markup:
+        return Markup(f'<time datetime="{escape(self.iso)}">{escape(self.fallback_text)}</time>')
 
 
 @dataclass(frozen=True)
@@ -234,6 +311,7 @@ class Localized:
     fallback: bool
     state: str = "ok"        # ok | fuzzy | untranslated
     anchor: str = ""         # shown to translators in the preview
+    template: bool = False   # a template message: a fallback is English (TEMPLATE_LANGUAGE)
 
     def __html__(self) -> str:
         return self.html

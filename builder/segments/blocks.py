@@ -10,6 +10,7 @@ the source, never from a translation.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -36,8 +37,12 @@ MAX_NESTING = 60
 
 def make_markdown() -> MarkdownIt:
     # html=False: raw HTML from authors or translators is shown as text, never markup.
-    return MarkdownIt("commonmark", {"html": False, "typographer": False, "xhtmlOut": False,
-                                     "maxNesting": MAX_NESTING}).enable("table")
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "xhtmlOut": False,
+                                   "maxNesting": MAX_NESTING}).enable("table")
+    # A link's destination is normalised (~10 µs) every time it is parsed, and the same
+    # ones recur (every locale of a page, `page:` links on many pages): a pure function.
+    md.normalizeLink = functools.lru_cache(maxsize=4096)(md.normalizeLink)
+    return md
 
 
 def normalize(text: str) -> str:

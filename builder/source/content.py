@@ -17,6 +17,7 @@ from typing import Mapping
 from builder.errors import Collector, Diagnostic
 from builder.source.config import SiteConfig
 from builder.source.inputs import Inputs
+from builder.source.localecodes import parse_locale
 from builder.source.yamldoc import Field, YamlDoc, check_mapping, parse_yaml
 
 KINDS = {"topics": "topic", "news": "news", "pages": "page"}
@@ -35,7 +36,8 @@ COMMON = {
     "image": Field(dict, False, "a mapping {src, alt}"),
     "translator_note": Field(str, False, "a note shown to translators"),
     "limits": Field(dict, False, "a mapping field → maximum length, e.g. {title: 60}"),
-    "required": Field(list, False, "segments a publish gate requires, e.g. [summary, partnerships.p1]"),
+    "required": Field(list, False, "segments a publish gate requires: field names or "
+                      "section anchors, e.g. [summary, SECTION.p1]"),
     "contexts": Field(dict, False, "msgctxt per field for translators, e.g. {title: button}"),
 }
 SCHEMAS = {
@@ -47,7 +49,7 @@ SCHEMAS = {
     },
 }
 LINK_SCHEMA = {
-    "page": Field(str, False, "a page key such as topics/crimes-against-children"),
+    "page": Field(str, False, "a page key (FOLDER/NAME of a page under content/)"),
     "url": Field((str, dict), False, "an https:// address, or one per locale {en: …, fr: …}"),
     "label": Field(str, False, "the link text, translatable (defaults to the page title)"),
 }
@@ -252,7 +254,7 @@ def _make_page(path: Path, kind: str, key: str, doc: YamlDoc, body: str, body_li
     for index, topic in enumerate(topics):
         if not isinstance(topic, str):
             diags.error(path, doc.line("topics", index), "a topic must be a topic key",
-                        "write the topic file's name, e.g. crimes-against-children")
+                        "write the name of a file of content/topics/ without .md")
     lines = tuple(sorted((str(k[0]), v) for k, v in doc.lines.items() if len(k) == 1))
     return Page(
         key=key, kind=kind, source=f"content/{key}.md", title=data["title"].strip(),
@@ -312,7 +314,9 @@ def _link(item: object, path: Path, doc: YamlDoc, where: tuple, diags: Collector
         diags.error(path, line, "an external link needs a `label`", "add `label:`")
         return None
     default = urls.get("", next(iter(urls.values()), None))
-    localized = tuple(sorted((k, v) for k, v in urls.items() if k))
+    # Keys as people write them (pt-BR or pt_BR) → locale codes; an unknown one stays as
+    # written and is never used.
+    localized = tuple(sorted((parse_locale(k) or str(k), v) for k, v in urls.items() if k))
     return Link(item.get("page"), default, item.get("label"), line, localized)
 
 
@@ -342,6 +346,21 @@ def check_references(config: SiteConfig, content: Content, diags: Collector,
         if item.page not in known:
             diags.error(config.config_path, item.line, f"navigation to unknown page `{item.page}`",
                         suggest(item.page, known))
+    _check_branding_references(config, known, media, diags)
+
+
+def _check_branding_references(config: SiteConfig, known: set[str], media: frozenset[str],
+                               diags: Collector) -> None:
+    """The logo, favicon and footer links of site.yaml point at what exists."""
+    brand = config.branding
+    for link in brand.footer_links:
+        if link.page is not None and link.page not in known:
+            diags.error(config.config_path, link.line, f"footer link to unknown page "
+                        f"`{link.page}`", suggest(link.page, known))
+    for src, line in ((brand.logo.src, brand.logo.line) if brand.logo else (None, 0),
+                      (brand.favicon, brand.favicon_line)):
+        if src is not None and (problem := media_problem(src, media)):
+            diags.error(config.config_path, line, *problem)
 
 
 def media_problem(src: str, media: frozenset[str]) -> tuple[str, str] | None:

@@ -1,7 +1,11 @@
 """`infopages serve`: every locale (and `_preview/`) live on 127.0.0.1 while you edit.
 
-A watcher thread looks at the project's inputs through the same scan as the
-build (`source.inputs.scan`: stat only, no file opened). On a change it runs
+A watcher thread waits for the operating system's change notifications
+(`watchfiles`: inotify on Linux, polling where there is nothing better), then
+looks at the project's inputs through the same scan as the build
+(`source.inputs.scan`: stat only, no file opened); a slow rescan every few
+seconds catches what notifications miss (a folder reached through a link). On a
+change it runs
 the build itself — `engine.build.build`, incremental, into the served folder,
 with its own build record — and tells the open pages to reload. A build error
 keeps the last good site served (a failed build writes nothing) and is shown
@@ -21,14 +25,16 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
 
+import watchfiles
+
 from builder.engine.build import BuildOptions, build
 from builder.errors import InputError
 from builder.output.lock import project_lock
-from builder.source.inputs import Fingerprint, scan
+from builder.source.inputs import FOLDERS, Fingerprint, ignored, scan
 from builder.tools.serve_http import Generation, LiveState, _handler
 
-POLL_SECONDS = 0.1
-SETTLE_SECONDS = 0.02     # a save in steps (temp file, rename) lands within this
+RESCAN_SECONDS = 10.0     # the safety rescan: idle cost = one scan per this many seconds
+SETTLE_MS = 50            # a save in steps (temp file, rename) lands within this
 Signature = dict[str, Fingerprint]   # relative path → its fingerprint
 
 
@@ -53,7 +59,7 @@ class ServeOptions:
     port: int = 8000              # 0: any free port
     pseudo: bool = False          # also render en-XA and ar-XB into _preview/
     status: bool = False          # also write _status/ dashboards
-    poll: float = POLL_SECONDS
+    rescan: float = RESCAN_SECONDS
 
 
 @dataclass(frozen=True)
@@ -94,19 +100,21 @@ class Watcher:
         self.signature = signature(options.root)
 
     def run(self) -> None:
-        while not self.stop.wait(self.options.poll):
-            now = signature(self.options.root)
+        root = self.options.root
+        folders = tuple(str(root / name) for name in FOLDERS)
+
+        def relevant(change: watchfiles.Change, path: str) -> bool:
+            return path.startswith(folders) and not ignored(Path(path).name)
+
+        for _ in watchfiles.watch(root, watch_filter=relevant, stop_event=self.stop,
+                                  debounce=SETTLE_MS * 4, step=SETTLE_MS,
+                                  rust_timeout=int(self.options.rescan * 1000),
+                                  yield_on_timeout=True, raise_interrupt=False):
+            now = signature(root)        # the truth is the scan; events only wake us up
             paths = changed(self.signature, now)
-            if not paths:
-                continue
-            # Editors save in steps (write a temp file, rename): wait until it settles.
-            while not self.stop.wait(SETTLE_SECONDS):
-                later = signature(self.options.root)
-                if later == now:
-                    break
-                paths, now = tuple(sorted(set(paths) | set(changed(now, later)))), later
-            self.signature = now
-            self.rebuild(paths)
+            if paths:
+                self.signature = now
+                self.rebuild(paths)
 
     def rebuild(self, paths: tuple[str, ...]) -> Generation:
         previous = self.state.current

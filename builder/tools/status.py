@@ -28,9 +28,9 @@ from builder.catalogues.domains import catalogue_files, is_current, order, po_pa
 from builder.catalogues.merge import complete
 from builder.catalogues.pofile import anchors_of
 from builder.engine.build import publication
-from builder.render.locales import locale_info
+from builder.render.locales import LocaleInfo, locale_info, site_locales
 from builder.render.routes import output_path
-from builder.render.theme import CSP
+from builder.render.theme import CSP, THEME_DIR
 from builder.render.translations import load_messages
 
 STATUS_DIR = "_status"
@@ -79,6 +79,7 @@ class DomainStatus:
 @dataclass(frozen=True)
 class LocaleStatus:
     code: str
+    info: LocaleInfo     # its BCP 47 tag (shown) and URL prefix (preview links)
     entries: Split
     words: Split
     gate: str            # "at least 80 % and every title, heading" or "none"
@@ -125,6 +126,7 @@ def translation_data(root: Path) -> tuple[LocaleStatus, ...]:
     published = publication(root)
     templates = {name: path for name, path in pot_files(config.locales_dir).items()
                  if is_current(config.catalogues, name)}
+    infos = {info.code: info for info in site_locales(config)}
     out = []
     for code in config.target_locales:
         found = catalogue_files(config, code)
@@ -139,7 +141,7 @@ def translation_data(root: Path) -> tuple[LocaleStatus, ...]:
                                         name in found))
             waiting += next_entries(po, missing, name) if name in found else []
         waiting.sort(key=lambda e: (not e.required, order(e.domain), e.line))
-        out.append(LocaleStatus(code, _sum([d.entries for d in domains]),
+        out.append(LocaleStatus(code, infos[code], _sum([d.entries for d in domains]),
                                 _sum([d.words for d in domains]),
                                 _gate_text(config.gate(code)), all(s.published for s in pages),
                                 pages, tuple(waiting[:NEXT_LIMIT]), tuple(domains)))
@@ -225,10 +227,11 @@ def column_chart(chart_id: str, title: str, desc: str, values: list[tuple[str, i
 
 # -- pages -----------------------------------------------------------------
 
-def _env(root: Path) -> jinja2.Environment:
-    here = root / "templates"
-    folder = here if (here / "status").is_dir() else Path(__file__).resolve().parent.parent / "templates"
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder / "status")),
+STATUS_THEME = THEME_DIR / "status"   # the status pages' templates and stylesheet
+
+
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(STATUS_THEME)),
                               autoescape=True, undefined=jinja2.StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True)
 
@@ -238,22 +241,23 @@ def _words(root: Path, locale: str) -> Callable[[str], Markup]:
     info = locale_info(locale)
     from builder.source.config import load_config
 
-    messages = load_messages(load_config(root), locale) if locale != "en" else None
+    english = info.bcp47.split("-")[0] == "en"
+    messages = load_messages(load_config(root), locale) if not english else None
     singular = messages.singular if messages else {}
 
     def t(text: str) -> Markup:
         found = singular.get((messages.ui, None, text)) if messages else None
-        if found or info.code.split("-")[0] == "en":
+        if found or english:
             return escape(found or text)
         return Markup('<span lang="en" dir="ltr">') + escape(text) + Markup("</span>")
     return t
 
 
 def _page(root: Path, template: str, locale: str, **context: Any) -> bytes:
-    env = _env(root)
+    env = _env()
     info = locale_info(locale)
-    env.globals.update(t=_words(root, locale), locale=info, csp=CSP, english=locale == "en" or
-                       info.code.startswith("en"), stacked_bar=stacked_bar,
+    env.globals.update(t=_words(root, locale), locale=info, csp=CSP,
+                       english=info.bcp47.split("-")[0] == "en", stacked_bar=stacked_bar,
                        column_chart=column_chart, output_path=output_path)
     return env.get_template(template).render(context).encode("utf-8")
 
@@ -283,12 +287,11 @@ def status_files(root: Path, locale: str = "en",
         document = json.loads(results.read_text("utf-8"))
     except (OSError, ValueError):
         document = None   # never checked yet: the page says so
-    css = (_env(root).loader.searchpath[0] + "/status.css")
     return {
         f"{STATUS_DIR}/translation.html": translation_page(root, translation_data(root), locale),
         f"{STATUS_DIR}/accessibility.html": accessibility_page(root, document, read_history(root),
                                                                locale),
-        f"{STATUS_DIR}/status.css": Path(css).read_bytes(),
+        f"{STATUS_DIR}/status.css": (STATUS_THEME / "status.css").read_bytes(),
     }
 
 

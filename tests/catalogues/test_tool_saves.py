@@ -68,7 +68,7 @@ TOOLS = {
 @pytest.fixture
 def demo(tmp_path: Path) -> Path:
     root = tmp_path / "demo"
-    for folder in ("content", "templates", "locales"):
+    for folder in ("content", "locales"):
         shutil.copytree(REPO / folder, root / folder)
     return root
 

@@ -49,7 +49,7 @@ def single(tmp_path_factory) -> tuple[Path, Tree, Tree]:
     `update` makes of them)."""
     work = tmp_path_factory.mktemp("update-crash")
     project = work / "single"
-    for folder in ("content", "templates", "locales"):
+    for folder in ("content", "locales"):       # the demo has no templates of its own
         shutil.copytree(REPO / folder, project / folder)
     config = project / "content/site.yaml"
     text = config.read_text("utf-8")

@@ -31,7 +31,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_theme
 
 SEED = 12_2024
 NEWS_BEFORE, NEWS_ADDED = 70, 12       # × 4 locales: about 400 files before, 450 after
@@ -93,7 +93,7 @@ def generate(project: Path) -> None:
     (project / "content/pages/about.md").write_text(
         "---\ntitle: About us\n---\n\nWho we are.\n", "utf-8")
     write_news(project, range(NEWS_BEFORE))
-    shutil.copytree(REPO / "templates", project / "templates")
+    copy_theme(project)   # the test edits templates/base.html
     assert infopages(project, "update").returncode == 0
     for locale, share in (("fr", 1), ("es", 2)):
         for path in sorted(project.glob(f"locales/{locale}/LC_MESSAGES/*.po")):

@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from builder.cli import main
-from tests.conftest import REPO, SITES
+from tests.conftest import SITES, THEME, copy_theme
 
 FIXTURE = SITES / "diff"
 SOURCES = ("content", "templates", "locales")   # what a project is made of
@@ -402,6 +402,19 @@ SITE_EDITS: dict[str, Callable[[Config], None]] = {   # changes of content/site.
     "footer": setting("footer", "Another footer."),
     "title": setting("title", "About us"),
     "unknown-key": setting("colour", "blue"),
+    "add-locale-pt-BR": with_locales(lambda codes: codes + ["pt-BR"]),
+    "locale-underscore-form": with_locales(lambda codes: [c.replace("-", "_") for c in codes]),
+    "url-prefix-fr": setting("url_prefix", {"fr": "francais"}),
+    "url-prefix-clash": setting("url_prefix", {"fr": "es"}),
+    "og-locale-ar": setting("og_locale", {"ar": "ar_MA"}),
+    "accent": setting("accent", {"light": "#5b2a86", "dark": "#f0b3ff"}),
+    "accent-too-light": setting("accent", {"light": "#9a9a9a"}),
+    "footer-links": setting("footer_links", [{"label": "About us", "page": "pages/about"},
+                                             {"label": "Elsewhere",
+                                              "url": "https://example.org/"}]),
+    "logo": setting("logo", {"src": "map.png", "alt": "Our logo"}),
+    "logo-missing": setting("logo", {"src": "nowhere.png", "alt": "Our logo"}),
+    "favicon": setting("favicon", "map.png"),
 }
 SITE_TEXT_EDITS = {
     "syntax-error": lambda t: t.replace("locales:", "locales:\n\t- tab", 1),
@@ -429,15 +442,21 @@ OTHER_FILES = {   # files a site folder collects that a build must not be confus
     "media-hidden": ("content/media/.hidden.png", b"\0"),
     "unused-template": ("templates/unused.html", b"<p>{{ nothing }}</p>\n"),
     "hidden-template": ("templates/.base.html.swp", b"\0\1\2"),
+    "theme-named-template": ("templates/theme/base.html", b"<p>shadow</p>\n"),
+    "po-folder-other-form": ("locales/FR/LC_MESSAGES/ui.po",
+                             b'msgid ""\nmsgstr ""\n"Language: fr\\n"\n'),
+    "po-folder-bcp47": ("locales/pt-BR/LC_MESSAGES/ui.po",
+                        b'msgid ""\nmsgstr ""\n"Language: pt_BR\\n"\n'),
 }
 
 
 # --------------------------------------------------------------------------- the state machine
 
 def fresh_project(root: Path) -> None:
-    """The fixture with its own copy of the repository's templates (the test edits them)."""
+    """The fixture with the built-in theme copied into templates/ (the test edits them,
+    and deletes them: then the theme's own file of that name takes over)."""
     shutil.copytree(FIXTURE, root)
-    shutil.copytree(REPO / "templates", root / "templates")
+    copy_theme(root)
 
 
 def copy_sources(project: Path, to: Path) -> None:
@@ -450,8 +469,8 @@ def copy_sources(project: Path, to: Path) -> None:
 
 ORIGINALS = sorted(f"{folder}/{rel}" for folder in ("content", "locales")
                    for rel, _ in tree(FIXTURE / folder).items() if not rel.endswith("/")) + \
-    sorted(f"templates/{rel}" for rel, _ in tree(REPO / "templates").items()
-           if not rel.endswith("/"))
+    sorted(f"templates/{rel}" for rel, _ in tree(THEME).items()
+           if not rel.endswith("/") and not rel.startswith("status/"))
 
 
 class IncrementalBuild(RuleBasedStateMachine):
@@ -567,7 +586,8 @@ class IncrementalBuild(RuleBasedStateMachine):
     def rename_page(self, which: int, kind: str, name: str) -> None:
         page = pick(self.page_files(), which)
         target = self.path(f"content/{kind}/{name}")
-        if page and not target.is_dir():
+        # A folder can only be renamed onto nothing or an empty folder; a file onto a file.
+        if page and not target.is_dir() and (page.is_file() or not target.exists()):
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(page, target)
 
@@ -644,13 +664,19 @@ class IncrementalBuild(RuleBasedStateMachine):
 
     # ---- templates and style
     @rule(template=st.sampled_from(TEMPLATES),
-          edit=st.sampled_from(sorted(INSERTED) + ["delete", "empty"]))
+          edit=st.sampled_from(sorted(INSERTED) + ["delete", "empty", "extends-theme"]))
     def template_edit(self, template: str, edit: str) -> None:
+        """An edit of a project template; deleted, the built-in theme's file of that
+        name takes over; `extends-theme` replaces it by one that extends the theme's."""
         path = self.path(f"templates/{template}")
         if edit == "delete":
             remove(path)
         elif edit == "empty":
             path.write_text("")
+        elif edit == "extends-theme":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(f'{{% extends "theme/{template}" %}}\n'
+                            '{% block title %}Overridden{% endblock %}\n', "utf-8")
         else:
             insert_in_template(path, INSERTED[edit])
 
@@ -718,7 +744,8 @@ class IncrementalBuild(RuleBasedStateMachine):
     @rule(which=st.sampled_from(ORIGINALS))
     def revert(self, which: str) -> None:
         """Put one file back as it was in the fixture (restores deleted files too)."""
-        original = (FIXTURE / which) if not which.startswith("templates/") else REPO / which
+        original = (FIXTURE / which) if not which.startswith("templates/") else \
+            THEME / which.removeprefix("templates/")
         path = self.path(which)
         for parent in reversed(path.relative_to(self.project).parents):
             if (self.project / parent).is_file() or (self.project / parent).is_symlink():

@@ -108,3 +108,29 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_a_full_disk_on_the_output_leaves_the_previous_site(mini: Path, tmp_path: Path,
+                                                            capsys):
+    import subprocess
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)], check=True)
+    try:
+        out = disk / "site"
+        assert main(["build", "--project", str(mini), "--out", str(out)]) == 0
+        before = tree(out)
+        news = mini / "content" / "news"
+        for number in range(60):     # far more than the 2 MB left can hold
+            (news / f"2022-01-{number % 28 + 1:02d}-item-{number}.md").write_text(
+                f"---\ntitle: Item {number}\ndate: 2022-01-{number % 28 + 1:02d}\n---\n\n"
+                + "Words of the item. " * 2000 + "\n")
+        capsys.readouterr()
+        assert main(["build", "--project", str(mini), "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert "cannot write the new site (No space left on device)" in err, err
+        assert tree(out) == before
+        assert [p.name for p in disk.iterdir()] == ["site"]     # no staging folder left
+    finally:
+        subprocess.run(["umount", "--lazy", str(disk)], check=True)
