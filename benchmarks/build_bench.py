@@ -1,7 +1,8 @@
 """Build, incremental rebuild, extract/update, Hugo and check figures on a synthetic site.
 
     .venv/bin/python benchmarks/build_bench.py --news 1000 [--news 10000]
-        [--work /tmp/infopages-bench] [--skip-check] [--hugo-only] [--json FILE]
+        [--work /tmp/infopages-bench] [--skip-check] [--hugo-only] [--catalogues-only]
+        [--json FILE]
 
 For each N, `gen_site.generate` writes a site of N news items into
 WORK/nN/site once (regenerated only when WORK/nN/site/.bench-params.json, which
@@ -12,7 +13,7 @@ copy, in this order, every step is a subprocess of the real CLI:
 
  1. clean build              site/ and .infopages-cache/ removed, `build --quiet`
  2. no-op rebuild            the same again, nothing changed
- 3. one PO entry changed     the msgstr of the 500th news paragraph in fr's PO
+ 3. one PO entry changed     the msgstr of the 500th news paragraph in fr's news catalogues
  4. one news item changed    one word of the second paragraph of the middle item
  5. one news title changed   the same item's front-matter title
  6. one template changed     `<!-- bench -->` before </article> in news_item.html
@@ -34,6 +35,9 @@ copy, in this order, every step is a subprocess of the real CLI:
                              (hugo_site.main_differences). --hugo-only: just this.
 11. check, cold and cached   `check --shard 1/K --jobs 1` with K chosen so that
                              about 40 pages are checked (a11y cache deleted first)
+
+--catalogues-only: the edits of steps 3–5 without the builds, then steps 8–9
+only (no build, no Hugo, no check): the `update` figures in a few minutes.
 
 Columns: wall s (spawn to exit); CPU s (user + sys of the whole child tree,
 from os.wait4); written / removed (files under site/, or locales/ for
@@ -360,28 +364,35 @@ def _replace_once(path: Path, old: str, new: str) -> None:
 
 
 def edit_po_entry(site: Path) -> str:
-    """Prefix the msgstr of the PO_ENTRY-th news paragraph in fr's PO (the middle one
-    if there are fewer); returns which segment, for the report."""
-    path = site / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
-    lines = path.read_text("utf-8").split("\n")
-    found: list[tuple[str, int]] = []          # (segment id, line of its msgstr text)
-    current = None
-    for number, line in enumerate(lines):
-        if line.startswith("#. id: news/"):
-            current = line.split()[2] if "(paragraph," in line else None
-        elif current and line.startswith("msgstr "):
-            # A wrapped msgstr starts with "" and continues on the next line.
-            found.append((current, number if line != 'msgstr ""' else number + 1))
-            current = None
-        elif not line.strip():
-            current = None
+    """Prefix the msgstr of the PO_ENTRY-th news paragraph in fr's catalogues (the news
+    domains, news-YYYY, in order; the middle one if there are fewer); returns which
+    segment, for the report."""
+    folder = site / "locales" / "fr" / "LC_MESSAGES"
+    found: list[tuple[str, Path, int]] = []    # (segment id, file, line of its msgstr text)
+    texts: dict[Path, list[str]] = {}
+    for path in sorted(folder.glob("news*.po")) or [folder / "messages.po"]:
+        lines = texts[path] = path.read_text("utf-8").split("\n")
+        current = None
+        for number, line in enumerate(lines):
+            if line.startswith("#. id: news/"):
+                current = line.split()[2] if "(paragraph," in line else None
+            elif current and line.startswith("msgstr "):
+                # A wrapped msgstr starts with "" and continues on the next line.
+                found.append((current, path, number if line != 'msgstr ""' else number + 1))
+                current = None
+            elif not line.strip():
+                current = None
+        if len(found) >= PO_ENTRY:
+            break
     if not found:
-        raise CommandFailed(f"{path}: no news paragraph entry")
-    anchor, number = found[PO_ENTRY - 1] if len(found) >= PO_ENTRY else found[len(found) // 2]
+        raise CommandFailed(f"{folder}: no news paragraph entry")
+    anchor, path, number = found[PO_ENTRY - 1] if len(found) >= PO_ENTRY \
+        else found[len(found) // 2]
+    lines = texts[path]
     quote = lines[number].index('"') + 1
     lines[number] = lines[number][:quote] + "Ƀéñçĥ " + lines[number][quote:]
     path.write_text("\n".join(lines), "utf-8")
-    return f"fr: {anchor}"
+    return f"fr: {anchor} ({path.name})"
 
 
 def middle_news(site: Path) -> Path:
@@ -523,6 +534,14 @@ class Bench:
             print("  (reference builds without --full: the CLI rejects it; "
                   "the reference sources are a cache-less copy)")
 
+    def edits_only(self) -> None:
+        """The edits of the build scenarios 3–5, without building (--catalogues-only),
+        after an `update` that leaves its record (the working copy has none)."""
+        self.step("update (before the edits)", self.cli("update", "--project", str(self.site)),
+                  "locales")
+        for edit in (edit_po_entry, edit_news_body, edit_news_title):
+            print(f"{'':<28}edit: {edit(self.site)}", flush=True)
+
     def catalogue_scenarios(self) -> None:
         # The edits of steps 4–5 changed two msgids: extract rewrites the POT, the
         # first update merges it into every PO, the second finds nothing to do.
@@ -629,13 +648,17 @@ class Bench:
               f"{'':<28}(each run's start-up is spread over the sample's pages: an overestimate)")
         self.extra["check"] = figures
 
-    def run_all(self, skip_check: bool, hugo_only: bool) -> None:
+    def run_all(self, skip_check: bool, hugo_only: bool, catalogues_only: bool = False) -> None:
         self.work.mkdir(parents=True, exist_ok=True)
         self.pristine, generated = ensure_site(self.work, self.news)
         copy_sources(self.pristine, self.site)
         state = "cached" if generated is None else f"generated in {generated:.1f} s"
         print(f"\n== N = {self.news} news items: {self.pristine} ({state}); "
               f"working copy {self.site}\n{HEADER}", flush=True)
+        if catalogues_only:
+            self.edits_only()
+            self.catalogue_scenarios()
+            return
         if not hugo_only:
             self.build_scenarios()
             self.catalogue_scenarios()
@@ -709,6 +732,8 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--hugo-only", action="store_true",
                         help="only the clean build versus Hugo (interleaved, median of three)")
+    parser.add_argument("--catalogues-only", action="store_true",
+                        help="only extract and update after the edits (no build, Hugo or check)")
     args = parser.parse_args()
     run([str(INFOPAGES), "--version"])   # compiles changed modules: not the clean build's cost
     benches, status = [], 0
@@ -716,7 +741,7 @@ def main() -> int:
         bench = Bench(args.work.resolve() / f"n{news}", news)
         benches.append(bench)
         try:
-            bench.run_all(args.skip_check, args.hugo_only)
+            bench.run_all(args.skip_check, args.hugo_only, args.catalogues_only)
         except CommandFailed as exc:
             print(f"\nFAILED (N = {news}): {exc}", file=sys.stderr, flush=True)
             bench.extra["error"] = str(exc)

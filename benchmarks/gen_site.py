@@ -26,7 +26,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from builder import pipeline  # noqa: E402
-from builder.catalogues.merge import new_catalogue, po_path  # noqa: E402
+from builder.catalogues.domains import po_path, pot_files  # noqa: E402
+from builder.catalogues.merge import new_catalogue  # noqa: E402
 from builder.catalogues.plurals import plural_header
 from builder.catalogues.poread import parse_po  # noqa: E402
 from builder.render.pseudo import _transform_text, accent  # noqa: E402
@@ -117,26 +118,32 @@ def translate(locale: str, text: str) -> str:
 
 
 def write_catalogues(root: Path, title: str) -> None:
-    """Every POT entry translated in every target locale, then normalised by `update`
-    so that a later `update` has nothing to change."""
-    pot = parse_po((root / "locales" / "messages.pot").read_text("utf-8"))
-    for locale in LOCALES[1:]:
-        po = new_catalogue(locale, title)
-        count, po.metadata["Plural-Forms"] = plural_header(locale)
-        for entry in pot:
-            copy = polib.POEntry(msgid=entry.msgid, msgctxt=entry.msgctxt,
-                                 msgid_plural=entry.msgid_plural, comment=entry.comment,
-                                 occurrences=entry.occurrences, flags=list(entry.flags))
-            if entry.msgid_plural:
-                copy.msgstr_plural = {i: translate(locale, entry.msgid_plural if i else
-                                                   entry.msgid) for i in range(count)}
-            else:
-                copy.msgstr = translate(locale, entry.msgid)
-            po.append(copy)
-        path = po_path(root / "locales", locale)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(str(po) + "\n", "utf-8")
+    """Every entry of every domain's POT translated in every target locale, then
+    normalised by `update` so that a later `update` has nothing to change."""
+    for domain, pot_file in pot_files(root / "locales").items():
+        pot = parse_po(pot_file.read_text("utf-8"))
+        for locale in LOCALES[1:]:
+            write_catalogue(root, pot, locale, domain, title)
     pipeline.update(root)
+
+
+def write_catalogue(root: Path, pot, locale: str, domain: str, title: str) -> None:
+    """One domain's catalogue of `locale`, every entry pseudo-translated."""
+    po = new_catalogue(locale, title)
+    count, po.metadata["Plural-Forms"] = plural_header(locale)
+    for entry in pot:
+        copy = polib.POEntry(msgid=entry.msgid, msgctxt=entry.msgctxt,
+                             msgid_plural=entry.msgid_plural, comment=entry.comment,
+                             occurrences=entry.occurrences, flags=list(entry.flags))
+        if entry.msgid_plural:
+            copy.msgstr_plural = {i: translate(locale, entry.msgid_plural if i else
+                                               entry.msgid) for i in range(count)}
+        else:
+            copy.msgstr = translate(locale, entry.msgid)
+        po.append(copy)
+    path = po_path(root / "locales", locale, domain)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(str(po) + "\n", "utf-8")
 
 
 def copy_theme(out: Path) -> None:

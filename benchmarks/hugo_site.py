@@ -492,7 +492,7 @@ def emit_content(src: Path, out: Path, site: dict, strings: dict[str, dict]) -> 
 
 def template_entries(src: Path, locale: str) -> dict[tuple[str | None, str], polib.POEntry]:
     """The PO entries of `locale` that templates/ or content/site.yaml use."""
-    po = polib.pofile(str(src / "locales" / locale / "LC_MESSAGES" / "messages.po"))
+    po = polib.pofile(str(src / "locales" / locale / "LC_MESSAGES" / "ui.po"))   # `ui`
     return {(e.msgctxt, e.msgid): e for e in po
             if any(path.startswith(("templates/", "theme/", "content/site.yaml"))
                    for path, _ in e.occurrences)}

@@ -34,11 +34,13 @@ import polib
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from builder.catalogues.merge import merge, new_catalogue, po_path  # noqa: E402
+from builder.catalogues.domains import SINGLE, po_path  # noqa: E402
+from builder.catalogues.merge import merge, new_catalogue  # noqa: E402
 from builder.catalogues.pofile import read_po
 from builder.catalogues.poread import parse_po  # noqa: E402
 from builder.output.write import atomic_write  # noqa: E402
-from builder.pipeline import merge_catalogues  # noqa: E402
+from builder.engine.catalogues import merge_locales  # noqa: E402
+from builder.engine.localemerge import LocaleJob  # noqa: E402
 
 LOCALES = ("fr", "es", "ar", "pt")
 PAGES, SECTIONS, PARAGRAPHS = 500, 8, 5
@@ -192,7 +194,7 @@ def run_update(root: Path, pot_file: Path) -> tuple[dict[str, str], list[tuple]]
     rows.append(("POT parse (once)", wall, cpu))
     texts = {}
     for locale in LOCALES:
-        path = po_path(root / "locales", locale)
+        path = po_path(root / "locales", locale, SINGLE)
         (before, old), w1, c1 = timed(lambda: (path.read_text("utf-8"), read_po(path, root)))
         result, w2, c2 = timed(lambda: merge(pot, old, locale, old_text=before))
         _, w3, c3 = timed(lambda: atomic_write(path, result.text.encode("utf-8")))
@@ -206,7 +208,10 @@ def run_pipeline_update(root: Path, pot_file: Path) -> tuple[dict[str, str], flo
     function (parallel across locales for large catalogues), then atomic writes."""
     start, cpu = time.perf_counter(), time.process_time()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    results = merge_catalogues(root, pot_file.read_text("utf-8"), LOCALES, "Benchmark", False)
+    pot_text = pot_file.read_text("utf-8")   # one catalogue per locale: `split: none`
+    jobs = [LocaleJob(root, locale, ((SINGLE, pot_text),), "Benchmark", False, SINGLE)
+            for locale in LOCALES]
+    results = [merged for done in merge_locales(jobs) for merged in done.merged]
     for path, result, _ in results:
         atomic_write(path, result.text.encode("utf-8"))
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -262,21 +267,21 @@ def main() -> int:
         old_pot = polib.pofile(old_pot_text, wrapwidth=0)
         olds = {}
         for locale in LOCALES:
-            path = po_path(root / "locales", locale)
+            path = po_path(root / "locales", locale, SINGLE)
             path.parent.mkdir(parents=True)
             olds[locale] = translated_po(old_pot, locale)
             path.write_text(olds[locale], "utf-8")
         print(f"generated {len(old_pot)} → {len(sc.expect)} messages × {len(LOCALES)} locales "
               f"in {gen:.1f} s (seed {args.seed})\n")
         for locale in LOCALES:   # the sequential breakdown must not see the parallel run's output
-            shutil.copyfile(po_path(root / "locales", locale), root / f"{locale}.orig.po")
+            shutil.copyfile(po_path(root / "locales", locale, SINGLE), root / f"{locale}.orig.po")
         texts, wall, cpu = run_pipeline_update(root, pot_file)
         again, wall_again, cpu_again = run_pipeline_update(root, pot_file)
         print("infopages update (what the command runs; parallel on 2+ cores)")
         print(f"  4 locales after the edits:   {wall:6.2f} s wall, {cpu:6.2f} s CPU (all processes)")
         print(f"  4 locales, nothing changed:  {wall_again:6.2f} s wall, {cpu_again:6.2f} s CPU\n")
         for locale in LOCALES:
-            shutil.copyfile(root / f"{locale}.orig.po", po_path(root / "locales", locale))
+            shutil.copyfile(root / f"{locale}.orig.po", po_path(root / "locales", locale, SINGLE))
         seq, rows = run_update(root, pot_file)
         report(rows, "sequential breakdown per step (350 edits, 50 added, 50 removed, "
                      "30 punctuation, 20 moves, 40 moved to another page and edited)")

@@ -8,7 +8,7 @@ as a user would. Then:
 
 - idle: the server's CPU time (user + system, from /proc) over S seconds with
   nothing changing, as a share of one core (target: under 2 %);
-- per round, it saves one PO entry (French) and one content file, and times
+- per round, it saves one PO entry (French, the `ui` catalogue) and one content file, and times
   from the save to the page fetched over HTTP showing the new text (target:
   under 1 s at N = 10,000). The browser's own reload is not included.
 
@@ -98,7 +98,9 @@ def main() -> int:
             time.sleep(args.idle)
             idle = (cpu_seconds(server.pid) - before) / args.idle
             print(f"idle CPU: {100 * idle:.2f} % of one core over {args.idle:.0f} s")
-            po = project / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
+            # "Home" is the navigation's: the `ui` domain (`messages` in a site not split)
+            folder = project / "locales" / "fr" / "LC_MESSAGES"
+            po = folder / "ui.po" if (folder / "ui.po").exists() else folder / "messages.po"
             line, page = first_msgstr(po)
             topic = sorted((project / "content" / "topics").glob("*.md"))[0]
             body = topic.read_text("utf-8").rstrip().rsplit("\n", 1)[1].split(".")[0]

@@ -8,18 +8,18 @@ diagnostic of the run. Commands that write into the project hold its lock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-import polib
-
 from builder.catalogues import merge
+from builder.catalogues.domains import catalogue_files, is_current, order, pot_files
 from builder.catalogues.pofile import read_po
 from builder.engine import catalogues as work
 from builder.engine.build import BuildOptions, checked_scan, publication
 from builder.engine.build import build as build_site
 from builder.engine.full import BuildResult
+from builder.engine.localemerge import Retired
 from builder.errors import Diagnostic, InputError
 from builder.output.lock import project_lock
 from builder.render.gates import Publication
@@ -30,37 +30,48 @@ Report = Callable[[int, int, str], None]   # (done, total, what): progress for t
 
 @dataclass(frozen=True)
 class ExtractResult:
-    path: Path
-    messages: int
-    written: bool
+    pots: tuple[tuple[Path, int, bool], ...]   # (POT path, messages, written) per domain
+    removed: tuple[Path, ...] = ()             # templates of domains without messages
     warnings: tuple[Diagnostic, ...] = ()
+
+    @property
+    def messages(self) -> int:
+        return sum(count for _, count, _ in self.pots)
+
+
+def _extract_result(plan: work.ExtractPlan, written: tuple[work.Written, ...]) -> ExtractResult:
+    return ExtractResult(tuple((pot.path, pot.messages, w.written)
+                               for pot, w in zip(plan.pots, written)),
+                         plan.stale, plan.warnings)
 
 
 def extract(root: Path) -> ExtractResult:
-    """`infopages extract`: every translatable segment into locales/messages.pot."""
+    """`infopages extract`: every translatable segment into its domain's POT
+    (locales/DOMAIN.pot)."""
     with project_lock(root):
         plan = work.plan_extract(root, checked_scan(root))
-        pot, _ = work.apply_update(root, work.UpdatePlan(plan, ()))
-        return ExtractResult(plan.path, plan.messages, pot.written, plan.warnings)
+        pots, _ = work.apply_update(root, work.UpdatePlan(plan, ()))
+        return _extract_result(plan, pots)
 
 
 @dataclass(frozen=True)
 class UpdateResult:
     extract: ExtractResult
     merged: tuple[tuple[Path, merge.MergeResult, bool], ...]
+    retired: tuple[Retired, ...] = ()   # catalogues of another layout, moved and removed
 
 
 def update(root: Path, prune_obsolete: bool = False,
            progress: Report | None = None) -> UpdateResult:
-    """`infopages update`: extract, then merge into every locale's PO file (one step)."""
+    """`infopages update`: extract, then merge into every locale's catalogues (one step)."""
     with project_lock(root):
         work.remove_leftovers(root / "locales")
         plan = work.plan_update(root, checked_scan(root), prune_obsolete, progress)
-        pot, written = work.apply_update(root, plan)
-    ex = plan.extract
-    return UpdateResult(ExtractResult(ex.path, ex.messages, pot.written, ex.warnings),
+        pots, written = work.apply_update(root, plan)
+    return UpdateResult(_extract_result(plan.extract, pots),
                         tuple((path, result, w.written)
-                              for (path, result, _), w in zip(plan.merged, written)))
+                              for (path, result, _), w in zip(plan.merged, written)),
+                        plan.retired)
 
 
 def stale_catalogues(root: Path, prune_obsolete: bool = False) -> tuple[list[Path], tuple]:
@@ -70,18 +81,21 @@ def stale_catalogues(root: Path, prune_obsolete: bool = False) -> tuple[list[Pat
 
 
 def stats(root: Path) -> list[merge.Stats]:
-    """`infopages stats`: per locale, entries and words translated, fuzzy, left."""
+    """`infopages stats`: per locale and domain, entries and words translated, fuzzy,
+    left; each locale's total (domain "") follows its domains."""
     config = load_config(root)
     checked_scan(root, config)
     out = []
     for locale in config.target_locales:
-        path = merge.po_path(config.locales_dir, locale)
-        if path.is_file():
-            po = read_po(path, root)
-        else:
-            pot = work.pot_path(config)
-            po = read_po(pot, root) if pot.is_file() else polib.POFile()
-        out.append(merge.stats(po, locale))
+        found = catalogue_files(config, locale)
+        templates = pot_files(config.locales_dir)
+        rows = []
+        for domain in sorted(found.keys() | templates.keys(), key=order):
+            path = found.get(domain, templates.get(domain))
+            if domain not in found and not is_current(config.catalogues, domain):
+                continue
+            rows.append(replace(merge.stats(read_po(path, root), locale), domain=domain))
+        out += rows + [merge.total(rows, locale)]
     return out
 
 

@@ -88,8 +88,9 @@ class Catalogue:
 
     def __init__(self, root: Path, code: str, source: str):
         self.code, self.source = code, source
-        messages = load_messages(root, code) if code != source else None
-        pot = polib.pofile(str(root / "locales" / "messages.pot"), wrapwidth=0)
+        messages = load_messages(load_config(root), code) if code != source else None
+        pot = [e for path in sorted((root / "locales").glob("*.pot"))   # every domain's
+               for e in polib.pofile(str(path), wrapwidth=0)]
         self.sources = _Texts([e.msgid for e in pot] + [e.msgid_plural for e in pot
                                                          if e.msgid_plural])
         translated = [] if messages is None else \

@@ -133,8 +133,8 @@ def make_new_site(parent: Path, name: str = "site") -> Path:
         settings.write(GATE)
     assert main(["update", "--project", str(root)]) == 0
     for code in ("de", "pt_BR", "zh_Hant", "he"):
-        translate(root / "locales" / code / "LC_MESSAGES" / "messages.po",
-                  UI[code] | CONTENT[code], PLURALS[code])
+        for po in sorted((root / "locales" / code / "LC_MESSAGES").glob("*.po")):  # per domain
+            translate(po, UI[code] | CONTENT[code], PLURALS[code])
     return root
 
 

@@ -23,6 +23,7 @@ class Stats:
     obsolete: int
     words: int
     words_translated: int
+    domain: str = ""      # "": every domain of the locale (`total`)
 
     @property
     def percent(self) -> float:
@@ -52,6 +53,16 @@ def stats(po: Iterable[polib.POEntry], locale: str) -> Stats:
                  len(active) - len(translated) - len(fuzzy),
                  sum(1 for e in entries if e.obsolete),
                  words, sum(len(e.msgid.split()) for e in translated))
+
+
+COUNTED = ("total", "translated", "fuzzy", "untranslated", "obsolete", "words",
+           "words_translated")
+
+
+def total(rows: Iterable[Stats], locale: str) -> Stats:
+    """A locale's figures over all its domains."""
+    rows = list(rows)
+    return Stats(locale, *(sum(getattr(row, name) for row in rows) for name in COUNTED))
 
 
 def tally(entries: Iterable[polib.POEntry]) -> tuple[int, int, int, int]:

@@ -18,6 +18,7 @@ import polib
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from jinja2.ext import babel_extract
 
+from builder.catalogues.domains import domain_of, order, ui_domain
 from builder.errors import Collector
 from builder.segments.blocks import Segment, normalize
 from builder.source.config import SiteConfig
@@ -48,8 +49,11 @@ class Entry:
         return (self.msgctxt, self.msgid)
 
 
+SITE_SOURCE = "content/site.yaml"
+
+
 def site_segments(config: SiteConfig) -> list[Segment]:
-    src = "content/site.yaml"
+    src = SITE_SOURCE
     segs = [Segment(normalize(config.title), None, "site#title", "site title", src,
                     config.line_of("title"))]
     segs += [Segment(normalize(item.label), "nav", f"site#nav.{item.page}", "navigation", src,
@@ -99,28 +103,33 @@ def template_entries(config: SiteConfig, templates: Mapping[str, Path]) -> list[
 
 
 def extract(config: SiteConfig, content: Content, segments: dict[str, list[Segment]],
-            templates: Mapping[str, Path]) -> list[Entry]:
-    """All translatable messages in source order; identical text becomes one entry."""
-    merged: dict[tuple[str | None, str], Entry] = {}
+            templates: Mapping[str, Path]) -> dict[str, list[Entry]]:
+    """All translatable messages by domain (`catalogues.domains`), each domain's in
+    source order; identical text in one domain becomes one entry."""
+    merged: dict[str, dict[tuple[str | None, str], Entry]] = {}
 
-    def add(entry: Entry) -> None:
-        if entry.key in merged:
-            old = merged[entry.key]
+    def add(domain: str, entry: Entry) -> None:
+        entries = merged.setdefault(domain, {})
+        if entry.key in entries:
+            old = entries[entry.key]
             old.references |= entry.references
             old.comments += [c for c in entry.comments if c not in old.comments]
         else:
-            merged[entry.key] = entry
+            entries[entry.key] = entry
 
-    by_file: dict[str, list[Entry]] = {"content/site.yaml": [
-        _segment_entry(seg) for seg in site_segments(config)]}
+    ui = ui_domain(config.catalogues)
+    by_file: dict[str, tuple[str, list[Entry]]] = {SITE_SOURCE: (ui, [
+        _segment_entry(seg) for seg in site_segments(config)])}
     for entry in template_entries(config, templates):
-        by_file.setdefault(next(iter(entry.references)), []).append(entry)
+        by_file.setdefault(next(iter(entry.references)), (ui, []))[1].append(entry)
     for page in content.pages:
-        by_file[page.source] = [_segment_entry(seg) for seg in segments[page.key]]
+        by_file[page.source] = (domain_of(config.catalogues, page),
+                                [_segment_entry(seg) for seg in segments[page.key]])
     for source in sorted(by_file, key=walk_order):
-        for entry in by_file[source]:
-            add(entry)
-    return list(merged.values())
+        domain, entries = by_file[source]
+        for entry in entries:
+            add(domain, entry)
+    return {domain: list(merged[domain].values()) for domain in sorted(merged, key=order)}
 
 
 def walk_order(path: str) -> list[tuple[int, str]]:

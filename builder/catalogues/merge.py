@@ -12,6 +12,12 @@ Rules, in order (our own merge, not Babel's `Catalog.update` or msgmerge):
 Old entries that no longer match become obsolete (`#~`), never dropped unless
 asked (`prune_obsolete`); an active and an obsolete entry never share a key.
 
+A locale has one catalogue per domain (`domains`). Text that left another
+catalogue of the locale (a news item whose date moved to another year, a
+paragraph moved from a topic to a news item) lends its translation here too
+(`Neighbours.lenders`): the same text keeps its translation, like a move within
+one file, and similar text is offered as fuzzy; rules 1 to 4 come first.
+
 Translators' tools must see their own bytes again: an entry that is
 semantically unchanged is written exactly as it was read (its wrapping, `#~|`
 lines and comment layout included), and an up-to-date file comes back
@@ -22,15 +28,15 @@ merge is the same but everything is written in polib's unwrapped layout.
 from __future__ import annotations
 
 import copy
-import re
 from collections import Counter
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polib
 
-from builder.catalogues.counts import Stats, complete, stats, tally, translated_any
+from builder.catalogues.counts import Stats, complete, stats, tally, total, translated_any
+from builder.catalogues.lenders import Neighbours
+from builder.catalogues.oldtext import Raw, entry_key
 from builder.catalogues.plurals import (
     SAMPLES,
     catalogue_rule,
@@ -43,15 +49,13 @@ from builder.catalogues.pofile import Catalogue, anchors_of
 from builder.catalogues.powrap import detect_width, entry_text, header_text
 from builder.catalogues.similarity import Side, pair_up
 from builder.errors import Collector, InputError
-from builder.source.localecodes import catalogue_folder
 
-__all__ = ["MergeResult", "Stats", "complete", "stats", "merge", "merge_read", "new_catalogue",
-           "plural_examples", "po_path", "PluralsInUse"]
+__all__ = ["MergeResult", "Neighbours", "Stats", "complete", "stats", "total", "merge",
+           "merge_read", "merge_into_new", "new_catalogue", "plural_examples", "PluralsInUse"]
 
 PO_HEADER = "Translations for {title}.\nThis file is edited by translators; `infopages update` merges new text in."
 NOTE = "infopages: "            # our own `#.` notes, kept while the text is unchanged
 PLURAL_NOTE = "plural forms: "
-PREVIOUS_RE = re.compile(r'^#~\|\s*(?:(msgctxt|msgid_plural|msgid)\s+)?"(.*)"\s*$')
 
 
 class PluralsInUse(ValueError):
@@ -79,13 +83,16 @@ class MergeResult:
     fuzzy_total: int = 0
     untranslated: int = 0
     notes: tuple[str, ...] = ()   # what update changed beyond entries (a dropped BOM…)
+    domain: str = ""
+    borrowed: frozenset = frozenset()   # keys of `Neighbours.lenders` taken (not remembered)
+    kept: int = 0     # of `obsolete`: `Neighbours.leftovers` kept here
 
     def counts(self) -> tuple:
         """What `update` remembers of a merge: the counts (not the text, and not the
         notes, which say what that run changed)."""
         return (self.exact, self.fuzzy, self.new, self.obsolete, self.carried, self.similar,
                 False, self.moved, self.obsoleted, self.translated, self.fuzzy_total,
-                self.untranslated, ())
+                self.untranslated, (), self.domain)
 
 
 def new_catalogue(locale: str, title: str) -> polib.POFile:
@@ -105,104 +112,88 @@ def new_catalogue(locale: str, title: str) -> polib.POFile:
     return po
 
 
-def _key(entry: polib.POEntry) -> tuple[str | None, str]:
-    return (entry.msgctxt or None, entry.msgid)
-
-
-@dataclass(frozen=True)
-class Raw:
-    """The old file's text, cut into the blocks polib's entries were read from."""
-    text: str
-    header: str | None
-    blocks: dict[int, str]   # entry.linenum → its lines, as written
-
-    @cached_property
-    def width(self) -> int:
-        """The wrap width of the old file, for the entries written anew (0: none)."""
-        return detect_width(self.text)
-
-    @classmethod
-    def of(cls, old: polib.POFile, text: str | None) -> Raw:
-        if text is None and old.fpath and Path(old.fpath).is_file():
-            text = Path(old.fpath).read_text("utf-8")
-        lines = (text or "").lstrip("\ufeff").splitlines()
-        starts = [e.linenum for e in old]
-        if not text or not _fits(lines, starts):
-            return cls(text or "", None, {})
-        ends = starts[1:] + [len(lines) + 1]
-        blocks = {a: "\n".join(lines[a - 1:b - 1]).rstrip() for a, b in zip(starts, ends)}
-        header = "\n".join(lines[:(starts[0] if starts else len(lines) + 1) - 1]).rstrip()
-        return cls(text, header, blocks)
-
-    def previous(self, entry: polib.POEntry) -> dict[str, str]:
-        """`#~|` fields of an obsolete entry: polib's reader skips those lines."""
-        found: dict[str, str] = {}
-        field = "msgid"
-        for line in self.blocks.get(entry.linenum, "").splitlines():
-            if m := PREVIOUS_RE.match(line.strip()):
-                field = m.group(1) or field
-                found[field] = found.get(field, "") + polib.unescape(m.group(2))
-        return {"previous_" + k: v for k, v in found.items()}
-
-
-def _fits(lines: list[str], starts: list[int]) -> bool:
-    """Cheap proof that polib read `old` from these lines: each entry starts on a
-    line of its own, in order, and there is one msgid line per entry plus the header."""
-    if starts != sorted(set(starts)) or (starts and starts[-1] > len(lines)):
-        return False
-    msgids = sum(1 for line in lines if line.startswith(("msgid ", "#~ msgid ")))
-    return msgids == len(starts) + 1
-
-
 def merge(pot: polib.POFile, old: polib.POFile, locale: str,
           prune_obsolete: bool = False, old_text: str | None = None,
-          layout: Layout = Layout()) -> MergeResult:
+          layout: Layout = Layout(), neighbours: Neighbours = Neighbours(),
+          width: int | None = None, domain: str = "") -> MergeResult:
     """`old` brought up to date with `pot`. `old_text` is the old file's text (LF
     line endings, no BOM: `podata.normalise`), `layout` how it was saved; the
-    result's text is written in that layout and at the file's wrap width."""
+    result's text is written in that layout and at the file's wrap width (`width`
+    for a new file made from another one)."""
     raw = Raw.of(old, old_text)
+    if width is not None:
+        raw = replace(raw, fixed_width=width)
     meta = _metadata(old, locale)
     nplurals = catalogue_rule(meta["Plural-Forms"], locale)[0]
     note = plural_examples(locale, meta["Plural-Forms"])
     old_by_key: dict = {}
     for entry in old:   # an active entry wins over an obsolete one of the same key
-        if _key(entry) not in old_by_key or old_by_key[_key(entry)].obsolete:
-            old_by_key[_key(entry)] = entry
-    wanted = {_key(e) for e in pot}
-    paired = _pairs(pot, old, old_by_key, wanted)
-    counts: Counter = Counter()
-    blocks: list[str] = []
-    reused: list[int] = []
-    used: set[int] = set()
-    written: list[polib.POEntry] = []
+        if entry_key(entry) not in old_by_key or old_by_key[entry_key(entry)].obsolete:
+            old_by_key[entry_key(entry)] = entry
+    wanted = {entry_key(e) for e in pot}
+    foreign = neighbours.by_key(old_by_key)
+    paired = _pairs(pot, old, old_by_key, wanted,
+                    [e for key, e in foreign.items() if key not in wanted and translated_any(e)])
+    run = _Run(raw, {id(e) for e in old})
     for index, template in enumerate(pot):
-        previous = old_by_key.get(_key(template))
+        previous = foreign.get(entry_key(template)) or old_by_key.get(entry_key(template))
         kind = "exact" if previous is not None else "new"
         if previous is None and index in paired:
             previous, kind = paired[index]
-        entry = _fresh(template, nplurals, note)
-        if previous is not None:
-            used.add(id(previous))
-            _carry(previous, entry, kind, raw)
-        counts[kind] += 1
-        written.append(entry)
-        blocks.append(_render(entry, previous, raw, reused, template.flags))
-    obsolete = [] if prune_obsolete else _obsolete(old, wanted, used)
+        run.add(template, previous, kind, nplurals, note)
+    obsolete = [] if prune_obsolete else _obsolete(old, wanted, run.used)
     gone = [_as_obsolete(e) for e in obsolete]
-    blocks += [_render(g, e, raw, reused) for g, e in zip(gone, obsolete)]
-    counts["obsoleted"] = sum(1 for e in obsolete if not e.obsolete)
-    totals = tally(written + gone)
+    run.blocks += [_render(g, e, raw, run.reused) for g, e in zip(gone, obsolete)]
+    run.counts["obsoleted"] = sum(1 for e in obsolete if not e.obsolete)
+    kept = [] if prune_obsolete else _leftovers(
+        neighbours.leftovers, wanted | {entry_key(e) for e in old})
+    run.blocks += [entry_text(e, raw.width) for e in kept]
     notes = ("removed the byte-order mark: GNU gettext cannot read a file that has one",) \
         if layout.bom else ()
+    result = replace(_result(locale, "", run.counts, len(gone) + len(kept),
+                             tally(run.written + gone + kept), notes),
+                     domain=domain, borrowed=frozenset(run.borrowed), kept=len(kept))
+    return replace(result, text=layout.text(_text(old, meta, raw, run)))
+
+
+@dataclass
+class _Run:
+    """What a merge has written so far: blocks, counts, and which old entries it used
+    (this file's, by identity) or borrowed (another catalogue's, by key)."""
+    raw: Raw
+    own: set[int]
+    counts: Counter = field(default_factory=Counter)
+    blocks: list[str] = field(default_factory=list)
+    reused: list[int] = field(default_factory=list)    # linenums of blocks kept as read
+    used: set[int] = field(default_factory=set)
+    borrowed: set = field(default_factory=set)
+    written: list[polib.POEntry] = field(default_factory=list)
+
+    def add(self, template: polib.POEntry, previous: polib.POEntry | None, kind: str,
+            nplurals: int, note: str) -> None:
+        mine = previous is not None and id(previous) in self.own
+        entry = _fresh(template, nplurals, note)
+        if previous is not None:
+            if mine:
+                self.used.add(id(previous))
+            else:
+                self.borrowed.add(entry_key(previous))
+            _carry(previous, entry, kind, self.raw if mine else None)
+        self.counts[kind] += 1
+        self.written.append(entry)
+        self.blocks.append(_render(entry, previous if mine else None, self.raw, self.reused,
+                                   template.flags))
+
+
+def _text(old: polib.POFile, meta: dict[str, str], raw: Raw, run: _Run) -> str:
+    """The file: as it was if every block is an old one, unchanged and in order."""
     if meta == old.metadata and raw.header is not None:
-        # Every block is an old one, unchanged and in order: the file as it was.
-        if reused == [e.linenum for e in old] and len(reused) == len(blocks):
-            return _result(locale, layout.text(raw.text), counts, len(gone), totals, notes)
+        if run.reused == [e.linenum for e in old] and len(run.reused) == len(run.blocks):
+            return raw.text
         header = raw.header
     else:
         header = header_text(old.header, bool(old.metadata_is_fuzzy), meta, raw.width)
-    text = "\n\n".join([header] + blocks) + "\n"
-    return _result(locale, layout.text(text), counts, len(gone), totals, notes)
+    return "\n\n".join([header] + run.blocks) + "\n"
 
 
 def _result(locale: str, text: str, counts: Counter, obsolete: int,
@@ -214,12 +205,30 @@ def _result(locale: str, text: str, counts: Counter, obsolete: int,
                        fuzzy_total=totals[1], untranslated=totals[2], notes=notes)
 
 
+def _leftovers(entries: tuple[polib.POEntry, ...], taken: set) -> list[polib.POEntry]:
+    """Obsolete copies of `entries`, once per key, none of a key the file has."""
+    out = []
+    for entry in entries:
+        if entry_key(entry) not in taken:
+            taken.add(entry_key(entry))
+            out.append(_as_obsolete(entry))
+    return out
+
+
 def merge_read(pot: polib.POFile, read: Catalogue, locale: str, prune: bool, path: Path,
-               root: Path) -> MergeResult:
+               root: Path, neighbours: Neighbours = Neighbours(),
+               domain: str = "") -> MergeResult:
     """`merge` of a catalogue `read_catalogue` read; a Plural-Forms that cannot be
     replaced without changing translations is an error at its line."""
+    check_plurals(read, locale, path, root)
+    return merge(pot, read.po, locale, prune, old_text=read.text, layout=read.layout,
+                 neighbours=neighbours, domain=domain)
+
+
+def check_plurals(read: Catalogue, locale: str, path: Path, root: Path) -> None:
+    """InputError if `update` could not settle the file's Plural-Forms (see `_metadata`)."""
     try:
-        return merge(pot, read.po, locale, prune, old_text=read.text, layout=read.layout)
+        _metadata(read.po, locale)
     except PluralsInUse as exc:
         diags = Collector(root)
         diags.error(path, header_line(read.text, "Plural-Forms") if read.po.metadata else 1,
@@ -227,15 +236,31 @@ def merge_read(pot: polib.POFile, read: Catalogue, locale: str, prune: bool, pat
         raise InputError(diags.items) from None
 
 
-def _pairs(pot: polib.POFile, old: polib.POFile, old_by_key: dict,
-           wanted: set) -> dict[int, tuple[polib.POEntry, str]]:
-    """Template index → (old entry, kind) for templates without an exact match.
+def merge_into_new(pot: polib.POFile, origin: Catalogue, locale: str, prune: bool,
+                   neighbours: Neighbours, domain: str) -> MergeResult:
+    """A new catalogue made from `origin` (a file being split or joined): its header,
+    its layout and its wrap width, with the translations the `neighbours` lend."""
+    old = polib.POFile(wrapwidth=0)
+    old.header = origin.po.header
+    old.metadata = dict(origin.po.metadata)
+    old.metadata_is_fuzzy = origin.po.metadata_is_fuzzy
+    return merge(pot, old, locale, prune, layout=Layout(crlf=origin.layout.crlf),
+                 neighbours=neighbours,
+                 width=detect_width(origin.text), domain=domain)
+
+
+def _pairs(pot: polib.POFile, old: polib.POFile, old_by_key: dict, wanted: set,
+           lenders: list[polib.POEntry]) -> dict[int, tuple[polib.POEntry, str]]:
+    """Template index → (old entry, kind) for templates without an exact match, here
+    or among the `lenders` of the locale's other catalogues.
 
     Only translated text that left the sources lends: an inserted block must
     not borrow the translation of a neighbour that is still there."""
-    news = [(i, t) for i, t in enumerate(pot) if _key(t) not in old_by_key]
-    olds = [e for e in old if _key(e) not in wanted and translated_any(e)
-            and old_by_key.get(_key(e)) is e]
+    lent = {entry_key(e) for e in lenders}
+    news = [(i, t) for i, t in enumerate(pot) if entry_key(t) not in old_by_key and
+            entry_key(t) not in lent]
+    olds = [e for e in old if entry_key(e) not in wanted and translated_any(e)
+            and old_by_key.get(entry_key(e)) is e] + lenders
     matches = pair_up(
         [Side(t.msgid, frozenset(anchors_of(t)), bool(t.msgid_plural)) for _, t in news],
         [Side(e.msgid, frozenset(anchors_of(e)), bool(e.msgid_plural), not e.obsolete)
@@ -264,8 +289,9 @@ def _fresh(template: polib.POEntry, nplurals: int, note: str) -> polib.POEntry:
     return entry
 
 
-def _carry(previous: polib.POEntry, entry: polib.POEntry, kind: str, raw: Raw) -> None:
-    """Give `entry` the old entry's translation, translator comment and own flags."""
+def _carry(previous: polib.POEntry, entry: polib.POEntry, kind: str, raw: Raw | None) -> None:
+    """Give `entry` the old entry's translation, translator comment and own flags
+    (`raw`: the old file's, None for a lender from another file, see `lenders_of`)."""
     entry.tcomment = previous.tcomment
     if entry.msgid_plural:
         for index in entry.msgstr_plural:
@@ -278,7 +304,7 @@ def _carry(previous: polib.POEntry, entry: polib.POEntry, kind: str, raw: Raw) -
     flags = (["fuzzy"] if fuzzy else []) + flags
     # Keep the translator's flag order when the set is the same: no diff noise.
     entry.flags = list(previous.flags) if set(flags) == set(previous.flags) else flags
-    prior = raw.previous(previous) if previous.obsolete else {
+    prior = raw.previous(previous) if previous.obsolete and raw is not None else {
         "previous_msgctxt": previous.previous_msgctxt,
         "previous_msgid": previous.previous_msgid,
         "previous_msgid_plural": previous.previous_msgid_plural}
@@ -309,7 +335,7 @@ def _obsolete(old: polib.POFile, wanted: set, used: set[int]) -> list[polib.POEn
     """Translated entries whose text left the sources, in file order, once per key."""
     out, seen = [], set()
     for entry in old:
-        key = _key(entry)
+        key = entry_key(entry)
         if key in wanted or id(entry) in used or key in seen or not translated_any(entry):
             continue
         seen.add(key)
@@ -376,8 +402,3 @@ def _metadata(old: polib.POFile, locale: str) -> dict[str, str]:
                                "fix the catalogue before merging")
         meta["Plural-Forms"] = plural_header(locale)[1]
     return meta
-
-
-def po_path(locales_dir: Path, locale: str) -> Path:
-    """A locale's catalogue; its folder is gettext's form of the code (`pt_BR`)."""
-    return locales_dir / catalogue_folder(locale) / "LC_MESSAGES" / "messages.po"

@@ -123,5 +123,5 @@ def language_matches(value: str, locale: str) -> bool:
 
 
 def locale_of(path: Path) -> str | None:
-    """`locales/LL/LC_MESSAGES/messages.po` → LL; None for a POT or a loose file."""
+    """`locales/LL/LC_MESSAGES/DOMAIN.po` → LL; None for a POT or a loose file."""
     return path.parent.parent.name if path.suffix == ".po" else None

@@ -103,7 +103,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_new_parser(sub)
 
-    cmd = sub.add_parser("extract", parents=[common], help="write locales/messages.pot")
+    cmd = sub.add_parser("extract", parents=[common],
+                         help="write the templates, one per domain (locales/DOMAIN.pot)")
     cmd.set_defaults(handler=cmd_extract)
     cmd = sub.add_parser("update", parents=[common], help="extract, then merge into every PO")
     cmd.add_argument("--check", action="store_true",
@@ -111,7 +112,8 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--prune-obsolete", action="store_true",
                      help="drop obsolete (#~) entries instead of keeping them")
     cmd.set_defaults(handler=cmd_update)
-    cmd = sub.add_parser("stats", parents=[common], help="translation progress per locale")
+    cmd = sub.add_parser("stats", parents=[common],
+                         help="translation progress per locale and domain")
     cmd.add_argument("--json", action="store_true", help="machine-readable output")
     cmd.add_argument("--pages", action="store_true",
                      help="per page: share translated and whether it passes its publish gate")
@@ -136,9 +138,15 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     result = pipeline.extract(args.project)
     _warn(result.warnings)
-    state = "written" if result.written else "unchanged"
-    print(f"{result.path}: {result.messages} messages ({state})")
+    _print_extract(result)
     return EXIT_OK
+
+
+def _print_extract(result) -> None:
+    for path, messages, written in result.pots:
+        print(f"{path}: {messages} messages ({'written' if written else 'unchanged'})")
+    for path in result.removed:
+        print(f"{path}: removed (no message of its domain is left)")
 
 
 def cmd_update(args: argparse.Namespace) -> int:
@@ -153,13 +161,16 @@ def cmd_update(args: argparse.Namespace) -> int:
             print("catalogues are up to date")
         return EXIT_FINDINGS if stale else EXIT_OK
     result = pipeline.update(args.project, args.prune_obsolete, _update_progress(args.project))
-    ex = result.extract
-    _warn(ex.warnings)
-    print(f"{ex.path}: {ex.messages} messages ({'written' if ex.written else 'unchanged'})")
+    _warn(result.extract.warnings)
+    _print_extract(result.extract)
     for path, merged, written in result.merged:
         print(f"{path}: {update_summary(merged)} ({'written' if written else 'unchanged'})")
         for note in merged.notes:
             print(f"{path}: {note}")
+    for retired in result.retired:
+        names = ", ".join(path.name for path in retired.into)
+        print(f"{retired.path}: moved into {names}: {retired.taken} translations taken where "
+              f"their text now is, {retired.kept} kept as obsolete entries; removed")
     return EXIT_OK
 
 
@@ -184,15 +195,31 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return _page_stats(args)
     rows = pipeline.stats(args.project)
     if args.json:
-        print(json.dumps([dict(vars(r), percent=round(r.percent, 1)) for r in rows], indent=2))
+        print(json.dumps(stats_document(rows), indent=2))
         return EXIT_OK
-    print(f"{'locale':<8}{'translated':>11}{'fuzzy':>7}{'untranslated':>14}{'obsolete':>10}"
-          f"{'words':>13}{'done':>8}")
+    print(f"{'locale':<8}{'domain':<12}{'translated':>11}{'fuzzy':>7}{'untranslated':>14}"
+          f"{'obsolete':>10}{'words':>13}{'done':>8}")
     for r in rows:
-        print(f"{bcp47(r.locale):<8}{r.translated:>11}{r.fuzzy:>7}{r.untranslated:>14}"
-              f"{r.obsolete:>10}"
+        print(f"{bcp47(r.locale):<8}{r.domain or 'all':<12}{r.translated:>11}{r.fuzzy:>7}"
+              f"{r.untranslated:>14}{r.obsolete:>10}"
               f"{f'{r.words_translated}/{r.words}':>13}{r.percent:>7.1f}%")
     return EXIT_OK
+
+
+def stats_document(rows) -> list[dict]:
+    """Per locale its totals, and the same figures per domain under `domains`."""
+    def figures(row) -> dict:
+        return {k: v for k, v in vars(row).items() if k != "domain"} | {
+            "percent": round(row.percent, 1)}
+
+    out, domains = [], []
+    for row in rows:
+        if row.domain:
+            domains.append(dict(figures(row), domain=row.domain))
+        else:
+            out.append(dict(figures(row), domains=domains))
+            domains = []
+    return out
 
 
 def _page_stats(args: argparse.Namespace) -> int:
@@ -238,11 +265,10 @@ def _progress(quiet: bool, prefix: str):
 
 
 def _update_progress(root: Path):
-    """Per catalogue, for big ones only: a small site's update is instant."""
-    pot = root / "locales" / "messages.pot"
-    big = pot.is_file() and pot.stat().st_size > 2_000_000
-    display = Progress(0, "catalogues", sys.stderr, prefix="update") if big else None
-    return display
+    """Per locale, for big sites only: a small site's update is instant."""
+    pots = (root / "locales").glob("*.pot")
+    big = sum(pot.stat().st_size for pot in pots if pot.is_file()) > 2_000_000
+    return Progress(0, "locales", sys.stderr, prefix="update") if big else None
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -20,10 +20,14 @@ def add_lint_parser(sub, common: argparse.ArgumentParser) -> None:
                      help="print the findings as a JSON list (for tools and CI)")
     cmd.add_argument("--locale", action="append", default=[], metavar="LL",
                      help="lint only this locale (repeatable; default: every target locale)")
+    cmd.add_argument("--domain", action="append", default=[], metavar="DOMAIN",
+                     help="lint only this domain's catalogues, e.g. ui, topics or news-2015 "
+                          "(repeatable; default: every domain)")
     cmd.set_defaults(handler=cmd_lint)
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
+    from builder.catalogues.domains import describe, is_current
     from builder.errors import Diagnostic, InputError
     from builder.lint.checks import lint_project
     from builder.lint.glossary import load_glossary
@@ -40,9 +44,14 @@ def cmd_lint(args: argparse.Namespace) -> int:
         raise InputError([Diagnostic("content/site.yaml", None, f"unknown locale `{code}`",
                                      "use one of: " + ", ".join(map(bcp47, config.target_locales)))
                           for code in unknown])
+    wrong = [name for name in args.domain if not is_current(config.catalogues, name)]
+    if wrong:
+        raise InputError([Diagnostic("content/site.yaml", None, f"unknown domain `{name}`",
+                                     f"this site has {describe(config.catalogues)}")
+                          for name in wrong])
     glossary = load_glossary(args.project, config.target_locales)
     findings = lint_project(args.project, tuple(map(str, codes)) or config.target_locales,
-                            glossary)
+                            glossary, tuple(args.domain))
     errors = sum(f.severity == "error" for f in findings)
     if args.json:
         print(json.dumps([f.as_json() for f in findings], ensure_ascii=False, indent=2))

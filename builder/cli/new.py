@@ -42,5 +42,5 @@ def cmd_new(args: argparse.Namespace) -> int:
     for path in made:
         print(f"  {path.as_posix()}")
     print("next: cd into it, then `infopages build` (site/) and `infopages check`; "
-          "translators edit locales/*/LC_MESSAGES/messages.po")
+          "translators edit locales/*/LC_MESSAGES/*.po (one catalogue per domain)")
     return EXIT_OK

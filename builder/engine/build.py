@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
+from builder.catalogues.domains import is_current, pot_files, ui_domain
 from builder.engine.cache import BuildCache, build_state
 from builder.engine.catstream import store_catalogues
 from builder.engine.full import BuildInputs, BuildResult, Record, full_build
@@ -83,19 +84,20 @@ def build(root: Path, options: BuildOptions, progress: Report | None = None) -> 
                 return result
         cache.invalidate()   # until a build of the whole site commits a new record
         source = load({})
-        broken = broken_catalogues(root, config.target_locales) if options.keep_going else {}
+        broken = broken_catalogues(config, config.target_locales) if options.keep_going else {}
+        ui = ui_domain(config.catalogues)
         if recorded and not broken:   # translations go to the record, where workers look
-            store_catalogues(cache.path, root, config.target_locales, jobs)   # them up
+            store_catalogues(cache.path, config, config.target_locales, jobs)   # them up
             # Small catalogues are held in memory and inherited by the render workers
             # (fork): a dict lookup instead of an SQLite query per translation.
             loaded = catalogue_bytes(inputs) <= IN_MEMORY_CATALOGUES
-            messages = {code: cache.messages(code, loaded=True) if loaded
-                        else cache.shared_messages(code) for code in config.locales}
+            messages = {code: cache.messages(code, ui, loaded=True) if loaded
+                        else cache.shared_messages(code, ui) for code in config.locales}
             record = Record(cache, source, cache.input_changes(inputs), state)
         else:
             fine = tuple(code for code in config.locales if code not in broken)
-            messages, record = load_all_messages(root, fine, jobs), None
-            messages |= {code: Messages(code, {}, {}) for code in broken}
+            messages, record = load_all_messages(config, fine, jobs), None
+            messages |= {code: Messages(code, {}, {}, ui=ui) for code in broken}
         return full_build(with_messages(source, messages), jobs, progress, record,
                           options.shard, broken)
     finally:
@@ -111,12 +113,13 @@ def catalogue_bytes(inputs: Inputs) -> int:
     return sum(f.fingerprint[1] for f in inputs.files.values() if f.kind == "catalogue")
 
 
-def broken_catalogues(root: Path, locales: tuple[str, ...]) -> dict[str, tuple[Diagnostic, ...]]:
-    """The locales whose catalogue cannot be read, with why (for `--keep-going`)."""
+def broken_catalogues(config: SiteConfig,
+                      locales: tuple[str, ...]) -> dict[str, tuple[Diagnostic, ...]]:
+    """The locales with a catalogue that cannot be read, with why (for `--keep-going`)."""
     broken = {}
     for code in locales:
         try:
-            load_messages(root, code)
+            load_messages(config, code)
         except InputError as exc:
             broken[code] = exc.diagnostics
     return broken
@@ -146,12 +149,13 @@ def load_site(root: Path, target: Path, inputs: Inputs, config: SiteConfig,
         check_body_references(config, content, refs, media_names(inputs), diags)
     diags.raise_if_errors()
     model = site_model(config, content, LazyParsed(content.by_key(), make_markdown()), inputs)
-    pot = root / "locales" / "messages.pot"
+    pots = {domain: path for domain, path in pot_files(config.locales_dir).items()
+            if is_current(config.catalogues, domain)}
     everything = Publication({}, config.source_locale, everything=True)   # until translations
     return BuildInputs(root, target, inputs, model, {},
                        variants(model, everything, options.locales or config.locales,
                                 preview, options.pseudo),
-                       lambda code: pseudo_messages(pot, code))
+                       lambda code: pseudo_messages(pots, code, ui_domain(config.catalogues)))
 
 
 def with_messages(source: BuildInputs, messages: dict[str, Messages]) -> BuildInputs:
@@ -163,14 +167,15 @@ def with_messages(source: BuildInputs, messages: dict[str, Messages]) -> BuildIn
     return replace(source, messages=messages, variants=(published, *source.variants[1:]))
 
 
-def load_all_messages(root: Path, locales: tuple[str, ...], jobs: int) -> dict[str, Messages]:
-    """Every locale's catalogue, read and checked in parallel (each is one process's work)."""
-    pot = root / "locales" / "messages.pot"
-    if jobs > 1 and len(locales) > 1 and pot.is_file() and pot.stat().st_size > 1_000_000:
+def load_all_messages(config: SiteConfig, locales: tuple[str, ...],
+                      jobs: int) -> dict[str, Messages]:
+    """Every locale's catalogues, read and checked in parallel (a locale per process)."""
+    size = sum(path.stat().st_size for path in pot_files(config.locales_dir).values())
+    if jobs > 1 and len(locales) > 1 and size > 1_000_000:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(min(jobs, len(locales)), mp_context=context) as pool:
-            return dict(zip(locales, pool.map(load_messages, [root] * len(locales), locales)))
-    return {code: load_messages(root, code) for code in locales}
+            return dict(zip(locales, pool.map(load_messages, [config] * len(locales), locales)))
+    return {code: load_messages(config, code) for code in locales}
 
 
 def publication(root: Path) -> Publication:
@@ -183,7 +188,7 @@ def publication(root: Path) -> Publication:
     md = make_markdown()
     model = site_model(config, content, {p.key: parse_body(p, md) for p in content.pages},
                        inputs)
-    messages = load_all_messages(root, config.locales, 1)
+    messages = load_all_messages(config, config.locales, 1)
     return evaluate(model, {code: make_translator(messages[code], config.source_locale, md)
                             for code in config.locales})
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:   # imported when used: the up-to-date check must start fast
     from builder.engine.parallel import Rendered
     from builder.render.translations import Messages
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"   # 6 was both the outputs' prefix and messages by domain, apart
 CACHE_DIR = ".infopages-cache"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB);
@@ -40,10 +40,10 @@ CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, variant TEXT, locale 
 CREATE TABLE IF NOT EXISTS deps (locale TEXT, fact TEXT, path TEXT);
 CREATE TABLE IF NOT EXISTS uses (msg BLOB, page TEXT);
 CREATE TABLE IF NOT EXISTS analyses (digest BLOB PRIMARY KEY, data BLOB) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS messages (locale TEXT, msg BLOB, kind TEXT, value TEXT,
-                                     PRIMARY KEY (locale, msg)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS entries (locale TEXT, entry BLOB,
-                                    PRIMARY KEY (locale, entry)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS messages (locale TEXT, domain TEXT, msg BLOB, kind TEXT, value TEXT,
+                                     PRIMARY KEY (locale, domain, msg)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entries (locale TEXT, domain TEXT, entry BLOB,
+                                    PRIMARY KEY (locale, domain, entry)) WITHOUT ROWID;
 """
 INDEXES = """
 CREATE INDEX IF NOT EXISTS deps_fact ON deps (locale, fact);
@@ -51,7 +51,7 @@ CREATE INDEX IF NOT EXISTS deps_path ON deps (path);
 CREATE INDEX IF NOT EXISTS uses_msg ON uses (msg);
 CREATE INDEX IF NOT EXISTS uses_page ON uses (page);
 """
-MsgKey = tuple[str | None, str]    # (msgctxt, msgid)
+MsgKey = tuple[str, str | None, str]    # (domain, msgctxt, msgid)
 
 
 def entry_hash(entry) -> bytes:
@@ -61,8 +61,9 @@ def entry_hash(entry) -> bytes:
 
 
 def msg_hash(key: MsgKey) -> bytes:
-    ctxt, msgid = key
-    return hashlib.blake2b(f"{ctxt or ''}\x04{msgid}".encode("utf-8"), digest_size=16).digest()
+    domain, ctxt, msgid = key
+    return hashlib.blake2b(f"{domain}\x04{ctxt or ''}\x04{msgid}".encode("utf-8"),
+                           digest_size=16).digest()
 
 
 def file_sha(path: Path) -> str:
@@ -132,10 +133,13 @@ def up_to_date(root: Path, target: Path) -> tuple[dict, tuple] | None:
     return pickle.loads(meta["summary"]), pickle.loads(meta["warnings"])
 
 
-def snapshot_path(db_path: Path, locale: str) -> Path:
-    """Where a build record keeps the bytes of a catalogue it read (for `catalogues.diff`)."""
-    folder = "po" if db_path.stem == "build" else f"{db_path.stem}-po"
-    return db_path.parent / folder / f"{locale}.po"
+def snapshot_dir(db_path: Path) -> Path:
+    """Where a build record keeps the bytes of the catalogues it read (for `catalogues.diff`)."""
+    return db_path.parent / ("po" if db_path.stem == "build" else f"{db_path.stem}-po")
+
+
+def snapshot_path(db_path: Path, locale: str, domain: str) -> Path:
+    return snapshot_dir(db_path) / locale / f"{domain}.po"
 
 
 class BuildCache:
@@ -171,8 +175,8 @@ class BuildCache:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                         (name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
 
-    def snapshot_path(self, locale: str) -> Path:
-        return snapshot_path(self.path, locale)
+    def snapshot_path(self, locale: str, domain: str) -> Path:
+        return snapshot_path(self.path, locale, domain)
 
     # -- inputs ---------------------------------------------------------------
     def input_changes(self, inputs: Inputs) -> InputChanges:
@@ -297,55 +301,50 @@ class BuildCache:
                 "SELECT page FROM uses WHERE msg = ?", (msg_hash(key),))}
         return out
 
-    def record_messages(self, locale: str, singular: Mapping[MsgKey, str],
-                        plural: Mapping[MsgKey, tuple[str, ...]], full: bool) -> None:
-        if full:
-            self.db.execute("DELETE FROM messages WHERE locale = ?", (locale,))
-        rows = [(locale, msg_hash(k), "s", v) for k, v in singular.items()]
-        rows += [(locale, msg_hash(k), "p", json.dumps(v)) for k, v in plural.items()]
-        self.db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?)", rows)
-
     def forget_messages(self, locale: str, keys: Iterable[MsgKey]) -> None:
-        self.db.executemany("DELETE FROM messages WHERE locale = ? AND msg = ?",
-                            [(locale, msg_hash(k)) for k in keys])
+        self.db.executemany("DELETE FROM messages WHERE locale = ? AND domain = ? AND msg = ?",
+                            [(locale, k[0], msg_hash(k)) for k in keys])
 
     @property
     def path(self) -> Path:
         return self.dir / f"{self.name}.sqlite"
 
-    def shared_messages(self, locale: str) -> Messages:
-        """Committed translations, for render workers in other processes."""
+    def shared_messages(self, locale: str, ui: str) -> Messages:
+        """Committed translations, for render workers in other processes; `ui`: the
+        interface's domain."""
         from builder.render.translations import Messages
 
         return Messages(locale, StoredMessages(self.path, locale, "s"),
                         StoredMessages(self.path, locale, "p"),
                         StoredMessages(self.path, locale, "f"),
-                        plural_forms=self.plural_forms(locale))
+                        plural_forms=self.plural_forms(locale, ui), ui=ui)
 
     def invalidate(self) -> None:
         """The record no longer describes the site (a build is under way)."""
         self.put("state", None)
 
-    def messages(self, locale: str, loaded: bool = False) -> Messages:
+    def messages(self, locale: str, ui: str, loaded: bool = False) -> Messages:
         """A locale's publishable translations: looked up one by one, or all `loaded`
         into memory (for a process pool: an SQLite connection does not survive fork)."""
         from builder.render.translations import Messages
 
-        rule = self.plural_forms(locale)
+        rule = self.plural_forms(locale, ui)
         if not loaded:
             return Messages(locale, *(StoredMessages(self.db, locale, kind) for kind in "spf"),
-                            plural_forms=rule)
+                            plural_forms=rule, ui=ui)
         found: dict[str, dict[bytes, Any]] = {"s": {}, "p": {}, "f": {}, "h": {}}
         for msg, kind, value in self.db.execute(
                 "SELECT msg, kind, value FROM messages WHERE locale = ?", (locale,)):
             found[kind][msg] = tuple(json.loads(value)) if kind == "p" else value
         return Messages(locale, *(HashedMessages(found[kind]) for kind in "spf"),
-                        plural_forms=rule)
+                        plural_forms=rule, ui=ui)
 
-    def plural_forms(self, locale: str) -> str | None:
-        """The catalogue's own Plural-Forms, stored with its translations (kind "h")."""
-        row = self.db.execute("SELECT value FROM messages WHERE locale = ? AND msg = ? "
-                              "AND kind = 'h'", (locale, msg_hash((None, "")))).fetchone()
+    def plural_forms(self, locale: str, domain: str) -> str | None:
+        """A catalogue's own Plural-Forms, stored with its translations (kind "h"), keyed
+        as its header entry: one lookup by the table's key."""
+        row = self.db.execute("SELECT value FROM messages WHERE locale = ? AND domain = ? "
+                              "AND msg = ? AND kind = 'h'",
+                              (locale, domain, msg_hash((domain, None, "")))).fetchone()
         return row[0] if row else None
 
 
@@ -387,8 +386,9 @@ class StoredMessages(Mapping):
         return self.opened[1]
 
     def __getitem__(self, key: MsgKey) -> Any:
-        row = self.db.execute("SELECT value FROM messages WHERE locale = ? AND msg = ? "
-                              "AND kind = ?", (self.locale, msg_hash(key), self.kind)).fetchone()
+        row = self.db.execute("SELECT value FROM messages WHERE locale = ? AND domain = ? "
+                              "AND msg = ? AND kind = ?",
+                              (self.locale, key[0], msg_hash(key), self.kind)).fetchone()
         if row is None:
             raise KeyError(key)
         return tuple(json.loads(row[0])) if self.kind == "p" else row[0]

@@ -2,10 +2,12 @@
 and all files written in one journalled step.
 
 The catalogue work itself is pure and lives in `catalogues` (segments →
-entries → POT text; POT + PO → merged PO text). Here: the page analyses are
-taken from the record where a page has not changed (`memo`), large catalogues
-are merged in parallel, and `apply_update` writes the POT and every PO file as
-one transaction — all or none, even if the command is killed.
+entries by domain → POT texts; POT + PO → merged PO text). Here: the page
+analyses are taken from the record where a page has not changed (`memo`), only
+the catalogues whose domain's POT changed (or that someone edited) are merged,
+each locale's together (`localemerge`) and large ones in parallel, and
+`apply_update` writes every POT and PO file and removes those that have no
+place any more as one transaction — all or none, even if the command is killed.
 """
 
 from __future__ import annotations
@@ -18,14 +20,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import polib
-
-from builder.catalogues import merge
+from builder.catalogues.domains import (
+    is_current,
+    order,
+    po_files,
+    po_path,
+    pot_files,
+    pot_path,
+    ui_domain,
+)
 from builder.catalogues.extract import extract as extract_entries
 from builder.catalogues.extract import pot_text
-from builder.catalogues.pofile import read_catalogue
-from builder.catalogues.poread import parse_po
 from builder.engine import memo
+from builder.engine.localemerge import LocaleJob, LocaleMerge, Merged, Retired, merge_locale
 from builder.errors import Collector, Diagnostic, InputError
 from builder.output import journal
 from builder.render.theme import theme_templates
@@ -38,23 +45,34 @@ from builder.source.localecodes import catalogue_folder_errors
 Report = Callable[[int, int, str], None]
 # Below this many messages, starting processes costs more than merging in one.
 PARALLEL_MESSAGES = 5000
-Merged = tuple[Path, merge.MergeResult, bytes | None]   # (PO path, result, bytes it had)
 
 
-def pot_path(config: SiteConfig) -> Path:
-    return config.locales_dir / "messages.pot"
+@dataclass(frozen=True)
+class PotPlan:
+    """One domain's template (`locales/DOMAIN.pot`), computed in memory."""
+    domain: str
+    path: Path
+    text: str
+    messages: int
+    changed: bool          # differs from the file on disk (or there is none)
 
 
 @dataclass(frozen=True)
 class ExtractPlan:
-    path: Path
-    text: str
-    messages: int
+    pots: tuple[PotPlan, ...]
+    stale: tuple[Path, ...]    # templates of ours whose domain has no message any more
     warnings: tuple[Diagnostic, ...]
+
+    @property
+    def messages(self) -> int:
+        return sum(pot.messages for pot in self.pots)
+
+    def texts(self) -> dict[str, str]:
+        return {pot.domain: pot.text for pot in self.pots}
 
 
 def plan_extract(root: Path, inputs: Inputs) -> ExtractPlan:
-    """The POT's text, computed in memory; nothing is written."""
+    """Every domain's POT text, computed in memory; nothing is written."""
     config = load_config(root)
     diags = Collector(root)
     diags.extend(catalogue_folder_errors(config.locales, inputs.files))
@@ -67,25 +85,33 @@ def plan_extract(root: Path, inputs: Inputs) -> ExtractPlan:
     segments = {key: list(a.segments) for key, a in analysed.items()}
     templates = {f.path: inputs.absolute(f.path) for f in inputs.of_kind("template")}
     templates |= theme_templates()
-    entries = extract_entries(config, content, segments, templates)
-    path = pot_path(config)
-    previous = path.read_text("utf-8") if path.is_file() else None
-    text = pot_text(config, entries, previous)
-    return ExtractPlan(path, text, len(entries), content.warnings)
+    pots = []
+    for domain, entries in extract_entries(config, content, segments, templates).items():
+        path = pot_path(config.locales_dir, domain)
+        previous = path.read_text("utf-8") if path.is_file() else None
+        text = pot_text(config, entries, previous)
+        pots.append(PotPlan(domain, path, text, len(entries), text != previous))
+    made = {pot.domain for pot in pots}
+    stale = tuple(path for domain, path in pot_files(config.locales_dir).items()
+                  if domain not in made)
+    return ExtractPlan(tuple(pots), stale, content.warnings)
 
 
 @dataclass(frozen=True)
 class UpdatePlan:
-    """POT and merged catalogues in memory, with each PO file's bytes when read."""
+    """POTs and merged catalogues in memory, with each PO file's bytes when read."""
     extract: ExtractPlan
     merged: tuple[Merged, ...]
     prune_obsolete: bool = False
+    retired: tuple[Retired, ...] = ()
 
     def stale(self) -> list[Path]:
-        """Files `update` would change: what `update --check` reports."""
-        out = [] if _same(self.extract.path, self.extract.text) else [self.extract.path]
-        return out + [path for path, result, _ in self.merged
-                      if not result.remembered and not _same(path, result.text)]
+        """Files `update` would change or remove: what `update --check` reports."""
+        out = [pot.path for pot in self.extract.pots if pot.changed]
+        out += list(self.extract.stale)
+        out += [path for path, result, _ in self.merged
+                if not result.remembered and not _same(path, result.text)]
+        return out + [r.path for r in self.retired]
 
 
 def _same(path: Path, text: str) -> bool:
@@ -94,54 +120,66 @@ def _same(path: Path, text: str) -> bool:
 
 def plan_update(root: Path, inputs: Inputs, prune_obsolete: bool = False,
                 progress: Report | None = None) -> UpdatePlan:
+    """Every locale's catalogues merged with their domain's new POT, in memory. A
+    catalogue that is what `update` last wrote for the same POT is not merged again."""
     extracted = plan_extract(root, inputs)
     config = load_config(root)
-    known = memo.remembered(root, extracted.text, config.target_locales, prune_obsolete)
-    todo = tuple(code for code in config.target_locales if code not in known)
-    merged = {result[1].locale: result for result in merge_catalogues(
-        root, extracted.text, todo, config.title, prune_obsolete, progress)}
-    results = tuple((known | merged)[code] for code in config.target_locales)
-    return UpdatePlan(extracted, results, prune_obsolete)
+    pots = extracted.texts()
+    jobs, known = [], {}
+    for locale in config.target_locales:
+        job, remembered = _locale_job(config, locale, pots, prune_obsolete)
+        known[locale] = remembered
+        if job.pots:
+            jobs.append(job)
+    merged = dict(zip((job.locale for job in jobs), merge_locales(jobs, progress)))
+    results, retired = [], []
+    for locale in config.target_locales:
+        done = merged.get(locale)
+        fresh = {result.domain: (path, result, before)
+                 for path, result, before in (done.merged if done else ())}
+        both = known[locale] | fresh
+        results += [both[domain] for domain in sorted(both, key=order)]
+        retired += done.retired if done else ()
+    return UpdatePlan(extracted, tuple(results), prune_obsolete, tuple(retired))
 
 
-MergeJob = tuple[Path, str, str, str, bool]
+def _locale_job(config: SiteConfig, locale: str, pots: dict[str, str],
+                prune: bool) -> tuple[LocaleJob, dict[str, Merged]]:
+    """What to merge for `locale` (every domain with a template or a catalogue), and the
+    catalogues `update` need not merge again."""
+    found = po_files(config.locales_dir, locale)
+    foreign = tuple(path for name, path in found.items()
+                    if not is_current(config.catalogues, name))
+    domains = sorted(set(pots) | {name for name in found if is_current(config.catalogues, name)},
+                     key=order)
+    paths = {domain: po_path(config.locales_dir, locale, domain) for domain in domains}
+    known = {} if foreign else memo.remembered(config.root, pots, locale, paths, prune)
+    unmerged = tuple(paths[domain] for domain, (_, result, _) in known.items()
+                     if result.obsolete)
+    return LocaleJob(config.root, locale, tuple((d, pots.get(d, "")) for d in domains
+                                                if d not in known),
+                     config.title, prune, ui_domain(config.catalogues), unmerged,
+                     foreign), known
 
 
-def merge_catalogues(root: Path, pot_text: str, locales: tuple[str, ...], title: str,
-                     prune_obsolete: bool, progress: Report | None = None) -> list[Merged]:
-    """Merge the POT into every locale's PO, in parallel for large catalogues."""
-    jobs = [(root, pot_text, locale, title, prune_obsolete) for locale in locales]
+def merge_locales(jobs: list[LocaleJob], progress: Report | None = None) -> list[LocaleMerge]:
+    """Each locale's catalogues merged, one locale per process for large catalogues."""
+    size = sum(text.count("\nmsgid ") for job in jobs for _, text in job.pots)
     cores = os.cpu_count() or 1
-    results = []
-    if len(jobs) > 1 and cores > 1 and pot_text.count("\nmsgid ") > PARALLEL_MESSAGES:
+    results: list[LocaleMerge] = []
+    if len(jobs) > 1 and cores > 1 and size > PARALLEL_MESSAGES:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(min(cores, len(jobs)), mp_context=context) as pool:
-            for result in pool.map(_merge_job, jobs):
+            for job, result in zip(jobs, pool.map(merge_locale, jobs)):
                 results.append(result)
                 if progress:
-                    progress(len(results), len(jobs), result[1].locale)
+                    progress(len(results), len(jobs), job.locale)
         return results
-    pot = parse_po(pot_text)
-    for root, _, locale, title, prune in jobs:
-        results.append(_merge_locale(root, pot, locale, title, prune))
+    for job in jobs:
+        results.append(merge_locale(job))
         if progress:
-            progress(len(results), len(jobs), locale)
+            progress(len(results), len(jobs), job.locale)
     return results
-
-
-def _merge_job(job: MergeJob) -> Merged:
-    root, pot_text, locale, title, prune = job
-    return _merge_locale(root, parse_po(pot_text), locale, title, prune)
-
-
-def _merge_locale(root: Path, pot: polib.POFile, locale: str, title: str,
-                  prune: bool) -> Merged:
-    path = merge.po_path(root / "locales", locale)
-    before = path.read_bytes() if path.is_file() else None
-    read = read_catalogue(path, root, repairable=True) if before is not None else None
-    if read is None or read.empty:   # no file, or an empty one: a fresh catalogue
-        return path, merge.merge(pot, merge.new_catalogue(locale, title), locale, prune), before
-    return path, merge.merge_read(pot, read, locale, prune, path, root), before
 
 
 @dataclass(frozen=True)
@@ -150,31 +188,35 @@ class Written:
     written: bool
 
 
-def apply_update(root: Path, plan: UpdatePlan) -> tuple[Written, tuple[Written, ...]]:
-    """Write the POT and every merged catalogue that changed, all in one journalled step,
-    unless a translator saved one meanwhile (then nothing is written)."""
+def apply_update(root: Path, plan: UpdatePlan) -> tuple[tuple[Written, ...], tuple[Written, ...]]:
+    """Write every POT and merged catalogue that changed, and remove the templates and
+    catalogues that have no place any more, all in one journalled step — unless a
+    translator saved one of them meanwhile (then nothing is written)."""
     diags = Collector(root)
-    for path, result, before in plan.merged:
-        if result.remembered:
-            continue     # not written: nothing a translator saved meanwhile can be lost
+    for path, before in [(p, b) for p, r, b in plan.merged if not r.remembered] + \
+            [(r.path, r.before) for r in plan.retired]:
         if (path.read_bytes() if path.is_file() else None) != before:
             diags.error(path, None, "changed on disk while `update` was merging it",
                         "save your work in the editor, then run `infopages update` again")
     diags.raise_if_errors()
     ex = plan.extract
-    texts = [(ex.path, ex.text)] + [(path, result.text) for path, result, _ in plan.merged
-                                    if not result.remembered]
-    changed = {path for path, text in texts if not _same(path, text)}
-    write_all(root, [(path, text.encode("utf-8")) for path, text in texts if path in changed])
-    memo.remember(root, ex.text, list(plan.merged), plan.prune_obsolete)
-    return Written(ex.path, ex.path in changed), tuple(
-        Written(path, path in changed) for path, _, _ in plan.merged)
+    files = [(pot.path, pot.text) for pot in ex.pots if pot.changed]
+    files += [(path, result.text) for path, result, _ in plan.merged
+              if not result.remembered and not _same(path, result.text)]
+    written = {path for path, _ in files}
+    removes = list(ex.stale) + [r.path for r in plan.retired]
+    write_all(root, [(path, text.encode("utf-8")) for path, text in files], removes)
+    memo.remember(root, ex.texts(), list(plan.merged), plan.prune_obsolete)
+    return tuple(Written(pot.path, pot.path in written) for pot in ex.pots), tuple(
+        Written(path, path in written) for path, _, _ in plan.merged)
 
 
-def write_all(root: Path, files: list[tuple[Path, bytes]]) -> None:
-    """Write every file or none: each to a temporary sibling, then all renamed together
-    under a journal. A file's permissions are kept; a new one gets 0644."""
+def write_all(root: Path, files: list[tuple[Path, bytes]], removes: list[Path] = ()) -> None:
+    """Write every file or none, and remove `removes`: each file to a temporary sibling,
+    then all renamed and removed together under a journal. A file's permissions are
+    kept; a new one gets 0644."""
     readonly = [path for path, _ in files if path.exists() and not _writable(path)]
+    readonly += [path for path in removes if not _writable(path.parent)]
     if readonly:
         raise InputError([Diagnostic(str(path), None, "is read-only",
                                      "make it writable, then run the command again: nothing "
@@ -184,8 +226,8 @@ def write_all(root: Path, files: list[tuple[Path, bytes]]) -> None:
     try:
         for current, data in files:
             current.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{current.name}.infopages-", suffix=".tmp",
-                                       dir=current.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f".{current.name}{journal.TEMP_MARK}",
+                                       suffix=".tmp", dir=current.parent)
             temporary.append((tmp, str(current)))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -198,14 +240,17 @@ def write_all(root: Path, files: list[tuple[Path, bytes]]) -> None:
         raise InputError([Diagnostic(str(current), None, f"cannot write ({exc.strerror})",
                                      "free some disk space or fix the permissions, then run "
                                      "the command again: nothing was changed")]) from None
-    journal.run(root, journal.Journal(tuple(temporary)))
+    journal.run(root, journal.Journal(tuple(temporary), tuple(str(p) for p in removes)))
 
 
 def _writable(path: Path) -> bool:
     """Whether the user meant the file to be changed: a file without write permission
-    (even for root, who could) or one the system refuses to open for writing is not."""
+    (even for root, who could) or one the system refuses to open for writing is not.
+    A folder (whose files are to be removed): its write permission, for root too."""
     if path.stat().st_mode & 0o222 == 0:
         return False
+    if path.is_dir():
+        return os.access(path, os.W_OK)
     try:
         with open(path, "ab"):
             return True
@@ -213,7 +258,4 @@ def _writable(path: Path) -> bool:
         return False
 
 
-def remove_leftovers(folder: Path) -> None:
-    """Temporary files of a `write_all` that was killed before its commit point."""
-    for path in folder.rglob(".*.infopages-*.tmp") if folder.is_dir() else ():
-        path.unlink(missing_ok=True)
+remove_leftovers = journal.remove_leftovers   # a `write_all` killed before its commit point

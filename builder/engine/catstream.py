@@ -1,11 +1,12 @@
 """A catalogue's publishable translations, read block by block into the build cache.
 
-A 10,000-item site has 130 MB catalogues; `polib` holds one as about a
-gigabyte of objects. For the build only the translations readers may see are
-needed, so each catalogue is read one entry block at a time, with the same
-strict checks as `catalogues.read_po` (the same decoding, `catalogues.podata`;
-syntax with real line numbers, duplicates, the header), and written to the cache as (message hash, text).
-One process per locale; the renderers then look translations up in the cache
+A 10,000-item site has 130 MB of catalogues per locale; `polib` holds that as
+about a gigabyte of objects. For the build only the translations readers may
+see are needed, so each catalogue file (one per locale and domain) is read one
+entry block at a time, with the same strict checks as `catalogues.read_po` (the
+same decoding, `catalogues.podata`; syntax with real line numbers, duplicates,
+the header), and written to the cache as (locale, domain, message hash, text).
+One process per file; the renderers then look translations up in the cache
 instead of holding every catalogue in memory.
 """
 
@@ -14,21 +15,23 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import shutil
 import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
 from builder.catalogues.diff import numbered_blocks
-from builder.catalogues.merge import po_path
+from builder.catalogues.domains import catalogue_files, po_path
 from builder.catalogues.podata import decode_block, normalise, report_empty, report_header
 from builder.catalogues.pofile import check_duplicate, check_po_lines
 from builder.catalogues.poread import parse_po
-from builder.engine.cache import snapshot_path
+from builder.engine.cache import snapshot_dir, snapshot_path
 from builder.errors import Collector, Diagnostic, InputError
 from builder.render.translations import fuzzy_text, visible
+from builder.source.config import SiteConfig
 
-Row = tuple[str, bytes, str, str]    # (locale, message hash, kind, value)
+Row = tuple[str, str, bytes, str, str]    # (locale, domain, message hash, kind, value)
 
 
 class Stored(NamedTuple):
@@ -36,12 +39,12 @@ class Stored(NamedTuple):
     entries: list[bytes]             # every entry's `entry_hash`: duplicates are found by it
 
 
-def catalogue_rows(root: Path, locale: str, data: bytes) -> Stored:
-    """Every publishable translation in `data`, the catalogue of `locale`, and its
-    Plural-Forms (kind "h", keyed as the header entry); InputError on any problem."""
+def catalogue_rows(root: Path, locale: str, domain: str, data: bytes) -> Stored:
+    """Every publishable translation in `data`, the catalogue of `locale` and `domain`,
+    and its Plural-Forms (kind "h", keyed as the header entry); InputError on any problem."""
     from builder.engine.cache import entry_hash, msg_hash
 
-    path = po_path(root / "locales", locale)
+    path = po_path(root / "locales", locale, domain)
     syntax, checks = Collector(root), Collector(root)   # reported like read_po: syntax first
     rows: list[Row] = []
     entries: list[bytes] = []
@@ -59,12 +62,12 @@ def catalogue_rows(root: Path, locale: str, data: bytes) -> Stored:
             report_header(catalogue.metadata, text, path, locale, checks, first_line=line)
             rule = catalogue.metadata.get("Plural-Forms")
             if rule:
-                rows.append((locale, msg_hash((None, "")), "h", rule))
+                rows.append((locale, domain, msg_hash((domain, None, "")), "h", rule))
         for entry in catalogue:
             at = (entry.linenum or 1) + line - 1
             check_duplicate(entry, at, seen, path, checks)
             entries.append(entry_hash(entry))
-        rows += message_rows(locale, [e for e in catalogue if not e.obsolete], rule)
+        rows += message_rows(locale, domain, [e for e in catalogue if not e.obsolete], rule)
     if not data.strip():
         report_empty(path, syntax)
     syntax.raise_if_errors()
@@ -72,52 +75,56 @@ def catalogue_rows(root: Path, locale: str, data: bytes) -> Stored:
     return Stored(rows, entries)
 
 
-def message_rows(locale: str, entries: list, plural_forms: str | None) -> list[Row]:
-    """The record's rows for these entries: what readers see ("s" singular, "p" plural
-    forms, by the catalogue's own `plural_forms`) and, for the translators' preview,
-    fuzzy text that is not broken ("f")."""
+def message_rows(locale: str, domain: str, entries: list, plural_forms: str | None) -> list[Row]:
+    """The record's rows for these entries of one catalogue: what readers see ("s"
+    singular, "p" plural forms, by the catalogue's own `plural_forms`) and, for the
+    translators' preview, fuzzy text that is not broken ("f")."""
     from builder.engine.cache import msg_hash
 
     rows: list[Row] = []
     for entry in entries:
         kind, value = visible(entry, locale, plural_forms)
-        key = msg_hash((entry.msgctxt or None, entry.msgid))
+        key = msg_hash((domain, entry.msgctxt or None, entry.msgid))
         if kind is not None:
-            rows.append((locale, key, kind[0],
+            rows.append((locale, domain, key, kind[0],
                          value if kind == "singular" else json.dumps(value)))
         elif (shown := fuzzy_text(entry, locale)) is not None:
-            rows.append((locale, key, "f", shown))
+            rows.append((locale, domain, key, "f", shown))
     return rows
 
 
-def store_catalogue(db_path: Path, root: Path, locale: str) -> tuple[Diagnostic, ...]:
-    """Replace `locale`'s stored translations, and snapshot the very bytes they came
-    from for the next build's `podiff`. Returns errors instead of raising them
-    (a pool worker's exception would lose the other locales' errors)."""
-    path = po_path(root / "locales", locale)
+def store_catalogue(db_path: Path, root: Path, locale: str,
+                    domain: str) -> tuple[Diagnostic, ...]:
+    """Store the translations of one catalogue (rows of a full build, which starts with
+    none), and snapshot the very bytes they came from for the next build's `podiff`.
+    Returns errors instead of raising them (a pool worker's exception would lose the
+    other catalogues' errors)."""
+    path = po_path(root / "locales", locale, domain)
     data = path.read_bytes() if path.is_file() else None
     try:
-        stored = catalogue_rows(root, locale, data) if data is not None else Stored([], [])
+        stored = catalogue_rows(root, locale, domain, data) if data is not None \
+            else Stored([], [])
     except InputError as exc:
         return tuple(exc.diagnostics)
-    write_snapshot(snapshot_path(db_path, locale), data)
+    write_snapshot(snapshot_path(db_path, locale, domain), data)
     db = sqlite3.connect(db_path, timeout=600, isolation_level=None)
     try:
         db.execute("BEGIN IMMEDIATE")
-        replace_catalogue(db, locale, stored)
+        replace_catalogue(db, locale, domain, stored)
         db.execute("COMMIT")
     finally:
         db.close()
     return ()
 
 
-def replace_catalogue(db: sqlite3.Connection, locale: str, stored: Stored) -> None:
-    db.execute("DELETE FROM messages WHERE locale = ?", (locale,))
+def replace_catalogue(db: sqlite3.Connection, locale: str, domain: str,
+                      stored: Stored) -> None:
+    db.execute("DELETE FROM messages WHERE locale = ? AND domain = ?", (locale, domain))
     # In key order: each insert then lands next to the last one in the table's B-tree.
-    db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?)", sorted(stored.rows))
-    db.execute("DELETE FROM entries WHERE locale = ?", (locale,))
-    db.executemany("INSERT OR IGNORE INTO entries VALUES (?, ?)",
-                   [(locale, key) for key in stored.entries])
+    db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?, ?)", sorted(stored.rows))
+    db.execute("DELETE FROM entries WHERE locale = ? AND domain = ?", (locale, domain))
+    db.executemany("INSERT OR IGNORE INTO entries VALUES (?, ?, ?)",
+                   [(locale, domain, key) for key in stored.entries])
 
 
 def write_snapshot(snapshot: Path, data: bytes | None) -> None:
@@ -131,15 +138,37 @@ def write_snapshot(snapshot: Path, data: bytes | None) -> None:
     os.replace(partial, snapshot)
 
 
-def store_catalogues(db_path: Path, root: Path, locales: tuple[str, ...], jobs: int) -> None:
-    """Every locale's translations into the cache, one process per locale."""
-    if jobs > 1 and len(locales) > 1:
+def store_catalogues(db_path: Path, config: SiteConfig, locales: tuple[str, ...],
+                     jobs: int) -> None:
+    """Every catalogue of `locales` into the cache, one process per file, in place of
+    whatever the record held (its rows and snapshots)."""
+    foreign = [d for code in locales for d in _foreign(config, code)]
+    if foreign:
+        raise InputError(foreign)
+    files = [(code, domain) for code in locales
+             for domain in catalogue_files(config, code)]
+    db = sqlite3.connect(db_path, timeout=600, isolation_level=None)
+    try:
+        db.execute("DELETE FROM messages")
+        db.execute("DELETE FROM entries")
+    finally:
+        db.close()
+    shutil.rmtree(snapshot_dir(db_path), ignore_errors=True)
+    args = [[db_path] * len(files), [config.root] * len(files), *zip(*files)] if files else []
+    if jobs > 1 and len(files) > 1:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(min(jobs, len(locales)), mp_context=context) as pool:
-            found = list(pool.map(store_catalogue, [db_path] * len(locales),
-                                  [root] * len(locales), locales))
+        with ProcessPoolExecutor(min(jobs, len(files)), mp_context=context) as pool:
+            found = list(pool.map(store_catalogue, *args))
     else:
-        found = [store_catalogue(db_path, root, code) for code in locales]
+        found = [store_catalogue(db_path, config.root, code, domain) for code, domain in files]
     errors = [d for diagnostics in found for d in diagnostics]
     if errors:
         raise InputError(errors)
+
+
+def _foreign(config: SiteConfig, locale: str) -> list[Diagnostic]:
+    try:
+        catalogue_files(config, locale)
+    except InputError as exc:
+        return list(exc.diagnostics)
+    return []

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from builder.catalogues.diff import po_change
-from builder.catalogues.merge import po_path
+from builder.catalogues.domains import OURS_RE, domain_of, is_current, order, po_path, ui_domain
 from builder.engine.cache import BuildCache, InputChanges, MsgKey, entry_hash
 from builder.engine.catstream import (Stored, catalogue_rows, message_rows, replace_catalogue,
                                       write_snapshot)
@@ -37,14 +37,15 @@ from builder.engine.full import (
     summary_result,
 )
 from builder.engine.parallel import PARALLEL_MIN, render_outputs
-from builder.errors import Collector
+from builder.errors import Collector, InputError
 from builder.output.site import publish, staging
 from builder.render.manifest import MANIFEST_PATH
 from builder.render.routes import GLOBAL, page_count
 from builder.segments.references import Refs
-from builder.source.config import SiteConfig
+from builder.source.config import CatalogueSettings, SiteConfig
 from builder.source.content import Content, Page
 from builder.source.inputs import Inputs, classify
+from builder.source.localecodes import catalogue_folder
 
 Report = Callable[[int, int, str], None]
 # Changes to these kinds of file cannot change the site (warnings are recomputed).
@@ -65,14 +66,16 @@ class Dirty:
 @dataclass(frozen=True)
 class Changes:
     pages: tuple[str, ...]          # content/<folder>/<name>.md
-    catalogues: tuple[str, ...]     # locale codes
+    catalogues: tuple[tuple[str, str], ...]   # (locale, domain), in the full build's order
     templates: bool
     files: tuple[str, ...]          # copied as they are: templates/static/…, content/media/…
 
 
-def classify_changes(changed: frozenset[str], locales: tuple[str, ...]) -> Changes | None:
+def classify_changes(changed: frozenset[str], locales: tuple[str, ...],
+                     settings: CatalogueSettings) -> Changes | None:
     """Sort changed paths by what they affect; None if only a full build will do."""
     pages, catalogues, files, templates = [], [], [], False
+    folders = {catalogue_folder(code): code for code in locales}
     for path in sorted(changed):
         kind = classify(path)
         if kind == "config":
@@ -84,11 +87,15 @@ def classify_changes(changed: frozenset[str], locales: tuple[str, ...]) -> Chang
         elif kind in ("static", "media"):
             files.append(path)
         elif kind == "catalogue":
-            code = path.split("/")[1]
-            if path.endswith("/LC_MESSAGES/messages.po") and code in locales:
-                catalogues.append(code)
+            code = folders.get(path.split("/")[1])
+            domain = path.rsplit("/", 1)[1].removesuffix(".po")
+            if code is not None and OURS_RE.match(domain):
+                if not is_current(settings, domain):
+                    return None     # a catalogue of another layout: the full build says so
+                catalogues.append((code, domain))
         elif kind not in INERT:
             return None     # a kind of input this build does not know how to follow
+    catalogues.sort(key=lambda cd: (locales.index(cd[0]), order(cd[1])))
     return Changes(tuple(pages), tuple(catalogues), templates, tuple(files))
 
 
@@ -105,25 +112,26 @@ def rebuild(root: Path, target: Path, cache: BuildCache, inputs: Inputs, state: 
     if old is None:
         return None
     source = load(reusable(old, changes_seen.changed))
-    changes = classify_changes(changes_seen.changed, source.model.config.target_locales)
+    config = source.model.config
+    changes = classify_changes(changes_seen.changed, config.target_locales, config.catalogues)
     if changes is None or source.model.config.has_gates:   # a gate may open or close
         return None
     cache.db.execute("BEGIN")
-    read: dict[str, bytes | None] = {}   # each changed catalogue, as this build read it
+    read: dict[tuple[str, str], bytes | None] = {}   # each changed catalogue, as read
     try:
         result = _apply(source, cache, changes_seen, changes, old, jobs, progress, read)
     except BaseException:
         if cache.db.in_transaction:
             cache.db.execute("ROLLBACK")
         raise
-    for code, data in read.items():   # after the commit: a snapshot ahead of the record
-        write_snapshot(cache.snapshot_path(code), data)   # would hide a change for ever
+    for (code, domain), data in read.items():   # after the commit: a snapshot ahead of the
+        write_snapshot(cache.snapshot_path(code, domain), data)   # record hides a change
     return result
 
 
 def _apply(source: BuildInputs, cache: BuildCache, seen: InputChanges, changes: Changes,
            old: Content, jobs: int, progress: Report | None,
-           read: dict[str, bytes | None]) -> BuildResult:
+           read: dict[tuple[str, str], bytes | None]) -> BuildResult:
     summary = summary_result(cache.get("summary"), cache.get("warnings"))
     content = source.model.content
     if not seen.changed:
@@ -132,18 +140,23 @@ def _apply(source: BuildInputs, cache: BuildCache, seen: InputChanges, changes: 
         return replace(summary, warnings=content.warnings)
     config = source.model.config
     dirty = Dirty()
-    diags = Collector(source.root)
     _content_facts(old, content, changes.pages, dirty, config, cache)
-    for code in changes.catalogues:
-        _catalogue_facts(source.root, code, cache, content, dirty, diags, read)
-    diags.raise_if_errors()
+    ui = ui_domain(config.catalogues)
+    errors = []
+    for code, domain in changes.catalogues:   # every catalogue's errors, as a full build
+        try:
+            _catalogue_facts(source.root, code, domain, cache, content, dirty, read, config)
+        except InputError as exc:
+            errors += exc.diagnostics
+    if errors:
+        raise InputError(errors)
     if changes.templates:
         dirty.all_locales(config.locales, UI)
     dirty.facts[GLOBAL].update(f"file:{path}" for path in changes.files)
     with staging(source.root, source.target) as staged:
         selected, removed, wanted = _select(source, cache, dirty)
         parallel = jobs > 1 and len(selected) >= PARALLEL_MIN
-        messages = {code: cache.messages(code, loaded=parallel) for code in config.locales}
+        messages = {code: cache.messages(code, ui, loaded=parallel) for code in config.locales}
         job = replace(source, messages=messages).job(staged)
         results = render_outputs(job, selected, jobs if parallel else 1, progress)
         refs = _refs(cache, source, changes, results.infos)
@@ -243,29 +256,31 @@ def _content_facts(old: Content, new: Content, changed: tuple[str, ...], dirty: 
     cache.put("cards", cards)
 
 
-def _catalogue_facts(root: Path, code: str, cache: BuildCache, content: Content,
-                     dirty: Dirty, diags: Collector, read: dict[str, bytes | None]) -> None:
-    """Apply one locale's changed entries to the stored translations; dirty their users.
+def _catalogue_facts(root: Path, code: str, domain: str, cache: BuildCache, content: Content,
+                     dirty: Dirty, read: dict[tuple[str, str], bytes | None],
+                     config: SiteConfig) -> None:
+    """Apply one catalogue's changed entries to the stored translations; dirty their users.
     Anything but clean, new entries (a problem, a duplicate, a new header) reloads the
     whole catalogue the full build's way, which also reports problems its way."""
-    path = po_path(root / "locales", code)
-    snapshot = cache.snapshot_path(code)
-    data = read[code] = path.read_bytes() if path.is_file() else None
+    path = po_path(root / "locales", code, domain)
+    snapshot = cache.snapshot_path(code, domain)
+    data = read[(code, domain)] = path.read_bytes() if path.is_file() else None
     if data is None or not snapshot.is_file():
-        return _reload(root, code, data, cache, dirty)
+        return _reload(root, code, domain, data, cache, dirty, content, config)
     found = Collector(root)
     change = po_change(snapshot.read_bytes(), data, path, found)
-    if change.reload or found.items or _duplicates(cache, code, change):
-        return _reload(root, code, data, cache, dirty)
-    keys = {(e.msgctxt or None, e.msgid) for e in change.removed + change.added}
+    if change.reload or found.items or _duplicates(cache, code, domain, change):
+        return _reload(root, code, domain, data, cache, dirty, content, config)
+    keys = {(domain, e.msgctxt or None, e.msgid) for e in change.removed + change.added}
     cache.forget_messages(code, keys)
-    rule = cache.plural_forms(code)   # unchanged: a new Plural-Forms reloads the catalogue
-    cache.db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?)",
-                         message_rows(code, [e for e in change.added if not e.obsolete], rule))
-    cache.db.executemany("DELETE FROM entries WHERE locale = ? AND entry = ?",
-                         [(code, entry_hash(e)) for e in change.removed])
-    cache.db.executemany("INSERT INTO entries VALUES (?, ?)",
-                         [(code, entry_hash(e)) for e in change.added])
+    rule = cache.plural_forms(code, domain)   # unchanged: a new one reloads the catalogue
+    cache.db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?, ?)",
+                         message_rows(code, domain, [e for e in change.added if not e.obsolete],
+                                      rule))
+    cache.db.executemany("DELETE FROM entries WHERE locale = ? AND domain = ? AND entry = ?",
+                         [(code, domain, entry_hash(e)) for e in change.removed])
+    cache.db.executemany("INSERT INTO entries VALUES (?, ?, ?)",
+                         [(code, domain, entry_hash(e)) for e in change.added])
     pages = content.by_key()
     for key, users in cache.users(keys).items():
         for page in users:
@@ -277,24 +292,32 @@ def _catalogue_facts(root: Path, code: str, cache: BuildCache, content: Content,
         dirty.facts[GLOBAL].add(UI)
 
 
-def _duplicates(cache: BuildCache, code: str, change) -> bool:
+def _duplicates(cache: BuildCache, code: str, domain: str, change) -> bool:
     """Would the changed entries make two entries of one message?"""
     added = [entry_hash(e) for e in change.added]
     if len(set(added)) < len(added):
         return True
     gone = {entry_hash(e) for e in change.removed}
     return any(key not in gone and cache.db.execute(
-        "SELECT 1 FROM entries WHERE locale = ? AND entry = ?", (code, key)).fetchone()
-        for key in added)
+        "SELECT 1 FROM entries WHERE locale = ? AND domain = ? AND entry = ?",
+        (code, domain, key)).fetchone() for key in added)
 
 
 def _on_card(page: Page, key: MsgKey) -> bool:
-    return key in ((page.context("title"), page.title), (page.context("summary"), page.summary))
+    return key[1:] in ((page.context("title"), page.title),
+                       (page.context("summary"), page.summary))
 
 
-def _reload(root: Path, code: str, data: bytes | None, cache: BuildCache,
-            dirty: Dirty) -> None:
-    stored = catalogue_rows(root, code, data) if data is not None else Stored([], [])
-    replace_catalogue(cache.db, code, stored)     # catalogue_rows is strict: it raises
-    dirty.everything.add(code)
-    dirty.facts[GLOBAL].add(UI)
+def _reload(root: Path, code: str, domain: str, data: bytes | None, cache: BuildCache,
+            dirty: Dirty, content: Content, config: SiteConfig) -> None:
+    """The catalogue read whole: the interface's dirties the whole locale, another
+    domain's the pages of that domain and their cards (a new year's catalogue, say)."""
+    stored = catalogue_rows(root, code, domain, data) if data is not None else Stored([], [])
+    replace_catalogue(cache.db, code, domain, stored)   # catalogue_rows is strict: it raises
+    if domain == ui_domain(config.catalogues):
+        dirty.everything.add(code)
+        dirty.facts[GLOBAL].add(UI)
+        return
+    for page in content.pages:
+        if domain_of(config.catalogues, page) == domain:
+            dirty.facts[code].update((f"page:{page.key}", f"card:{page.key}"))

@@ -8,10 +8,12 @@ changed, and parses those on every core.
 `update` remembers what it wrote, so that an update with nothing to do is instant.
 
 Merging is deterministic and idempotent: the same POT merged into the PO file
-`update` itself wrote gives that file back. So when the new POT is the one last
-merged and a PO file is byte for byte what `update` last wrote, the merge of
-that locale is skipped and its last counts are reported. Any edit — by `update`,
-a translator or git — changes the file's hash and the locale is merged again.
+`update` itself wrote gives that file back. So when a domain's new POT is the
+one last merged and a locale's catalogue of that domain is byte for byte what
+`update` last wrote, its merge is skipped and its last counts are reported: an
+edit of one news item merges one catalogue per locale. Any edit — by `update`,
+a translator or git — changes the file's hash and the catalogue is merged again.
+The file's stat (with ctime) recorded after the write spares hashing it.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from builder.catalogues.merge import MergeResult, po_path
+from builder.catalogues.merge import MergeResult
 from builder.engine.cache import BuildCache
 from builder.segments.analysis import Analysis, analyse, page_digest
 from builder.segments.blocks import make_markdown
@@ -49,41 +51,55 @@ def _file_sha(path: Path) -> str:
     return digest.hexdigest()
 
 
-def remembered(root: Path, pot_text: str, locales: tuple[str, ...],
+def _stat(path: Path) -> tuple[int, int, int, int] | None:
+    """A file's (mtime_ns, size, ctime_ns, inode): a copy that keeps the modification
+    time still moves ctime, which no tool can set back."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ctime_ns, info.st_ino
+
+
+def remembered(root: Path, pots: dict[str, str], locale: str, paths: dict[str, Path],
                prune: bool) -> dict[str, Merged]:
-    """Locales whose merge would give back the file on disk: their results, unmerged."""
+    """The catalogues of `locale` (domain → path) whose merge would give back the file
+    on disk: their results, unmerged. `pots`: domain → POT text ("" for a domain that
+    has none)."""
     cache = BuildCache(root)
     try:
         memo = cache.get("update") or {}
     finally:
         cache.close()
-    pot = _sha(pot_text.encode("utf-8"))
+    size = len(MergeResult(locale, "", 0, 0, 0, 0).counts())
     out = {}
-    for locale in locales:
-        path = po_path(root / "locales", locale)
-        last = memo.get(locale)
-        if last is None or not path.is_file() or last[:2] != (pot, prune) or \
-                len(last[3]) != len(MergeResult(locale, "", 0, 0, 0, 0).counts()):
+    for domain, path in paths.items():
+        last = memo.get((locale, domain))
+        pot = _sha(pots.get(domain, "").encode("utf-8"))
+        if last is None or len(last) != 5 or last[:2] != (pot, prune) or len(last[3]) != size:
             continue
-        if _file_sha(path) == last[2]:
+        stat = _stat(path)
+        if stat is not None and (stat == last[4] or _file_sha(path) == last[2]):
             # The file as it is; nothing happened in this run.
-            out[locale] = (path, replace(MergeResult(locale, "", *last[3]), remembered=True,
+            out[domain] = (path, replace(MergeResult(locale, "", *last[3]), remembered=True,
                                          fuzzy=0, new=0, carried=0, similar=0, moved=0,
                                          obsoleted=0), None)
     return out
 
 
-def remember(root: Path, pot_text: str, merged: list[Merged], prune: bool) -> None:
-    """After `update` wrote its files: what each locale's file now is."""
+def remember(root: Path, pots: dict[str, str], merged: list[Merged], prune: bool) -> None:
+    """After `update` wrote its files: what each catalogue now is (and how the file
+    looks on disk, so that the next `update` need not read it to know it unchanged)."""
     cache = BuildCache(root)
     try:
-        memo = cache.get("update") or {}
-        pot = _sha(pot_text.encode("utf-8"))
-        for _, result, _ in merged:
+        memo = {key: value for key, value in (cache.get("update") or {}).items()
+                if isinstance(key, tuple)}
+        for path, result, _ in merged:
             if result.remembered:
                 continue
-            memo[result.locale] = (pot, prune, _sha(result.text.encode("utf-8")),
-                                   result.counts())
+            memo[(result.locale, result.domain)] = (
+                _sha(pots.get(result.domain, "").encode("utf-8")), prune,
+                _sha(result.text.encode("utf-8")), result.counts(), _stat(path))
         cache.put("update", memo)
     finally:
         cache.close()

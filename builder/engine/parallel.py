@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
+from builder.catalogues.domains import domain_of
 from builder.engine.deps import FactIndex
 from builder.errors import Diagnostic, InputError
 from builder.output.write import write_new
@@ -27,6 +28,7 @@ from builder.render.manifest import manifest_entry
 from builder.render.outputs import PUBLISHED, Output, Renderers, Variant, render_output
 from builder.render.routes import FEED, GLOBAL, NOT_FOUND
 from builder.render.site import SiteModel
+from builder.render.translations import Key as MsgKey
 from builder.render.translations import Messages
 from builder.segments.analysis import Analysis, page_digest
 from builder.segments.blocks import ParsedBody, page_segments, parse_body
@@ -50,7 +52,7 @@ class PageInfo:
     messages its segments use."""
     key: str
     analysis: Analysis
-    messages: tuple[tuple[str | None, str], ...]
+    messages: tuple[MsgKey, ...]   # (domain, msgctxt, msgid): the page's domain
     digest: bytes = b""        # of the page, for `extract` (segments.analysis)
 
     @property
@@ -130,8 +132,9 @@ class Worker:
         page = self.job.model.content.by_key()[key]
         segments = tuple(page_segments(page, parsed))
         analysis = Analysis(segments, parsed.page_links, parsed.images, parsed.problems)
+        domain = domain_of(self.job.model.config.catalogues, page)
         return PageInfo(key, analysis,
-                        tuple(dict.fromkeys((s.msgctxt, s.msgid) for s in segments)),
+                        tuple(dict.fromkeys((domain, s.msgctxt, s.msgid) for s in segments)),
                         page_digest(page))
 
     def chunk(self, outputs: list[Output]) -> Chunk:
@@ -159,7 +162,7 @@ class Chunk:
     errors: tuple[Diagnostic, ...]
     # Interface strings the renderers looked up so far (templates, site settings): a
     # change to one of them concerns every page of its locale.
-    ui: dict[tuple[str, str], frozenset[tuple[str | None, str]]]
+    ui: dict[tuple[str, str], frozenset[MsgKey]]
 
 
 # The worker of this process, set once by the pool's initializer (fork: inherited, not pickled).
@@ -198,7 +201,7 @@ class Results:
     rendered: list[Rendered] = field(default_factory=list)
     infos: list[PageInfo] = field(default_factory=list)
     errors: set[Diagnostic] = field(default_factory=set)
-    ui: dict[str, set[tuple[str | None, str]]] = field(default_factory=dict)
+    ui: dict[str, set[MsgKey]] = field(default_factory=dict)
 
     def add(self, chunk: Chunk, sink: Sink | None) -> None:
         if sink is not None and not self.errors and not chunk.errors:

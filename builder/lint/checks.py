@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -25,8 +25,8 @@ from types import MappingProxyType
 import polib
 from markdown_it import MarkdownIt
 
+from builder.catalogues.domains import foreign_diagnostic, is_current, po_files
 from builder.catalogues.extract import from_templates
-from builder.catalogues.merge import po_path
 from builder.catalogues.plurals import catalogue_rule
 from builder.catalogues.podata import CHARSET_RE, EMPTY, NO_HEADER, header_line, language_matches
 from builder.catalogues.pofile import read_catalogue
@@ -35,6 +35,7 @@ from builder.lint.glossary import Glossary
 from builder.lint.warnings import Problem, _error, _listed, _warn, warning_problems
 from builder.segments.linkslots import SLOT_RE
 from builder.segments.placeholders import STRAY_PERCENT_RE, placeholders
+from builder.source.config import load_config
 from builder.source.content import HIDDEN_RE
 
 # Which flag silences which warning code.
@@ -63,6 +64,7 @@ class Finding:
     hint: str = ""
     locale: str = ""
     msgid: str = ""
+    domain: str = ""     # the catalogue's (`catalogues.domains`)
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
@@ -209,8 +211,13 @@ def plural_publishable(msgid_plural: str, forms: dict[int, str], locale: str,
 # ---------------------------------------------------------------- catalogues
 
 
-def lint_catalogue(root: Path, locale: str, glossary: Glossary) -> list[Finding]:
-    path = po_path(root / "locales", locale)
+def lint_catalogue(root: Path, locale: str, path: Path, glossary: Glossary) -> list[Finding]:
+    """Findings of one catalogue file of `locale`."""
+    domain = path.stem
+    return [replace(f, domain=domain) for f in _lint_file(root, locale, path, glossary)]
+
+
+def _lint_file(root: Path, locale: str, path: Path, glossary: Glossary) -> list[Finding]:
     rel = Collector(root).rel(path)
     try:
         read = read_catalogue(path, root)
@@ -299,10 +306,19 @@ def _header_findings(catalogue: polib.POFile, text: str, rel: str,
     return found
 
 
-def lint_project(root: Path, locales: tuple[str, ...], glossary: Glossary) -> list[Finding]:
-    """Findings of every existing catalogue among `locales`, by locale then line."""
+def lint_project(root: Path, locales: tuple[str, ...], glossary: Glossary,
+                 domains: tuple[str, ...] = ()) -> list[Finding]:
+    """Findings of every existing catalogue among `locales` (and `domains`, if given),
+    by locale, domain, then line. A catalogue of another layout than site.yaml's is an
+    error until `update` moves it."""
+    config = load_config(root)
     found = []
     for locale in locales:
-        if po_path(root / "locales", locale).is_file():
-            found += lint_catalogue(root, locale, glossary)
+        for domain, path in po_files(config.locales_dir, locale).items():
+            if not is_current(config.catalogues, domain):
+                d = foreign_diagnostic(config, path)
+                found.append(Finding(d.path, d.line, "error", "layout", d.message, d.hint,
+                                     locale, domain=domain))
+            elif not domains or domain in domains:
+                found += lint_catalogue(root, locale, path, glossary)
     return found

@@ -18,6 +18,7 @@ from pathlib import Path
 
 JOURNALS = Path(".infopages-cache") / "journal"
 MARK = ".infopages-staging"          # in every folder a journal may remove at the end
+TEMP_MARK = ".infopages-"            # in the name of a file written for a journal's move
 
 
 @dataclass(frozen=True)
@@ -135,3 +136,11 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Temporary files (`.NAME.infopages-XXXX.tmp`, written for a journal's moves) of a
+    command killed before its commit point; call after `recover`, which moves those of
+    a committed journal into place."""
+    for path in folder.rglob(f".*{TEMP_MARK}*.tmp") if folder.is_dir() else ():
+        path.unlink(missing_ok=True)

@@ -179,19 +179,23 @@ def _same(new: Path, old: Path) -> bool:
 
 def recover(root: Path) -> int:
     """Finish what a killed command left half-done (its journal), and remove what it
-    left behind; every command calls this first. Returns the journals finished."""
+    left behind (staging folders, an `update`'s temporary files, partial snapshots);
+    every command calls this first. Returns the journals finished."""
     with try_lock(root) as free:
         if not free:
             return 0      # the command that holds the lock is alive: it is its business
         done = journal.recover(root)
         remove_stale(root)
+        journal.remove_leftovers(root / "locales")    # of an `update` killed before its commit
         _remove_partial_files(root / ".infopages-cache")
         return done
 
 
 def _remove_partial_files(cache: Path) -> None:
-    """`.NAME.PID.tmp` files the record writes (catalogue snapshots) whose writer died."""
-    for path in cache.glob("*/.*.tmp") if cache.is_dir() else ():
+    """`.NAME.PID.tmp` files the record writes (catalogue snapshots, by locale and
+    domain: `po/LL/.DOMAIN.po.PID.tmp`) whose writer died."""
+    found = [*cache.glob("*/.*.tmp"), *cache.glob("*/*/.*.tmp")] if cache.is_dir() else []
+    for path in found:
         pid = path.name.rsplit(".", 2)[-2]
         if pid.isdigit() and not _alive(int(pid)):
             path.unlink(missing_ok=True)

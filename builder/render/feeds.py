@@ -34,7 +34,7 @@ def atom_feed(r: LocaleRenderer) -> bytes:
     entries = []
     for page in news:
         url = r.absolute(r.path(page.key))
-        summary = r.t.inline(page.summary, page.context("summary")).text if page.summary else ""
+        summary = r.text(page, page.summary, page.context("summary")).text if page.summary else ""
         # The entry's content is the page's body, with links made absolute: a feed
         # reader shows it away from the site.
         body = str(r.body(page, current, absolute=True)[0]).strip() if page.body.strip() else ""

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable, Mapping
 
-from builder.catalogues.extract import site_segments
+from builder.catalogues.domains import domain_of, ui_domain
+from builder.catalogues.extract import SITE_SOURCE, site_segments
 from builder.render.site import SiteModel
 from builder.render.translations import Translator
 from builder.segments.blocks import Segment, page_segments
@@ -84,13 +85,16 @@ def evaluate(model: SiteModel, translators: Mapping[str, Translator]) -> Publica
     if not config.has_gates and model.content.pages:
         return Publication({}, config.source_locale, everything=True)
     navigation = [s for s in site_segments(config) if s.kind == "navigation"]
+    ui = ui_domain(config.catalogues)
     statuses = {}
     for code in config.target_locales:
         lookup = translators[code].lookup
         gate = config.gate(code)
         for page in model.content.pages:
+            domain = domain_of(config.catalogues, page)
             statuses[(code, page.key)] = page_status(
                 page.key, code, page_segments(page, model.parsed[page.key]), navigation,
-                lambda s: not lookup(s.msgctxt, s.msgid)[1], gate,
-                marked_required(page.required, page.key))
+                lambda s, domain=domain: not lookup(
+                    s.msgctxt, s.msgid, ui if s.source == SITE_SOURCE else domain)[1],
+                gate, marked_required(page.required, page.key))
     return Publication(statuses, config.source_locale)

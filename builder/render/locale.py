@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 import jinja2
@@ -12,6 +13,7 @@ from babel.lists import format_list
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from builder.catalogues.domains import domain_of
 from builder.errors import Diagnostic, InputError
 from builder.render.body import render_body
 from builder.render.gates import Publication
@@ -105,8 +107,16 @@ class LocaleRenderer:
         parts = format_list(marks, locale=self.info.data_locale).split("\x01") if count else []
         return [parts[2 * i + 2] for i in range(count)]
 
+    def domain(self, page: Page) -> str:
+        """The catalogue domain a page's text is looked up in."""
+        return domain_of(self.config.catalogues, page)
+
+    def text(self, page: Page, msgid: str, msgctxt: str | None, anchor: str = "") -> Localized:
+        """A piece of `page`'s own text (front matter), in this locale."""
+        return self.t.inline(msgid, msgctxt, anchor, domain=self.domain(page))
+
     def title(self, page: Page) -> Localized:
-        return self.t.inline(page.title, page.context("title"), anchor=f"{page.key}#title")
+        return self.text(page, page.title, page.context("title"), f"{page.key}#title")
 
     # -- links -------------------------------------------------------------
     def path(self, key: str, locale: str | None = None) -> str:
@@ -149,7 +159,7 @@ class LocaleRenderer:
     def card(self, page: Page, current: str) -> dict[str, Any]:
         elsewhere = None if self.published(page.key) else self.source_info
         return {"title": self.title(page), "href": self.href(page.key, current),
-                "summary": self.t.inline(page.summary, page.context("summary"))
+                "summary": self.text(page, page.summary, page.context("summary"))
                 if page.summary else None,
                 "date": self.date(page.date) if page.date else None, "elsewhere": elsewhere,
                 "elsewhere_name": elsewhere and self.locale_name(elsewhere.code)}
@@ -240,10 +250,11 @@ class LocaleRenderer:
         return {"href": self.link(path, current, root), "type": kind}
 
     def body(self, page: Page, current: str, absolute: bool = False) -> tuple[Markup, int]:
+        domain = self.domain(page)
         html, fallbacks = render_body(
-            self.model.parsed[page.key], self.md, self.t.lookup, self.t.fallback_attrs,
-            lambda target: self.resolve(target, current, absolute), self.t.rtl,
-            self.t.marker if self.t.preview else None)
+            self.model.parsed[page.key], self.md, partial(self.t.lookup, domain=domain),
+            self.t.fallback_attrs, lambda target: self.resolve(target, current, absolute),
+            self.t.rtl, partial(self.t.marker, domain=domain) if self.t.preview else None)
         return Markup(html), fallbacks
 
     def render(self, template: str, context: dict[str, Any]) -> bytes:

@@ -25,7 +25,8 @@ def manifest_entry(r: LocaleRenderer, key: str) -> dict[str, Any] | None:
     fallbacks = []
     if page is not None and not r.t.is_source:
         segments = front_matter_segments(page) + [s.segment for s in r.model.parsed[key].slots]
-        fallbacks = [s.anchor for s in segments if r.t.lookup(s.msgctxt, s.msgid)[1]]
+        domain = r.domain(page)
+        fallbacks = [s.anchor for s in segments if r.t.lookup(s.msgctxt, s.msgid, domain)[1]]
     return {
         "key": key, "locale": r.info.bcp47, "dir": r.info.direction,
         "source_locale": r.source_info.bcp47,

@@ -37,16 +37,16 @@ def render_key(r: LocaleRenderer, key: str) -> bytes:
 
 def _with_body(r: LocaleRenderer, page: Page, current: str) -> dict[str, Any]:
     title = r.title(page)
-    summary = r.t.inline(page.summary, page.context("summary")) if page.summary else None
+    summary = r.text(page, page.summary, page.context("summary")) if page.summary else None
     body, fallbacks = r.body(page, current)
     fallbacks += title.fallback + bool(summary and summary.fallback)
     ctx = r.common(page.key, current, title, summary.text if summary else "")
     image = None
     if page.image:
         image = {"src": f"{'../' * current.count('/')}media/{page.image.src}",
-                 "alt": r.t.inline(page.image.alt, page.context("image.alt", "img.alt"))
+                 "alt": r.text(page, page.image.alt, page.context("image.alt", "img.alt"))
                  if page.image.alt else None,
-                 "caption": r.t.inline(page.image.caption, page.context("image.caption"))
+                 "caption": r.text(page, page.image.caption, page.context("image.caption"))
                  if page.image.caption else None}
     ctx.update(page=page, title=title, summary=summary, body=body, image=image,
                fallback_notice=fallbacks > 0, related=_related(r, page, current))
@@ -57,7 +57,8 @@ def _related(r: LocaleRenderer, page: Page, current: str) -> list[dict[str, Any]
     pages = r.model.content.by_key()
     out = []
     for number, link in enumerate(page.related, 1):
-        label = r.t.inline(link.label, page.context(f"related.{number}")) if link.label else None
+        label = r.text(page, link.label, page.context(f"related.{number}")) if link.label \
+            else None
         if link.url:
             url, local = link.url_for(r.info.code)
             if not local and link.localized:   # the source language's own address

@@ -23,10 +23,11 @@ import gettext as gnu_gettext
 import math
 import re
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 import polib
 
+from builder.catalogues.domains import UI
 from builder.catalogues.plurals import plural_header
 from builder.render.locales import locale_info
 from builder.render.translations import Key, Messages
@@ -122,19 +123,21 @@ def plural_sources(cldr: str) -> tuple[bool, ...]:
     return tuple(i == formula(1) for i in range(count))
 
 
-def pseudo_messages(pot_path: Path, code: str) -> Messages:
-    """Every entry of the POT, pseudo-translated; keyed like `translations.load_messages`."""
+def pseudo_messages(pots: Mapping[str, Path], code: str, ui: str = UI) -> Messages:
+    """Every entry of the POTs (domain → file), pseudo-translated; keyed like
+    `translations.load_messages`; `ui`: the interface's domain."""
     transform = TRANSFORMS[code]
     forms = plural_sources(locale_info(code).data_locale)
     singular: dict[Key, str] = {}
     plural: dict[Key, tuple[str, ...]] = {}
-    for entry in polib.pofile(str(pot_path), wrapwidth=0):
-        if not entry.msgid or entry.obsolete:
-            continue
-        key = (entry.msgctxt or None, entry.msgid)
-        if entry.msgid_plural:
-            one, many = transform(entry.msgid), transform(entry.msgid_plural)
-            plural[key] = tuple(one if is_one else many for is_one in forms)
-        else:
-            singular[key] = transform(entry.msgid)
-    return Messages(code, singular, plural)
+    for domain, path in pots.items():
+        for entry in polib.pofile(str(path), wrapwidth=0):
+            if not entry.msgid or entry.obsolete:
+                continue
+            key = (domain, entry.msgctxt or None, entry.msgid)
+            if entry.msgid_plural:
+                one, many = transform(entry.msgid), transform(entry.msgid_plural)
+                plural[key] = tuple(one if is_one else many for is_one in forms)
+            else:
+                singular[key] = transform(entry.msgid)
+    return Messages(code, singular, plural, ui=ui)

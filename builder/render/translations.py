@@ -3,26 +3,32 @@
 Only entries a reader may see are used: not fuzzy, not obsolete, every plural
 form filled, and the same placeholders as the source. Anything else falls back
 to the source text, and the caller marks it with the source language.
+
+A text is looked up in its own domain's catalogue (`catalogues.domains`): a
+page's segments in the page's domain, template and site strings in the
+interface's (`Messages.ui`). Keys are (domain, msgctxt, msgid).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Callable, Mapping
 
 import polib
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from builder.catalogues.domains import UI, catalogue_files, ui_domain
 from builder.catalogues.extract import from_templates
-from builder.catalogues.merge import complete, po_path
+from builder.catalogues.merge import complete
 from builder.catalogues.plurals import catalogue_rule
 from builder.catalogues.pofile import read_po
+from builder.errors import InputError
 from builder.lint.checks import plural_publishable, publishable
 from builder.render.body import render_inline
+from builder.source.config import SiteConfig
 
-Key = tuple[str | None, str]
+Key = tuple[str, str | None, str]    # (domain, msgctxt, msgid)
 
 
 @dataclass(frozen=True)
@@ -31,7 +37,10 @@ class Messages:
     singular: Mapping[Key, str]
     plural: Mapping[Key, tuple[str, ...]]
     fuzzy: Mapping[Key, str] = field(default_factory=dict)   # shown in the preview only
-    plural_forms: str | None = None   # the catalogue's own Plural-Forms (None: CLDR's)
+    # The interface catalogue's own Plural-Forms (None: CLDR's): plural messages are
+    # the templates', so theirs is the rule that counts.
+    plural_forms: str | None = None
+    ui: str = UI                      # the interface's domain (`domains.ui_domain`)
 
     def plural_index(self, data_locale: str | None = None) -> Callable[[int], int]:
         """Which msgstr[i] a number picks: by the catalogue's own rule, which may be
@@ -39,28 +48,37 @@ class Messages:
         return catalogue_rule(self.plural_forms, data_locale or self.locale)[1]
 
 
-def load_messages(root: Path, locale: str) -> Messages:
-    """The translations readers may see. An entry with an error `infopages lint`
-    reports (placeholders, Markdown structure, raw HTML, hidden controls…) is
-    left out, so the page shows the source text instead of a broken one."""
-    path = po_path(root / "locales", locale)
-    if not path.is_file():
-        return Messages(locale, {}, {})
+def load_messages(config: SiteConfig, locale: str) -> Messages:
+    """The translations readers may see, from each of the locale's catalogues. An entry
+    with an error `infopages lint` reports (placeholders, Markdown structure, raw HTML,
+    hidden controls…) is left out, so the page shows the source text instead of a
+    broken one. Every catalogue's problems are reported together."""
+    ui = ui_domain(config.catalogues)
     singular: dict[Key, str] = {}
     plural: dict[Key, tuple[str, ...]] = {}
     fuzzy: dict[Key, str] = {}
-    catalogue = read_po(path, root)
-    rule = catalogue.metadata.get("Plural-Forms")
-    for entry in catalogue:
-        key = (entry.msgctxt or None, entry.msgid)
-        kind, value = visible(entry, locale, rule)
-        if kind == "singular":
-            singular[key] = value
-        elif kind == "plural":
-            plural[key] = value
-        if (shown := fuzzy_text(entry, locale)) is not None:
-            fuzzy[key] = shown
-    return Messages(locale, singular, plural, fuzzy, rule)
+    rule, errors = None, []
+    for domain, path in catalogue_files(config, locale).items():
+        try:
+            catalogue = read_po(path, config.root)
+        except InputError as exc:
+            errors += exc.diagnostics
+            continue
+        own = catalogue.metadata.get("Plural-Forms")
+        if domain == ui:
+            rule = own
+        for entry in catalogue:
+            key = (domain, entry.msgctxt or None, entry.msgid)
+            kind, value = visible(entry, locale, own)
+            if kind == "singular":
+                singular[key] = value
+            elif kind == "plural":
+                plural[key] = value
+            if (shown := fuzzy_text(entry, locale)) is not None:
+                fuzzy[key] = shown
+    if errors:
+        raise InputError(errors)
+    return Messages(locale, singular, plural, fuzzy, rule, ui)
 
 
 def _markdown(entry: polib.POEntry) -> bool:
@@ -119,57 +137,59 @@ class Translator:
         self.template_foreign = self.is_source and bool(self.template_attrs)
         self.preview = preview
         # Titles and summaries appear on many pages (cards, feeds): render each once.
-        self._inline: dict[tuple[str, str | None, str], Localized] = {}
+        self._inline: dict[tuple[str, str, str | None, str], Localized] = {}
         # Recent lookups: template strings on every page, a page's segments twice
         # (body, then pages.json). Bounded: a 40,000-page build must not keep them all.
-        self._states: dict[tuple[str | None, str], tuple[str, str]] = {}
+        self._states: dict[Key, tuple[str, str]] = {}
         # Interface strings looked up (templates, site settings, the builder's own words):
         # the build record keeps them, so that a change to one re-renders every page.
-        self.ui_keys: set[tuple[str | None, str]] = set()
+        self.ui_keys: set[Key] = set()
 
-    def lookup(self, msgctxt: str | None, msgid: str) -> tuple[str, bool]:
-        text, state = self.state(msgctxt, msgid)
+    def lookup(self, msgctxt: str | None, msgid: str, domain: str) -> tuple[str, bool]:
+        text, state = self.state(msgctxt, msgid, domain)
         return text, state == "untranslated"
 
-    def state(self, msgctxt: str | None, msgid: str) -> tuple[str, str]:
+    def state(self, msgctxt: str | None, msgid: str, domain: str) -> tuple[str, str]:
         """(text shown, "ok" | "fuzzy" | "untranslated"); fuzzy text only in the preview."""
         if self.is_source:
             return msgid, "ok"
-        key = (msgctxt, msgid)
+        key = (domain, msgctxt, msgid)
         found = self._states.get(key)
         if found is None:
             if len(self._states) >= STATES_KEPT:
                 self._states.clear()
-            found = self._states[key] = self._state(msgctxt, msgid)
+            found = self._states[key] = self._state(key)
         return found
 
-    def _state(self, msgctxt: str | None, msgid: str) -> tuple[str, str]:
-        found = self.messages.singular.get((msgctxt, msgid))
+    def _state(self, key: Key) -> tuple[str, str]:
+        found = self.messages.singular.get(key)
         if found:
             return found, "ok"
-        fuzzy = self.messages.fuzzy.get((msgctxt, msgid)) if self.preview else None
-        return (fuzzy, "fuzzy") if fuzzy else (msgid, "untranslated")
+        fuzzy = self.messages.fuzzy.get(key) if self.preview else None
+        return (fuzzy, "fuzzy") if fuzzy else (key[2], "untranslated")
 
-    def marker(self, segment) -> dict[str, str]:
+    def marker(self, segment, domain: str) -> dict[str, str]:
         """Attributes for a body block: source language where it fell back, and in the
         preview a highlight with the segment's anchor for translators."""
-        text, state = self.state(segment.msgctxt, segment.msgid)
+        text, state = self.state(segment.msgctxt, segment.msgid, domain)
         attrs = dict(self.fallback_attrs) if state == "untranslated" else {}
         if self.preview and state != "ok":
             attrs |= {"class": f"i18n-{state}", "data-i18n-id": segment.anchor}
         return attrs
 
-    def inline(self, msgid: str, msgctxt: str | None = None, anchor: str = "") -> Localized:
-        key = (msgid, msgctxt, anchor)
+    def inline(self, msgid: str, msgctxt: str | None = None, anchor: str = "", *,
+               domain: str) -> Localized:
+        key = (domain, msgid, msgctxt, anchor)
         found = self._inline.get(key)
         if found is None:
-            found = self._inline[key] = self._render_inline(msgid, msgctxt, anchor)
+            found = self._inline[key] = self._render_inline(msgid, msgctxt, anchor, domain)
         return found
 
     def ui(self, msgid: str, msgctxt: str | None = None) -> Localized:
-        """An interface string of site.yaml, not part of a page (site title, menu)."""
-        self.ui_keys.add((msgctxt, msgid))
-        return self.inline(msgid, msgctxt)
+        """An interface string of site.yaml, not part of a page (site title, menu), in
+        the interface's domain."""
+        self.ui_keys.add((self.messages.ui, msgctxt, msgid))
+        return self.inline(msgid, msgctxt, domain=self.messages.ui)
 
     def template_text(self, msgid: str) -> Localized:
         """A template message the builder shows as a title ("News", "Page not found"):
@@ -179,8 +199,9 @@ class Translator:
             return replace(found, fallback=True, template=True)
         return found
 
-    def _render_inline(self, msgid: str, msgctxt: str | None, anchor: str) -> Localized:
-        text, state = self.state(msgctxt, msgid)
+    def _render_inline(self, msgid: str, msgctxt: str | None, anchor: str,
+                       domain: str) -> Localized:
+        text, state = self.state(msgctxt, msgid, domain)
         fallback = state == "untranslated"
         html, plain = render_inline(self.md, text, self.rtl and not fallback)
         return Localized(html, plain, fallback, state, anchor)
@@ -199,14 +220,15 @@ class Translator:
     # fallback marked English as a whole — with the English form of each value that has
     # one (`Dual`, `DateValue`), so "Published %(date)s" is all English or all in the
     # reader's language, never an English frame around a localised date.
+    # Templates speak for the interface: their strings are in its domain.
     def gettext(self, message: str, **variables: object) -> Markup:
-        self.ui_keys.add((None, message))
-        return self._format(*self.lookup(None, message), variables)
+        self.ui_keys.add((self.messages.ui, None, message))
+        return self._format(*self.lookup(None, message, self.messages.ui), variables)
 
     def pgettext(self, context: str, message: str, **variables: object) -> Markup:
-        self.ui_keys.add((context, message))
+        self.ui_keys.add((self.messages.ui, context, message))
         variables.setdefault("context", context)   # as Jinja's own newstyle pgettext
-        return self._format(*self.lookup(context, message), variables)
+        return self._format(*self.lookup(context, message, self.messages.ui), variables)
 
     def ngettext(self, singular: str, plural: str, n: int, **variables: object) -> Markup:
         return self._plural(None, singular, plural, n, variables)
@@ -218,9 +240,10 @@ class Translator:
 
     def _plural(self, context: str | None, singular: str, plural: str, n: int,
                 variables: dict) -> Markup:
-        self.ui_keys.add((context, singular))
+        key = (self.messages.ui, context, singular)
+        self.ui_keys.add(key)
         variables.setdefault("num", n)
-        forms = None if self.is_source else self.messages.plural.get((context, singular))
+        forms = None if self.is_source else self.messages.plural.get(key)
         if forms is None:
             return self._format(singular if n == 1 else plural, not self.is_source, variables)
         return self._format(forms[min(self.plural_index(n), len(forms) - 1)], False, variables)
@@ -235,8 +258,8 @@ class Translator:
     def attr_gettext(self, message: str) -> str:
         """For <title> and <head> metadata: no markup is possible there. In the page,
         name an element by a text node instead (aria-labelledby), which can carry `lang`."""
-        self.ui_keys.add((None, message))
-        return self.lookup(None, message)[0]
+        self.ui_keys.add((self.messages.ui, None, message))
+        return self.lookup(None, message, self.messages.ui)[0]
 
     @staticmethod
     def _mark(text: str, fallback: bool, marks: Mapping[str, str]) -> Markup:

@@ -37,7 +37,17 @@ SITE_SCHEMA = {
     "footer": Field(str, False, "a line of footer text, translatable"),
     "future_date_margin_days": Field(int, False, "how many days ahead a news date may be"),
     "publish": Field(dict, False, "publish gates: {default|LOCALE: {min_percent, required}}"),
+    "catalogues": Field(dict, False, "how the catalogues are split: {split: domains|none, "
+                        "news: year|all}"),
 } | BRANDING_SCHEMA
+CATALOGUES_SCHEMA = {
+    "split": Field(str, False, "domains (a catalogue per domain: ui, topics, pages, news) "
+                   "or none (one messages.po per locale)"),
+    "news": Field(str, False, "year (a news-YYYY catalogue per year) or all (one news "
+                  "catalogue)"),
+}
+SPLITS = ("domains", "none")
+NEWS_SPLITS = ("year", "all")
 GATE_SCHEMA = {
     "min_percent": Field(int, False, "a whole number from 0 to 100"),
     "required": Field(list, False, "a list of: title, heading, navigation, alt, marked"),
@@ -64,6 +74,13 @@ class Gate:
 
 
 @dataclass(frozen=True)
+class CatalogueSettings:
+    """`catalogues:` in site.yaml; what each setting means is `catalogues.domains`' business."""
+    split: str = "domains"    # or "none": one messages.po per locale
+    news: str = "year"        # or "all": one news catalogue
+
+
+@dataclass(frozen=True)
 class NavItem:
     label: str
     page: str
@@ -87,6 +104,7 @@ class SiteConfig:
     lines: tuple[tuple[str, int], ...]
     future_date_margin_days: int = 1
     gates: tuple[tuple[str, Gate], ...] = ()
+    catalogues: CatalogueSettings = CatalogueSettings()
     url_prefixes: tuple[tuple[str, str], ...] = ()     # only those site.yaml sets
     og_locales: tuple[tuple[str, str], ...] = ()
     branding: Branding = Branding()
@@ -240,6 +258,19 @@ def _check_values(doc: YamlDoc, path: Path, codes: dict[str, str], diags: Collec
                         "use `default` or one of the listed locales")
         elif check_mapping(gate, GATE_SCHEMA, doc, ("publish", name), path, diags):
             _check_gate(gate, doc, name, path, diags)
+    _check_catalogues(doc, path, diags)
+
+
+def _check_catalogues(doc: YamlDoc, path: Path, diags: Collector) -> None:
+    settings = doc.data.get("catalogues")
+    if settings is None or not check_mapping(settings, CATALOGUES_SCHEMA, doc, ("catalogues",),
+                                             path, diags):
+        return
+    for key, allowed in (("split", SPLITS), ("news", NEWS_SPLITS)):
+        value = settings.get(key)
+        if value is not None and value not in allowed:
+            diags.error(path, doc.line("catalogues", key),
+                        f"unknown `catalogues: {{{key}: {value}}}`", "use " + " or ".join(allowed))
 
 
 def _check_gate(gate: dict, doc: YamlDoc, name: str, path: Path, diags: Collector) -> None:
@@ -286,6 +317,9 @@ def _build(root: Path, doc: YamlDoc) -> SiteConfig:
         lines=lines,
         future_date_margin_days=data.get("future_date_margin_days", 1),
         gates=gates,
+        catalogues=CatalogueSettings(**{key: value for key, value in
+                                        (data.get("catalogues") or {}).items()
+                                        if value is not None}),
         url_prefixes=_per_locale(data.get("url_prefix")),
         og_locales=_per_locale(data.get("og_locale")),
         branding=load_branding(doc),

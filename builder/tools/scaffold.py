@@ -133,9 +133,15 @@ base_url: {base_url}
 
 # The language authors write content/ in, and every language of the site,
 # as BCP 47 tags (en, de, pt-BR, zh-Hant, es-419). Catalogues are in
-# locales/LL/LC_MESSAGES/messages.po, in gettext's spelling (pt_BR, zh_Hant).
+# locales/LL/LC_MESSAGES/, LL in gettext's spelling (pt_BR, zh_Hant).
 source_locale: {source}
 locales: [{locales}]
+# How the catalogues are split: by default one per domain, ui.po (the theme's
+# and this file's text), topics.po, pages.po and news-YYYY.po per year of news;
+# `split: none` keeps one messages.po per language, `news: all` one news.po.
+# catalogues:
+#   split: domains
+#   news: year
 # The folder of a language's pages (default: its tag in lowercase, pt-br):
 # url_prefix:
 #   pt-BR: br

@@ -24,10 +24,10 @@ import jinja2
 import polib
 from markupsafe import Markup, escape
 
-from builder.catalogues.merge import complete, po_path
+from builder.catalogues.domains import catalogue_files, is_current, order, po_path, pot_files
+from builder.catalogues.merge import complete
 from builder.catalogues.pofile import anchors_of
 from builder.engine.build import publication
-from builder.engine.catalogues import pot_path
 from builder.render.locales import LocaleInfo, locale_info, site_locales
 from builder.render.routes import output_path
 from builder.render.theme import CSP, THEME_DIR
@@ -64,6 +64,16 @@ class NextEntry:
     required: bool
     fuzzy: bool
     page: str            # page key the entry belongs to ("" for site strings)
+    domain: str = ""     # the catalogue it is in (`catalogues.domains`)
+
+
+@dataclass(frozen=True)
+class DomainStatus:
+    """One catalogue of a locale (`locales/LL/LC_MESSAGES/DOMAIN.po`)."""
+    name: str
+    entries: Split
+    words: Split
+    exists: bool         # False: not created yet (counted from the template)
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,7 @@ class LocaleStatus:
     passes: bool         # every page passes its publish gate
     pages: tuple         # gates.PageStatus, by page key
     next: tuple[NextEntry, ...]
+    domains: tuple[DomainStatus, ...] = ()
 
 
 def _split(entries: list[polib.POEntry], measure: Callable[[polib.POEntry], int]) -> Split:
@@ -90,7 +101,7 @@ def _gate_text(gate) -> str:
     return "; ".join(parts) or "none"
 
 
-def next_entries(po: polib.POFile, missing: set[str]) -> tuple[NextEntry, ...]:
+def next_entries(po: polib.POFile, missing: set[str], domain: str = "") -> list[NextEntry]:
     """Untranslated and fuzzy entries; those a publish gate requires first."""
     found = []
     for entry in po:
@@ -99,8 +110,13 @@ def next_entries(po: polib.POFile, missing: set[str]) -> tuple[NextEntry, ...]:
         anchors = anchors_of(entry) or [""]
         required = any(a in missing for a in anchors)
         found.append(NextEntry(entry.msgid, entry.linenum, anchors[0], required,
-                               "fuzzy" in entry.flags, anchors[0].split("#", 1)[0]))
-    return tuple(sorted(found, key=lambda e: (not e.required, e.line))[:NEXT_LIMIT])
+                               "fuzzy" in entry.flags, anchors[0].split("#", 1)[0], domain))
+    return sorted(found, key=lambda e: (not e.required, e.line))[:NEXT_LIMIT]
+
+
+def _sum(splits: list[Split]) -> Split:
+    return Split(*(sum(getattr(s, name) for s in splits)
+                   for name in ("translated", "fuzzy", "untranslated")))
 
 
 def translation_data(root: Path) -> tuple[LocaleStatus, ...]:
@@ -108,19 +124,27 @@ def translation_data(root: Path) -> tuple[LocaleStatus, ...]:
 
     config = load_config(root)
     published = publication(root)
+    templates = {name: path for name, path in pot_files(config.locales_dir).items()
+                 if is_current(config.catalogues, name)}
     infos = {info.code: info for info in site_locales(config)}
     out = []
     for code in config.target_locales:
-        path = po_path(config.locales_dir, code)
-        source = path if path.is_file() else pot_path(config)
-        po = polib.pofile(str(source), wrapwidth=0) if source.is_file() else polib.POFile()
-        active = [e for e in po if not e.obsolete and e.msgid]
+        found = catalogue_files(config, code)
         pages = tuple(s for (c, _), s in sorted(published.statuses.items()) if c == code)
         missing = {a for s in pages for a in s.missing_required}
-        out.append(LocaleStatus(code, infos[code], _split(active, lambda e: 1),
-                                _split(active, lambda e: len(e.msgid.split())),
+        domains, waiting = [], []
+        for name in sorted(found.keys() | templates.keys(), key=order):
+            po = polib.pofile(str(found.get(name, templates.get(name))), wrapwidth=0)
+            active = [e for e in po if not e.obsolete and e.msgid]
+            domains.append(DomainStatus(name, _split(active, lambda e: 1),
+                                        _split(active, lambda e: len(e.msgid.split())),
+                                        name in found))
+            waiting += next_entries(po, missing, name) if name in found else []
+        waiting.sort(key=lambda e: (not e.required, order(e.domain), e.line))
+        out.append(LocaleStatus(code, infos[code], _sum([d.entries for d in domains]),
+                                _sum([d.words for d in domains]),
                                 _gate_text(config.gate(code)), all(s.published for s in pages),
-                                pages, next_entries(po, missing)))
+                                pages, tuple(waiting[:NEXT_LIMIT]), tuple(domains)))
     return tuple(out)
 
 
@@ -215,11 +239,14 @@ def _env() -> jinja2.Environment:
 def _words(root: Path, locale: str) -> Callable[[str], Markup]:
     """t(): the dashboard's words in `locale` when its catalogue has them, else English."""
     info = locale_info(locale)
+    from builder.source.config import load_config
+
     english = info.bcp47.split("-")[0] == "en"
-    singular = load_messages(root, locale).singular if not english else {}
+    messages = load_messages(load_config(root), locale) if not english else None
+    singular = messages.singular if messages else {}
 
     def t(text: str) -> Markup:
-        found = singular.get((None, text))
+        found = singular.get((messages.ui, None, text)) if messages else None
         if found or english:
             return escape(found or text)
         return Markup('<span lang="en" dir="ltr">') + escape(text) + Markup("</span>")
@@ -237,7 +264,8 @@ def _page(root: Path, template: str, locale: str, **context: Any) -> bytes:
 
 def translation_page(root: Path, data: tuple[LocaleStatus, ...], locale: str = "en") -> bytes:
     return _page(root, "translation.html", locale, locales=data, preview="../_preview/",
-                 po_href=lambda code: "../../" + po_path(Path("locales"), code).as_posix())
+                 po_href=lambda code, domain: "../../" + po_path(Path("locales"), code,
+                                                                 domain).as_posix())
 
 
 def accessibility_page(root: Path, document: dict[str, Any] | None, history: list[dict],

@@ -22,29 +22,51 @@ def msgfmt_check(path: Path) -> str:
     return result.stderr
 
 
-def po(root: Path, locale: str) -> Path:
-    return root / "locales" / locale / "LC_MESSAGES" / "messages.po"
+def po(root: Path, locale: str, domain: str = "ui") -> Path:
+    return root / "locales" / locale / "LC_MESSAGES" / f"{domain}.po"
 
 
-def test_extract_writes_a_valid_deterministic_pot(mini: Path):
+def catalogues(root: Path, locale: str) -> list[Path]:
+    return sorted((root / "locales" / locale / "LC_MESSAGES").glob("*.po"))
+
+
+DOMAINS = ["ui", "topics", "pages", "news-2020", "news-2021"]
+
+
+def test_extract_writes_a_valid_deterministic_pot_per_domain(mini: Path, capsys):
+    capsys.readouterr()
     assert run("extract", "--project", str(mini)) == 0
-    pot = mini / "locales" / "messages.pot"
-    msgfmt_check(pot)
-    first = pot.read_bytes()
-    mtime = pot.stat().st_mtime_ns
+    pots = [mini / "locales" / f"{domain}.pot" for domain in DOMAINS]
+    assert [line.split(":")[0] for line in capsys.readouterr().out.splitlines()] == \
+        [str(pot) for pot in pots]
+    assert sorted((mini / "locales").glob("*.pot")) == sorted(pots)
+    first = {pot: pot.read_bytes() for pot in pots}
+    mtimes = {pot: pot.stat().st_mtime_ns for pot in pots}
+    for pot in pots:
+        msgfmt_check(pot)
     assert run("extract", "--project", str(mini)) == 0
-    assert pot.read_bytes() == first
-    assert pot.stat().st_mtime_ns == mtime, "an unchanged POT must not be rewritten"
-    text = first.decode()
-    assert "#: content/topics/safety.md\n" in text            # file references, no line numbers
-    assert "#. id: topics/safety#our-work.p1 (paragraph, source " in text
-    assert "#. context: Safety › Our work\n" in text
-    assert 'msgid "We protect people across the world. This paragraph is wrapped over several lines."' in text
-    assert "#: content/pages/about.md content/topics/safety.md" in text   # one entry, both files
-    assert 'msgctxt "nav"\nmsgid "Home"' in text
-    assert "#. link that lets keyboard and screen-reader users" in text  # Translators: comment
-    assert 'msgid_plural "Topics:"' in text
-    assert "Raw <script>alert(1)</script> HTML stays text." in text
+    assert {pot: pot.read_bytes() for pot in pots} == first
+    assert {pot: pot.stat().st_mtime_ns for pot in pots} == mtimes, \
+        "an unchanged POT must not be rewritten"
+    text = {pot.stem: data.decode() for pot, data in first.items()}
+    assert "#: content/topics/safety.md\n" in text["topics"]  # file references, no line numbers
+    assert "#. id: topics/safety#our-work.p1 (paragraph, source " in text["topics"]
+    assert "#. context: Safety › Our work\n" in text["topics"]
+    assert "Raw <script>alert(1)</script> HTML stays text." in text["topics"]
+    # The same paragraph on a topic and on a page: one entry in each domain.
+    wrapped = 'msgid "We protect people across the world. This paragraph is wrapped over ' \
+        'several lines."'
+    assert f"#: content/pages/about.md\n#, md-text\n{wrapped}" in text["pages"]
+    assert f"#: content/topics/safety.md\n#, md-text\n{wrapped}" in text["topics"]
+    # The interface: templates and site settings.
+    assert 'msgctxt "nav"\nmsgid "Home"' in text["ui"]
+    assert "#: content/site.yaml\nmsgid \"Mini site\"" in text["ui"]
+    assert "#. link that lets keyboard and screen-reader users" in text["ui"]  # Translators:
+    assert 'msgid_plural "Topics:"' in text["ui"]
+    # News items by the year of their date.
+    assert "#: content/news/2020-01-15-first.md" in text["news-2020"]
+    assert "#: content/news/2021-06-30-third.md" in text["news-2021"]
+    assert "content/news/" not in text["ui"] + text["topics"] + text["pages"]
 
 
 def test_update_creates_catalogues_with_canonical_plural_forms(mini: Path):
@@ -55,11 +77,20 @@ def test_update_creates_catalogues_with_canonical_plural_forms(mini: Path):
     plural = next(e for e in ar if e.msgid_plural)
     assert sorted(plural.msgstr_plural) == [0, 1, 2, 3, 4, 5]
     for locale in ("fr", "ar"):
-        msgfmt_check(po(mini, locale))
-    assert not po(mini, "en").exists()
+        assert [path.stem for path in catalogues(mini, locale)] == sorted(DOMAINS)
+        for path in catalogues(mini, locale):
+            msgfmt_check(path)
+            assert polib.pofile(str(path)).metadata["Plural-Forms"] == \
+                polib.pofile(str(po(mini, locale))).metadata["Plural-Forms"]
+    assert not (mini / "locales/en").exists()
 
 
 def translate_all(path: Path, prefix: str) -> None:
+    """Every entry of `path` translated; a folder: every catalogue in it."""
+    if path.is_dir():
+        for each in sorted(path.glob("*.po")):
+            translate_all(each, prefix)
+        return
     catalogue = polib.pofile(str(path), wrapwidth=0)
     for entry in catalogue:
         if entry.msgid_plural:
@@ -71,31 +102,31 @@ def translate_all(path: Path, prefix: str) -> None:
 
 def test_update_keeps_translations_marks_changed_text_fuzzy_and_keeps_removed(mini: Path):
     run("update", "--project", str(mini))
-    translate_all(po(mini, "fr"), "FR ")
+    translate_all(po(mini, "fr").parent, "FR ")
     safety = mini / "content" / "topics" / "safety.md"
     safety.write_text(safety.read_text().replace("- First point with **bold** text.\n", "")
                       .replace("title: Safety", "title: Safety first"))
     assert run("update", "--project", str(mini)) == 0
-    text = po(mini, "fr").read_text()
-    msgfmt_check(po(mini, "fr"))
+    text = po(mini, "fr", "topics").read_text()
+    msgfmt_check(po(mini, "fr", "topics"))
     catalogue = polib.pofile(text)
     changed = catalogue.find("Safety first")
     assert changed is not None and "fuzzy" in changed.flags
     assert changed.previous_msgid == "Safety"
     assert changed.msgstr == "FR Safety"
     assert "#| msgid \"Safety\"" in text
-    assert catalogue.find("About us").msgstr == "FR About us"
+    assert polib.pofile(str(po(mini, "fr", "pages"))).find("About us").msgstr == "FR About us"
     gone = [e for e in catalogue.obsolete_entries() if e.msgid == "First point with **bold** text."]
     assert gone and gone[0].msgstr == "FR First point with **bold** text."
     # The removed text comes back: its translation is revived, not duplicated.
     safety.write_text(safety.read_text().replace("- Second point", "- First point with **bold** text.\n- Second point"))
     assert run("update", "--project", str(mini)) == 0
-    catalogue = polib.pofile(str(po(mini, "fr")))
+    catalogue = polib.pofile(str(po(mini, "fr", "topics")))
     revived = catalogue.find("First point with **bold** text.")
     assert revived is not None and not revived.obsolete and "fuzzy" not in revived.flags
     assert revived.msgstr == "FR First point with **bold** text."
     assert not [e for e in catalogue.obsolete_entries() if e.msgid == revived.msgid]
-    msgfmt_check(po(mini, "fr"))
+    msgfmt_check(po(mini, "fr", "topics"))
 
 
 def test_stats_counts_fuzzy_as_not_translated_like_msgfmt(mini: Path, capsys):
@@ -113,9 +144,15 @@ def test_stats_counts_fuzzy_as_not_translated_like_msgfmt(mini: Path, capsys):
 
     rows = {row["locale"]: row for row in json.loads(capsys.readouterr().out)}
     report = msgfmt_check(po(mini, "fr"))
-    assert report.splitlines()[-1].startswith(f"{rows['fr']['translated']} translated messages, "
-                             f"{rows['fr']['fuzzy']} fuzzy translation, "
-                             f"{rows['fr']['untranslated']} untranslated messages")
+    ui = next(d for d in rows["fr"]["domains"] if d["domain"] == "ui")
+    assert report.splitlines()[-1].startswith(f"{ui['translated']} translated messages, "
+                                              f"{ui['fuzzy']} fuzzy translation, "
+                                              f"{ui['untranslated']} untranslated messages")
+    assert (ui["translated"], ui["fuzzy"]) == (5, 1)
+    # The locale's figures are the sums of its domains'.
+    assert [d["domain"] for d in rows["fr"]["domains"]] == DOMAINS
+    for name in ("total", "translated", "fuzzy", "untranslated", "obsolete", "words"):
+        assert rows["fr"][name] == sum(d[name] for d in rows["fr"]["domains"]), name
     assert (rows["fr"]["translated"], rows["fr"]["fuzzy"]) == (5, 1)
 
 
@@ -128,18 +165,21 @@ def test_update_refuses_to_overwrite_a_catalogue_saved_meanwhile(mini: Path):
     mini.joinpath("content/pages/about.md").write_text("---\ntitle: About the team\n---\n")
     plan = plan_update(mini, checked_scan(mini))
     # A translator saves in Poedit while the merge is in memory.
-    translate_all(po(mini, "fr"), "FR ")
-    saved = po(mini, "fr").read_bytes()
-    ar_before = po(mini, "ar").read_bytes()
+    translate_all(po(mini, "fr", "pages"), "FR ")
+    saved = po(mini, "fr", "pages").read_bytes()
+    ar_before = po(mini, "ar", "pages").read_bytes()
+    pot_before = (mini / "locales/pages.pot").read_bytes()
     try:
         apply_update(mini, plan)
     except InputError as exc:
-        assert "fr/LC_MESSAGES/messages.po: error: changed on disk while `update` was merging it" \
+        assert "fr/LC_MESSAGES/pages.po: error: changed on disk while `update` was merging it" \
             in exc.diagnostics[0].format()
     else:
         raise AssertionError("update overwrote a catalogue saved meanwhile")
-    assert po(mini, "fr").read_bytes() == saved
-    assert po(mini, "ar").read_bytes() == ar_before, "no catalogue is written when one fails"
+    assert po(mini, "fr", "pages").read_bytes() == saved
+    assert po(mini, "ar", "pages").read_bytes() == ar_before, \
+        "no catalogue is written when one fails"
+    assert (mini / "locales/pages.pot").read_bytes() == pot_before
 
 
 def test_update_check_reports_stale_catalogues_and_writes_nothing(mini: Path, capsys):
@@ -151,7 +191,11 @@ def test_update_check_reports_stale_catalogues_and_writes_nothing(mini: Path, ca
     capsys.readouterr()
     assert run("update", "--check", "--project", str(mini)) == 1
     out = capsys.readouterr().out
-    assert "messages.pot: out of date" in out and "fr/LC_MESSAGES/messages.po: out of date" in out
+    # Only the domain of the page that changed.
+    assert sorted(line.split(": ")[0].removeprefix(str(mini) + "/")
+                  for line in out.splitlines()) == [
+        "locales/ar/LC_MESSAGES/pages.po", "locales/fr/LC_MESSAGES/pages.po",
+        "locales/pages.pot"]
     assert {p: p.read_bytes() for p in (mini / "locales").rglob("*.po*")} == before
     assert run("update", "--project", str(mini)) == 0
     assert run("update", "--check", "--project", str(mini)) == 0
@@ -159,13 +203,13 @@ def test_update_check_reports_stale_catalogues_and_writes_nothing(mini: Path, ca
 
 def test_prune_obsolete_drops_removed_entries_on_request(mini: Path):
     run("update", "--project", str(mini))
-    translate_all(po(mini, "fr"), "FR ")
+    translate_all(po(mini, "fr").parent, "FR ")
     safety = mini / "content" / "topics" / "safety.md"
     safety.write_text(safety.read_text().split("| Region")[0])
     run("update", "--project", str(mini))
-    assert polib.pofile(str(po(mini, "fr"))).obsolete_entries()
+    assert polib.pofile(str(po(mini, "fr", "topics"))).obsolete_entries()
     run("update", "--prune-obsolete", "--project", str(mini))
-    assert not polib.pofile(str(po(mini, "fr"))).obsolete_entries()
+    assert not polib.pofile(str(po(mini, "fr", "topics"))).obsolete_entries()
 
 
 def test_pot_entries_are_written_exactly_as_polib_writes_them(repo: Path):
@@ -180,7 +224,8 @@ def test_pot_entries_are_written_exactly_as_polib_writes_them(repo: Path):
     content = load_content(config, inputs, Collector(repo))
     segments = {k: list(a.segments) for k, a in analyse_pages(repo, content.pages).items()}
     templates = {f.path: repo / f.path for f in inputs.of_kind("template")}
-    entries = extract(config, content, segments, templates)
+    entries = [e for domain in extract(config, content, segments, templates).values()
+               for e in domain]
     entries.append(Entry("two\nlines \"quoted\"\t", "ctx", "plural %(n)s",
                                     {"templates/a.html"}, ["", "note"], ["python-format"]))
     for entry in entries:
@@ -194,7 +239,7 @@ def test_update_reports_the_counts_stats_gives(mini: Path, capsys):
     import re
 
     assert run("update", "--project", str(mini)) == 0
-    catalogue = polib.pofile(str(po(mini, "fr")), wrapwidth=0)
+    catalogue = polib.pofile(str(po(mini, "fr", "news-2020")), wrapwidth=0)
     for entry in catalogue:
         if not entry.msgid_plural and "%" not in entry.msgid:
             entry.msgstr = "FR " + entry.msgid
@@ -202,12 +247,11 @@ def test_update_reports_the_counts_stats_gives(mini: Path, capsys):
     catalogue.save()
     news = mini / "content" / "news" / "2020-01-15-first.md"
     news.write_text(news.read_text().replace("Body of the first item.",
-                                             "Body of the very first item."))
-    (mini / "content" / "pages" / "about.md").write_text(
-        (mini / "content" / "pages" / "about.md").read_text() + "\nA brand-new closing line.\n")
+                                             "Body of the very first item.") +
+                    "\nA brand-new closing line.\n")
     capsys.readouterr()
     assert run("update", "--project", str(mini)) == 0
-    line = next(l for l in capsys.readouterr().out.splitlines() if "/fr/" in l)
+    line = next(l for l in capsys.readouterr().out.splitlines() if "/fr/" in l and "2020" in l)
     found = re.search(r": (\d+) translated, (\d+) fuzzy \((\d+) new this run\), "
                       r"(\d+) untranslated \((\d+) new messages\), (\d+) obsolete", line)
     assert found, line
@@ -215,13 +259,16 @@ def test_update_reports_the_counts_stats_gives(mini: Path, capsys):
     assert (fuzzy, fuzzy_now, new) == (2, 1, 1)
     assert run("stats", "--project", str(mini), "--json") == 0
     fr = next(r for r in json.loads(capsys.readouterr().out) if r["locale"] == "fr")
-    assert (fr["translated"], fr["fuzzy"], fr["untranslated"], fr["obsolete"]) == \
-        (translated, fuzzy, untranslated, obsolete)
+    news_2020 = next(d for d in fr["domains"] if d["domain"] == "news-2020")
+    assert (news_2020["translated"], news_2020["fuzzy"], news_2020["untranslated"],
+            news_2020["obsolete"]) == (translated, fuzzy, untranslated, obsolete)
 
 
 def test_an_update_with_nothing_to_do_reports_nothing_new(mini: Path, capsys):
     assert run("update", "--project", str(mini)) == 0
     capsys.readouterr()
     assert run("update", "--project", str(mini)) == 0
-    line = next(l for l in capsys.readouterr().out.splitlines() if "/fr/" in l)
-    assert line.endswith("0 translated, 0 fuzzy, 50 untranslated, 0 obsolete (unchanged)"), line
+    lines = [l for l in capsys.readouterr().out.splitlines() if "/fr/" in l]
+    assert len(lines) == len(DOMAINS)
+    assert lines[0].endswith("/fr/LC_MESSAGES/ui.po: 0 translated, 0 fuzzy, 31 untranslated, "
+                             "0 obsolete (unchanged)"), lines

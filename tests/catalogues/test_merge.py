@@ -138,7 +138,7 @@ def test_rewrapped_source_is_the_same_message(mini: Path):
     from builder.cli.app import main
 
     assert main(["update", "--project", str(mini)]) == 0
-    po = mini / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
+    po = mini / "locales" / "fr" / "LC_MESSAGES" / "topics.po"
     before = po.read_bytes()
     safety = mini / "content" / "topics" / "safety.md"
     text = safety.read_text()

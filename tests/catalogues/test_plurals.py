@@ -63,7 +63,7 @@ def test_any_other_formula_is_refused(header: str, locale: str, problem: str):
 
 def test_the_catalogues_own_rule_picks_the_form():
     forms = ("un sujet", "des sujets")
-    gnu = Messages("fr", {}, {(None, "Topic"): forms}, plural_forms=GNU_FRENCH)
+    gnu = Messages("fr", {}, {("ui", None, "Topic"): forms}, plural_forms=GNU_FRENCH)
     assert [gnu.plural_index()(n) for n in (0, 1, 2, 5, 1000000)] == [0, 0, 1, 1, 1]
     cldr = Messages("fr", {}, {}, plural_forms=None)
     assert [cldr.plural_index()(n) for n in (0, 1, 2, 1000000)] == [0, 0, 2, 1]
@@ -71,7 +71,8 @@ def test_the_catalogues_own_rule_picks_the_form():
 
 
 def po(root: Path, locale: str) -> Path:
-    return root / "locales" / locale / "LC_MESSAGES" / "messages.po"
+    """The interface catalogue: the templates' plural messages are there."""
+    return root / "locales" / locale / "LC_MESSAGES" / "ui.po"
 
 
 def test_a_msginit_catalogue_builds_with_its_own_plural_forms(mini: Path, tmp_path: Path):
@@ -87,7 +88,7 @@ def test_a_msginit_catalogue_builds_with_its_own_plural_forms(mini: Path, tmp_pa
     path = po(mini, "fr")
     path.parent.mkdir(parents=True)
     subprocess.run(["msginit", "--no-translator", "-l", "fr_FR", "-i",
-                    str(mini / "locales/messages.pot"), "-o", str(path)],
+                    str(mini / "locales/ui.pot"), "-o", str(path)],
                    check=True, capture_output=True)
     catalogue = polib.pofile(str(path))
     assert catalogue.metadata["Plural-Forms"] == GNU_FRENCH

@@ -74,7 +74,13 @@ def demo(tmp_path: Path) -> Path:
 
 
 def po(root: Path, locale: str) -> Path:
-    return root / "locales" / locale / "LC_MESSAGES" / "messages.po"
+    """The catalogue of the edited page's domain."""
+    return root / "locales" / locale / "LC_MESSAGES" / "topics.po"
+
+
+def catalogues(root: Path) -> list[Path]:
+    """Every catalogue of the demo: a locale's domains (ui, topics, pages, news-YYYY)."""
+    return sorted(root.glob("locales/*/LC_MESSAGES/*.po"))
 
 
 def msgfmt_check(path: Path) -> None:
@@ -96,12 +102,14 @@ def blocks(data: bytes) -> list[bytes]:
 @pytest.mark.parametrize("tool", sorted(TOOLS))
 def test_a_save_by_any_tool_survives_update(demo: Path, capsys, tool: str):
     save = TOOLS[tool]
-    for locale in LOCALES:
-        save(po(demo, locale))
+    for path in catalogues(demo):
+        save(path)
+    every = {path: path.read_bytes() for path in catalogues(demo)}
+    assert len(every) == 6 * len(LOCALES)
     saved = {locale: po(demo, locale).read_bytes() for locale in LOCALES}
     quiet_check(demo, capsys)
     assert main(["update", "--project", str(demo)]) == 0
-    assert {locale: po(demo, locale).read_bytes() for locale in LOCALES} == saved
+    assert {path: path.read_bytes() for path in catalogues(demo)} == every
 
     page = demo / PAGE
     page.write_text(page.read_text("utf-8").replace(EDITED, EDITED.replace("noting", "stating")),
@@ -117,9 +125,12 @@ def test_a_save_by_any_tool_survives_update(demo: Path, capsys, tool: str):
         assert after.count(b"\n") == after.count(b"\r\n") or b"\r\n" not in after
         width = detect_width(saved[locale].decode().replace("\r\n", "\n"))
         assert detect_width(after.decode().replace("\r\n", "\n")) == width, tool
+    # Only the edited page's domain changed.
+    assert {path: path.read_bytes() for path in catalogues(demo) if path.stem != "topics"} == \
+        {path: data for path, data in every.items() if path.stem != "topics"}
     # The tool saves again (msgcat drops `#, md-text` from the new entry): still quiet.
-    for locale in LOCALES:
-        save(po(demo, locale))
+    for path in catalogues(demo):
+        save(path)
     quiet_check(demo, capsys)
 
 

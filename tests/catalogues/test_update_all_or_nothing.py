@@ -1,4 +1,4 @@
-"""`update` writes the POT and every PO file as one transaction, and never shrinks the
+"""`update` writes the POTs and every PO file as one transaction, and never shrinks the
 catalogue because a source failed to parse."""
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ def test_a_read_only_catalogue_stops_update_before_anything_is_written(mini: Pat
     assert update(mini) == 0
     (mini / "content" / "pages" / "about.md").write_text("---\ntitle: About the team\n---\n")
     before = locales(mini)
-    ar = mini / "locales" / "ar" / "LC_MESSAGES" / "messages.po"
+    ar = mini / "locales" / "ar" / "LC_MESSAGES" / "pages.po"     # about.md's domain
     os.chmod(ar, 0o444)
     capsys.readouterr()
     assert update(mini) == 2
-    assert "locales/ar/LC_MESSAGES/messages.po: error: is read-only" in capsys.readouterr().err
+    assert "locales/ar/LC_MESSAGES/pages.po: error: is read-only" in capsys.readouterr().err
     assert locales(mini) == before             # not even the POT, nor fr
 
 
@@ -67,7 +67,7 @@ def test_a_full_disk_leaves_every_catalogue_as_it_was(mini: Path, tmp_path: Path
 def test_leftovers_of_a_killed_update_are_removed(mini: Path):
     assert update(mini) == 0
     folder = mini / "locales" / "fr" / "LC_MESSAGES"
-    (folder / ".messages.po.infopages-x1y2.tmp").write_text("half of a file")
+    (folder / ".ui.po.infopages-x1y2.tmp").write_text("half of a file")
     assert update(mini) == 0
     assert not list(folder.glob(".*.tmp"))
 
@@ -76,7 +76,7 @@ def test_a_template_that_does_not_parse_never_shrinks_the_catalogue(mini: Path, 
     (mini / "templates").mkdir()     # the project's own copy of the theme's base template
     shutil.copy(THEME_DIR / "base.html", mini / "templates" / "base.html")
     assert update(mini) == 0
-    pot = (mini / "locales" / "messages.pot").read_bytes()
+    pot = (mini / "locales" / "ui.pot").read_bytes()     # the templates' domain
     before = locales(mini)
     base = mini / "templates" / "base.html"
     text = base.read_text()
@@ -90,5 +90,5 @@ def test_a_template_that_does_not_parse_never_shrinks_the_catalogue(mini: Path, 
     assert locales(mini) == before
     base.write_text(text)
     assert update(mini, "--prune-obsolete") == 0
-    assert (mini / "locales" / "messages.pot").read_bytes() == pot
-    assert not polib.pofile(str(mini / "locales/fr/LC_MESSAGES/messages.po")).obsolete_entries()
+    assert (mini / "locales" / "ui.pot").read_bytes() == pot
+    assert not polib.pofile(str(mini / "locales/fr/LC_MESSAGES/ui.po")).obsolete_entries()

@@ -8,9 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import polib
-
 from builder.cli.app import main
+from tests.conftest import translate_catalogues
 
 
 def build(root: Path, *extra: str) -> int:
@@ -23,14 +22,7 @@ def read(root: Path, rel: str) -> str:
 
 def translate_all(root: Path, locale: str, fn) -> None:
     main(["update", "--project", str(root)])
-    path = root / "locales" / locale / "LC_MESSAGES" / "messages.po"
-    catalogue = polib.pofile(str(path), wrapwidth=0)
-    for entry in catalogue:
-        if entry.msgid_plural:
-            entry.msgstr_plural = {k: fn(entry.msgid_plural) for k in entry.msgstr_plural}
-        else:
-            entry.msgstr = fn(entry.msgid)
-    catalogue.save()
+    translate_catalogues(root, locale, fn)
 
 
 def test_build_writes_every_locale_and_the_shared_files(mini: Path):

@@ -96,16 +96,21 @@ def generate(project: Path) -> None:
     copy_theme(project)   # the test edits templates/base.html
     assert infopages(project, "update").returncode == 0
     for locale, share in (("fr", 1), ("es", 2)):
-        path = project / f"locales/{locale}/LC_MESSAGES/messages.po"
-        catalogue = polib.pofile(str(path), wrapwidth=0)
-        for number, entry in enumerate(catalogue):
-            if number % share == 0:   # the source text, marked: placeholders stay intact
-                if entry.msgid_plural:
-                    entry.msgstr_plural = {k: f"{locale} {entry.msgid_plural}"
-                                           for k in entry.msgstr_plural}
-                else:
-                    entry.msgstr = f"{locale} {entry.msgid}"
-        catalogue.save()
+        for path in sorted(project.glob(f"locales/{locale}/LC_MESSAGES/*.po")):
+            translate_half(path, locale, share)
+
+
+def translate_half(path: Path, locale: str, share: int) -> None:
+    """Every `share`-th entry of one catalogue (of one domain) translated."""
+    catalogue = polib.pofile(str(path), wrapwidth=0)
+    for number, entry in enumerate(catalogue):
+        if number % share == 0:   # the source text, marked: placeholders stay intact
+            if entry.msgid_plural:
+                entry.msgstr_plural = {k: f"{locale} {entry.msgid_plural}"
+                                       for k in entry.msgstr_plural}
+            else:
+                entry.msgstr = f"{locale} {entry.msgid}"
+    catalogue.save()
 
 
 def edit(project: Path) -> None:

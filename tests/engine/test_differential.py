@@ -423,10 +423,16 @@ SITE_TEXT_EDITS = {
 }
 OTHER_FILES = {   # files a site folder collects that a build must not be confused by
     "mo-file": ("locales/fr/LC_MESSAGES/messages.mo", b"\xde\x12\x04\x95" + b"\0" * 24),
-    "po-backup": ("locales/fr/LC_MESSAGES/messages.po~", b'msgid ""\nmsgstr ""\n'),
-    "po-of-unlisted-locale": ("locales/de/LC_MESSAGES/messages.po",
+    "po-backup": ("locales/fr/LC_MESSAGES/ui.po~", b'msgid ""\nmsgstr ""\n'),
+    "po-of-unlisted-locale": ("locales/de/LC_MESSAGES/ui.po",
                               b'msgid ""\nmsgstr ""\n"Language: de\\n"\n'),
-    "pot-edited": ("locales/messages.pot", b'msgid ""\nmsgstr ""\n'),
+    "pot-edited": ("locales/ui.pot", b'msgid ""\nmsgstr ""\n'),
+    # A catalogue of another layout (a single catalogue in a site split by domain):
+    # every build refuses it until `update` moves its translations.
+    "single-catalogue": ("locales/fr/LC_MESSAGES/messages.po",
+                         b'msgid ""\nmsgstr ""\n"Language: fr\\n"\n"Content-Type: text/plain; '
+                         b'charset=UTF-8\\n"\n\nmsgid "About us"\nmsgstr "\xc3\x80 propos"\n'),
+    "po-not-ours": ("locales/fr/LC_MESSAGES/django.po", b'msgid ""\nmsgstr ""\n'),
     "glossary": ("locales/glossary.yaml", b"terms: []\n"),
     "readme": ("content/README.txt", b"Notes for authors.\n"),
     "ds-store": ("content/pages/.DS_Store", b"\0\0\0\1Bud1"),
@@ -437,9 +443,9 @@ OTHER_FILES = {   # files a site folder collects that a build must not be confus
     "unused-template": ("templates/unused.html", b"<p>{{ nothing }}</p>\n"),
     "hidden-template": ("templates/.base.html.swp", b"\0\1\2"),
     "theme-named-template": ("templates/theme/base.html", b"<p>shadow</p>\n"),
-    "po-folder-other-form": ("locales/FR/LC_MESSAGES/messages.po",
+    "po-folder-other-form": ("locales/FR/LC_MESSAGES/ui.po",
                              b'msgid ""\nmsgstr ""\n"Language: fr\\n"\n'),
-    "po-folder-bcp47": ("locales/pt-BR/LC_MESSAGES/messages.po",
+    "po-folder-bcp47": ("locales/pt-BR/LC_MESSAGES/ui.po",
                         b'msgid ""\nmsgstr ""\n"Language: pt_BR\\n"\n'),
 }
 
@@ -497,13 +503,17 @@ class IncrementalBuild(RuleBasedStateMachine):
         return sorted(p for folder in SOURCES for p in self.path(folder).rglob("*")
                       if p.is_file() and not p.is_symlink())
 
-    def po(self, locale: str) -> Path:
-        return self.path(f"locales/{locale}/LC_MESSAGES/messages.po")
+    def po(self, locale: str, which: int = -1) -> Path:
+        """One of the locale's catalogues (one per domain: news-YYYY, pages, topics, ui
+        in this order; -1 is ui.po), or ui.po's place if there is none."""
+        folder = self.path(f"locales/{locale}/LC_MESSAGES")
+        found = sorted(folder.glob("*.po")) if folder.is_dir() else []
+        return pick(found, which) or folder / "ui.po"
 
-    def catalogue(self, locale: str) -> polib.POFile | None:
+    def catalogue(self, locale: str, which: int = -1) -> polib.POFile | None:
         """The PO file as a translator's tool reads it, or None if such a tool would refuse it."""
         try:
-            return polib.pofile(str(self.po(locale)), wrapwidth=0)
+            return polib.pofile(str(self.po(locale, which)), wrapwidth=0)
         except (OSError, ValueError, UnicodeError):
             return None
 
@@ -599,9 +609,9 @@ class IncrementalBuild(RuleBasedStateMachine):
 
     # ---- catalogues: what translators and their tools do
     @rule(locale=st.sampled_from(TARGET_LOCALES), which=INDEX,
-          text=st.sampled_from(TRANSLATIONS))
-    def po_translate(self, locale: str, which: int, text: str) -> None:
-        catalogue = self.catalogue(locale)
+          text=st.sampled_from(TRANSLATIONS), domain=INDEX)
+    def po_translate(self, locale: str, which: int, text: str, domain: int = -1) -> None:
+        catalogue = self.catalogue(locale, domain)
         entry = pick([e for e in catalogue or [] if not e.obsolete], which)
         if entry is None:
             return
@@ -612,9 +622,9 @@ class IncrementalBuild(RuleBasedStateMachine):
             entry.msgstr = value
         catalogue.save()
 
-    @rule(locale=st.sampled_from(TARGET_LOCALES), which=INDEX)
-    def po_toggle_fuzzy(self, locale: str, which: int) -> None:
-        catalogue = self.catalogue(locale)
+    @rule(locale=st.sampled_from(TARGET_LOCALES), which=INDEX, domain=INDEX)
+    def po_toggle_fuzzy(self, locale: str, which: int, domain: int = -1) -> None:
+        catalogue = self.catalogue(locale, domain)
         entry = pick([e for e in catalogue or [] if not e.obsolete], which)
         if entry is None:
             return
@@ -624,24 +634,29 @@ class IncrementalBuild(RuleBasedStateMachine):
             entry.flags.append("fuzzy")
         catalogue.save()
 
-    @rule(locale=st.sampled_from(TARGET_LOCALES), which=INDEX, obsolete=st.booleans())
-    def po_obsolete(self, locale: str, which: int, obsolete: bool) -> None:
+    @rule(locale=st.sampled_from(TARGET_LOCALES), which=INDEX, obsolete=st.booleans(),
+          domain=INDEX)
+    def po_obsolete(self, locale: str, which: int, obsolete: bool, domain: int = -1) -> None:
         """Make an entry obsolete (#~), or revive an obsolete one."""
-        catalogue = self.catalogue(locale)
+        catalogue = self.catalogue(locale, domain)
         entry = pick([e for e in catalogue or [] if e.obsolete != obsolete], which)
         if entry is None:
             return
         entry.obsolete = obsolete
         catalogue.save()
 
-    @rule(locale=st.sampled_from(TARGET_LOCALES), edit=st.sampled_from(sorted(PO_FILE_EDITS)))
-    def po_file_edit(self, locale: str, edit: str) -> None:
-        """Byte-level edits: line endings, BOM, encodings, headers, broken syntax."""
-        PO_FILE_EDITS[edit].apply(self.po(locale))
+    @rule(locale=st.sampled_from(TARGET_LOCALES), edit=st.sampled_from(sorted(PO_FILE_EDITS)),
+          domain=INDEX)
+    def po_file_edit(self, locale: str, edit: str, domain: int = -1) -> None:
+        """Byte-level edits of one domain's catalogue: line endings, BOM, encodings,
+        headers, broken syntax, the file emptied or deleted."""
+        PO_FILE_EDITS[edit].apply(self.po(locale, domain))
 
     @rule(prune=st.booleans())
     def run_update(self, prune: bool) -> None:
-        """What translators run: rewrites the POT and every PO file."""
+        """What translators run: rewrites the POTs and the PO files of the domains that
+        changed (a news item dated in a new year makes that year's catalogue), and
+        moves a catalogue of another layout into the site's."""
         run = infopages("update", "--project", str(self.project),
                         *(["--prune-obsolete"] if prune else []))
         assert not bug_of_ours(run), f"`infopages update` crashed:\n{run.err}"
@@ -808,7 +823,8 @@ REGRESSIONS: dict[str, tuple[tuple[str, dict], ...]] = {
     # Found by this test.
     "dangling-symlink-page": (("add_symlink", {"which": 6, "variant": "emacs-lock"}),),
     "symlink-to-a-folder": (("add_symlink", {"which": 6, "variant": "to-folder"}),),
-    "po-duplicate-entry": (("po_file_edit", {"locale": "fr", "edit": "duplicate-entry"}),),
+    "po-duplicate-entry": (("po_file_edit", {"locale": "fr", "edit": "duplicate-entry",
+                                              "domain": 3}),),   # pages.po has "About us"
     "po-error-in-header": (("po_file_edit", {"locale": "fr", "edit": "garbage-line"}),),
     "po-not-utf8": (("po_file_edit", {"locale": "fr", "edit": "latin-1"}),),
     "template-deleted": (("template_edit", {"template": "page.html", "edit": "delete"}),),
@@ -828,7 +844,26 @@ REGRESSIONS: dict[str, tuple[tuple[str, dict], ...]] = {
         ("po_file_edit", {"locale": "es", "edit": "header-plural-forms-wrong"}),
         ("po_file_edit", {"locale": "ar", "edit": "unterminated-string"})),
     "site-title-translation-changed": (("site_edit", {"edit": "title"}),
-                                       ("po_toggle_fuzzy", {"locale": "es", "which": 14})),
+                                       ("po_toggle_fuzzy", {"locale": "es", "which": 1}),
+                                       ("po_toggle_fuzzy", {"locale": "es", "which": 0,
+                                                            "domain": 3})),
+    # Issue 16: one catalogue per domain (news-2020…2022, pages, topics, ui: 0 to 5).
+    "po-edit-in-a-news-domain": (("po_translate", {"locale": "ar", "which": 0, "domain": 0,
+                                                   "text": "[{locale}] {msgid}"}),),
+    "news-dated-in-a-new-year": (("edit_date", {"which": 2, "date": "2019-12-31"}),
+                                 ("run_update", {"prune": False}),
+                                 ("po_translate", {"locale": "fr", "which": 0, "domain": 0,
+                                                   "text": "[{locale}] {msgid}"})),
+    "domain-catalogue-deleted": (("po_file_edit", {"locale": "fr", "edit": "delete",
+                                                   "domain": 4}),),
+    "domain-catalogue-emptied-and-updated": (("po_file_edit", {"locale": "es", "edit": "empty",
+                                                               "domain": 1}),
+                                             ("run_update", {"prune": True})),
+    "two-domain-catalogues-broken": (
+        ("po_file_edit", {"locale": "fr", "edit": "garbage-line", "domain": 4}),
+        ("po_file_edit", {"locale": "fr", "edit": "unterminated-string", "domain": 0})),
+    "single-catalogue-then-update": (("add_other_file", {"which": "single-catalogue"}),
+                                     ("run_update", {"prune": False})),
 }
 
 

@@ -10,7 +10,7 @@ import polib
 import pytest
 
 from builder.cli.app import main
-from tests.conftest import THEME, copy_theme
+from tests.conftest import THEME, catalogue_of, copy_theme, translate_catalogues
 
 LOCALES = ("fr", "ar")
 
@@ -44,11 +44,12 @@ def reference(project: Path, tmp_path: Path) -> dict[str, bytes]:
 
 
 def po(project: Path, locale: str) -> Path:
-    return project / "locales" / locale / "LC_MESSAGES" / "messages.po"
+    """The catalogue of the news items of 2020."""
+    return project / "locales" / locale / "LC_MESSAGES" / "news-2020.po"
 
 
 def edit_po(project: Path, locale: str, msgid: str, msgstr: str) -> None:
-    path = po(project, locale)
+    path = catalogue_of(project, locale, msgid)
     catalogue = polib.pofile(str(path), wrapwidth=0)
     entry = next(e for e in catalogue if e.msgid == msgid)
     entry.msgstr = msgstr
@@ -66,14 +67,7 @@ def site(mini: Path) -> Path:
     """The mini site translated into French and Arabic, built once."""
     assert main(["update", "--project", str(mini)]) == 0
     for locale in LOCALES:
-        catalogue = polib.pofile(str(po(mini, locale)), wrapwidth=0)
-        for entry in catalogue:
-            if entry.msgid_plural:
-                entry.msgstr_plural = {k: f"{locale}: {entry.msgid_plural}"
-                                       for k in entry.msgstr_plural}
-            else:
-                entry.msgstr = f"{locale}: {entry.msgid}"
-        catalogue.save()
+        translate_catalogues(mini, locale, lambda text, locale=locale: f"{locale}: {text}")
     assert build(mini) == 0
     return mini
 
@@ -213,7 +207,7 @@ def test_a_broken_catalogue_entry_is_reported_with_its_line(site: Path, capsys):
     line = next(n for n, t in enumerate(path.read_text("utf-8").splitlines(), 1)
                 if t.startswith('msgstr "fr: Body of the second item.'))
     assert build(site) == 2
-    assert f"messages.po:{line}: error: PO syntax error" in capsys.readouterr().err
+    assert f"news-2020.po:{line}: error: PO syntax error" in capsys.readouterr().err
     assert tree(site / "site") == before
 
 
@@ -266,3 +260,30 @@ def test_a_project_given_as_a_relative_path(site: Path, tmp_path: Path, capsys, 
     assert main(["build", "--quiet"]) == 0
     assert capsys.readouterr().out.startswith("rebuilt ")
     assert tree(Path("site")) == reference(site, tmp_path)
+
+
+def test_a_news_item_dated_in_a_new_year_keeps_its_translations(site: Path, tmp_path: Path,
+                                                                 capsys):
+    """Its text moves to the new year's catalogue, which `update` makes with the
+    translations; the incremental build follows the new catalogue."""
+    edit(site / "content/news/2020-03-01-second.md", "date: 2020-03-01", "date: 2019-12-31")
+    assert main(["update", "--project", str(site)]) == 0
+    moved = polib.pofile(str(site / "locales/fr/LC_MESSAGES/news-2019.po"))
+    assert moved.find("Body of the second item.").msgstr == "fr: Body of the second item."
+    assert moved.find("Body of the second item.").flags == ["md-text"]
+    assert polib.pofile(str(po(site, "fr"))).find("Body of the second item.",
+                                                  include_obsolete_entries=True).obsolete
+    written = rebuild_and_compare(site, tmp_path, capsys)
+    assert "fr/news/2020-03-01-second.html" in written
+    assert "fr: Body of the second item." in (site / "site/fr/news/2020-03-01-second.html"
+                                              ).read_text("utf-8")
+
+
+def test_a_catalogue_deleted_falls_back_only_where_it_was_used(site: Path, tmp_path: Path,
+                                                               capsys):
+    (site / "locales/fr/LC_MESSAGES/pages.po").unlink()
+    written = rebuild_and_compare(site, tmp_path, capsys)
+    assert {p for p in written if p.endswith(".html")} >= {"fr/about.html"}
+    assert not any(p.startswith(("ar/", "en/")) for p in written)
+    assert "fr: Body of the second item." in (site / "site/fr/news/2020-03-01-second.html"
+                                              ).read_text("utf-8")

@@ -44,7 +44,7 @@ def test_an_avoided_term_in_any_segment_is_reported(tmp_path: Path, locale, msgi
     line = path.read_text("utf-8").splitlines()[found[0].line - 1]
     assert line.startswith("msgstr ")
     text = found[0].format()
-    assert text.startswith(f"locales/{locale}/LC_MESSAGES/messages.po:{found[0].line}: warning:")
+    assert text.startswith(f"locales/{locale}/LC_MESSAGES/topics.po:{found[0].line}: warning:")
     assert "is a term to avoid" in text and "never \"child pornography\"" in text
     assert f"use “{APPROVED[locale]}”" in text
 

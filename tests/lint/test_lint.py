@@ -25,7 +25,7 @@ def write_po(root: Path, locale: str, entries: list[dict], header: dict | None =
     for kwargs in entries:
         kwargs = {"occurrences": [(CONTENT, "")], **kwargs}
         po.append(polib.POEntry(**kwargs))
-    path = root / "locales" / locale / "LC_MESSAGES" / "messages.po"
+    path = root / "locales" / locale / "LC_MESSAGES" / "topics.po"   # CONTENT's domain
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(str(po), "utf-8")
     return path
@@ -108,7 +108,7 @@ def test_plural_forms_count_emptiness_and_placeholders(tmp_path: Path):
     found = lint_project(root, ("fr",), Glossary())
     assert codes(found) == [("error", "plural-empty"), ("error", "placeholders"),
                             ("error", "plural-count")]
-    text = (root / "locales/fr/LC_MESSAGES/messages.po").read_text().splitlines()
+    text = (root / "locales/fr/LC_MESSAGES/topics.po").read_text().splitlines()
     assert text[found[0].line - 1].startswith("msgstr[1]")
     assert text[found[1].line - 1].startswith("msgstr[2]")
 
@@ -140,7 +140,7 @@ def test_syntax_and_header_errors_come_from_read_po_with_lines(tmp_path: Path):
     path.write_text(path.read_text() + 'msgid "A"\nmsgstr "C"\n', "utf-8")
     found = lint_project(root, ("fr",), Glossary())
     assert codes(found) == [("error", "syntax")] and "duplicate" in found[0].message
-    assert found[0].format().startswith("locales/fr/LC_MESSAGES/messages.po:")
+    assert found[0].format().startswith("locales/fr/LC_MESSAGES/topics.po:")
     write_po(root, "es", [dict(msgid="A", msgstr="B")],
              header={"Language": "fr", "Content-Type": "text/plain; charset=ISO-8859-1",
                      "Plural-Forms": plural_header("es")[1]})

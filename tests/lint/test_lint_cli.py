@@ -16,7 +16,7 @@ def test_errors_exit_1_with_path_line_and_hint(tmp_path: Path, capsys):
     write_po(root, "fr", [dict(msgid="Page %(n)s", msgstr="Page")])
     assert main(["lint", "--project", str(root)]) == 1
     out = capsys.readouterr()
-    assert out.out.startswith("locales/fr/LC_MESSAGES/messages.po:")
+    assert out.out.startswith("locales/fr/LC_MESSAGES/topics.po:")
     assert ": error: placeholders differ" in out.out and " — copy every placeholder" in out.out
     assert "1 error(s), 0 warning(s)" in out.err
 
@@ -37,7 +37,8 @@ def test_json_lists_every_finding_with_its_fields(tmp_path: Path, capsys):
     assert [(f["locale"], f["severity"], f["code"]) for f in found] == [
         ("fr", "error", "placeholders"), ("ar", "warning", "punctuation")]
     assert set(found[0]) == {"path", "line", "severity", "code", "message", "hint", "locale",
-                             "msgid"}
+                             "msgid", "domain"}
+    assert found[0]["domain"] == "topics"
     assert found[1]["msgid"] == "Do you know?" and found[1]["line"] == 10
 
 
@@ -47,6 +48,28 @@ def test_locale_option_limits_the_run_and_rejects_unknown_codes(tmp_path: Path, 
     assert main(["lint", "--project", str(root), "--locale", "ar", "--locale", "es"]) == 0
     assert main(["lint", "--project", str(root), "--locale", "de"]) == 2
     assert "unknown locale `de`" in capsys.readouterr().err
+
+
+def test_domain_option_limits_the_run_and_rejects_unknown_domains(tmp_path: Path, capsys):
+    root = make_site(tmp_path)
+    write_po(root, "fr", [dict(msgid="Page %(n)s", msgstr="Page")])
+    assert main(["lint", "--project", str(root), "--domain", "ui", "--domain", "news-2015"]) == 0
+    assert main(["lint", "--project", str(root), "--domain", "topics"]) == 1
+    capsys.readouterr()
+    assert main(["lint", "--project", str(root), "--domain", "messages"]) == 2
+    assert "unknown domain `messages`" in capsys.readouterr().err
+
+
+def test_a_catalogue_of_another_layout_is_an_error_until_update_moves_it(tmp_path: Path,
+                                                                         capsys):
+    root = make_site(tmp_path)
+    path = write_po(root, "fr", [dict(msgid="Page %(n)s", msgstr="Page %(n)s")])
+    path.rename(path.with_name("messages.po"))
+    assert main(["lint", "--project", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("locales/fr/LC_MESSAGES/messages.po: error: a catalogue of another "
+                          "layout: site.yaml asks for one catalogue per domain"), out
+    assert "run `infopages update`" in out
 
 
 def test_no_project_exits_2(tmp_path: Path, capsys):
@@ -86,10 +109,13 @@ def test_the_demo_catalogues_pass_without_errors_or_warnings(capsys):
     nothing to lint, so it is required to be complete here."""
     import polib
 
-    from builder.catalogues.merge import complete, po_path
+    from builder.catalogues.domains import po_files
+    from builder.catalogues.merge import complete
 
     for locale in ("fr", "es", "ar"):
-        entries = [e for e in polib.pofile(str(po_path(REPO / "locales", locale)))
+        files = po_files(REPO / "locales", locale)
+        assert list(files) == ["ui", "topics", "pages", "news-2013", "news-2014", "news-2015"]
+        entries = [e for path in files.values() for e in polib.pofile(str(path))
                    if e.msgid and not e.obsolete]
         assert all(complete(e) for e in entries), f"{locale} is not fully translated yet"
     status = main(["lint", "--project", str(REPO), "--json"])

@@ -10,6 +10,7 @@ import polib
 import pytest
 
 from builder.cli.app import main
+from tests.conftest import catalogues
 
 GATES = """
 publish:
@@ -21,12 +22,12 @@ publish:
 
 def translate(root: Path, locale: str, table) -> None:
     main(["update", "--project", str(root)])
-    path = root / "locales" / locale / "LC_MESSAGES" / "messages.po"
-    catalogue = polib.pofile(str(path), wrapwidth=0)
-    for entry in catalogue:
-        if not entry.msgid_plural:
-            entry.msgstr = table(entry)
-    catalogue.save()
+    for path in catalogues(root, locale):
+        catalogue = polib.pofile(str(path), wrapwidth=0)
+        for entry in catalogue:
+            if not entry.msgid_plural:
+                entry.msgstr = table(entry)
+        catalogue.save()
 
 
 @pytest.fixture
@@ -79,7 +80,7 @@ def test_the_preview_has_everything_highlighted(gated: Path):
 
 
 def test_fuzzy_translations_show_in_the_preview_only(gated: Path):
-    path = gated / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
+    path = gated / "locales" / "fr" / "LC_MESSAGES" / "topics.po"
     catalogue = polib.pofile(str(path), wrapwidth=0)
     entry = catalogue.find("Safety")
     entry.msgstr, entry.flags = "Sécurité (à revoir)", ["fuzzy"]

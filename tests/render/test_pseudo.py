@@ -68,11 +68,12 @@ def test_pseudo_messages_cover_the_pot(tmp_path) -> None:
     pot.write_text('msgid ""\nmsgstr ""\n\nmsgctxt "nav"\nmsgid "Home"\nmsgstr ""\n\n'
                    'msgid "%(n)s page"\nmsgid_plural "%(n)s pages"\nmsgstr[0] ""\nmsgstr[1] ""\n',
                    "utf-8")
-    en = pseudo_messages(pot, "en-XA")
-    assert en.locale == "en-XA" and en.singular[("nav", "Home")] == "[Ĥöɱé]"
-    assert [placeholders(f) for f in en.plural[(None, "%(n)s page")]] == [["%(n)s"]] * 2
-    ar = pseudo_messages(pot, "ar-XB")
-    assert ar.locale == "ar-XB" and len(ar.plural[(None, "%(n)s page")]) == 2   # borrows en
+    en = pseudo_messages({"ui": pot}, "en-XA")
+    assert en.locale == "en-XA" and en.singular[("ui", "nav", "Home")] == "[Ĥöɱé]"
+    assert [placeholders(f) for f in en.plural[("ui", None, "%(n)s page")]] == [["%(n)s"]] * 2
+    ar = pseudo_messages({"ui": pot}, "ar-XB")
+    assert ar.locale == "ar-XB" and len(ar.plural[("ui", None, "%(n)s page")]) == 2  # en's
+    assert ("topics", "nav", "Home") not in en.singular
 
 
 def test_pseudo_pages_render_under_preview(mini) -> None:

@@ -12,6 +12,7 @@ from selenium.common.exceptions import NoAlertPresentException
 from builder.a11y.browser import BrowserSession
 from builder.a11y.server import serve_directory
 from builder.cli.app import main
+from tests.conftest import catalogues
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -56,15 +57,17 @@ def poison(root: Path) -> None:
     (root / "content" / "pages" / "about.md").write_text(
         f"---\ntitle: '{TITLE}'\nsummary: '<b onmouseover=alert(22)>hi</b>'\n---\n\n{body}\n")
     assert main(["update", "--project", str(root)]) == 0
-    path = root / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
-    catalogue = polib.pofile(str(path), wrapwidth=0)
-    for index, entry in enumerate(catalogue):
-        payload = PAYLOADS[index % len(PAYLOADS)]
-        if entry.msgid_plural:
-            entry.msgstr_plural = {k: payload for k in entry.msgstr_plural}
-        else:
-            entry.msgstr = payload
-    catalogue.save()
+    index = 0
+    for path in catalogues(root, "fr"):
+        catalogue = polib.pofile(str(path), wrapwidth=0)
+        for entry in catalogue:
+            payload = PAYLOADS[index % len(PAYLOADS)]
+            index += 1
+            if entry.msgid_plural:
+                entry.msgstr_plural = {k: payload for k in entry.msgstr_plural}
+            else:
+                entry.msgstr = payload
+        catalogue.save()
 
 
 @pytest.fixture(scope="module")

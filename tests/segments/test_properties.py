@@ -82,7 +82,7 @@ PO_LINES = st.sampled_from([
 @given(lines=st.lists(st.one_of(PO_LINES, st.text(max_size=12)), max_size=25))
 def test_loading_any_po_file_succeeds_or_reports_file_and_line(lines):
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
+        path = Path(tmp) / "locales" / "fr" / "LC_MESSAGES" / "topics.po"
         path.parent.mkdir(parents=True)
         path.write_text("\n".join(lines), "utf-8")
         try:
@@ -90,7 +90,7 @@ def test_loading_any_po_file_succeeds_or_reports_file_and_line(lines):
         except InputError as exc:
             assert exc.diagnostics
             for d in exc.diagnostics:
-                assert d.path == "locales/fr/LC_MESSAGES/messages.po" and d.line is not None
+                assert d.path == "locales/fr/LC_MESSAGES/topics.po" and d.line is not None
 
 
 def test_the_mini_site_config_loads():

@@ -76,7 +76,7 @@ def test_branding_reaches_every_page(mini: Path):
                        "footer_links:\n  - {label: About, page: pages/about}\n"
                        "  - {label: Partner, url: 'https://example.org/'}\n")
     assert main(["update", "--project", str(mini)]) == 0
-    pot = (mini / "locales" / "messages.pot").read_text("utf-8")
+    pot = (mini / "locales" / "ui.pot").read_text("utf-8")     # site.yaml's text: `ui`
     assert 'msgctxt "img.alt"\nmsgid "Example Organisation"' in pot
     assert '#. id: site#footer_links.2 (link label' in pot
     assert main(["build", "--project", str(mini)]) == 0

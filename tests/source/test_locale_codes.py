@@ -97,7 +97,7 @@ def test_a_catalogue_folder_named_another_way_stops_every_command(mini: Path, ca
     set_locales(mini, "locales: [en, pt-BR]")
     folder = mini / "locales" / "pt-BR" / "LC_MESSAGES"
     folder.mkdir(parents=True)
-    (folder / "messages.po").write_text('msgid ""\nmsgstr ""\n"Language: pt_BR\\n"\n')
+    (folder / "ui.po").write_text('msgid ""\nmsgstr ""\n"Language: pt_BR\\n"\n')
     before = sorted(p.relative_to(mini) for p in mini.rglob("*"))
     assert main([*command, "--project", str(mini)]) == 2
     err = capsys.readouterr().err

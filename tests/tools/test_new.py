@@ -29,10 +29,16 @@ def test_a_new_project_has_settings_pages_catalogues_and_no_templates(tmp_path: 
     assert len(list((root / "content" / "news").glob("*.md"))) == 1
     folders = sorted(p.name for p in (root / "locales").iterdir() if p.is_dir())
     assert folders == ["de", "he", "pt_BR", "zh_Hant"]        # gettext's folder names
+    year = next((root / "content" / "news").glob("*.md")).name[:4]
+    domains = sorted(["ui", "topics", "pages", f"news-{year}"])    # one catalogue per domain
+    assert sorted(p.stem for p in (root / "locales").glob("*.pot")) == domains
     for folder in folders:
-        po = root / "locales" / folder / "LC_MESSAGES" / "messages.po"
-        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)], check=True)
-        assert polib.pofile(str(po)).metadata["Language"] == folder
+        catalogues = sorted((root / "locales" / folder / "LC_MESSAGES").iterdir())
+        assert [p.stem for p in catalogues] == domains and {p.suffix for p in catalogues} == {
+            ".po"}
+        for po in catalogues:
+            subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)], check=True)
+            assert polib.pofile(str(po)).metadata["Language"] == folder
     config = load_config(root)
     assert (config.title, config.organisation) == ("Clean Water", "Water Agency")
     assert config.locales == ("en", "de", "pt_BR", "zh_Hant", "he")
@@ -57,7 +63,8 @@ def test_the_source_locale_defaults_to_the_only_locale(tmp_path: Path):
     assert new(tmp_path, "--source-locale", "pt-BR") == 0
     config = load_config(tmp_path / "site")
     assert (config.source_locale, config.locales) == ("pt_BR", ("pt_BR",))
-    assert [p.name for p in (tmp_path / "site" / "locales").iterdir()] == ["messages.pot"]
+    assert all(p.suffix == ".pot" for p in (tmp_path / "site" / "locales").iterdir())
+    assert (tmp_path / "site" / "locales" / "ui.pot").is_file()
 
 
 def test_an_empty_folder_is_used(tmp_path: Path):

@@ -51,7 +51,7 @@ RESULTS = {"summary": {"pages": 2, "checks": 8, "blocking": 3, "violations": 3, 
 
 @pytest.fixture
 def project(mini: Path) -> Path:
-    po = mini / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
+    po = mini / "locales" / "fr" / "LC_MESSAGES" / "pages.po"
     po.parent.mkdir(parents=True)
     po.write_text(PO, "utf-8")
     (mini / "reports" / "a11y").mkdir(parents=True)
@@ -64,7 +64,20 @@ def test_translation_numbers(project: Path) -> None:
     assert (fr.entries.translated, fr.entries.fuzzy, fr.entries.untranslated) == (1, 1, 1)
     assert (fr.words.translated, fr.words.fuzzy, fr.words.untranslated) == (2, 3, 3)
     assert [e.msgid for e in fr.next] == ["About us today", "We are small."]
-    assert fr.next[0].line == 11 and fr.next[1].fuzzy
+    assert fr.next[0].line == 11 and fr.next[1].fuzzy and fr.next[0].domain == "pages"
+    assert [(d.name, d.entries.total, d.exists) for d in fr.domains] == [("pages", 3, True)]
+
+
+def test_translation_numbers_per_domain_add_up(project: Path) -> None:
+    from builder.pipeline import extract
+
+    extract(project)          # the templates of the domains not translated yet count too
+    fr = {s.code: s for s in translation_data(project)}["fr"]
+    assert [d.name for d in fr.domains] == ["ui", "topics", "pages", "news-2020", "news-2021"]
+    assert [d.exists for d in fr.domains] == [False, False, True, False, False]
+    assert fr.entries.total == sum(d.entries.total for d in fr.domains)
+    assert (fr.entries.translated, fr.entries.fuzzy) == (1, 1)   # pages.po, as it is
+    assert fr.domains[0].entries.untranslated == fr.domains[0].entries.total > 20
 
 
 def test_a11y_summary_and_history(tmp_path: Path) -> None:
@@ -93,7 +106,7 @@ def test_pages_show_the_numbers(project: Path) -> None:
     translation = files["_status/translation.html"].decode()
     assert '<html lang="en" dir="ltr">' in translation
     assert "1 translated, 1 fuzzy, 1 untranslated of 3 entries." in translation
-    assert "../../locales/fr/LC_MESSAGES/messages.po" in translation and "messages.po:11" in translation
+    assert "../../locales/fr/LC_MESSAGES/pages.po" in translation and "pages.po:11" in translation
     assert "../_preview/fr/about.html" in translation
     accessibility = files["_status/accessibility.html"].decode()
     assert re.search(r"<th scope=\"row\" translate=\"no\">color-contrast</th><td>serious</td><td>2</td>",
