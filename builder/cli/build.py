@@ -61,11 +61,12 @@ def run_build(args: argparse.Namespace, progress, warn) -> int:
 
         found = up_to_date(args.project, args.out or args.project / "site")
         if found is not None:   # answered before the builder itself is even imported
-            summary, warnings = found
+            summary, warnings, refused = found
             warn(warnings)
             print(f"up to date: {summary['pages']} pages in {len(summary['locales'])} locales "
                   f"({', '.join(map(bcp47, summary['locales']))}) in {summary['out']} "
                   "(0 files written)")
+            report_refused(refused)
             return EXIT_OK
     from builder import pipeline
     from builder.engine.build import BuildOptions
@@ -80,8 +81,17 @@ def run_build(args: argparse.Namespace, progress, warn) -> int:
     print(f"{how} {result.pages} pages in {len(result.locales)} locales "
           f"({', '.join(map(bcp47, result.locales))}) into {result.out} "
           f"({result.written} files written or removed)")
+    report_refused(result.refused)
     if result.kept:
         print(f"kept the previous pages of {', '.join(result.kept)}: its catalogue has the "
               "errors above — fix them and build again", file=sys.stderr)
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def report_refused(refused: tuple[tuple[str, int], ...]) -> None:
+    """Translations not published, per locale (the first few are among the warnings)."""
+    for locale, count in refused:
+        print(f"{bcp47(locale)}: {count} translation{'s' if count != 1 else ''} not published "
+              f"(readers see the source text) — `infopages lint --locale {bcp47(locale)}` "
+              "says why for each", file=sys.stderr)

@@ -20,6 +20,7 @@ from builder.engine.cache import BuildCache, build_state
 from builder.engine.catstream import store_catalogues
 from builder.engine.full import BuildInputs, BuildResult, Record, full_build
 from builder.engine.incremental import rebuild
+from builder.engine.refused import refused_translations
 from builder.engine.parallel import LazyParsed
 from builder.errors import Collector, Diagnostic, InputError
 from builder.output.site import check_target
@@ -81,7 +82,7 @@ def build(root: Path, options: BuildOptions, progress: Report | None = None) -> 
                     raise
                 result = None      # the full build below sorts out what it can build
             if result is not None:
-                return result
+                return with_refused(root, cache, result)
         cache.invalidate()   # until a build of the whole site commits a new record
         source = load({})
         broken = broken_catalogues(config, config.target_locales) if options.keep_going else {}
@@ -98,10 +99,17 @@ def build(root: Path, options: BuildOptions, progress: Report | None = None) -> 
             fine = tuple(code for code in config.locales if code not in broken)
             messages, record = load_all_messages(config, fine, jobs), None
             messages |= {code: Messages(code, {}, {}, ui=ui) for code in broken}
-        return full_build(with_messages(source, messages), jobs, progress, record,
-                          options.shard, broken)
+        result = full_build(with_messages(source, messages), jobs, progress, record,
+                            options.shard, broken)
+        return with_refused(root, cache, result) if record is not None else result
     finally:
         cache.close()
+
+
+def with_refused(root: Path, cache: BuildCache, result: BuildResult) -> BuildResult:
+    """The result, with the translations the build refused (from its record)."""
+    refused = refused_translations(root, cache)
+    return replace(result, warnings=result.warnings + refused.first, refused=refused.counts)
 
 
 # Bytes of PO files, all locales, up to which a clean build keeps translations in

@@ -29,7 +29,7 @@ if TYPE_CHECKING:   # imported when used: the up-to-date check must start fast
     from builder.engine.parallel import Rendered
     from builder.render.translations import Messages
 
-SCHEMA_VERSION = "7"   # 6 was both the outputs' prefix and messages by domain, apart
+SCHEMA_VERSION = "8"   # 8: refused translations kept (kind "r")
 CACHE_DIR = ".infopages-cache"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB);
@@ -44,6 +44,8 @@ CREATE TABLE IF NOT EXISTS messages (locale TEXT, domain TEXT, msg BLOB, kind TE
                                      PRIMARY KEY (locale, domain, msg)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS entries (locale TEXT, domain TEXT, entry BLOB,
                                     PRIMARY KEY (locale, domain, entry)) WITHOUT ROWID;
+-- Only the refused translations: listing them costs nothing on a big site.
+CREATE INDEX IF NOT EXISTS messages_refused ON messages (locale) WHERE kind = 'r';
 """
 INDEXES = """
 CREATE INDEX IF NOT EXISTS deps_fact ON deps (locale, fact);
@@ -108,8 +110,9 @@ def build_state(target: Path, options: tuple = ()) -> tuple:
     return (SCHEMA_VERSION, code_fingerprint(), str(target.resolve()), options)
 
 
-def up_to_date(root: Path, target: Path) -> tuple[dict, tuple] | None:
-    """(summary, warnings) of the last build if no input has been touched since; else None.
+def up_to_date(root: Path, target: Path) -> tuple[dict, tuple, tuple] | None:
+    """(summary, warnings, refused translations per locale) of the last build if no input
+    has been touched since; else None.
     Reads the record without writing, and stats the inputs without opening them. The
     options the last build had are those a plain `build` would have: they come from
     site.yaml, which has not changed."""
@@ -125,12 +128,14 @@ def up_to_date(root: Path, target: Path) -> tuple[dict, tuple] | None:
             return None
         before = {p: (m, s, c, i) for p, m, s, c, i in db.execute(
             "SELECT path, mtime_ns, size, ctime_ns, inode FROM inputs")}
+        refused = tuple(db.execute("SELECT locale, count(*) FROM messages WHERE kind = 'r' "
+                                   "GROUP BY locale ORDER BY locale"))
     finally:
         db.close()
     inputs = scan(root)
     if inputs.errors or before != inputs.fingerprints():
         return None
-    return pickle.loads(meta["summary"]), pickle.loads(meta["warnings"])
+    return pickle.loads(meta["summary"]), pickle.loads(meta["warnings"]), refused
 
 
 def snapshot_dir(db_path: Path) -> Path:
@@ -332,7 +337,7 @@ class BuildCache:
         if not loaded:
             return Messages(locale, *(StoredMessages(self.db, locale, kind) for kind in "spf"),
                             plural_forms=rule, ui=ui)
-        found: dict[str, dict[bytes, Any]] = {"s": {}, "p": {}, "f": {}, "h": {}}
+        found: dict[str, dict[bytes, Any]] = {"s": {}, "p": {}, "f": {}, "h": {}, "r": {}}
         for msg, kind, value in self.db.execute(
                 "SELECT msg, kind, value FROM messages WHERE locale = ?", (locale,)):
             found[kind][msg] = tuple(json.loads(value)) if kind == "p" else value

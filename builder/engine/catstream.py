@@ -21,6 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
+from builder.catalogues.counts import complete
 from builder.catalogues.diff import numbered_blocks
 from builder.catalogues.domains import catalogue_files, po_path
 from builder.catalogues.podata import decode_block, normalise, report_empty, report_header
@@ -78,7 +79,8 @@ def catalogue_rows(root: Path, locale: str, domain: str, data: bytes) -> Stored:
 def message_rows(locale: str, domain: str, entries: list, plural_forms: str | None) -> list[Row]:
     """The record's rows for these entries of one catalogue: what readers see ("s"
     singular, "p" plural forms, by the catalogue's own `plural_forms`) and, for the
-    translators' preview, fuzzy text that is not broken ("f")."""
+    translators' preview, fuzzy text that is not broken ("f"); translations lint
+    refuses ("r", the msgid), which the build lists."""
     from builder.engine.cache import msg_hash
 
     rows: list[Row] = []
@@ -88,6 +90,8 @@ def message_rows(locale: str, domain: str, entries: list, plural_forms: str | No
         if kind is not None:
             rows.append((locale, domain, key, kind[0],
                          value if kind == "singular" else json.dumps(value)))
+        elif complete(entry) and entry.msgid:   # refused: listed by the build ("r")
+            rows.append((locale, domain, key, "r", entry.msgid))
         elif (shown := fuzzy_text(entry, locale)) is not None:
             rows.append((locale, domain, key, "f", shown))
     return rows

@@ -44,6 +44,7 @@ class BuildResult:
     written: int = 0            # files written or removed by this run
     incremental: bool = False
     kept: tuple[str, ...] = ()  # locales whose previous pages were kept (`--keep-going`)
+    refused: tuple[tuple[str, int], ...] = ()   # (locale, translations lint refuses)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ def _utf8(path: Path) -> bool:
 
 
 FILES = sorted(p for p in REPO.glob("**/*.po*")
-               if ".venv" not in p.parts and p.suffix in (".po", ".pot") and _utf8(p))
+               if not {".venv", ".infopages-cache", ".tools"} & set(p.parts) and p.suffix in (".po", ".pot") and _utf8(p))
 FIELDS = ("linenum", "msgctxt", "msgid", "msgid_plural", "msgstr", "msgstr_plural", "flags",
           "comment", "tcomment", "occurrences", "obsolete", "previous_msgctxt",
           "previous_msgid", "previous_msgid_plural")
