@@ -98,6 +98,7 @@ class Worker:
         self.job = job
         self.md = make_markdown()
         self.renderers: dict[str, LocaleRenderer] = {}
+        self.template_chains: dict[str, list[str]] = {}   # for pages.json sources
         config = job.model.config
         self.facts = FactIndex(job.model.content, config.news_page_size, config.latest_news,
                                config.feed_size)
@@ -115,7 +116,7 @@ class Worker:
         path, data = self._bytes(locale, key)
         entry = None
         if locale != GLOBAL and key not in (FEED, NOT_FOUND):
-            entry = manifest_entry(self.renderer(locale), key)
+            entry = manifest_entry(self.renderer(locale), key, self.template_chains)
         target = self.job.target / path
         if self.job.fresh:
             target.parent.mkdir(parents=True, exist_ok=True)
