@@ -40,11 +40,14 @@ _VERSION_RE = re.compile(r"axe v(\d+\.\d+\.\d+\S*)")
 _FILTER_JS = """
 const NOT_HTML_RULES = ['html-has-lang', 'html-lang-valid', 'html-xml-lang-mismatch'];
 const INERT_RULES = ['frame-focusable-content', 'scrollable-region-focusable'];
-const isHtml = document.documentElement.namespaceURI === 'http://www.w3.org/1999/xhtml' &&
+// An XML file is shown by Chromium's own viewer, an HTML page that is not the document.
+const isHtml = ['text/html', 'application/xhtml+xml'].includes(document.contentType) &&
+  document.documentElement.namespaceURI === 'http://www.w3.org/1999/xhtml' &&
   document.documentElement.localName === 'html';
 const modal = (() => { try { return document.querySelector('dialog:modal'); } catch (e) { return null; } })();
+// Inside a frame, the frame element itself decides (target[0] is in this document).
 const inert = (node) => {
-  if (node.target.length !== 1 || typeof node.target[0] !== 'string') { return false; }
+  if (typeof node.target[0] !== 'string') { return false; }
   let el = null;
   try { el = document.querySelector(node.target[0]); } catch (e) { return false; }
   return !!el && (!!el.closest('[inert]') || (!!modal && !modal.contains(el)));

@@ -155,6 +155,9 @@ class BrowserSession:
             driver.command_executor.client_config.timeout = self.deadline + HTTP_GRACE
             driver.set_page_load_timeout(self.deadline + HTTP_GRACE)
             driver.set_script_timeout(self.deadline + HTTP_GRACE)
+            # The page behaves as focused whatever the desktop does: :focus and
+            # :focus-visible match as they would for a reader at the keyboard.
+            driver.execute_cdp_cmd("Emulation.setFocusEmulationEnabled", {"enabled": True})
             if self._on_start is not None:
                 self._on_start(driver)
         except (WebDriverException, HTTPError, OSError) as err:

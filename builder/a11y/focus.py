@@ -30,7 +30,7 @@ RESET_JS = r"""
 const a = document.activeElement;
 if (a && a.blur) { a.blur(); }
 if (document.body) {
-  const t = document.createElement('span');
+  const t = document.createElementNS('http://www.w3.org/1999/xhtml', 'span');
   t.tabIndex = -1;
   document.body.prepend(t);
   t.focus({preventScroll: true});
@@ -111,31 +111,66 @@ const settle = (el) => {
   }
 };
 const de = document.documentElement;
+// Focus inside another document (a frame, an object) or inside parts of a
+// built-in control we cannot read (the summary of a details element without
+// one, media controls) is not judged here.
+const ELSEWHERE = ['iframe', 'frame', 'object', 'embed', 'details', 'video', 'audio'];
+const deepActive = () => {
+  let a = document.activeElement;
+  while (a && a.shadowRoot && a.shadowRoot.activeElement) { a = a.shadowRoot.activeElement; }
+  return a;
+};
+const pathOf = (el) => {
+  const parts = [];
+  for (let e = el; e;) {
+    parts.unshift(cssPath(e));
+    const root = e.getRootNode();
+    e = root instanceof ShadowRoot ? root.host : null;
+  }
+  return parts.join(' >> ');
+};
 const st = {prev: null, seen: new Set(), order: [], frames: false, outside: 0, failures: [],
             finished: false, presses: 0};
+// A focus indicator can be another element (a marker a focus handler shows):
+// when anything outside the elements losing and gaining focus changed, this
+// probe cannot tell, and says nothing about them.
+st.records = [];
+st.observer = new MutationObserver((records) => { st.records.push(...records); });
+st.observer.observe(document, {attributes: true, childList: true, subtree: true,
+                               characterData: true});
+st.changedElsewhere = (...els) => {
+  const records = st.records.concat(st.observer.takeRecords());
+  st.records = [];
+  return records.some((r) => !els.some((el) => el && (r.target === el || el.contains(r.target))));
+};
 st.release = () => {
   if (!st.prev) { return; }
-  const {el, focused} = st.prev;
+  const {el, focused, unsure} = st.prev;
   st.prev = null;
   settle(el);
-  if (snap(el) === focused) { st.failures.push({target: cssPath(el), html: snippet(el)}); }
+  if (!unsure && snap(el) === focused) { st.failures.push({target: pathOf(el), html: snippet(el)}); }
 };
 st.step = () => {
   if (st.finished) { return; }
-  const a = document.activeElement;
+  const a = deepActive();
   const cur = a && a !== document.body && a !== de ? a : null;
+  const moved = st.changedElsewhere(cur, st.prev && st.prev.el);
+  if (moved && st.prev) { st.prev.unsure = true; }
   if (st.prev && st.prev.el !== cur) { st.release(); }
   if (!cur) {
     st.outside += 1;
     st.finished = st.seen.size > 0 || st.outside >= 2;
     return;
   }
-  if (cur.localName === 'iframe') { st.frames = true; return; }  // focus moved inside a frame
+  if (ELSEWHERE.includes(cur.localName)) { st.frames = true; return; }
   if (st.seen.has(cur)) { st.finished = true; return; }  // wrapped around
   st.seen.add(cur);
   st.order.push(cur);
   settle(cur);
-  st.prev = {el: cur, focused: snap(cur)};
+  // Judged only in the state a keyboard user sees: focused, :focus-visible, the
+  // document having focus (a busy machine must never produce a failure).
+  const shown = document.hasFocus() && cur.matches(':focus-visible');
+  st.prev = {el: cur, focused: snap(cur), unsure: moved || !shown};
 };
 // The keydown of press n sees what press n - 1 left focused.
 st.onKey = (e) => {
@@ -145,7 +180,7 @@ st.onKey = (e) => {
 };
 """
 
-_SETUP_JS = _STATE_JS + RESET_JS + r"""
+_SETUP_JS = RESET_JS + _STATE_JS + r"""
 st.fingerprint = fingerprint();
 if (window.__infopagesFocus) {
   window.removeEventListener('keydown', window.__infopagesFocus.onKey, true);
@@ -158,7 +193,7 @@ window.__infopagesFocus = st;
 # since the last traversal, visit the same elements by focusing them in that order
 # (Chromium shows :focus-visible for focus() while the keyboard was used last),
 # letting the page's own tasks run between two elements as between two key presses.
-_REPLAY_JS = _STATE_JS + RESET_JS + r"""
+_REPLAY_JS = RESET_JS + _STATE_JS + r"""
 const done = arguments[arguments.length - 1];
 const last = window.__infopagesFocus;
 if (!last || !last.finished || last.frames || last.fingerprint !== fingerprint() ||
@@ -171,12 +206,14 @@ if (!last || !last.finished || last.frames || last.fingerprint !== fingerprint()
   for (const el of last.order) {
     el.focus();
     await new Promise((r) => setTimeout(r, 0));
-    if (document.activeElement !== el) { return {replayed: false}; }
+    if (deepActive() !== el) { st.observer.disconnect(); return {replayed: false}; }
     st.step();
   }
   const final = st.prev && st.prev.el;
   if (final && final.blur) { final.blur(); }
+  if (st.prev && st.changedElsewhere(final)) { st.prev.unsure = true; }
   st.release();
+  st.observer.disconnect();
   st.finished = true;
   window.__infopagesFocus = st;
   return {replayed: true, failures: st.failures, stops: st.seen.size};
@@ -192,7 +229,9 @@ st.step();  // the state the last press left
 st.finished = true;
 const last = st.prev && st.prev.el;
 if (last && last.blur) { last.blur(); }
+if (st.prev && st.changedElsewhere(last)) { st.prev.unsure = true; }
 st.release();
+st.observer.disconnect();
 return {failures: st.failures, stops: st.seen.size};
 """
 

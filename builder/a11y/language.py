@@ -23,7 +23,7 @@ from builder.a11y.probe_js import UNDERSTANDING
 
 LANG_RULE = "infopages-lang"
 DIR_RULE = "infopages-dir"
-MIN_LETTERS = 40     # below this, a page says too little to judge its script
+MIN_LETTERS = 100    # below this, a page says too little to judge its script
 FOREIGN_SHARE = 0.1  # at most this share of letters in the language's scripts: wrong language
 
 # Scripts counted in the page's text (ISO 15924 codes JavaScript accepts in \p{Script=…}).
@@ -64,7 +64,8 @@ for (const code of args.scripts) {
 return {lang: de.getAttribute('lang'),
         xmlLang: de.getAttributeNS('http://www.w3.org/XML/1998/namespace', 'lang'),
         dir: de.getAttribute('dir'), rootDirection: direction(de), bodyDirection: direction(body),
-        html: de.namespaceURI === 'http://www.w3.org/1999/xhtml' && de.localName === 'html',
+        html: ['text/html', 'application/xhtml+xml'].includes(document.contentType) &&
+          de.namespaceURI === 'http://www.w3.org/1999/xhtml' && de.localName === 'html',
         open: open, letters: (text.match(/\p{L}/gu) || []).length, scripts: scripts};
 """
 
@@ -92,13 +93,30 @@ def parse_tag(tag: str | None) -> Locale | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)
 def bcp47(code: str) -> str:
-    """The BCP 47 form of a locale code: pt_BR → pt-BR, zh_hant → zh-Hant; unknown codes as given."""
-    locale = parse_tag(code)
-    if locale is None:
+    """The BCP 47 form of a locale code: pt_BR → pt-BR, zh_hant → zh-Hant, AR-xb → ar-XB.
+
+    Babel reads what it knows; a tag it does not (a pseudo-locale, a private
+    use tag) keeps its subtags with BCP 47's casing, so no two spellings of
+    one locale ever count as two locales.
+    """
+    parts = [p for p in code.strip().replace("_", "-").split("-") if p]
+    if not parts:
         return code.strip()
-    parts = [locale.language, locale.script, locale.territory, locale.variant]
-    return "-".join(p for p in parts if p)
+    locale = parse_tag(code)
+    known = [locale.language, locale.script, locale.territory, locale.variant] if locale else []
+    if locale is not None and len([p for p in known if p]) == len(parts):
+        return "-".join(p for p in known if p)
+    cased = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            cased.append(part.title())
+        elif len(part) == 2 and part.isalpha():
+            cased.append(part.upper())
+        else:
+            cased.append(part.lower())
+    return "-".join(cased)
 
 
 def direction_of(tag: str | None) -> str | None:
@@ -107,11 +125,19 @@ def direction_of(tag: str | None) -> str | None:
     return locale.text_direction if locale is not None else None
 
 
+def _private_use(tag: str) -> bool:
+    """Pseudo-locales (en-XA, ar-XB) and private-use tags say nothing about the script."""
+    parts = tag.strip().replace("_", "-").lower().split("-")
+    return any(p == "x" or (len(p) == 2 and p.isalpha() and (p in ("aa", "zz") or "qm" <= p <= "qz"
+                                                             or "xa" <= p <= "xz"))
+               or (len(p) == 4 and "qaaa" <= p <= "qabx") for p in parts[1:])
+
+
 @functools.lru_cache(maxsize=256)
 def scripts_of(tag: str) -> frozenset[str]:
     """The Unicode scripts a language is written in, from CLDR's likely subtags."""
     locale = parse_tag(tag)
-    if locale is None:
+    if locale is None or _private_use(tag):
         return frozenset()
     if locale.script:
         found = {locale.script}
@@ -180,8 +206,9 @@ def _lang_problems(declared: str | None, target: CheckTarget, found: Mapping[str
         counts: Mapping[str, int] = found.get("scripts", {})
         own = sum(n for code, n in counts.items() if code in scripts)
         if own <= FOREIGN_SHARE * letters:
-            main = max(counts, key=lambda c: counts[c]) if counts else "unknown"
-            problems.append(f'the page\'s text is written in the {main} script ({counts.get(main, 0)} '
+            main = max(counts, key=lambda c: counts[c]) if counts else ""
+            name = Locale("en").scripts.get(main, main) if main else "an unknown"
+            problems.append(f"the page's text is written in the {name} script ({counts.get(main, 0)} "
                             f'of {letters} letters), not in the script of "{language}"')
     return problems
 

@@ -1,5 +1,8 @@
 """Barriers axe-core 4.10 leaves out, reported as "needs review" with the element.
 
+(Duplicate ids that labels or ARIA point to are not here: axe's
+duplicate-id-aria already lists them as needs review.)
+
 Each check looks only at markup and names, never guesses at intent, and
 stays quiet wherever the page gives a reason to believe it is fine (a header
 cell anywhere, a label of any kind, a group with a name, a link with a widget
@@ -35,18 +38,14 @@ RULES: dict[str, tuple[tuple[str, ...], str, str, str]] = {
         "a <fieldset> with a <legend> (or role=\"group\"/\"radiogroup\" with a name)"),
     "infopages-link-target": (
         ("wcag2a", "wcag244"), "Links must lead somewhere", "link-purpose-in-context.html",
-        "Check this: the link's target is {href}, so it {what}; use a <button> for an action, or "
-        "link to the real destination"),
+        "Check this: the link's target is \"{href}\", so it {what}; use a <button> for an action, "
+        "or link to the real destination"),
     "infopages-link-text": (
         ("wcag2a", "wcag244"), "Links with the same text should lead to the same place",
         "link-purpose-in-context.html",
-        "Check this: \"{text}\" is the text of {count} links on this page that lead to {targets} "
-        "different places ({hrefs}); give each a text (or accessible name) that tells them apart"),
-    "infopages-duplicate-id": (
-        ("wcag2a", "wcag131"), "Ids that labels and ARIA refer to must be unique",
-        "info-and-relationships.html",
-        "Check this: id \"{id}\" is used by {count} elements, and {refs} refers to it, so it "
-        "points at the first one only; give each element its own id"),
+        "Check this: \"{text}\" is the text of {count} links in the same context that lead to "
+        "{targets} different places ({hrefs}); unless they serve the same purpose, give each a "
+        "text (or accessible name) that tells them apart"),
 }
 
 REVIEW_JS = r"""
@@ -62,19 +61,18 @@ const textOf = (el) => norm(el.getAttribute('aria-label')) ||
   norm(el.getAttribute('title'));
 const WIDGET = /^(button|menuitem|menuitemcheckbox|menuitemradio|tab|option|switch|checkbox|radio|treeitem)$/;
 
-// Data tables with no header cells.
+// Data tables with no header cells: a table (not a layout table with role
+// presentation/none, no nested table) with at least two rows and two columns of text.
+const size = new Map();
 out['infopages-table-headers'] = Array.from(document.querySelectorAll('table')).filter((t) => {
   const role = (t.getAttribute('role') || '').trim();
   if ((role && role !== 'table' && role !== 'grid' && role !== 'treegrid') || !visible(t)) { return false; }
   if (t.querySelector('table, th, [role=columnheader], [role=rowheader]')) { return false; }
-  if (t.getAttribute('summary') === null && !t.caption && role === '' &&
-      t.querySelector('[headers], [scope], thead, tfoot, colgroup') === null &&
-      t.rows.length < 2) { return false; }
   const rows = Array.from(t.rows).filter((r) => Array.from(r.cells).some((c) => norm(c.textContent)));
   const cols = Math.max(0, ...rows.map((r) => Array.from(r.cells).filter((c) => norm(c.textContent)).length));
-  t.__rc = [rows.length, cols];
+  size.set(t, [rows.length, cols]);
   return rows.length >= 2 && cols >= 2;
-}).map((t) => node(t, {rows: t.__rc[0], cols: t.__rc[1]}));
+}).map((t) => node(t, {rows: size.get(t)[0], cols: size.get(t)[1]}));
 
 // Fields whose only name is a placeholder.
 const TEXTUAL = ['', 'text', 'search', 'email', 'tel', 'url', 'password', 'number', 'date',
@@ -85,7 +83,12 @@ out['infopages-placeholder-label'] = Array.from(document.querySelectorAll(
   if (!norm(f.getAttribute('placeholder')) || !visible(f)) { return false; }
   if (norm(f.getAttribute('aria-label')) || norm(f.getAttribute('title'))) { return false; }
   if ((f.getAttribute('aria-labelledby') || '').split(/\s+/).some((i) => i && byId(i))) { return false; }
-  return !(f.labels && Array.from(f.labels).some((l) => norm(l.textContent)));
+  if (f.labels && Array.from(f.labels).some((l) => norm(l.textContent))) { return false; }
+  // A button right after the field names its purpose (WCAG technique G167: a search box).
+  const next = f.nextElementSibling;
+  return !(next && next.matches('button, input[type=submit], input[type=button], input[type=image]') &&
+           (norm(next.textContent) || norm(next.getAttribute('value')) || norm(next.getAttribute('alt')) ||
+            norm(next.getAttribute('aria-label'))));
 }).map((f) => node(f, {placeholder: norm(f.getAttribute('placeholder'))}));
 
 // Radio buttons and checkboxes sharing a name, with no group around them.
@@ -108,58 +111,56 @@ out['infopages-group-label'] = Array.from(groups.values()).filter((fields) => fi
   })).map((fields) => node(fields[0], {count: fields.length, name: fields[0].name,
     kind: fields[0].type === 'radio' ? 'radio buttons' : 'checkboxes'}));
 
-// Links to nowhere: "#", "javascript:", or a fragment with no element to go to.
+// Links to nowhere: a "javascript:" URL, a fragment no element has, or "#"
+// on a link that says it controls something (it is a button in disguise).
+// A bare href="#" is left alone: it goes to the top of the page, and W3C's
+// own ACT examples use such links as ordinary links.
+const hrefOf = (a) => (a.getAttribute('href') || '').trim();
+const absolute = (a) => { try { return new URL(hrefOf(a), document.baseURI); } catch (e) { return null; } };
 const here = location.href.split('#')[0];
-out['infopages-link-target'] = Array.from(document.querySelectorAll('a[href], area[href]')).filter((a) => {
-  const role = (a.getAttribute('role') || '').trim();
-  if (WIDGET.test(role) || !visible(a)) { return false; }
-  const href = a.getAttribute('href').trim();
-  if (href === '#' || /^javascript:/i.test(href)) { return true; }
-  if (!href.startsWith('#') || a.href.split('#')[0] !== here) { return false; }
-  const id = decodeURIComponent(href.slice(1));
-  return id.toLowerCase() !== 'top' && !byId(id) && !document.getElementsByName(id).length;
-}).map((a) => {
-  const href = a.getAttribute('href').trim();
-  return node(a, {href: href.length > 60 ? href.slice(0, 59) + '…' : href,
-    what: href === '#' ? 'goes to the top of the page' :
-      (/^javascript:/i.test(href) ? 'only runs a script' : 'goes to an element that does not exist')});
-});
+const CONTROLS = ['aria-expanded', 'aria-haspopup', 'aria-controls', 'aria-pressed'];
+const nowhere = (a) => {
+  const href = hrefOf(a);
+  if (/^javascript:/i.test(href)) { return 'only runs a script'; }
+  if (href === '#') {
+    return CONTROLS.some((c) => a.hasAttribute(c)) ? 'goes to the top of the page, while it says it controls something' : '';
+  }
+  const url = absolute(a);
+  if (!href.startsWith('#') || !url || url.href.split('#')[0] !== here) { return ''; }
+  let id = href.slice(1);
+  try { id = decodeURIComponent(id); } catch (e) { /* keep it as written */ }
+  if (id.toLowerCase() === 'top' || byId(id) || document.getElementsByName(id).length) { return ''; }
+  return 'goes to an element that does not exist';
+};
+out['infopages-link-target'] = Array.from(document.querySelectorAll('a[href], area[href]'))
+  .filter((a) => !WIDGET.test((a.getAttribute('role') || '').trim()) && visible(a) && nowhere(a))
+  .map((a) => {
+    const href = hrefOf(a);
+    return node(a, {href: href.length > 60 ? href.slice(0, 59) + '…' : href, what: nowhere(a)});
+  });
 
-// The same link text for different destinations.
-const dest = (a) => a.href.replace(/#$/, '');
+// The same link text in the same context for different destinations (WCAG 2.4.4
+// lets the context tell links apart: the paragraph, list item or cell around them).
+const CONTEXT = 'p, li, td, th, dd, dt, figcaption, caption, blockquote, label';
+const contextOf = (a) => norm((a.closest(CONTEXT) || a.parentElement || a).textContent);
+const dest = (a) => { const u = absolute(a); return u ? u.href.replace(/#$/, '') : hrefOf(a); };
 const byText = new Map();
 for (const a of document.querySelectorAll('a[href], area[href]')) {
   if (WIDGET.test((a.getAttribute('role') || '').trim()) || !visible(a)) { continue; }
-  if (/^(javascript|mailto|tel):/i.test(a.getAttribute('href').trim())) { continue; }
+  if (a.closest('[aria-hidden=true]') || /^(javascript|mailto|tel):/i.test(hrefOf(a))) { continue; }
   const text = textOf(a).toLowerCase();
   if (!text) { continue; }
-  if (!byText.has(text)) { byText.set(text, []); }
-  byText.get(text).push(a);
+  const key = text + '\u0000' + contextOf(a);
+  if (!byText.has(key)) { byText.set(key, []); }
+  byText.get(key).push(a);
 }
 out['infopages-link-text'] = Array.from(byText.values()).filter((links) =>
   new Set(links.map(dest)).size > 1).map((links) => {
-  const hrefs = Array.from(new Set(links.map((a) => a.getAttribute('href'))));
+  const hrefs = Array.from(new Set(links.map(hrefOf)));
   return node(links[0], {text: textOf(links[0]), count: links.length, targets: hrefs.length,
     hrefs: hrefs.slice(0, 3).join(', ') + (hrefs.length > 3 ? ', …' : '')});
 });
 
-// Duplicate ids that a label or an ARIA attribute points to.
-const REFS = ['aria-labelledby', 'aria-describedby', 'aria-controls', 'aria-owns',
-  'aria-activedescendant', 'aria-details', 'aria-errormessage', 'aria-flowto'];
-const refs = new Map();
-for (const el of document.querySelectorAll('label[for], [' + REFS.join('], [') + ']')) {
-  const ids = el.localName === 'label' && el.hasAttribute('for') ? [el.getAttribute('for')] : [];
-  for (const attr of REFS) {
-    if (el.hasAttribute(attr)) { ids.push(...el.getAttribute(attr).split(/\s+/)); }
-  }
-  for (const id of ids.filter(Boolean)) {
-    if (!refs.has(id)) { refs.set(id, el.localName === 'label' ? 'a <label for>' : 'an ARIA attribute'); }
-  }
-}
-out['infopages-duplicate-id'] = Array.from(refs.entries()).map(([id, by]) => {
-  const all = document.querySelectorAll('[id="' + CSS.escape(id) + '"]');
-  return all.length > 1 ? node(all[1], {id: id, count: all.length, refs: by}) : null;
-}).filter(Boolean);
 for (const key of Object.keys(out)) { out[key] = out[key].slice(0, args.max); }
 return out;
 """
