@@ -139,7 +139,17 @@ def _page_info(path: str, entry: Mapping[str, Any], pages: Mapping[str, Any], he
         fallback_segments=tuple(str(s) for s in entry.get("fallback_segments", ())),
         alternates=alternates, alternate_links=tuple(links),
         source_title="".join(source_head.title_parts).strip() if source_head else None,
+        body=_body(entry),
     )
+
+
+def _body(entry: Mapping[str, Any]) -> tuple[tuple[str, int], ...]:
+    sources = entry.get("sources")
+    blocks = sources.get("blocks", ()) if isinstance(sources, Mapping) else ()
+    try:
+        return tuple((str(b["tag"]), int(b["depth"])) for b in blocks)
+    except (KeyError, TypeError, ValueError):
+        return ()  # an older or foreign manifest: no block locations
 
 
 def locale_findings(found: Mapping[str, Any], path: str, page: PageInfo) -> tuple[Finding, ...]:

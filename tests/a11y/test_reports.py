@@ -62,10 +62,19 @@ def test_summary_lines(run: CheckRun) -> None:
     lines = summary_lines(run)
     text = "\n".join(lines)
     assert lines[0] == "Checked 10 page(s) in 4 render cell(s) (light-1280, light-320, dark-1280, dark-320): 40 check(s)."
-    assert "  color-contrast (serious): 6 — contrast.html [dark-1280, dark-320, light-1280, light-320]" in text
+    counts = results_document(run)["summary"]
+    assert lines[2] == (f"Blocking violations: {counts['blocking_rules']} rule(s) on "
+                        f"{counts['blocking_elements']} element(s), {counts['violations']} rule × "
+                        "check finding(s) (a check is one page in one render cell).")
+    (contrast,) = [line for line in lines if line.startswith("  color-contrast (serious): ")]
+    assert contrast.endswith(" element(s) on 2 page(s), 6 check(s) — contrast.html "
+                             "[dark-1280, dark-320, light-1280, light-320]; dark-contrast.html "
+                             "[dark-1280, dark-320]")
     assert "infopages-reflow" in text and "image-alt" in text
     assert "missing.html [light-1280]: file not found: missing.html" in text
-    assert lines[-1] == f"Result: FAIL ({run.blocking_count} blocking)"
+    assert lines[-1] == (f"Result: FAIL ({counts['failing_checks']} of 40 page × cell check(s) "
+                         f"failing: {counts['blocking_rules']} rule(s) on "
+                         f"{counts['blocking_elements']} element(s), 4 error(s))")
 
 
 def test_html_report_passes_its_own_check(run: CheckRun, tmp_path: Path) -> None:
