@@ -41,7 +41,7 @@ def check_paths(root: Path, locales: Collection[str] = ()) -> tuple[CheckTarget,
     """
     root = Path(root)
     targets = []
-    for page in sorted(root.rglob("*.html")):
+    for page in sorted(root.rglob("*.html"), key=lambda p: p.relative_to(root).as_posix()):
         rel = page.relative_to(root).as_posix()
         first = rel.split("/", 1)[0]
         locale = first if first in locales else _declared_lang(page)

@@ -187,3 +187,23 @@ def test_results_json_keeps_axe_raw_output(tmp_path):
     assert "image-alt" in raw
     node = raw["image-alt"]["nodes"][0]
     assert {"any", "all", "none", "html", "target"} <= set(node)   # untrimmed: every check
+
+
+def test_one_column_per_locale_however_it_is_spelled() -> None:
+    from builder.a11y.html_views import by_locale_section, cross_locale_section
+    from builder.a11y.model import PageResult, RenderCell
+
+    cell = RenderCell("light", 1280)
+    spelled = (("pt_BR/a.html", "pt_BR"), ("pt-BR/b.html", "pt-BR"), ("zh_Hant/a.html", "zh_Hant"),
+               ("zh-hant/b.html", "zh-hant"), ("en/a.html", "en"))
+    run = CheckRun(tuple(PageResult("u", path, locale, cell) for path, locale in spelled),
+                   "4.10.2", "0" * 64, "1")
+    html = "\n".join(cross_locale_section(run))
+    head = html.split("<thead>")[1].split("</thead>")[0]
+    assert head.count('<th scope="col"') == 4  # Page, en, pt-BR, zh-Hant
+    assert '<th scope="col" lang="pt-BR">pt-BR</th>' in head and "pt_BR" not in head
+    assert '<th scope="col" lang="zh-Hant">zh-Hant</th>' in head and "zh_Hant" not in head
+    rows = html.split("<tbody>")[1]
+    assert rows.count('<tr><th scope="row">') == 2  # a.html and b.html, across all spellings
+    by_locale = "\n".join(by_locale_section(run))
+    assert '<span lang="pt-BR">pt-BR</span> (2 page(s))' in by_locale
