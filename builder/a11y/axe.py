@@ -65,7 +65,9 @@ const notApplicable = (rules) => rules.map((r) => {
 # size are measured on the final layout.
 _RUN_JS = _FILTER_JS + """
 const options = arguments[0];
+const fresh = arguments[1];
 const done = arguments[arguments.length - 1];
+if (typeof axe === 'undefined') { done({ok: false, missing: true}); return; }
 const trim = (rules) => rules.map((r) => ({
   id: r.id, impact: r.impact, tags: r.tags, help: r.help, helpUrl: r.helpUrl,
   description: r.description,
@@ -74,7 +76,17 @@ const trim = (rules) => rules.map((r) => ({
 }));
 (async () => {
   if (document.fonts && document.fonts.ready) { await document.fonts.ready; }
-  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  if (fresh) {
+    // Just loaded: let the page lay itself out for two frames.
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  } else {
+    // Another cell of a loaded page: the new colour scheme or width may have
+    // started transitions; measure their end state, as a fresh load would show.
+    getComputedStyle(document.documentElement).color;
+    for (const a of document.getAnimations()) {
+      if (typeof CSSTransition !== 'undefined' && a instanceof CSSTransition) { a.finish(); }
+    }
+  }
   const res = await axe.run(document, options);
   const violations = notApplicable(res.violations);
   const incomplete = notApplicable(res.incomplete);
@@ -180,9 +192,13 @@ def rule_options(rules: Sequence[str]) -> dict[str, Any]:
 
 
 def run_axe(driver: WebDriver, script: AxeScript, tags: Sequence[str],
-            blocking_tags: Iterable[str]) -> AxeOutcome:
-    ensure_axe(driver, script)
-    raw = driver.execute_async_script(_RUN_JS, axe_options(tags))
+            blocking_tags: Iterable[str], fresh: bool = True) -> AxeOutcome:
+    """axe on the page as it is; `fresh` after a load (wait two frames), else after a
+    cell switch (finish the transitions it started)."""
+    raw = driver.execute_async_script(_RUN_JS, axe_options(tags), fresh)
+    if isinstance(raw, Mapping) and raw.get("missing"):
+        ensure_axe(driver, script)
+        raw = driver.execute_async_script(_RUN_JS, axe_options(tags), fresh)
     if not isinstance(raw, Mapping) or not raw.get("ok"):
         error = raw.get("error") if isinstance(raw, Mapping) else repr(raw)
         raise AxeError(f"axe.run failed: {str(error).splitlines()[0] if error else 'no result'}")

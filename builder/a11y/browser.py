@@ -328,6 +328,23 @@ def local_versions(chromium: Path = CHROMIUM_PATH,
     return found[0], found[1]
 
 
+def emulate(driver: WebDriver, cell: RenderCell) -> None:
+    """apply_cell, sending only what differs from the cell this browser is in now.
+
+    Emulation persists across navigations; the browser's current cell is kept
+    on its driver object, so a restarted browser starts from nothing.
+    """
+    current = getattr(driver, "_infopages_cell", None)
+    if current is None:
+        apply_cell(driver, cell)
+    else:
+        if current.scheme != cell.scheme:
+            _media(driver, cell)
+        if (current.width, current.height) != (cell.width, cell.height):
+            _metrics(driver, cell)
+    driver._infopages_cell = cell  # type: ignore[attr-defined]
+
+
 def apply_cell(driver: WebDriver, cell: RenderCell) -> None:
     """Switch colour scheme and viewport in place; both persist across navigations.
 
@@ -337,10 +354,19 @@ def apply_cell(driver: WebDriver, cell: RenderCell) -> None:
     which would hide exactly the reflow failures WCAG 1.4.10 is about. A
     320 px desktop viewport is what the criterion describes (1280 px at 400 %).
     """
+    _media(driver, cell)
+    _metrics(driver, cell)
+    driver._infopages_cell = cell  # type: ignore[attr-defined]
+
+
+def _media(driver: WebDriver, cell: RenderCell) -> None:
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {
         "media": "screen",
         "features": [{"name": "prefers-color-scheme", "value": cell.scheme}],
     })
+
+
+def _metrics(driver: WebDriver, cell: RenderCell) -> None:
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": cell.width,
         "height": cell.height,

@@ -25,7 +25,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from urllib3.exceptions import HTTPError
 
 from builder.a11y.axe import AxeError, AxeScript, run_axe
-from builder.a11y.browser import BrowserSession, apply_cell, first_line
+from builder.a11y.browser import BrowserSession, emulate, first_line
 from builder.a11y.errors import CheckUnavailable
 from builder.a11y.focus import BATCH, focus_probe
 from builder.a11y.locate import locate_findings
@@ -144,12 +144,12 @@ def _hung(session: BrowserSession, states: list[_Cell], at: _Cell, deadline: flo
 
 def _static(driver: WebDriver, url: str, target: CheckTarget, state: _Cell, script: AxeScript,
             options: CheckOptions, first: bool) -> None:
-    apply_cell(driver, state.cell)
+    emulate(driver, state.cell)
     if first:
         _load(driver, url)
     else:
         driver.execute_script("window.scrollTo(0, 0);")  # as a fresh load would be
-    outcome = run_axe(driver, script, options.tags, options.blocking_tags)
+    outcome = run_axe(driver, script, options.tags, options.blocking_tags, fresh=first)
     state.violations += outcome.violations
     state.advisory += outcome.best_practice
     state.review += outcome.incomplete
@@ -166,7 +166,7 @@ def _static(driver: WebDriver, url: str, target: CheckTarget, state: _Cell, scri
 
 def _focus(driver: WebDriver, state: _Cell, options: CheckOptions,
            body: Sequence[tuple[str, int]]) -> None:
-    apply_cell(driver, state.cell)
+    emulate(driver, state.cell)
     found = focus_probe(driver, options.max_focus_stops, batch=BATCH if options.one_load else 1,
                         replay=options.one_load)
     if found is None:
