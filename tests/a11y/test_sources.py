@@ -127,3 +127,43 @@ def test_summary_names_what_it_counts(checked: Path) -> None:
     assert summary["blocking_elements"] == (pages - 1) + 3
     assert summary["failing_checks"] == pages - 1 and summary["failing_pages"] == pages - 1
     assert summary["violations_by_rule"] == {"image-alt": pages - 1, "link-name": 3}
+
+
+def test_demo_template_elements_and_their_translations(demo_site: Path, repo: Path) -> None:
+    """On the demo's own templates and catalogues, without a browser: what the browser
+    would have read of three elements of the French topic page, placed."""
+    from builder.a11y.model import ElementInfo, PageResult, RenderCell
+    from builder.a11y.sources import SourceMap
+
+    sources = SourceMap(repo, demo_site)
+    path = "fr/topics/crimes-against-children.html"
+    page = sources.pages[path]
+    result = PageResult("u", path, "fr", RenderCell("light", 1280))
+    po = repo / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
+    po_lines = po.read_text(encoding="utf-8").splitlines()
+
+    def msgstr_line(msgid: str) -> int:
+        return po_lines.index(f'msgid "{msgid}"') + 2  # the msgstr after it
+
+    skip = ElementInfo("a", (("class", "skip-link"), ("href", "#main")),
+                       "Aller au contenu principal", ancestors=("body", "html"))
+    (template, translation) = sources.locate(result, page, skip)
+    assert (template.path, template.line) == ("templates/base.html", _lines_of(
+        repo / "templates" / "base.html", 'class="skip-link"')[0])
+    assert (translation.path, translation.line) == ("locales/fr/LC_MESSAGES/messages.po",
+                                                   msgstr_line("Skip to main content"))
+
+    switcher = ElementInfo("nav", (("class", "switcher"), ("aria-label", "Langues")), "",
+                           ancestors=("div.wrap.header-bar", "header.site-header", "body", "html"))
+    (where, *_) = sources.locate(result, page, switcher)
+    assert (where.path, where.line) == ("templates/base.html", _lines_of(
+        repo / "templates" / "base.html", '<nav class="switcher"')[0])
+
+    content = repo / "content" / "topics" / "crimes-against-children.md"
+    heading_line = _lines_of(content, "## The international angle")[0]
+    heading = ElementInfo("h2", (("id", "the-international-angle"),), "x", block=0, block_tag="h2",
+                          ancestors=("div.prose", "article", "main#main.wrap", "body", "html"))
+    (where, *rest) = sources.locate(result, page, heading)
+    assert (where.path, where.line, where.kind) == (
+        "content/topics/crimes-against-children.md", heading_line, "content")
+    assert [r.kind for r in rest] in ([], ["catalogue"])
