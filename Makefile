@@ -4,7 +4,7 @@ BIN       := $(VENV)/bin
 INFOPAGES := $(BIN)/infopages
 VNU_JAR   := .tools/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: site test setup system-deps test-deps golden bench act bench-a11y bench-check clean
+.PHONY: site test fuzz setup system-deps test-deps golden bench act bench-a11y bench-check clean
 
 site: setup system-deps
 	$(INFOPAGES) update
@@ -14,7 +14,14 @@ site: setup system-deps
 	@echo "Accessibility report: $(CURDIR)/reports/a11y/report.html ($(CURDIR)/reports/a11y/results.json)"
 
 test: setup test-deps
-	$(BIN)/python -m pytest
+	@start=$$(date +%s); $(BIN)/python -m pytest; status=$$?; \
+	echo "make test: $$(( $$(date +%s) - start )) s"; exit $$status
+
+# A long run of the differential test (incremental build = full build): hours.
+# Hypothesis keeps what it finds in .hypothesis/ and replays it first next time;
+# add every failure's steps to REGRESSIONS in the test file.
+fuzz: setup
+	INFOPAGES_FUZZ=1 $(BIN)/python -m pytest tests/engine/test_differential.py
 
 setup: $(VENV)/.installed
 
@@ -41,7 +48,7 @@ golden: setup
 
 # Figures, not tests: see benchmarks/README.md.
 bench: setup system-deps
-	@scripts/system-deps --bench
+	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
 	$(BIN)/python benchmarks/build_bench.py --news 1000 --news 10000
 	$(BIN)/python benchmarks/merge_bench.py
 	$(BIN)/python benchmarks/serve_reload.py

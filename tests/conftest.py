@@ -11,13 +11,24 @@ REPO = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
 
 
+THEME = REPO / "builder" / "theme"
+
+
 def make_project(tmp_path: Path, name: str) -> Path:
-    """Copy tests/sites/NAME into tmp_path with the repository's templates."""
+    """Copy tests/sites/NAME into tmp_path (the built-in theme renders it)."""
     root = tmp_path / name
     shutil.copytree(SITES / name, root)
-    if not (root / "templates").exists():
-        shutil.copytree(REPO / "templates", root / "templates")
     return root
+
+
+def copy_theme(root: Path) -> None:
+    """The built-in theme's templates and static files as a project's own templates/
+    (overriding every file): for tests that edit templates."""
+    (root / "templates").mkdir(parents=True, exist_ok=True)
+    for path in sorted(THEME.iterdir()):
+        if path.is_file() and path.suffix in (".html", ".xml"):
+            shutil.copyfile(path, root / "templates" / path.name)
+    shutil.copytree(THEME / "static", root / "templates" / "static", dirs_exist_ok=True)
 
 
 @pytest.fixture
@@ -33,8 +44,9 @@ def repo() -> Path:
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
     """The repository's own demo site, built once per test session."""
+    from builder.engine.build import BuildOptions
     from builder.pipeline import build
 
     out = tmp_path_factory.mktemp("demo") / "site"
-    build(REPO, out)
+    build(REPO, BuildOptions(out=out))
     return out

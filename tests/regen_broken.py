@@ -22,7 +22,6 @@ def regenerate() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp) / "mini"
             shutil.copytree(HERE / "sites" / "mini", root)
-            shutil.copytree(HERE.parent / "templates", root / "templates")
             shutil.copytree(case, root, dirs_exist_ok=True)
             (root / "expected.txt").unlink(missing_ok=True)
             err = io.StringIO()

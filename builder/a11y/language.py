@@ -20,6 +20,8 @@ from babel.core import get_global
 
 from builder.a11y.model import CheckTarget, Finding, NodeRef
 from builder.a11y.probe_js import UNDERSTANDING
+from builder.source.localecodes import bcp47 as builder_bcp47
+from builder.source.localecodes import parse_locale
 
 LANG_RULE = "infopages-lang"
 DIR_RULE = "infopages-dir"
@@ -95,19 +97,20 @@ def parse_tag(tag: str | None) -> Locale | None:
 
 @functools.lru_cache(maxsize=1024)
 def bcp47(code: str) -> str:
-    """The BCP 47 form of a locale code: pt_BR → pt-BR, zh_hant → zh-Hant, AR-xb → ar-XB.
+    """The BCP 47 form of a locale code however it is spelled: pt_BR, pt-br → pt-BR,
+    zh_hant → zh-Hant, AR-xb → ar-XB.
 
-    Babel reads what it knows; a tag it does not (a pseudo-locale, a private
-    use tag) keeps its subtags with BCP 47's casing, so no two spellings of
-    one locale ever count as two locales.
+    A code the builder accepts is read by its own helpers (`parse_locale`, then
+    `bcp47`), so the checker's columns are the build's; any other tag (a
+    pseudo-locale, a private use tag, a variant) keeps its subtags with BCP 47's
+    casing, so no two spellings of one locale ever count as two locales.
     """
+    known = parse_locale(code)
+    if known is not None:
+        return builder_bcp47(known)
     parts = [p for p in code.strip().replace("_", "-").split("-") if p]
     if not parts:
         return code.strip()
-    locale = parse_tag(code)
-    known = [locale.language, locale.script, locale.territory, locale.variant] if locale else []
-    if locale is not None and len([p for p in known if p]) == len(parts):
-        return "-".join(p for p in known if p)
     cased = [parts[0].lower()]
     for part in parts[1:]:
         if len(part) == 4 and part.isalpha():

@@ -135,13 +135,33 @@ class SourceMap:
 
     def _tags_of(self, path: str) -> list[_Tag]:
         if path not in self._tags:
-            file = self.project / path
+            file, shown = self._template_file(path)
             try:
-                text = file.read_text(encoding="utf-8") if path and not path.startswith("(") else ""
+                text = file.read_text(encoding="utf-8") if file is not None else ""
             except (OSError, UnicodeDecodeError):
                 text = ""
-            self._tags[path] = _parse_template(path, text)
+            self._tags[path] = _parse_template(shown, text)
         return self._tags[path]
+
+    def _template_file(self, name: str) -> tuple[Path | None, str]:
+        """The file of a template as pages.json names it, and the path a finding shows:
+        `templates/NAME` is the project's own; `theme/NAME` the built-in theme's, shown
+        project-relative when the package lies inside the project (the demo:
+        builder/theme/NAME), else by its theme name."""
+        from builder.render.theme import THEME, theme_file
+
+        if not name or name.startswith("("):
+            return None, name
+        if not name.startswith(THEME):
+            return self.project / name, name
+        try:
+            file = theme_file(name)
+        except KeyError:
+            return None, name
+        try:
+            return file, file.resolve().relative_to(self.project.resolve()).as_posix()
+        except ValueError:
+            return file, name
 
     # -- catalogues --------------------------------------------------------
 

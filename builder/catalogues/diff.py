@@ -11,11 +11,13 @@ full read (`catalogues.check_po_lines`), with their real line numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
 import polib
 
+from builder.catalogues.podata import decode_block, normalise
 from builder.catalogues.pofile import check_po_lines
 from builder.catalogues.poread import parse_po
 from builder.errors import Collector
@@ -52,7 +54,9 @@ def numbered_blocks(data: bytes) -> Iterator[tuple[int, bytes]]:
 
 
 def po_change(old: bytes, new: bytes, path: Path, diags: Collector) -> PoChange:
-    """The entries that differ between two versions of one PO file."""
+    """The entries that differ between two versions of one PO file (decoded as every
+    reader decodes a catalogue: `podata.normalise`, then UTF-8 block by block)."""
+    old, new = normalise(old)[0], normalise(new)[0]
     old_head, old_body = _split_header(old)
     new_head, new_body = _split_header(new)
     if not old_head.strip() or not new_head.strip():
@@ -62,12 +66,14 @@ def po_change(old: bytes, new: bytes, path: Path, diags: Collector) -> PoChange:
     # Only the region between the common prefix and suffix can hold changes.
     start, old_end, new_end = _window(old_body, new_body)
     first_line = new[: len(new_head) + start].count(b"\n") + 1
-    old_set = {block for _, block in numbered_blocks(old_body[start:old_end])}
+    # Counted, not just compared: a block saved twice is an entry added twice.
+    old_count = Counter(block for _, block in numbered_blocks(old_body[start:old_end]))
     new_blocks = list(numbered_blocks(new_body[start:new_end]))
-    new_set = {block for _, block in new_blocks}
+    removed_count = old_count - Counter(block for _, block in new_blocks)
     added = []
     for line, block in new_blocks:
-        if block in old_set:
+        if old_count[block] > 0:
+            old_count[block] -= 1
             continue
         line += first_line - 1
         text = decode_block(block, line, path, diags)
@@ -76,7 +82,7 @@ def po_change(old: bytes, new: bytes, path: Path, diags: Collector) -> PoChange:
         for entry in parse_po(text):
             entry.linenum = (entry.linenum or 1) + line - 1   # the block's first entry has 0
             added.append(entry)
-    removed = [e for block in old_set - new_set
+    removed = [e for block, times in removed_count.items() for _ in range(times)
                for e in parse_po(block.decode("utf-8", "replace"))]
     return PoChange(tuple(removed), tuple(added))
 
@@ -147,14 +153,3 @@ def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
 def _header_meaning(block: bytes) -> tuple[str | None, ...]:
     header = parse_po(block.decode("utf-8", "replace") + "\n")
     return tuple(header.metadata.get(name) for name in HEADER_FIELDS)
-
-
-def decode_block(block: bytes, line: int, path: Path, diags: Collector) -> str | None:
-    """A block's text, or None with `path:line: error` at its first bad byte (a BOM,
-    which only the first block can have, is dropped as `read_po` does)."""
-    try:
-        return block.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        diags.error(path, line + block[: exc.start].count(b"\n"), "catalogue is not valid UTF-8",
-                    "save it as UTF-8 and set `charset=UTF-8` in its header")
-        return None

@@ -11,17 +11,27 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
+import jinja2
 import polib
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from jinja2.ext import babel_extract
 
-from builder.errors import Collector, Diagnostic, InputError
+from builder.errors import Collector
 from builder.segments.blocks import Segment, normalize
 from builder.source.config import SiteConfig
 from builder.source.content import Content
 
 TEMPLATE_KEYWORDS = DEFAULT_KEYWORDS | {"_a": None}
+# Where template messages come from: the project's templates/ and the built-in theme
+# (cited as `theme/NAME`, its path inside the package). Their text is plain, not Markdown.
+TEMPLATE_SOURCES = ("templates/", "theme/")
+
+
+def from_templates(occurrences) -> bool:
+    """Whether an entry (its `#:` references) comes from a template."""
+    return any(ref.startswith(TEMPLATE_SOURCES) for ref, _ in occurrences)
 
 
 @dataclass
@@ -47,39 +57,49 @@ def site_segments(config: SiteConfig) -> list[Segment]:
     if config.footer:
         segs.append(Segment(normalize(config.footer), None, "site#footer", "footer", src,
                             config.line_of("footer")))
+    brand = config.branding
+    if brand.logo and brand.logo.alt:
+        segs.append(Segment(normalize(brand.logo.alt), "img.alt", "site#logo.alt",
+                            "image alt text", src, brand.logo.line))
+    segs += [Segment(normalize(link.label), None, f"site#footer_links.{number}", "link label",
+                     src, link.line) for number, link in enumerate(brand.footer_links, 1)]
     return segs
 
 
-def template_entries(config: SiteConfig) -> list[Entry]:
+def template_entries(config: SiteConfig, templates: Mapping[str, Path]) -> list[Entry]:
+    """The messages of every template (`templates`: the path the POT cites → file:
+    templates/NAME for the project's, theme/NAME for the built-in theme's).
+    A template that does not parse stops the command: Babel's Jinja2 extractor would
+    skip it without a word, and its messages would silently leave the catalogue."""
+    diags = Collector(config.root)
+    checker = jinja2.Environment(extensions=["jinja2.ext.i18n"])
     entries = []
-    for path in sorted(config.templates_dir.rglob("*.html")) + \
-            sorted(config.templates_dir.rglob("*.xml")):
-        if "static" in path.relative_to(config.templates_dir).parts:
+    for rel, path in sorted(templates.items()):
+        text = diags.read_text(path, "template is not valid UTF-8", "save it as UTF-8")
+        if text is None:
             continue
-        rel = path.relative_to(config.root).as_posix()
-        options = {"trimmed": "true", "extensions": "jinja2.ext.i18n"}
         try:
-            found = list(extract_from_file(babel_extract, str(path), keywords=TEMPLATE_KEYWORDS,
-                                           comment_tags=("Translators:",), options=options,
-                                           strip_comment_tags=True))
-        except Exception as exc:  # Jinja2 syntax errors surface here first
-            line = getattr(exc, "lineno", None)
-            raise InputError([_diag(config, path, line, f"template error: {exc}")]) from None
+            checker.parse(text, rel, str(path))
+        except jinja2.TemplateSyntaxError as exc:
+            diags.error(path, exc.lineno, f"template syntax error: {exc.message}",
+                        "fix the template (see the Jinja2 documentation)")
+            continue
+        options = {"trimmed": "true", "extensions": "jinja2.ext.i18n"}
+        found = list(extract_from_file(babel_extract, str(path), keywords=TEMPLATE_KEYWORDS,
+                                       comment_tags=("Translators:",), options=options,
+                                       strip_comment_tags=True))
         for lineno, message, comments, context in found:
             singular, plural = (message if isinstance(message, tuple) else (message, None))[:2]
             entry = Entry(singular, context, plural, {rel}, list(comments))
             if "%(" in singular or (plural and "%(" in plural):
                 entry.flags.append("python-format")
             entries.append(entry)
+    diags.raise_if_errors()
     return entries
 
 
-def _diag(config: SiteConfig, path: Path, line: int | None, message: str) -> Diagnostic:
-    return Diagnostic(Collector(config.root).rel(path), line, message,
-                      "fix the template syntax (see the Jinja2 documentation)")
-
-
-def extract(config: SiteConfig, content: Content, segments: dict[str, list[Segment]]) -> list[Entry]:
+def extract(config: SiteConfig, content: Content, segments: dict[str, list[Segment]],
+            templates: Mapping[str, Path]) -> list[Entry]:
     """All translatable messages in source order; identical text becomes one entry."""
     merged: dict[tuple[str | None, str], Entry] = {}
 
@@ -93,7 +113,7 @@ def extract(config: SiteConfig, content: Content, segments: dict[str, list[Segme
 
     by_file: dict[str, list[Entry]] = {"content/site.yaml": [
         _segment_entry(seg) for seg in site_segments(config)]}
-    for entry in template_entries(config):
+    for entry in template_entries(config, templates):
         by_file.setdefault(next(iter(entry.references)), []).append(entry)
     for page in content.pages:
         by_file[page.source] = [_segment_entry(seg) for seg in segments[page.key]]

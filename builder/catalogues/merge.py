@@ -22,17 +22,31 @@ merge is the same but everything is written in polib's unwrapped layout.
 from __future__ import annotations
 
 import copy
-import gettext
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import polib
 
-from builder.catalogues.plurals import plural_header, plural_problem
-from builder.catalogues.pofile import anchors_of
+from builder.catalogues.counts import Stats, complete, stats, tally, translated_any
+from builder.catalogues.plurals import (
+    SAMPLES,
+    catalogue_rule,
+    plural_header,
+    plural_hint,
+    plural_problem,
+)
+from builder.catalogues.podata import Layout, header_line, language_matches
+from builder.catalogues.pofile import Catalogue, anchors_of
+from builder.catalogues.powrap import detect_width, entry_text, header_text
 from builder.catalogues.similarity import Side, pair_up
+from builder.errors import Collector, InputError
+from builder.source.localecodes import catalogue_folder
+
+__all__ = ["MergeResult", "Stats", "complete", "stats", "merge", "merge_read", "new_catalogue",
+           "plural_examples", "po_path", "PluralsInUse"]
 
 PO_HEADER = "Translations for {title}.\nThis file is edited by translators; `infopages update` merges new text in."
 NOTE = "infopages: "            # our own `#.` notes, kept while the text is unchanged
@@ -40,17 +54,38 @@ PLURAL_NOTE = "plural forms: "
 PREVIOUS_RE = re.compile(r'^#~\|\s*(?:(msgctxt|msgid_plural|msgid)\s+)?"(.*)"\s*$')
 
 
+class PluralsInUse(ValueError):
+    """The catalogue's Plural-Forms is wrong and translated plural forms depend on it."""
+
+
 @dataclass(frozen=True)
 class MergeResult:
+    """A merged catalogue and what the merge did. `translated`, `fuzzy_total`,
+    `untranslated` and `obsolete` describe the file written, exactly as `stats`
+    counts it; `exact`, `fuzzy`, `new`, `carried`, `similar`, `moved` and
+    `obsoleted` count what happened in this run."""
     locale: str
     text: str
     exact: int        # kept: exact matches, moves, revivals and carried-over edits
-    fuzzy: int
-    new: int
-    obsolete: int
+    fuzzy: int        # made fuzzy in this run (the text changed; old translation offered)
+    new: int          # new messages with nothing to start from
+    obsolete: int     # obsolete (#~) entries in the file written
     carried: int = 0  # of `exact`: punctuation/whitespace-only edits carried over
     similar: int = 0  # of `fuzzy`: found by similarity on the page, not by anchor
     remembered: bool = False   # not merged: the file is what the last update wrote (text "")
+    moved: int = 0    # of `fuzzy`: found by similarity on another page
+    obsoleted: int = 0    # of `obsolete`: made obsolete in this run
+    translated: int = 0   # in the file written, as `stats` counts
+    fuzzy_total: int = 0
+    untranslated: int = 0
+    notes: tuple[str, ...] = ()   # what update changed beyond entries (a dropped BOM…)
+
+    def counts(self) -> tuple:
+        """What `update` remembers of a merge: the counts (not the text, and not the
+        notes, which say what that run changed)."""
+        return (self.exact, self.fuzzy, self.new, self.obsolete, self.carried, self.similar,
+                False, self.moved, self.obsoleted, self.translated, self.fuzzy_total,
+                self.untranslated, ())
 
 
 def new_catalogue(locale: str, title: str) -> polib.POFile:
@@ -80,6 +115,11 @@ class Raw:
     text: str
     header: str | None
     blocks: dict[int, str]   # entry.linenum → its lines, as written
+
+    @cached_property
+    def width(self) -> int:
+        """The wrap width of the old file, for the entries written anew (0: none)."""
+        return detect_width(self.text)
 
     @classmethod
     def of(cls, old: polib.POFile, text: str | None) -> Raw:
@@ -115,10 +155,15 @@ def _fits(lines: list[str], starts: list[int]) -> bool:
 
 
 def merge(pot: polib.POFile, old: polib.POFile, locale: str,
-          prune_obsolete: bool = False, old_text: str | None = None) -> MergeResult:
+          prune_obsolete: bool = False, old_text: str | None = None,
+          layout: Layout = Layout()) -> MergeResult:
+    """`old` brought up to date with `pot`. `old_text` is the old file's text (LF
+    line endings, no BOM: `podata.normalise`), `layout` how it was saved; the
+    result's text is written in that layout and at the file's wrap width."""
     raw = Raw.of(old, old_text)
-    nplurals, _ = plural_header(locale)
-    note = plural_examples(locale)
+    meta = _metadata(old, locale)
+    nplurals = catalogue_rule(meta["Plural-Forms"], locale)[0]
+    note = plural_examples(locale, meta["Plural-Forms"])
     old_by_key: dict = {}
     for entry in old:   # an active entry wins over an obsolete one of the same key
         if _key(entry) not in old_by_key or old_by_key[_key(entry)].obsolete:
@@ -129,6 +174,7 @@ def merge(pot: polib.POFile, old: polib.POFile, locale: str,
     blocks: list[str] = []
     reused: list[int] = []
     used: set[int] = set()
+    written: list[polib.POEntry] = []
     for index, template in enumerate(pot):
         previous = old_by_key.get(_key(template))
         kind = "exact" if previous is not None else "new"
@@ -139,22 +185,46 @@ def merge(pot: polib.POFile, old: polib.POFile, locale: str,
             used.add(id(previous))
             _carry(previous, entry, kind, raw)
         counts[kind] += 1
-        blocks.append(_render(entry, previous, raw, reused))
+        written.append(entry)
+        blocks.append(_render(entry, previous, raw, reused, template.flags))
     obsolete = [] if prune_obsolete else _obsolete(old, wanted, used)
-    blocks += [_render(_as_obsolete(e), e, raw, reused) for e in obsolete]
-    header = _header(old, _metadata(old, locale))
-    if header == _header(old, old.metadata) and raw.header is not None:
+    gone = [_as_obsolete(e) for e in obsolete]
+    blocks += [_render(g, e, raw, reused) for g, e in zip(gone, obsolete)]
+    counts["obsoleted"] = sum(1 for e in obsolete if not e.obsolete)
+    totals = tally(written + gone)
+    notes = ("removed the byte-order mark: GNU gettext cannot read a file that has one",) \
+        if layout.bom else ()
+    if meta == old.metadata and raw.header is not None:
         # Every block is an old one, unchanged and in order: the file as it was.
         if reused == [e.linenum for e in old] and len(reused) == len(blocks):
-            return _result(locale, raw.text, counts, len(obsolete))
+            return _result(locale, layout.text(raw.text), counts, len(gone), totals, notes)
         header = raw.header
-    return _result(locale, "\n\n".join([header] + blocks) + "\n", counts, len(obsolete))
+    else:
+        header = header_text(old.header, bool(old.metadata_is_fuzzy), meta, raw.width)
+    text = "\n\n".join([header] + blocks) + "\n"
+    return _result(locale, layout.text(text), counts, len(gone), totals, notes)
 
 
-def _result(locale: str, text: str, counts: Counter, obsolete: int) -> MergeResult:
+def _result(locale: str, text: str, counts: Counter, obsolete: int,
+            totals: tuple[int, int, int, int], notes: tuple[str, ...]) -> MergeResult:
     return MergeResult(locale, text, counts["exact"] + counts["carried"],
-                       counts["anchor"] + counts["similar"], counts["new"], obsolete,
-                       counts["carried"], counts["similar"])
+                       counts["anchor"] + counts["similar"] + counts["moved"], counts["new"],
+                       obsolete, counts["carried"], counts["similar"], moved=counts["moved"],
+                       obsoleted=counts["obsoleted"], translated=totals[0],
+                       fuzzy_total=totals[1], untranslated=totals[2], notes=notes)
+
+
+def merge_read(pot: polib.POFile, read: Catalogue, locale: str, prune: bool, path: Path,
+               root: Path) -> MergeResult:
+    """`merge` of a catalogue `read_catalogue` read; a Plural-Forms that cannot be
+    replaced without changing translations is an error at its line."""
+    try:
+        return merge(pot, read.po, locale, prune, old_text=read.text, layout=read.layout)
+    except PluralsInUse as exc:
+        diags = Collector(root)
+        diags.error(path, header_line(read.text, "Plural-Forms") if read.po.metadata else 1,
+                    str(exc), plural_hint(locale))
+        raise InputError(diags.items) from None
 
 
 def _pairs(pot: polib.POFile, old: polib.POFile, old_by_key: dict,
@@ -164,7 +234,7 @@ def _pairs(pot: polib.POFile, old: polib.POFile, old_by_key: dict,
     Only translated text that left the sources lends: an inserted block must
     not borrow the translation of a neighbour that is still there."""
     news = [(i, t) for i, t in enumerate(pot) if _key(t) not in old_by_key]
-    olds = [e for e in old if _key(e) not in wanted and _translated_any(e)
+    olds = [e for e in old if _key(e) not in wanted and translated_any(e)
             and old_by_key.get(_key(e)) is e]
     matches = pair_up(
         [Side(t.msgid, frozenset(anchors_of(t)), bool(t.msgid_plural)) for _, t in news],
@@ -173,14 +243,12 @@ def _pairs(pot: polib.POFile, old: polib.POFile, old_by_key: dict,
     return {news[m.new][0]: (olds[m.old], m.kind) for m in matches}
 
 
-def plural_examples(locale: str) -> str:
-    """`plural forms: [0] n=0, [1] n=1, …`: the smallest n that picks each form,
-    so a translator knows which msgstr[i] is which in their language."""
-    count, header = plural_header(locale)
-    formula = gettext.c2py(header.split("plural=", 1)[1].rstrip(";"))
+def plural_examples(locale: str, plural_forms: str | None = None) -> str:
+    """`plural forms: [0] n=0, [1] n=1, …`: the smallest n that picks each form of the
+    catalogue's rule, so a translator knows which msgstr[i] is which."""
+    count, formula = catalogue_rule(plural_forms, locale)
     first: dict[int, int] = {}
-    # CLDR's "many" of French or Spanish starts at a million, past plural_problem's range.
-    for n in [*range(1001), *(10 ** k for k in range(4, 10))]:
+    for n in sorted(SAMPLES):   # CLDR's "many" of French or Spanish starts at a million
         first.setdefault(formula(n), n)
     return PLURAL_NOTE + ", ".join(f"[{i}] n={first[i]}" for i in range(count) if i in first)
 
@@ -196,10 +264,6 @@ def _fresh(template: polib.POEntry, nplurals: int, note: str) -> polib.POEntry:
     return entry
 
 
-def _translated_any(entry: polib.POEntry) -> bool:
-    return bool(entry.msgstr) or any(entry.msgstr_plural.values())
-
-
 def _carry(previous: polib.POEntry, entry: polib.POEntry, kind: str, raw: Raw) -> None:
     """Give `entry` the old entry's translation, translator comment and own flags."""
     entry.tcomment = previous.tcomment
@@ -210,7 +274,7 @@ def _carry(previous: polib.POEntry, entry: polib.POEntry, kind: str, raw: Raw) -
         entry.msgstr = previous.msgstr
     flags = entry.flags + [f for f in previous.flags if f not in entry.flags and f != "fuzzy"]
     was_fuzzy = "fuzzy" in previous.flags
-    fuzzy = (was_fuzzy or kind in ("anchor", "similar")) and _translated_any(entry)
+    fuzzy = (was_fuzzy or kind in ("anchor", "similar", "moved")) and translated_any(entry)
     flags = (["fuzzy"] if fuzzy else []) + flags
     # Keep the translator's flag order when the set is the same: no diff noise.
     entry.flags = list(previous.flags) if set(flags) == set(previous.flags) else flags
@@ -246,7 +310,7 @@ def _obsolete(old: polib.POFile, wanted: set, used: set[int]) -> list[polib.POEn
     out, seen = [], set()
     for entry in old:
         key = _key(entry)
-        if key in wanted or id(entry) in used or key in seen or not _translated_any(entry):
+        if key in wanted or id(entry) in used or key in seen or not translated_any(entry):
             continue
         seen.add(key)
         out.append(entry)
@@ -272,13 +336,24 @@ def _fields(entry: polib.POEntry) -> tuple:
 
 
 def _render(entry: polib.POEntry, previous: polib.POEntry | None, raw: Raw,
-            reused: list[int]) -> str:
-    """The old bytes when nothing changed, else polib's unwrapped layout."""
-    if previous is not None and previous.linenum in raw.blocks and \
-            (entry is previous or _fields(entry) == _fields(previous)):
-        reused.append(previous.linenum)
-        return raw.blocks[previous.linenum]
-    return entry.__unicode__(0).rstrip("\n")
+            reused: list[int], template_flags: list[str] = ()) -> str:
+    """The old bytes when nothing changed, else GNU's layout at the file's wrap width.
+
+    A flag of the template that the old entry lacks (`md-text`: GNU's msgcat and
+    msgmerge drop flags they do not know) is not a change: it is added back only
+    when the entry is rewritten for another reason, so no tool's save churns."""
+    if previous is not None and previous.linenum in raw.blocks:
+        dropped = [f for f in template_flags if f not in previous.flags and f in entry.flags]
+        if dropped and entry is not previous:
+            kept = copy.copy(entry)
+            kept.flags = [f for f in entry.flags if f not in dropped]
+            if _fields(kept) == _fields(previous):
+                reused.append(previous.linenum)
+                return raw.blocks[previous.linenum]
+        if entry is previous or _fields(entry) == _fields(previous):
+            reused.append(previous.linenum)
+            return raw.blocks[previous.linenum]
+    return entry_text(entry, raw.width)
 
 
 def _metadata(old: polib.POFile, locale: str) -> dict[str, str]:
@@ -286,61 +361,23 @@ def _metadata(old: polib.POFile, locale: str) -> dict[str, str]:
 
     An equivalent Plural-Forms (same form for every n = 0…1000) is kept as the
     translator's tool wrote it. A different one is never rewritten header-only:
-    that would silently swap the meaning of every msgstr[i] already translated."""
+    that would silently swap the meaning of every msgstr[i] already translated.
+    Language stays as the translator's tool wrote it when it names the folder's
+    language (`fr_FR` in `fr/`)."""
     meta = dict(old.metadata)
-    meta["Language"] = locale
+    if not language_matches(meta.get("Language", ""), locale):
+        meta["Language"] = locale   # `fr_FR`, as a translator's tool wrote it, stays
     if "charset=utf-8" not in meta.get("Content-Type", "").lower().replace(" ", ""):
         meta["Content-Type"] = "text/plain; charset=UTF-8"
     if plural_problem(meta.get("Plural-Forms"), locale) is not None:
-        if meta.get("Plural-Forms") and any(e.msgid_plural and _translated_any(e) for e in old):
-            raise ValueError(f"Plural-Forms `{meta['Plural-Forms']}` is not {locale}'s; "
-                             "fix the catalogue before merging")
+        if any(e.msgid_plural and translated_any(e) for e in old):
+            problem = plural_problem(meta.get("Plural-Forms"), locale)
+            raise PluralsInUse(f"{problem}: the translated plural forms depend on it; "
+                               "fix the catalogue before merging")
         meta["Plural-Forms"] = plural_header(locale)[1]
     return meta
 
 
-def _header(old: polib.POFile, meta: dict[str, str]) -> str:
-    lines = [f"# {line}" if line else "#" for line in old.header.split("\n")] if old.header else []
-    lines += ["#, fuzzy"] if old.metadata_is_fuzzy else []
-    lines += ['msgid ""', 'msgstr ""']
-    lines += [f'"{polib.escape(f"{name}: {value}")}\\n"' for name, value in meta.items()]
-    return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class Stats:
-    locale: str
-    total: int
-    translated: int
-    fuzzy: int
-    untranslated: int
-    obsolete: int
-    words: int
-    words_translated: int
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.translated / self.total if self.total else 100.0
-
-
-def complete(entry: polib.POEntry) -> bool:
-    """Translated means: not fuzzy, and every plural form filled."""
-    if "fuzzy" in entry.flags or entry.obsolete:
-        return False
-    if entry.msgid_plural:
-        return bool(entry.msgstr_plural) and all(entry.msgstr_plural.values())
-    return bool(entry.msgstr)
-
-
-def stats(po: polib.POFile, locale: str) -> Stats:
-    active = [e for e in po if not e.obsolete and e.msgid]
-    translated = [e for e in active if complete(e)]
-    fuzzy = [e for e in active if "fuzzy" in e.flags]
-    words = sum(len(e.msgid.split()) for e in active)
-    return Stats(locale, len(active), len(translated), len(fuzzy),
-                 len(active) - len(translated) - len(fuzzy), len(po.obsolete_entries()),
-                 words, sum(len(e.msgid.split()) for e in translated))
-
-
 def po_path(locales_dir: Path, locale: str) -> Path:
-    return locales_dir / locale / "LC_MESSAGES" / "messages.po"
+    """A locale's catalogue; its folder is gettext's form of the code (`pt_BR`)."""
+    return locales_dir / catalogue_folder(locale) / "LC_MESSAGES" / "messages.po"

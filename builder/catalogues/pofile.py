@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import polib
 
-from builder.catalogues.plurals import plural_header, plural_problem
+from builder.catalogues.podata import (
+    Layout,
+    decode_block,
+    header_line,
+    locale_of,
+    normalise,
+    report_empty,
+    report_header,
+)
 from builder.catalogues.poread import parse_po
 from builder.errors import Collector, InputError
+
+__all__ = ["Catalogue", "read_catalogue", "read_po", "check_po_lines", "anchors_of",
+           "header_line", "PO_FIX"]
 
 ID_RE = re.compile(r"^id: (\S+)")
 PO_LINE_RE = re.compile(r"line (\d+)")
@@ -20,16 +32,37 @@ PO_LINE = re.compile(rf'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+
 PO_FIX = "fix the entry in your PO editor, or restore the file from version control"
 
 
+@dataclass(frozen=True)
+class Catalogue:
+    """A PO file as read: its entries, its text (LF, no BOM) and how it was saved."""
+    po: polib.POFile
+    text: str
+    layout: Layout
+    empty: bool = False    # the file had nothing in it (only `repairable` reads return one)
+
+
 def read_po(path: Path, root: Path) -> polib.POFile:
     """Parse a PO file strictly, turning every problem into `path:line: error`.
 
     polib alone accepts an unterminated string or a duplicate entry without a
     word; a translator must hear about both before the site is built.
     """
+    return read_catalogue(path, root).po
+
+
+def read_catalogue(path: Path, root: Path, repairable: bool = False) -> Catalogue:
+    """`read_po` with the file's text and layout. `repairable` (for `update`): an
+    empty file, a missing header or a missing Plural-Forms are not errors, since
+    `update` writes them."""
     diags = Collector(root)
-    text = diags.read_text(path, "catalogue is not valid UTF-8",
-                           "save it as UTF-8 and set `charset=UTF-8` in its header")
+    data, layout = normalise(path.read_bytes())
+    text = decode_block(data, 1, path, diags)
     if text is None:
+        raise InputError(diags.items)
+    if not text.strip():
+        if repairable:
+            return Catalogue(polib.POFile(wrapwidth=0), "", layout, empty=True)
+        report_empty(path, diags)
         raise InputError(diags.items)
     check_po_lines(text, path, diags)
     diags.raise_if_errors()
@@ -40,12 +73,9 @@ def read_po(path: Path, root: Path) -> polib.POFile:
         diags.error(path, int(found.group(1)) if found else 1, f"PO syntax error: {exc}", PO_FIX)
         raise InputError(diags.items) from None
     _check_duplicates(catalogue, path, diags)
-    locale = path.parent.parent.name if path.suffix == ".po" else None
-    if locale and (problem := plural_problem(catalogue.metadata.get("Plural-Forms"), locale)):
-        diags.error(path, header_line(text, "Plural-Forms"), problem,
-                    f"set the header to: {plural_header(locale)[1]}")
+    report_header(catalogue.metadata, text, path, locale_of(path), diags, repairable=repairable)
     diags.raise_if_errors()
-    return catalogue
+    return Catalogue(catalogue, text, layout)
 
 
 def check_po_lines(text: str, path: Path, diags: Collector, first_line: int = 1) -> bool:
@@ -62,22 +92,19 @@ def check_po_lines(text: str, path: Path, diags: Collector, first_line: int = 1)
 def _check_duplicates(catalogue: polib.POFile, path: Path, diags: Collector) -> None:
     seen: dict[tuple, int] = {}
     for entry in catalogue:
-        key = (entry.msgctxt, entry.msgid, entry.obsolete)
-        if key in seen:
-            diags.error(path, entry.linenum, f"duplicate entry for msgid `{entry.msgid[:50]}` "
-                        f"(first at line {seen[key]})", "keep one of the two entries")
-        seen.setdefault(key, entry.linenum)
+        check_duplicate(entry, entry.linenum, seen, path, diags)
+
+
+def check_duplicate(entry: polib.POEntry, line: int, seen: dict[tuple, int], path: Path,
+                    diags: Collector) -> None:
+    """One rule for every reader: an active and an obsolete entry may share a key."""
+    key = (entry.msgctxt, entry.msgid, entry.obsolete)
+    if key in seen:
+        diags.error(path, line, f"duplicate entry for msgid `{entry.msgid[:50]}` "
+                    f"(first at line {seen[key]})", "keep one of the two entries")
+    seen.setdefault(key, line)
 
 
 def anchors_of(entry: polib.POEntry) -> list[str]:
     return [m.group(1) for line in (entry.comment or "").splitlines()
             if (m := ID_RE.match(line))]
-
-
-def header_line(text: str, name: str) -> int:
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.startswith(f'"{name}:'):
-            return number
-    return 1
-
-

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
@@ -18,10 +19,12 @@ from builder import __version__
 from builder.cli.build import add_build_parser, run_build
 from builder.cli.check import add_check_parser
 from builder.cli.lint import add_lint_parser
+from builder.cli.new import add_new_parser
 from builder.cli.progress import Progress
 from builder.cli.serve import add_serve_parser
 from builder.cli.status import add_status_parser
 from builder.errors import InputError
+from builder.source.localecodes import bcp47
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -40,6 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
+        if getattr(args, "project", None) is not None:   # `new` has no project yet
+            _recover(args.project)
         return handler(args)
     except InputError as exc:
         for diagnostic in exc.diagnostics[:50]:
@@ -50,6 +55,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:   # `infopages stats | head`: the reader left, not an error
         sys.stdout = open(os.devnull, "w")
         return EXIT_OK
+    except sqlite3.Error as exc:   # the build record: on a full disk, or damaged
+        if args.debug:
+            raise
+        print(f"{args.project / '.infopages-cache'}: error: the build record cannot be used "
+              f"({exc}) — free some disk space, or delete the folder (it is only a cache)",
+              file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:    # the machine, not the input: disk full, permissions, I/O
+        if args.debug:
+            raise
+        where = exc.filename or getattr(args, "project", None) or args.directory
+        print(f"{where}: error: {exc.strerror or exc} — check the disk space and permissions, "
+              "then run the command again (an interrupted change is finished first)",
+              file=sys.stderr)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         # Cleaning up is done; the exit status must say "interrupted" even if a
         # signal comes again while worker processes are being reaped.
@@ -64,6 +84,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
 
 
+def _recover(project: Path) -> None:
+    """Finish what a killed command left half-done, before this one reads anything."""
+    from builder.output.site import recover
+
+    if recover(project):
+        print("infopages: finished the changes an interrupted command had committed",
+              file=sys.stderr)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="infopages", description=__doc__.split("\n")[0])
     parser.add_argument("--version", action="version", version=f"infopages {__version__}")
@@ -72,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="site folder holding content/, templates/, locales/ (default: .)")
     common.add_argument("--debug", action="store_true", help="show Python tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_new_parser(sub)
 
     cmd = sub.add_parser("extract", parents=[common], help="write locales/messages.pot")
     cmd.set_defaults(handler=cmd_extract)
@@ -115,9 +145,8 @@ def cmd_update(args: argparse.Namespace) -> int:
     from builder import pipeline
 
     if args.check:
-        plan = pipeline.plan_update(args.project, args.prune_obsolete)
-        _warn(plan.extract.warnings)
-        stale = plan.stale()
+        stale, warnings = pipeline.stale_catalogues(args.project, args.prune_obsolete)
+        _warn(warnings)
         for path in stale:
             print(f"{path}: out of date — run `infopages update` and commit the result")
         if not stale:
@@ -128,9 +157,24 @@ def cmd_update(args: argparse.Namespace) -> int:
     _warn(ex.warnings)
     print(f"{ex.path}: {ex.messages} messages ({'written' if ex.written else 'unchanged'})")
     for path, merged, written in result.merged:
-        print(f"{path}: {merged.exact} kept, {merged.fuzzy} fuzzy, {merged.new} new, "
-              f"{merged.obsolete} obsolete ({'written' if written else 'unchanged'})")
+        print(f"{path}: {update_summary(merged)} ({'written' if written else 'unchanged'})")
+        for note in merged.notes:
+            print(f"{path}: {note}")
     return EXIT_OK
+
+
+def update_summary(merged) -> str:
+    """The file's counts exactly as `stats` gives them, then what this run did:
+    "1 fuzzy" is every fuzzy entry of the file, "(1 new this run)" those this update
+    made fuzzy; "new messages" start untranslated, with nothing to start from."""
+    this_run = [f"{merged.fuzzy} new this run"] if merged.fuzzy_total else []
+    fuzzy = f"{merged.fuzzy_total} fuzzy" + (f" ({this_run[0]})" if this_run else "")
+    untranslated = f"{merged.untranslated} untranslated" + (
+        f" ({merged.new} new messages)" if merged.new else "")
+    obsolete = f"{merged.obsolete} obsolete" + (
+        f" ({merged.obsoleted} new this run)" if merged.obsoleted else "")
+    carried = f", {merged.carried} carried over" if merged.carried else ""
+    return f"{merged.translated} translated, {fuzzy}, {untranslated}, {obsolete}{carried}"
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -145,7 +189,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"{'locale':<8}{'translated':>11}{'fuzzy':>7}{'untranslated':>14}{'obsolete':>10}"
           f"{'words':>13}{'done':>8}")
     for r in rows:
-        print(f"{r.locale:<8}{r.translated:>11}{r.fuzzy:>7}{r.untranslated:>14}{r.obsolete:>10}"
+        print(f"{bcp47(r.locale):<8}{r.translated:>11}{r.fuzzy:>7}{r.untranslated:>14}"
+              f"{r.obsolete:>10}"
               f"{f'{r.words_translated}/{r.words}':>13}{r.percent:>7.1f}%")
     return EXIT_OK
 
@@ -162,12 +207,12 @@ def _page_stats(args: argparse.Namespace) -> int:
         print(f"{'locale':<8}{'done':>7}  {'gate':<6}page")
         for r in rows:
             gate = "pass" if r["published"] else "FAIL"
-            print(f"{r['locale']:<8}{r['percent']:>6.1f}%  {gate:<6}{r['key']}")
+            print(f"{bcp47(r['locale']):<8}{r['percent']:>6.1f}%  {gate:<6}{r['key']}")
             for anchor in r["missing_required"]:
                 print(f"{'':<22}required, untranslated: {anchor}")
     if args.check:
         for r in failing if not args.json else []:
-            print(f"{r['locale']}: {r['key']} fails its publish gate ({r['percent']:.1f}% "
+            print(f"{bcp47(r['locale'])}: {r['key']} fails its publish gate ({r['percent']:.1f}% "
                   f"translated, {len(r['missing_required'])} required segments missing)")
         if not failing and not args.json:
             print("every page passes its publish gate in every locale")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-EXIT_OK = 0
+from builder.source.localecodes import bcp47
+
+EXIT_OK, EXIT_FINDINGS = 0, 1
 
 
 def add_build_parser(sub, common: argparse.ArgumentParser, handler) -> None:
@@ -31,6 +34,9 @@ def add_build_parser(sub, common: argparse.ArgumentParser, handler) -> None:
                      help="build only shard I of N (split by page); combine with --merge")
     cmd.add_argument("--merge", nargs="+", type=Path, metavar="DIR",
                      help="combine the --out folders of every shard into one site")
+    cmd.add_argument("--keep-going", action="store_true",
+                     help="when a locale's catalogue cannot be read, build the other locales "
+                          "and keep that locale's previous pages (exit status 1)")
     cmd.add_argument("--quiet", action="store_true", help="no progress display")
     cmd.set_defaults(handler=handler)
 
@@ -43,13 +49,14 @@ def run_build(args: argparse.Namespace, progress, warn) -> int:
         raise InputError([Diagnostic("--jobs", None, f"bad job count `{args.jobs}`",
                                      "give a whole number of 1 or more, e.g. --jobs 2")])
     if args.merge:
-        from builder.output.shards import merge_sites
+        from builder import pipeline
 
         target = args.out or args.project / "site"
-        count = merge_sites(tuple(args.merge), target)
+        count = pipeline.merge_shards(args.project, tuple(args.merge), target)
         print(f"merged {len(args.merge)} shards ({count} files) into {target}")
         return EXIT_OK
-    if not (args.full or args.locale or args.preview or args.pseudo or args.shard or args.status):
+    if not (args.full or args.locale or args.preview is not None or args.pseudo or args.shard
+            or args.status):
         from builder.engine.cache import up_to_date
 
         found = up_to_date(args.project, args.out or args.project / "site")
@@ -57,22 +64,24 @@ def run_build(args: argparse.Namespace, progress, warn) -> int:
             summary, warnings = found
             warn(warnings)
             print(f"up to date: {summary['pages']} pages in {len(summary['locales'])} locales "
-                  f"({', '.join(summary['locales'])}) in {summary['out']} (0 files written)")
+                  f"({', '.join(map(bcp47, summary['locales']))}) in {summary['out']} "
+                  "(0 files written)")
             return EXIT_OK
     from builder import pipeline
+    from builder.engine.build import BuildOptions
 
-    result = pipeline.build(args.project, args.out, tuple(args.locale), args.preview,
-                            args.pseudo, progress, full=args.full, jobs=args.jobs,
-                            shard=parse_shard(args.shard))
+    options = BuildOptions(args.out, tuple(args.locale), args.preview, args.pseudo, args.full,
+                           args.jobs, parse_shard(args.shard), keep_going=args.keep_going)
+    result = pipeline.build(args.project, options, progress)
     warn(result.warnings)
     if args.status:
-        from builder.output.write import atomic_write
-        from builder.tools.status import status_files
-
-        for name, data in status_files(args.project).items():
-            atomic_write(result.out / name, data)
+        pipeline.status(args.project, result.out)
     how = "rebuilt" if result.incremental else "built"
     print(f"{how} {result.pages} pages in {len(result.locales)} locales "
-          f"({', '.join(result.locales)}) into {result.out} "
+          f"({', '.join(map(bcp47, result.locales))}) into {result.out} "
           f"({result.written} files written or removed)")
+    if result.kept:
+        print(f"kept the previous pages of {', '.join(result.kept)}: its catalogue has the "
+              "errors above — fix them and build again", file=sys.stderr)
+        return EXIT_FINDINGS
     return EXIT_OK

@@ -27,16 +27,22 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from builder.errors import Diagnostic, InputError
     from builder.lint.checks import lint_project
     from builder.lint.glossary import load_glossary
+    from builder.engine.build import checked_scan
     from builder.source.config import load_config
+    from builder.source.localecodes import bcp47
 
     config = load_config(args.project)
-    unknown = [code for code in args.locale if code not in config.target_locales]
+    checked_scan(args.project, config)
+    codes = [config.locale_code(code) for code in args.locale]
+    unknown = [code for code, found in zip(args.locale, codes)
+               if found not in config.target_locales]
     if unknown:
         raise InputError([Diagnostic("content/site.yaml", None, f"unknown locale `{code}`",
-                                     "use one of: " + ", ".join(config.target_locales))
+                                     "use one of: " + ", ".join(map(bcp47, config.target_locales)))
                           for code in unknown])
     glossary = load_glossary(args.project, config.target_locales)
-    findings = lint_project(args.project, tuple(args.locale) or config.target_locales, glossary)
+    findings = lint_project(args.project, tuple(map(str, codes)) or config.target_locales,
+                            glossary)
     errors = sum(f.severity == "error" for f in findings)
     if args.json:
         print(json.dumps([f.as_json() for f in findings], ensure_ascii=False, indent=2))

@@ -36,8 +36,8 @@ def _line(event) -> list[str]:
     if event.kind == "failed":
         return [f"build failed after saving {where}; still serving the last good site:",
                 *g.errors]
-    scope = f"locale {', '.join(g.targeted)}" if g.targeted else "full"
-    return [f"rebuilt ({scope}) in {g.seconds * 1000:.0f} ms after saving {where}"]
+    return [f"rebuilt in {g.seconds * 1000:.0f} ms ({g.written} files written or removed) "
+            f"after saving {where}"]
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

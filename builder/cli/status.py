@@ -22,14 +22,9 @@ def add_status_parser(sub, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from builder.output.write import atomic_write
-    from builder.tools.status import status_files
+    from builder import pipeline
 
     site = args.out or args.project / "site"
-    files = status_files(args.project, args.locale, args.results)
-    for name, data in sorted(files.items()):
-        atomic_write(site / name, data)
-    for name in sorted(files):
-        if name.endswith(".html"):
-            print(site / name)
+    for path in pipeline.status(args.project, site, args.locale, args.results):
+        print(path)
     return EXIT_OK

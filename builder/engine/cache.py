@@ -22,21 +22,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
+from builder.render.routes import Output
+from builder.source.inputs import Fingerprint, Inputs, scan
+
 if TYPE_CHECKING:   # imported when used: the up-to-date check must start fast
+    from builder.engine.parallel import Rendered
     from builder.render.translations import Messages
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "6"
 CACHE_DIR = ".infopages-cache"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS inputs (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,
-                                   sha TEXT);
-CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, locale TEXT, key TEXT, entry TEXT);
+                                   ctime_ns INTEGER, inode INTEGER, sha TEXT);
+CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, variant TEXT, locale TEXT, key TEXT,
+                                    prefix TEXT, entry TEXT);
 CREATE TABLE IF NOT EXISTS deps (locale TEXT, fact TEXT, path TEXT);
 CREATE TABLE IF NOT EXISTS uses (msg BLOB, page TEXT);
 CREATE TABLE IF NOT EXISTS analyses (digest BLOB PRIMARY KEY, data BLOB) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS messages (locale TEXT, msg BLOB, kind TEXT, value TEXT,
                                      PRIMARY KEY (locale, msg)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entries (locale TEXT, entry BLOB,
+                                    PRIMARY KEY (locale, entry)) WITHOUT ROWID;
 """
 INDEXES = """
 CREATE INDEX IF NOT EXISTS deps_fact ON deps (locale, fact);
@@ -44,11 +51,13 @@ CREATE INDEX IF NOT EXISTS deps_path ON deps (path);
 CREATE INDEX IF NOT EXISTS uses_msg ON uses (msg);
 CREATE INDEX IF NOT EXISTS uses_page ON uses (page);
 """
-# What a build reads: fingerprints of these decide what a rebuild redoes.
-INPUT_FOLDERS = ("content", "templates", "locales")
-
-Fingerprint = tuple[int, int]      # (mtime_ns, size)
 MsgKey = tuple[str | None, str]    # (msgctxt, msgid)
+
+
+def entry_hash(entry) -> bytes:
+    """What makes two entries of a catalogue duplicates: context, msgid, obsolete or not."""
+    text = f"{entry.msgctxt or ''}\x04{entry.msgid}\x04{int(entry.obsolete)}"
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 def msg_hash(key: MsgKey) -> bytes:
@@ -58,25 +67,6 @@ def msg_hash(key: MsgKey) -> bytes:
 
 def file_sha(path: Path) -> str:
     return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-
-
-def scan_inputs(root: Path) -> dict[str, Fingerprint]:
-    """Every file a build may read, with its fingerprint: os.scandir, no reads."""
-    found: dict[str, Fingerprint] = {}
-    stack = [(root / folder, folder) for folder in INPUT_FOLDERS]   # (on disk, as recorded)
-    while stack:
-        folder, name = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except FileNotFoundError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=True):
-                stack.append((entry.path, f"{name}/{entry.name}"))
-            elif entry.is_file() and not entry.name.startswith("."):
-                stat = entry.stat()
-                found[f"{name}/{entry.name}"] = (stat.st_mtime_ns, stat.st_size)
-    return found
 
 
 def entry_json(entry: dict) -> str:
@@ -92,14 +82,17 @@ class InputChanges:
 
 
 def code_fingerprint() -> str:
-    """What the builder is: its modules, Python and the libraries that shape the output.
-    Stat only, no import: the up-to-date check runs before anything heavy is loaded."""
+    """What the builder is: its modules, its built-in theme (templates and static files:
+    inputs of every build that change only with the builder, so a change means a full
+    build), Python and the libraries that shape the output. Stat only, no import: the
+    up-to-date check runs before anything heavy is loaded."""
     import importlib.util
     import sys
 
     here = Path(__file__).parent.parent
+    theme = [p for p in (here / "theme").rglob("*") if p.is_file()]
     files = sorted((p.relative_to(here).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
-                   for p in here.rglob("*.py"))
+                   for p in [*here.rglob("*.py"), *theme])
     libraries = []
     for name in ("babel", "jinja2", "markdown_it", "markupsafe", "yaml"):
         spec = importlib.util.find_spec(name)
@@ -108,14 +101,17 @@ def code_fingerprint() -> str:
     return repr((sys.version_info[:3], files, libraries))
 
 
-def build_state(target: Path) -> tuple:
-    """A rebuild is incremental only onto the same output folder, by the same builder."""
-    return (code_fingerprint(), str(target.resolve()))
+def build_state(target: Path, options: tuple = ()) -> tuple:
+    """A rebuild is incremental only onto the same output folder, by the same builder,
+    with the same options (variants, locales)."""
+    return (SCHEMA_VERSION, code_fingerprint(), str(target.resolve()), options)
 
 
 def up_to_date(root: Path, target: Path) -> tuple[dict, tuple] | None:
     """(summary, warnings) of the last build if no input has been touched since; else None.
-    Reads the record without writing, and stats the inputs without opening them."""
+    Reads the record without writing, and stats the inputs without opening them. The
+    options the last build had are those a plain `build` would have: they come from
+    site.yaml, which has not changed."""
     path = root / CACHE_DIR / "build.sqlite"
     if not path.is_file() or not target.is_dir():
         return None
@@ -123,26 +119,45 @@ def up_to_date(root: Path, target: Path) -> tuple[dict, tuple] | None:
     try:
         meta = dict(db.execute("SELECT name, value FROM meta WHERE name IN "
                                "('state', 'summary', 'warnings')"))
-        if "state" not in meta or pickle.loads(meta["state"]) != build_state(target):
+        state = pickle.loads(meta["state"]) if "state" in meta else None
+        if state is None or state[:3] != build_state(target)[:3]:
             return None
-        before = {p: (m, s) for p, m, s in db.execute("SELECT path, mtime_ns, size FROM inputs")}
+        before = {p: (m, s, c, i) for p, m, s, c, i in db.execute(
+            "SELECT path, mtime_ns, size, ctime_ns, inode FROM inputs")}
     finally:
         db.close()
-    if before != scan_inputs(root):
+    inputs = scan(root)
+    if inputs.errors or before != inputs.fingerprints():
         return None
     return pickle.loads(meta["summary"]), pickle.loads(meta["warnings"])
+
+
+def snapshot_path(db_path: Path, locale: str) -> Path:
+    """Where a build record keeps the bytes of a catalogue it read (for `catalogues.diff`)."""
+    folder = "po" if db_path.stem == "build" else f"{db_path.stem}-po"
+    return db_path.parent / folder / f"{locale}.po"
 
 
 class BuildCache:
     """One SQLite connection to the record of the last build (or a new, empty one)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, name: str = "build"):
         self.dir = root / CACHE_DIR
+        self.name = name
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.dir / "build.sqlite", isolation_level=None, timeout=600)
+        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=600)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        if self.db.execute("PRAGMA user_version").fetchone()[0] != int(SCHEMA_VERSION):
+            self._reset()    # a record from another version of infopages: start again
         self.db.executescript(SCHEMA)
+
+    def _reset(self) -> None:
+        tables = [name for (name,) in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for name in tables:
+            self.db.execute(f"DROP TABLE IF EXISTS {name}")
+        self.db.execute(f"PRAGMA user_version = {int(SCHEMA_VERSION)}")
 
     def close(self) -> None:
         self.db.close()
@@ -157,19 +172,19 @@ class BuildCache:
                         (name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
 
     def snapshot_path(self, locale: str) -> Path:
-        return self.dir / "po" / f"{locale}.po"
+        return snapshot_path(self.path, locale)
 
     # -- inputs ---------------------------------------------------------------
-    def input_changes(self, root: Path) -> InputChanges:
-        now = scan_inputs(root)
-        before = {path: (mtime, size, sha) for path, mtime, size, sha in
-                  self.db.execute("SELECT path, mtime_ns, size, sha FROM inputs")}
+    def input_changes(self, inputs: Inputs) -> InputChanges:
+        root, now = inputs.root, inputs.fingerprints()
+        before = {path: ((mtime, size, ctime, inode), sha) for path, mtime, size, ctime, inode, sha
+                  in self.db.execute("SELECT path, mtime_ns, size, ctime_ns, inode, sha FROM inputs")}
         changed, shas = set(now.keys() ^ before.keys()), {}
         for path, fingerprint in now.items():
             old = before.get(path)
-            if old is None or old[:2] != fingerprint:
+            if old is None or old[0] != fingerprint:
                 shas[path] = file_sha(root / path)
-                if old is not None and old[2] != shas[path]:
+                if old is not None and old[1] != shas[path]:
                     changed.add(path)
         return InputChanges(frozenset(changed), now, shas)
 
@@ -179,18 +194,18 @@ class BuildCache:
         if full:
             self.db.execute("DELETE FROM inputs")
         rows = []
-        for path, (mtime, size) in changes.fingerprints.items():
+        for path, fingerprint in changes.fingerprints.items():
             if full or path in changes.shas or path not in old:
                 sha = changes.shas.get(path) or old.get(path) or file_sha(root / path)
-                rows.append((path, mtime, size, sha))
+                rows.append((path, *fingerprint, sha))
         gone = [] if full else [(p,) for p in old if p not in changes.fingerprints]
         self.db.executemany("DELETE FROM inputs WHERE path = ?", gone)
-        self.db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     # -- outputs and their facts ------------------------------------------------
-    def outputs(self) -> dict[str, tuple[str, str]]:
-        return {path: (locale, key) for path, locale, key in
-                self.db.execute("SELECT path, locale, key FROM outputs")}
+    def outputs(self) -> dict[str, Output]:
+        return {path: Output(variant, locale, key, prefix) for path, variant, locale, key, prefix
+                in self.db.execute("SELECT path, variant, locale, key, prefix FROM outputs")}
 
     def dependents(self, locale: str, facts: Iterable[str]) -> set[str]:
         out: set[str] = set()
@@ -214,20 +229,28 @@ class BuildCache:
         for statement in filter(str.strip, INDEXES.split(";")):
             self.db.execute(statement)   # not executescript: it would commit
 
-    def record_outputs(self, rendered: Iterable[tuple[str, str, str, tuple[str, ...],
-                                                      dict | None]], full: bool) -> None:
-        """(path, locale, key, facts, pages.json entry) of outputs rendered; `full`:
-        rows of a full build, after `clear_outputs` (nothing to replace)."""
+    def record_outputs(self, rendered: Iterable[Rendered], full: bool) -> None:
+        """Outputs rendered, with their facts and pages.json entries; `full`: rows of a
+        full build, after `clear_outputs` (nothing to replace)."""
         rows = list(rendered)
         if not full:
-            self.db.executemany("DELETE FROM deps WHERE path = ?", [(r[0],) for r in rows])
-        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
-                            [(p, loc, key, None if e is None else entry_json(e))
-                             for p, loc, key, _, e in rows])
+            self.db.executemany("DELETE FROM deps WHERE path = ?", [(r.path,) for r in rows])
+        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
+                            [(r.path, *r.output, None if r.entry is None else entry_json(r.entry))
+                             for r in rows])
         self.db.executemany("INSERT INTO deps VALUES (?, ?, ?)",
-                            [(loc, fact, p) for p, loc, _, facts, _ in rows for fact in facts])
+                            [(r.output.locale, fact, r.path) for r in rows for fact in r.facts])
         if not full:
             self.index()
+
+    def entries_differ(self, rendered: Iterable[Rendered]) -> bool:
+        """Whether any of these outputs' `pages.json` entries differs from the stored one."""
+        for r in rendered:
+            row = self.db.execute("SELECT entry FROM outputs WHERE path = ?", (r.path,)).fetchone()
+            stored = row[0] if row else None
+            if stored != (None if r.entry is None else entry_json(r.entry)):
+                return True
+        return False
 
     def forget_outputs(self, paths: Iterable[str]) -> None:
         rows = [(p,) for p in paths]
@@ -288,14 +311,16 @@ class BuildCache:
 
     @property
     def path(self) -> Path:
-        return self.dir / "build.sqlite"
+        return self.dir / f"{self.name}.sqlite"
 
     def shared_messages(self, locale: str) -> Messages:
         """Committed translations, for render workers in other processes."""
         from builder.render.translations import Messages
 
         return Messages(locale, StoredMessages(self.path, locale, "s"),
-                        StoredMessages(self.path, locale, "p"))
+                        StoredMessages(self.path, locale, "p"),
+                        StoredMessages(self.path, locale, "f"),
+                        plural_forms=self.plural_forms(locale))
 
     def invalidate(self) -> None:
         """The record no longer describes the site (a build is under way)."""
@@ -306,17 +331,22 @@ class BuildCache:
         into memory (for a process pool: an SQLite connection does not survive fork)."""
         from builder.render.translations import Messages
 
+        rule = self.plural_forms(locale)
         if not loaded:
-            return Messages(locale, StoredMessages(self.db, locale, "s"),
-                            StoredMessages(self.db, locale, "p"))
-        singular, plural = {}, {}
+            return Messages(locale, *(StoredMessages(self.db, locale, kind) for kind in "spf"),
+                            plural_forms=rule)
+        found: dict[str, dict[bytes, Any]] = {"s": {}, "p": {}, "f": {}, "h": {}}
         for msg, kind, value in self.db.execute(
                 "SELECT msg, kind, value FROM messages WHERE locale = ?", (locale,)):
-            if kind == "s":
-                singular[msg] = value
-            else:
-                plural[msg] = tuple(json.loads(value))
-        return Messages(locale, HashedMessages(singular), HashedMessages(plural))
+            found[kind][msg] = tuple(json.loads(value)) if kind == "p" else value
+        return Messages(locale, *(HashedMessages(found[kind]) for kind in "spf"),
+                        plural_forms=rule)
+
+    def plural_forms(self, locale: str) -> str | None:
+        """The catalogue's own Plural-Forms, stored with its translations (kind "h")."""
+        row = self.db.execute("SELECT value FROM messages WHERE locale = ? AND msg = ? "
+                              "AND kind = 'h'", (locale, msg_hash((None, "")))).fetchone()
+        return row[0] if row else None
 
 
 class HashedMessages(Mapping):
@@ -361,7 +391,7 @@ class StoredMessages(Mapping):
                               "AND kind = ?", (self.locale, msg_hash(key), self.kind)).fetchone()
         if row is None:
             raise KeyError(key)
-        return row[0] if self.kind == "s" else tuple(json.loads(row[0]))
+        return tuple(json.loads(row[0])) if self.kind == "p" else row[0]
 
     def __iter__(self) -> Iterator:
         raise TypeError("stored messages are looked up by key, not listed")

@@ -3,8 +3,8 @@
 A 10,000-item site has 130 MB catalogues; `polib` holds one as about a
 gigabyte of objects. For the build only the translations readers may see are
 needed, so each catalogue is read one entry block at a time, with the same
-strict checks as `catalogues.read_po` (syntax with real line numbers, UTF-8,
-duplicates, Plural-Forms), and written to the cache as (message hash, text).
+strict checks as `catalogues.read_po` (the same decoding, `catalogues.podata`;
+syntax with real line numbers, duplicates, the header), and written to the cache as (message hash, text).
 One process per locale; the renderers then look translations up in the cache
 instead of holding every catalogue in memory.
 """
@@ -17,27 +17,37 @@ import os
 import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
-from builder.catalogues.diff import decode_block, numbered_blocks
+from builder.catalogues.diff import numbered_blocks
 from builder.catalogues.merge import po_path
-from builder.catalogues.plurals import plural_header, plural_problem
-from builder.catalogues.pofile import check_po_lines, header_line
+from builder.catalogues.podata import decode_block, normalise, report_empty, report_header
+from builder.catalogues.pofile import check_duplicate, check_po_lines
 from builder.catalogues.poread import parse_po
+from builder.engine.cache import snapshot_path
 from builder.errors import Collector, Diagnostic, InputError
-from builder.render.translations import visible
+from builder.render.translations import fuzzy_text, visible
 
 Row = tuple[str, bytes, str, str]    # (locale, message hash, kind, value)
 
 
-def catalogue_rows(root: Path, locale: str, data: bytes) -> list[Row]:
-    """Every publishable translation in `data`, the catalogue of `locale`;
-    InputError on any problem."""
-    from builder.engine.cache import msg_hash
+class Stored(NamedTuple):
+    rows: list[Row]                  # what the renderers look up
+    entries: list[bytes]             # every entry's `entry_hash`: duplicates are found by it
+
+
+def catalogue_rows(root: Path, locale: str, data: bytes) -> Stored:
+    """Every publishable translation in `data`, the catalogue of `locale`, and its
+    Plural-Forms (kind "h", keyed as the header entry); InputError on any problem."""
+    from builder.engine.cache import entry_hash, msg_hash
 
     path = po_path(root / "locales", locale)
     syntax, checks = Collector(root), Collector(root)   # reported like read_po: syntax first
     rows: list[Row] = []
+    entries: list[bytes] = []
     seen: dict[tuple, int] = {}
+    rule = None
+    data, _ = normalise(data)
     for index, (line, block) in enumerate(numbered_blocks(data)):
         text = decode_block(block, line, path, syntax)
         if text is None:
@@ -45,23 +55,38 @@ def catalogue_rows(root: Path, locale: str, data: bytes) -> list[Row]:
         if not check_po_lines(text, path, syntax, first_line=line):
             continue
         catalogue = parse_po(text + "\n")
-        if index == 0 and (problem := plural_problem(catalogue.metadata.get("Plural-Forms"),
-                                                     locale)):
-            checks.error(path, line - 1 + header_line(text, "Plural-Forms"), problem,
-                         f"set the header to: {plural_header(locale)[1]}")
+        if index == 0:
+            report_header(catalogue.metadata, text, path, locale, checks, first_line=line)
+            rule = catalogue.metadata.get("Plural-Forms")
+            if rule:
+                rows.append((locale, msg_hash((None, "")), "h", rule))
         for entry in catalogue:
-            key = (entry.msgctxt, entry.msgid, entry.obsolete)
             at = (entry.linenum or 1) + line - 1
-            if key in seen:
-                checks.error(path, at, f"duplicate entry for msgid `{entry.msgid[:50]}` "
-                             f"(first at line {seen[key]})", "keep one of the two entries")
-            seen.setdefault(key, at)
-            kind, value = visible(entry, locale)
-            if kind is not None:
-                rows.append((locale, msg_hash((entry.msgctxt or None, entry.msgid)), kind[0],
-                             value if kind == "singular" else json.dumps(value)))
+            check_duplicate(entry, at, seen, path, checks)
+            entries.append(entry_hash(entry))
+        rows += message_rows(locale, [e for e in catalogue if not e.obsolete], rule)
+    if not data.strip():
+        report_empty(path, syntax)
     syntax.raise_if_errors()
     checks.raise_if_errors()
+    return Stored(rows, entries)
+
+
+def message_rows(locale: str, entries: list, plural_forms: str | None) -> list[Row]:
+    """The record's rows for these entries: what readers see ("s" singular, "p" plural
+    forms, by the catalogue's own `plural_forms`) and, for the translators' preview,
+    fuzzy text that is not broken ("f")."""
+    from builder.engine.cache import msg_hash
+
+    rows: list[Row] = []
+    for entry in entries:
+        kind, value = visible(entry, locale, plural_forms)
+        key = msg_hash((entry.msgctxt or None, entry.msgid))
+        if kind is not None:
+            rows.append((locale, key, kind[0],
+                         value if kind == "singular" else json.dumps(value)))
+        elif (shown := fuzzy_text(entry, locale)) is not None:
+            rows.append((locale, key, "f", shown))
     return rows
 
 
@@ -72,19 +97,27 @@ def store_catalogue(db_path: Path, root: Path, locale: str) -> tuple[Diagnostic,
     path = po_path(root / "locales", locale)
     data = path.read_bytes() if path.is_file() else None
     try:
-        rows = catalogue_rows(root, locale, data) if data is not None else []
+        stored = catalogue_rows(root, locale, data) if data is not None else Stored([], [])
     except InputError as exc:
         return tuple(exc.diagnostics)
-    write_snapshot(db_path.parent / "po" / f"{locale}.po", data)
+    write_snapshot(snapshot_path(db_path, locale), data)
     db = sqlite3.connect(db_path, timeout=600, isolation_level=None)
     try:
         db.execute("BEGIN IMMEDIATE")
-        db.execute("DELETE FROM messages WHERE locale = ?", (locale,))
-        db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?)", rows)
+        replace_catalogue(db, locale, stored)
         db.execute("COMMIT")
     finally:
         db.close()
     return ()
+
+
+def replace_catalogue(db: sqlite3.Connection, locale: str, stored: Stored) -> None:
+    db.execute("DELETE FROM messages WHERE locale = ?", (locale,))
+    # In key order: each insert then lands next to the last one in the table's B-tree.
+    db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?)", sorted(stored.rows))
+    db.execute("DELETE FROM entries WHERE locale = ?", (locale,))
+    db.executemany("INSERT OR IGNORE INTO entries VALUES (?, ?)",
+                   [(locale, key) for key in stored.entries])
 
 
 def write_snapshot(snapshot: Path, data: bytes | None) -> None:

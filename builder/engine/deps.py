@@ -7,7 +7,8 @@ An output is re-rendered when one of its facts is dirty. Facts are per locale
 - `card:K`  — what other pages show of K: title, summary, date (cards, feeds);
 - `list:…`  — which pages a listing shows, in which order (home, each news
   index page, a topic's news, a news item's newer/older, the feed, the sitemap);
-- `ui`      — template strings, templates and site settings.
+- `ui`      — template strings, templates and site settings;
+- `file:P`  — the input file P copied as it is (a stylesheet, an image).
 
 `list:` facts are compared by hash (`list_hashes`); `page:`/`card:` facts are
 dirtied by the changes the build cache detects (content files, catalogue entries).
@@ -17,15 +18,11 @@ from __future__ import annotations
 
 import hashlib
 
-from builder.render.routes import news_page_key
+from builder.render.routes import BRAND_CSS, CHOOSER, FEED, SITEMAP, STATIC, news_page_key
 from builder.render.site import news_pages
 from builder.source.content import Content, Page
 
 UI = "ui"
-FEED = "@feed"               # output keys that are not pages
-SITEMAP = "@sitemap"
-CHOOSER = "@chooser"
-GLOBAL = ""                  # the locale of outputs shared by every locale
 
 
 def digest(*parts: object) -> str:
@@ -78,12 +75,16 @@ class FactIndex:
 
     def facts(self, key: str) -> tuple[str, ...]:
         """The facts of the output `key`: a page key, `404`, or an `@` output."""
+        if key.startswith(STATIC):
+            return ("file:" + key[len(STATIC):],)
         if key == SITEMAP:
-            return ("list:pages",)
-        if key == CHOOSER:
+            return (UI, "list:pages")
+        if key in (CHOOSER, BRAND_CSS):
             return (UI,)
-        if key == FEED:
-            return (UI, "list:feed", *(f"card:{p.key}" for p in self.news[:self.feed_size]))
+        if key == FEED:   # each entry's title and summary (its card) and body (its page)
+            latest = self.news[:self.feed_size]
+            return (UI, "list:feed", *(f"card:{p.key}" for p in latest),
+                    *(f"page:{p.key}" for p in latest))
         facts = [UI]
         if key == "home":
             shown = [*self.content.topics_ordered(), *self.news[:self.latest]]

@@ -1,48 +1,35 @@
-"""`infopages build`: a full build, and the incremental rebuild that follows it.
+"""A full build: every output rendered into a staging folder, then published at once.
 
-Full: load the site (front matter only), load the catalogues in parallel,
-render every output in a process pool into a staging folder, check the body
-references the workers report, swap the folder in, then record everything in
-the build cache. Incremental (`incremental.py`): compare input fingerprints,
-work out which facts changed, re-render only the outputs made of them, in place.
+Load the site (front matter; bodies are parsed by the render workers), stream
+every catalogue into the build record, render every output on every core,
+check the body references the workers report, publish the staging folder
+(`output.site.publish`: journalled, all or nothing) and commit the record at
+the publish's commit point, so the record always describes the site on disk.
 """
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Mapping, NamedTuple
+from typing import Callable, Mapping
 
-from builder.engine.cache import BuildCache, InputChanges, build_state
-from builder.engine.deps import (
-    CHOOSER,
-    FEED,
-    GLOBAL,
-    SITEMAP,
-    card_signature,
-    list_hashes,
-)
-from builder.engine.parallel import (
-    Output,
-    PageInfo,
-    Rendered,
-    RenderJob,
-    render_outputs,
-)
+from builder.engine.cache import BuildCache, InputChanges, MsgKey
+from builder.engine.deps import card_signature, list_hashes
+from builder.engine.parallel import PageInfo, Rendered, RenderJob, render_outputs
 from builder.errors import Collector, Diagnostic
-from builder.output.write import staging_dir, swap_in, write_tree
-from builder.render.gates import Publication
-from builder.render.locale import LocaleRenderer, make_translator
+from builder.output.site import owned, publish, staging
 from builder.render.manifest import MANIFEST_PATH, manifest_document
-from builder.render.pages import locale_keys
+from builder.render.outputs import Variant, plan
+from builder.render.routes import (CHOOSER, PUBLISHED, STATIC, THEME_STATIC, Output,
+                                   page_count, static_path)
 from builder.render.site import SiteModel
-from builder.render.translations import Messages, load_messages
-from builder.segments.blocks import make_markdown
-from builder.source.content import Content
+from builder.render.theme import theme_file, theme_static
+from builder.render.translations import Messages
+from builder.segments.references import Refs, check_body_references
+from builder.source.content import Content, media_names
+from builder.source.inputs import Inputs
 
 Report = Callable[[int, int, str], None]
 
@@ -56,131 +43,145 @@ class BuildResult:
     warnings: tuple[Diagnostic, ...] = ()
     written: int = 0            # files written or removed by this run
     incremental: bool = False
+    kept: tuple[str, ...] = ()  # locales whose previous pages were kept (`--keep-going`)
 
 
-def load_all_messages(root: Path, locales: tuple[str, ...], jobs: int) -> dict[str, Messages]:
-    """Every locale's catalogue, read and checked in parallel (each is one process's work)."""
-    if jobs > 1 and len(locales) > 1 and _big_catalogues(root):
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(min(jobs, len(locales)), mp_context=context) as pool:
-            loaded = pool.map(load_messages, [root] * len(locales), locales)
-            return dict(zip(locales, loaded))
-    return {code: load_messages(root, code) for code in locales}
+@dataclass(frozen=True)
+class BuildInputs:
+    """Everything a build renders from, loaded and validated."""
+    root: Path
+    target: Path
+    inputs: Inputs
+    model: SiteModel
+    messages: dict[str, Messages]
+    variants: tuple[Variant, ...]
+    pseudo_messages: Callable[[str], Messages] | None = None
+
+    def read(self, path: str) -> bytes:
+        """An input file (a stylesheet, an image): only files the scan found, and the
+        built-in theme's (`theme/static/…`)."""
+        if path.startswith(THEME_STATIC):
+            return theme_file(path).read_bytes()
+        if self.inputs.files.get(path) is None:
+            raise KeyError(path)
+        return self.inputs.absolute(path).read_bytes()
+
+    def job(self, staged: Path) -> RenderJob:
+        return RenderJob(self.model, self.messages, self.variants, staged, self.read,
+                         self.pseudo_messages)
+
+    def outputs(self) -> list[Output]:
+        return plan(self.model, self.variants, static_sources(self.inputs))
 
 
-def _big_catalogues(root: Path) -> bool:
-    pot = root / "locales" / "messages.pot"
-    return pot.is_file() and pot.stat().st_size > 1_000_000
+def static_sources(inputs: Inputs) -> tuple[str, ...]:
+    """Files copied as they are: the project's static files and media, and the theme's
+    static files the project does not replace (templates/static/x replaces theme/static/x)."""
+    project = [f.path for f in inputs.of_kind("static") + inputs.of_kind("media")]
+    taken = {static_path(path) for path in project}
+    return tuple(project + [name for name in theme_static() if static_path(name) not in taken])
 
 
-def all_outputs(model: SiteModel, publication: Publication, locales: tuple[str, ...],
-                md) -> list[Output]:
-    """Every (locale, key) a build writes, in a stable order."""
-    config = model.config
-    outputs: list[Output] = []
-    for code in locales:
-        if not publication.locale_published(code):
-            continue
-        renderer = LocaleRenderer(model, make_translator(Messages(code, {}, {}),
-                                                         config.source_locale, md), md,
-                                  publication)
-        outputs += [(code, key) for key in locale_keys(renderer)] + [(code, FEED)]
-    return outputs + [(GLOBAL, SITEMAP), (GLOBAL, CHOOSER)]
-
-
-def check_references(model: SiteModel, refs: Mapping) -> None:
-    """Body links and images of every page (key → its `page_links` and `images`, as the
-    workers parsed them): fail once, with all."""
-    from builder.pipeline import check_body_references
-
-    diags = Collector(model.config.root)
-    check_body_references(model.config, model.content, refs, diags)
-    diags.raise_if_errors()
-
-
-def full_build(root: Path, target: Path, model: SiteModel, messages: dict[str, Messages],
-               publication: Publication, extra: Callable[[SiteModel], dict[str, bytes]],
-               locales: tuple[str, ...], jobs: int, progress: Report | None,
-               cache: BuildCache | None, shard: tuple[int, int] | None = None) -> BuildResult:
-    """Render everything (or one shard of it) into a staging folder and swap it in;
-    record it in `cache` for the next, incremental, build."""
-    md = make_markdown()
-    inputs = cache.input_changes(root) if cache is not None else None
-    outputs = all_outputs(model, publication, locales, md)
+def full_build(source: BuildInputs, jobs: int, progress: Report | None,
+               record: "Record | None", shard: tuple[int, int] | None = None,
+               broken: Mapping[str, tuple[Diagnostic, ...]] | None = None) -> BuildResult:
+    """Render everything (or one shard of it) into a staging folder and publish it;
+    `record` keeps it in the build record for the next, incremental, build. The
+    outputs of `broken` locales (and the chooser, which shows every language) are
+    not rendered: their previous versions are kept."""
+    outputs = source.outputs()
     if shard is not None:
-        outputs = [o for o in outputs if in_shard(o[1], shard)]
-    record = Record(cache, root, model, inputs) if cache is not None and inputs else None
+        outputs = [o for o in outputs if o.key.startswith(STATIC) or in_shard(o.key, shard)]
+    kept = {o.path for o in outputs if broken and (o.locale in broken or o.key == CHOOSER)}
+    outputs = [o for o in outputs if o.path not in kept]
+    model = source.model
+    with staging(source.root, source.target) as staged:
+        results = render_outputs(source.job(staged), outputs, jobs, progress,
+                                 record and record.start, record and record.add)
+        refs = record.refs if record else {i.key: refs_of(i) for i in results.infos}
+        check_references(source, refs)
+        entries = {r.path: r.entry for r in results.rendered if r.entry is not None}
+        manifest = record.manifest() if record else manifest_document(
+            entries | _kept_entries(source.target, kept))
+        (staged / MANIFEST_PATH).parent.mkdir(parents=True, exist_ok=True)
+        (staged / MANIFEST_PATH).write_bytes(manifest)
+        files = [o.path for o in outputs] + [MANIFEST_PATH]
+        pages = page_count(outputs)
+        warnings = model.content.warnings + tuple(d for ds in (broken or {}).values() for d in ds)
+        result = BuildResult(source.target, len(files) + 1, pages, model.config.locales,
+                             warnings, len(files) + 1, kept=tuple(broken or ()))
+        ours = publish(source.root, source.target, staged, files,
+                       removes=_stale(source, set(files) | kept),
+                       commit=record and (lambda: record.finish(result, results.ui)))
+    return replace(result, written=ours)
+
+
+def _kept_entries(target: Path, kept: set[str]) -> dict:
+    """The previous `pages.json` entries of pages kept as they were."""
     try:
-        with staging_dir(target) as staged:
-            job = RenderJob(model, messages, publication, staged, fresh=True)
-            rendered, infos = render_outputs(job, outputs, jobs, progress,
-                                             record and record.start, record and record.add)
-            refs = record.refs if record else {i.key: i for i in infos}
-            check_references(model, refs)
-            manifest = record.manifest() if record else manifest_document(
-                {r.path: r.entry for r in rendered if r.entry is not None})
-            files = extra(model) | {MANIFEST_PATH: manifest}
-            write_tree(staged, files)
-            swap_in(staged, target)
-    except BaseException:
-        if cache is not None and cache.db.in_transaction:
-            cache.db.execute("ROLLBACK")
-        raise
-    written = record.count if record else len(rendered)
-    pages = record.pages if record else sum(1 for r in rendered if r.path.endswith(".html"))
-    result = BuildResult(target, written + len(files), pages, locales,
-                         model.content.warnings, written + len(files))
-    if record is not None:
-        record.finish(result)
-    return result
+        pages = json.loads((target / MANIFEST_PATH).read_text("utf-8"))["pages"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {path: entry for path, entry in pages.items() if path in kept}
+
+
+def _stale(source: BuildInputs, files: set[str]) -> list[str]:
+    """Files of the last build that this one does not make."""
+    before = owned(source.target) if source.target.is_dir() else None
+    return sorted((before or set()) - files)
+
+
+def refs_of(info: PageInfo) -> Refs:
+    return Refs.of(info.analysis)
+
+
+def check_references(source: BuildInputs, refs: dict[str, Refs]) -> None:
+    """Body links and images of every page, as the workers parsed them: fail once."""
+    config, content = source.model.config, source.model.content
+    diags = Collector(config.root)
+    check_body_references(config, content, refs, media_names(source.inputs), diags)
+    diags.raise_if_errors()
 
 
 class Record:
     """The build record of a full build, written while the workers render: the
     sources first, then each chunk's outputs as it arrives (nothing piles up in
-    the parent), committed at the end."""
+    the parent), committed at the publish's commit point."""
 
-    def __init__(self, cache: BuildCache, root: Path, model: SiteModel, inputs: InputChanges):
-        self.cache, self.root, self.model, self.inputs = cache, root, model, inputs
+    def __init__(self, cache: BuildCache, source: BuildInputs, inputs: InputChanges,
+                 state: tuple):
+        self.cache, self.source, self.inputs, self.state = cache, source, inputs, state
         self.refs: dict[str, Refs] = {}
-        self.count = self.pages = 0
 
     def start(self) -> None:
         """Inputs, content and listings. The fingerprints are those taken before the
         build read anything: a file saved during the build is seen as changed next time."""
-        cache, config = self.cache, self.model.config
+        cache, model = self.cache, self.source.model
+        config = model.config
         cache.db.execute("BEGIN")
         cache.put("state", None)       # until `finish` commits
-        cache.record_inputs(self.root, self.inputs, full=True)
+        cache.record_inputs(self.source.root, self.inputs, full=True)
         cache.clear_outputs()
-        cache.put("content", strip_content(self.model.content))
-        cache.put("lists", list_hashes(self.model.content, config.news_page_size,
-                                       config.feed_size))
-        cache.put("cards", {p.key: card_signature(p) for p in self.model.content.pages})
+        cache.put("content", strip_content(model.content))
+        cache.put("lists", list_hashes(model.content, config.news_page_size, config.feed_size))
+        cache.put("cards", {p.key: card_signature(p) for p in model.content.pages})
 
     def add(self, rendered: list[Rendered], infos: list[PageInfo]) -> None:
-        self.cache.record_outputs(((r.path, r.locale, r.key, r.facts, r.entry)
-                                   for r in rendered), full=True)
+        self.cache.record_outputs(rendered, full=True)
         self.cache.record_uses({i.key: i.messages for i in infos}, full=True)
-        self.cache.record_analyses({i.digest: i.analysis for i in infos})
-        self.refs |= {i.key: Refs(i.page_links, i.images) for i in infos}
-        self.count += len(rendered)
-        self.pages += sum(1 for r in rendered if r.path.endswith(".html"))
+        self.cache.record_analyses({i.digest: i.pickled for i in infos})
+        self.refs |= {i.key: refs_of(i) for i in infos}
 
     def manifest(self) -> bytes:
         return self.cache.manifest_text()
 
-    def finish(self, summary: BuildResult) -> None:
+    def finish(self, summary: BuildResult, ui: dict[str, set[MsgKey]]) -> None:
         self.cache.index()
         self.cache.put("refs", {key: tuple(value) for key, value in self.refs.items()})
+        self.cache.put("ui_keys", {code: frozenset(keys) for code, keys in ui.items()})
         record_summary(self.cache, summary)
-        self.cache.put("state", build_state(summary.out))
+        self.cache.put("state", self.state)
         self.cache.db.execute("COMMIT")
-
-
-class Refs(NamedTuple):
-    page_links: tuple
-    images: tuple
 
 
 def in_shard(key: str, shard: tuple[int, int]) -> bool:
@@ -204,7 +205,3 @@ def summary_result(summary: dict, warnings: tuple) -> BuildResult:
 
 def strip_content(content: Content) -> Content:
     return replace(content, warnings=())
-
-
-def cores(jobs: int | None) -> int:
-    return jobs or os.cpu_count() or 1

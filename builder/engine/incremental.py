@@ -1,20 +1,22 @@
-"""The incremental rebuild: redo only what the changed inputs touch.
+"""The incremental rebuild: the full build's result, redoing only what changed.
 
-1. Fingerprints (`buildcache.scan_inputs`) say which files changed. Site
-   settings, the builder itself, publish gates or another output folder mean a
-   full build (`rebuild` returns None).
-2. Changed pages are loaded and validated with everything else from the cache;
-   changed catalogue entries come from `podiff`. Errors stop the build before a
-   file is written, and roll the cache back.
+1. The input scan (`source.inputs.scan`, the same as the full build's) and the
+   record's fingerprints say which files changed. Site settings, the builder
+   itself, other options or anything the record cannot account for mean a full
+   build (`rebuild` returns None).
+2. Pages are loaded and validated by the full build's own code
+   (`source.content.load_content`), reusing the pages of unchanged files; a
+   changed catalogue's entries come from `catalogues.diff`, and anything unusual
+   in it (encoding, line endings, header) reloads it whole. Errors stop the build
+   before a file is written, and roll the record back.
 3. Each change dirties facts (`deps`); the outputs made of a dirty fact, and new
-   outputs, are rendered in place, each file atomically; outputs whose source is
-   gone are removed. The result is byte for byte what a full build makes
-   (tests/test_incremental.py proves it per kind of change).
+   outputs, are rendered with `render.outputs.render_output` into a staging
+   folder and published with a journal, like a full build's; outputs whose
+   source is gone are removed. tests/engine proves the result equals a full build.
 """
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,48 +24,36 @@ from typing import Callable
 
 from builder.catalogues.diff import po_change
 from builder.catalogues.merge import po_path
-from builder.engine.cache import BuildCache, InputChanges, MsgKey, build_state
-from builder.engine.catstream import catalogue_rows, write_snapshot
-from builder.engine.deps import GLOBAL, UI, card_signature, list_hashes
+from builder.engine.cache import BuildCache, InputChanges, MsgKey, entry_hash
+from builder.engine.catstream import (Stored, catalogue_rows, message_rows, replace_catalogue,
+                                      write_snapshot)
+from builder.engine.deps import UI, card_signature, list_hashes
 from builder.engine.full import (
+    BuildInputs,
     BuildResult,
-    Refs,
-    all_outputs,
+    check_references,
     record_summary,
     strip_content,
     summary_result,
 )
-from builder.engine.parallel import (
-    PARALLEL_MIN,
-    LazyParsed,
-    RenderJob,
-    output_file,
-    render_outputs,
-)
+from builder.engine.parallel import PARALLEL_MIN, render_outputs
 from builder.errors import Collector
-from builder.output.write import staging_dir
-from builder.render.gates import Publication
+from builder.output.site import publish, staging
 from builder.render.manifest import MANIFEST_PATH
-from builder.render.routes import locale_info
-from builder.render.site import SiteModel
-from builder.render.translations import visible
-from builder.segments.blocks import make_markdown, parse_body
-from builder.source.config import SiteConfig, load_config
-from builder.source.content import (
-    KINDS,
-    Content,
-    Page,
-    check_dates,
-    check_references,
-    load_page,
-)
+from builder.render.routes import GLOBAL, page_count
+from builder.segments.references import Refs
+from builder.source.config import SiteConfig
+from builder.source.content import Content, Page
+from builder.source.inputs import Inputs, classify
 
 Report = Callable[[int, int, str], None]
+# Changes to these kinds of file cannot change the site (warnings are recomputed).
+INERT = {"other-content", "other-template", "other-locales", "pot", "glossary"}
 
 
 @dataclass
 class Dirty:
-    """Facts to redo, per locale (GLOBAL: the sitemap and the language chooser)."""
+    """Facts to redo, per locale (GLOBAL: the sitemap, the chooser, copied files)."""
     facts: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     everything: set[str] = field(default_factory=set)    # locales to redo entirely
 
@@ -77,86 +67,146 @@ class Changes:
     pages: tuple[str, ...]          # content/<folder>/<name>.md
     catalogues: tuple[str, ...]     # locale codes
     templates: bool
-    static: tuple[str, ...]         # templates/static/… and content/media/…
+    files: tuple[str, ...]          # copied as they are: templates/static/…, content/media/…
 
 
-def classify(changed: frozenset[str], config: SiteConfig) -> Changes | None:
+def classify_changes(changed: frozenset[str], locales: tuple[str, ...]) -> Changes | None:
     """Sort changed paths by what they affect; None if only a full build will do."""
-    pages, catalogues, static, templates = [], [], [], False
+    pages, catalogues, files, templates = [], [], [], False
     for path in sorted(changed):
-        parts = path.split("/")
-        if path == "content/site.yaml":
+        kind = classify(path)
+        if kind == "config":
             return None
-        if parts[0] == "templates":
-            if parts[1] == "static":
-                static.append(path)
-            else:
-                templates = True
-        elif parts[:2] == ["content", "media"]:
-            static.append(path)
-        elif parts[0] == "content" and len(parts) == 3 and parts[1] in KINDS and \
-                path.endswith(".md"):
+        if kind == "page":
             pages.append(path)
-        elif parts[0] == "locales" and path.endswith("/LC_MESSAGES/messages.po") and \
-                parts[1] in config.target_locales:
-            catalogues.append(parts[1])
-    return Changes(tuple(pages), tuple(catalogues), templates, tuple(static))
+        elif kind == "template":
+            templates = True
+        elif kind in ("static", "media"):
+            files.append(path)
+        elif kind == "catalogue":
+            code = path.split("/")[1]
+            if path.endswith("/LC_MESSAGES/messages.po") and code in locales:
+                catalogues.append(code)
+        elif kind not in INERT:
+            return None     # a kind of input this build does not know how to follow
+    return Changes(tuple(pages), tuple(catalogues), templates, tuple(files))
 
 
-def rebuild(root: Path, target: Path, cache: BuildCache, jobs: int,
+def rebuild(root: Path, target: Path, cache: BuildCache, inputs: Inputs, state: tuple,
+            load: Callable[[dict[str, Page]], BuildInputs], jobs: int,
             progress: Report | None) -> BuildResult | None:
-    """Bring `target` up to date with the sources, or None if a full build is needed."""
-    if cache.get("state") != build_state(target) or not target.is_dir():
+    """Bring `target` up to date with the sources, or None if a full build is needed.
+    `load(reuse)` loads the build's inputs as a full build does, with the pages of
+    unchanged files (`reuse`, by path) taken from the record."""
+    if cache.get("state") != state or not target.is_dir():
         return None
-    config = load_config(root)
-    inputs = cache.input_changes(root)    # before reading anything: see build.record_full
-    changes = classify(inputs.changed, config)
-    if changes is None or config.has_gates:   # a gate may open or close: links change
+    changes_seen = cache.input_changes(inputs)   # before reading anything
+    old: Content | None = cache.get("content")
+    if old is None:
+        return None
+    source = load(reusable(old, changes_seen.changed))
+    changes = classify_changes(changes_seen.changed, source.model.config.target_locales)
+    if changes is None or source.model.config.has_gates:   # a gate may open or close
         return None
     cache.db.execute("BEGIN")
     read: dict[str, bytes | None] = {}   # each changed catalogue, as this build read it
     try:
-        result = _apply(root, target, cache, config, inputs, changes, jobs, progress, read)
-        cache.db.execute("COMMIT")
+        result = _apply(source, cache, changes_seen, changes, old, jobs, progress, read)
     except BaseException:
-        cache.db.execute("ROLLBACK")
+        if cache.db.in_transaction:
+            cache.db.execute("ROLLBACK")
         raise
     for code, data in read.items():   # after the commit: a snapshot ahead of the record
         write_snapshot(cache.snapshot_path(code), data)   # would hide a change for ever
     return result
 
 
-def _apply(root: Path, target: Path, cache: BuildCache, config: SiteConfig,
-           inputs: InputChanges, changes: Changes, jobs: int,
-           progress: Report | None, read: dict[str, bytes | None]) -> BuildResult:
+def _apply(source: BuildInputs, cache: BuildCache, seen: InputChanges, changes: Changes,
+           old: Content, jobs: int, progress: Report | None,
+           read: dict[str, bytes | None]) -> BuildResult:
     summary = summary_result(cache.get("summary"), cache.get("warnings"))
-    if not inputs.changed:
-        cache.record_inputs(root, inputs, full=False)   # touched, not changed
-        return summary
+    content = source.model.content
+    if not seen.changed:
+        cache.record_inputs(source.root, seen, full=False)   # touched, not changed
+        cache.db.execute("COMMIT")
+        return replace(summary, warnings=content.warnings)
+    config = source.model.config
     dirty = Dirty()
-    diags = Collector(root)
-    old: Content = cache.get("content")
-    content, parsed = _updated_content(root, config, old, changes.pages, diags, cache)
-    diags.raise_if_errors()
+    diags = Collector(source.root)
     _content_facts(old, content, changes.pages, dirty, config, cache)
     for code in changes.catalogues:
-        _catalogue_facts(root, code, cache, content, dirty, diags, read)
+        _catalogue_facts(source.root, code, cache, content, dirty, diags, read)
     diags.raise_if_errors()
     if changes.templates:
         dirty.all_locales(config.locales, UI)
-    model = SiteModel(config, content, parsed, tuple(locale_info(c) for c in config.locales))
-    # New files are rendered into a staging folder and moved into place only when all
-    # rendered: an interrupted rebuild leaves the previous site as it was.
-    with staging_dir(target) as staged:
-        gone = _static(root, staged, changes.static)
-        removed, pages = _render(staged, cache, model, dirty, changes, jobs, progress)
-        written = move_into(staged, target, gone + removed)
-    cache.record_inputs(root, inputs, full=False)
-    if changes.pages:   # 35 MB of pickled pages at 10,000 items: only when they changed
-        cache.put("content", strip_content(content))
-    result = replace(summary, pages=pages, warnings=content.warnings, written=written)
-    record_summary(cache, result)
-    return result
+    dirty.facts[GLOBAL].update(f"file:{path}" for path in changes.files)
+    with staging(source.root, source.target) as staged:
+        selected, removed, wanted = _select(source, cache, dirty)
+        parallel = jobs > 1 and len(selected) >= PARALLEL_MIN
+        messages = {code: cache.messages(code, loaded=parallel) for code in config.locales}
+        job = replace(source, messages=messages).job(staged)
+        results = render_outputs(job, selected, jobs if parallel else 1, progress)
+        refs = _refs(cache, source, changes, results.infos)
+        check_references(source, refs)
+        manifest_changed = bool(removed) or cache.entries_differ(results.rendered)
+        cache.forget_outputs(removed)
+        cache.record_outputs(results.rendered, full=False)
+        ui = cache.get("ui_keys") or {}
+        cache.put("ui_keys", {code: frozenset(ui.get(code, ())) | results.ui.get(code, set())
+                              for code in ui.keys() | results.ui.keys()})
+        files = [r.path for r in results.rendered]
+        if manifest_changed:     # 40,000 entries: rewritten only when one of them changed
+            (staged / MANIFEST_PATH).parent.mkdir(parents=True, exist_ok=True)
+            (staged / MANIFEST_PATH).write_bytes(cache.manifest_text())
+            files.append(MANIFEST_PATH)
+        pages = page_count(wanted.values())
+        result = replace(summary, pages=pages, warnings=content.warnings)
+
+        def commit() -> None:
+            cache.record_inputs(source.root, seen, full=False)
+            if changes.pages:   # 35 MB of pickled pages at 10,000 items: only when changed
+                cache.put("content", strip_content(content))
+            record_summary(cache, result)
+            cache.db.execute("COMMIT")
+
+        written = publish(source.root, source.target, staged, files, removed, commit,
+                          compare=True)
+    return replace(result, written=written)
+
+
+def _select(source: BuildInputs, cache: BuildCache, dirty: Dirty):
+    """(outputs to render, stored paths to remove, every path the site should have)."""
+    wanted = {o.path: o for o in source.outputs()}
+    stored = cache.outputs()
+    # New paths, and paths now made from another source: templates/static/style.css
+    # added over the theme's (or removed from over it) makes the same assets/style.css.
+    todo = {path for path, o in wanted.items() if stored.get(path) != o}
+    for code, facts in dirty.facts.items():
+        todo |= cache.dependents(code, facts)
+    todo |= {p for p, o in stored.items() if o.locale in dirty.everything}
+    selected = [wanted[path] for path in sorted(todo) if path in wanted]
+    removed = [path for path in stored if path not in wanted]
+    return selected, removed, wanted
+
+
+def _refs(cache: BuildCache, source: BuildInputs, changes: Changes, infos) -> dict[str, Refs]:
+    """Every page's body references: the record's, with the changed pages' fresh."""
+    refs = {key: Refs(*value) for key, value in cache.get("refs").items()}
+    pages = source.model.content.by_key()
+    changed = {page_key(path) for path in changes.pages}
+    for key in changed:
+        refs.pop(key, None)
+    fresh = {i.key: i for i in infos if i.key in changed}
+    for key in changed & pages.keys():
+        if key not in fresh:   # changed, but none of its outputs was rendered
+            refs[key] = Refs.of(source.model.parsed[key])
+    refs |= {key: Refs.of(i.analysis) for key, i in fresh.items()}
+    cache.record_uses({key: fresh[key].messages for key in fresh}
+                      | {key: () for key in changed if key not in pages}, full=False)
+    cache.record_analyses({i.digest: i.pickled for i in fresh.values()})
+    if changed:
+        cache.put("refs", {key: tuple(value) for key, value in refs.items()})
+    return refs
 
 
 def page_key(path: str) -> str:
@@ -164,96 +214,78 @@ def page_key(path: str) -> str:
     return path.removeprefix("content/").removesuffix(".md")
 
 
-def _updated_content(root: Path, config: SiteConfig, old: Content, changed: tuple[str, ...],
-                     diags: Collector, cache: BuildCache) -> tuple[Content, LazyParsed]:
-    """The cached pages with the changed files reloaded, validated like a full load."""
-    pages = {p.key: p for p in old.pages}
-    refs = {key: Refs(*value) for key, value in cache.get("refs").items()}
-    md = make_markdown()
-    fresh, broken = {}, set()
-    for path in changed:
-        folder, key = path.split("/")[1], page_key(path)
-        pages.pop(key, None)
-        refs.pop(key, None)
-        if not (root / path).is_file():
-            continue
-        page = load_page(root / path, KINDS[folder], folder, diags)
-        if page is None:
-            broken.add(key)
-            continue
-        pages[key] = page
-        fresh[key] = parse_body(page, md)
-        refs[key] = Refs(fresh[key].page_links, fresh[key].images)
-    folders = list(KINDS)
-    ordered = sorted(pages.values(), key=lambda p: (folders.index(p.key.split("/")[0]),
-                                                    p.source.rsplit("/", 1)[1]))
-    content = Content(tuple(ordered), unloaded=frozenset(broken))
-    check_references(config, content, diags, broken)
-    check_dates(config, content, diags, None)
-    from builder.pipeline import check_body_references
-
-    check_body_references(config, content, refs, diags)
-    if changed:
-        cache.put("refs", {key: tuple(value) for key, value in refs.items()})
-    parsed = LazyParsed(content.by_key(), md, keep=64)
-    parsed.recent.update(fresh)
-    return Content(content.pages, tuple(diags.warnings), frozenset(broken)), parsed
+def reusable(old: Content, changed: frozenset[str]) -> dict[str, Page]:
+    """The record's pages whose files have not changed, by path."""
+    return {p.source: p for p in old.pages if p.source not in changed}
 
 
 def _content_facts(old: Content, new: Content, changed: tuple[str, ...], dirty: Dirty,
                    config: SiteConfig, cache: BuildCache) -> None:
     if not changed:
         return
+    locales = config.locales
+    before = cache.get("lists")
     cards = cache.get("cards")
     pages = new.by_key()
     for key in map(page_key, changed):
-        dirty.all_locales(config.locales, f"page:{key}")
+        dirty.all_locales(locales, f"page:{key}")
         if key not in pages or cards.get(key) != card_signature(pages[key]):
-            dirty.all_locales(config.locales, f"card:{key}")
+            dirty.all_locales(locales, f"card:{key}")
         if key in pages:
             cards[key] = card_signature(pages[key])
         else:
             cards.pop(key, None)
     lists = list_hashes(new, config.news_page_size, config.feed_size)
-    before = cache.get("lists")
-    dirty.all_locales(config.locales, *(name for name in lists.keys() | before.keys()
-                                        if lists.get(name) != before.get(name)))
+    dirty.all_locales(locales, *(name for name in lists.keys() | before.keys()
+                                 if lists.get(name) != before.get(name)))
     if lists != before:
         cache.put("lists", lists)
-    if changed:
-        cache.put("cards", cards)
+    cache.put("cards", cards)
 
 
 def _catalogue_facts(root: Path, code: str, cache: BuildCache, content: Content,
                      dirty: Dirty, diags: Collector, read: dict[str, bytes | None]) -> None:
-    """Apply one locale's changed entries to the stored translations; dirty their users."""
+    """Apply one locale's changed entries to the stored translations; dirty their users.
+    Anything but clean, new entries (a problem, a duplicate, a new header) reloads the
+    whole catalogue the full build's way, which also reports problems its way."""
     path = po_path(root / "locales", code)
     snapshot = cache.snapshot_path(code)
     data = read[code] = path.read_bytes() if path.is_file() else None
     if data is None or not snapshot.is_file():
         return _reload(root, code, data, cache, dirty)
-    change = po_change(snapshot.read_bytes(), data, path, diags)
-    if change.reload:
+    found = Collector(root)
+    change = po_change(snapshot.read_bytes(), data, path, found)
+    if change.reload or found.items or _duplicates(cache, code, change):
         return _reload(root, code, data, cache, dirty)
     keys = {(e.msgctxt or None, e.msgid) for e in change.removed + change.added}
     cache.forget_messages(code, keys)
-    for entry in change.added:
-        kind, value = visible(entry, code)
-        if kind is not None and not entry.obsolete:
-            key = (entry.msgctxt or None, entry.msgid)
-            cache.record_messages(code, {key: value} if kind == "singular" else {},
-                                  {key: value} if kind == "plural" else {}, full=False)
+    rule = cache.plural_forms(code)   # unchanged: a new Plural-Forms reloads the catalogue
+    cache.db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?)",
+                         message_rows(code, [e for e in change.added if not e.obsolete], rule))
+    cache.db.executemany("DELETE FROM entries WHERE locale = ? AND entry = ?",
+                         [(code, entry_hash(e)) for e in change.removed])
+    cache.db.executemany("INSERT INTO entries VALUES (?, ?)",
+                         [(code, entry_hash(e)) for e in change.added])
     pages = content.by_key()
     for key, users in cache.users(keys).items():
-        for page_key in users:
-            dirty.facts[code].add(f"page:{page_key}")
-            if page_key in pages and _on_card(pages[page_key], key):
-                dirty.facts[code].add(f"card:{page_key}")
-    ui = any(ref.startswith(("templates/", "content/site.yaml"))
-             for e in change.removed + change.added for ref, _ in e.occurrences)
-    if ui:
+        for page in users:
+            dirty.facts[code].add(f"page:{page}")
+            if page in pages and _on_card(pages[page], key):
+                dirty.facts[code].add(f"card:{page}")
+    if keys & (cache.get("ui_keys") or {}).get(code, frozenset()):
         dirty.facts[code].add(UI)
         dirty.facts[GLOBAL].add(UI)
+
+
+def _duplicates(cache: BuildCache, code: str, change) -> bool:
+    """Would the changed entries make two entries of one message?"""
+    added = [entry_hash(e) for e in change.added]
+    if len(set(added)) < len(added):
+        return True
+    gone = {entry_hash(e) for e in change.removed}
+    return any(key not in gone and cache.db.execute(
+        "SELECT 1 FROM entries WHERE locale = ? AND entry = ?", (code, key)).fetchone()
+        for key in added)
 
 
 def _on_card(page: Page, key: MsgKey) -> bool:
@@ -262,74 +294,7 @@ def _on_card(page: Page, key: MsgKey) -> bool:
 
 def _reload(root: Path, code: str, data: bytes | None, cache: BuildCache,
             dirty: Dirty) -> None:
-    rows = catalogue_rows(root, code, data) if data is not None else []   # strict: raises
-    cache.db.execute("DELETE FROM messages WHERE locale = ?", (code,))
-    cache.db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?)", rows)
+    stored = catalogue_rows(root, code, data) if data is not None else Stored([], [])
+    replace_catalogue(cache.db, code, stored)     # catalogue_rows is strict: it raises
     dirty.everything.add(code)
     dirty.facts[GLOBAL].add(UI)
-
-
-def _static(root: Path, staged: Path, changed: tuple[str, ...]) -> list[str]:
-    """Copy changed assets and media into `staged`; returns those that are gone."""
-    gone = []
-    for path in changed:
-        name = path.replace("templates/static/", "assets/", 1).replace("content/media/",
-                                                                       "media/", 1)
-        if (root / path).is_file():
-            (staged / name).parent.mkdir(parents=True, exist_ok=True)
-            (staged / name).write_bytes((root / path).read_bytes())
-        else:
-            gone.append(name)
-    return gone
-
-
-def move_into(staged: Path, target: Path, gone: list[str]) -> int:
-    """Move every staged file that differs into `target`, remove `gone`; count the changes."""
-    changed = 0
-    for path in sorted(p for p in staged.rglob("*") if p.is_file()):
-        name = path.relative_to(staged)
-        old = target / name
-        if old.is_file() and old.read_bytes() == path.read_bytes():
-            continue
-        old.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(path, 0o644)
-        os.replace(path, old)
-        changed += 1
-    for name in gone:
-        if (target / name).is_file():
-            (target / name).unlink()
-            changed += 1
-    return changed
-
-
-def _render(staged: Path, cache: BuildCache, model: SiteModel, dirty: Dirty,
-            changes: Changes, jobs: int, progress: Report | None) -> tuple[list[str], int]:
-    """Render the outputs made of dirty facts into `staged`; returns the outputs now
-    gone, and how many pages the site has."""
-    config = model.config
-    publication = Publication({}, config.source_locale, everything=True)
-    outputs = all_outputs(model, publication, config.locales, make_markdown())
-    wanted = {output_file(*o): o for o in outputs}
-    stored = cache.outputs()
-    todo = {path for path in wanted if path not in stored}
-    for code, facts in dirty.facts.items():
-        todo |= cache.dependents(code, facts)
-    todo |= {p for p, (code, _) in stored.items() if code in dirty.everything}
-    selected = [wanted[path] for path in sorted(todo) if path in wanted]
-    parallel = jobs > 1 and len(selected) >= PARALLEL_MIN
-    messages = {code: cache.messages(code, loaded=parallel) for code in config.locales}
-    job = RenderJob(model, messages, publication, staged, fresh=True)
-    rendered, infos = render_outputs(job, selected, jobs if parallel else 1, progress)
-    changed_keys = {page_key(path) for path in changes.pages}
-    cache.record_uses({i.key: i.messages for i in infos if i.key in changed_keys}
-                      | {key: () for key in changed_keys if key not in model.content.by_key()},
-                      full=False)
-    cache.record_analyses({i.digest: i.analysis for i in infos if i.key in changed_keys})
-    removed = [path for path in stored if path not in wanted]
-    cache.forget_outputs(removed)
-    cache.record_outputs(((r.path, r.locale, r.key, r.facts, r.entry) for r in rendered),
-                         full=False)
-    if removed or any(r.entry is not None for r in rendered):
-        (staged / MANIFEST_PATH).parent.mkdir(parents=True, exist_ok=True)
-        (staged / MANIFEST_PATH).write_bytes(cache.manifest_text())
-    return removed, sum(1 for path in wanted if path.endswith(".html"))

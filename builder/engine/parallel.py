@@ -1,10 +1,11 @@
 """Render a list of outputs, on every core.
 
-The parent loads the site and the catalogues once, then forks workers that
-inherit them (no pickling of the model). Work is handed out in chunks of page
-keys, each with all its locales, so a worker parses a page's Markdown once and
-renders it four times. Workers write their files themselves and send back only
-what the build cache records: path, facts and `pages.json` entry.
+The parent loads the site once, then forks workers that inherit it (no
+pickling of the model). Work is handed out in chunks of page keys, each with
+all its locales and variants, so a worker parses a page's Markdown once and
+renders it four times. Every output is made by `render.outputs.render_output`.
+Workers write their files into the staging folder themselves and send back
+only what the build record keeps: path, facts and `pages.json` entry.
 """
 
 from __future__ import annotations
@@ -15,23 +16,21 @@ import pickle
 import signal
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from builder.engine.deps import CHOOSER, FEED, GLOBAL, SITEMAP, FactIndex
-from builder.output.write import atomic_write
-from builder.render.feeds import atom_feed, language_chooser, sitemap
-from builder.render.gates import Publication
-from builder.render.locale import LocaleRenderer, make_translator
+from builder.engine.deps import FactIndex
+from builder.errors import Diagnostic, InputError
+from builder.output.write import write_new
 from builder.render.manifest import manifest_entry
-from builder.render.pages import NOT_FOUND, page_file, render_key
+from builder.render.outputs import PUBLISHED, Output, Renderers, Variant, render_output
+from builder.render.routes import FEED, GLOBAL, NOT_FOUND
 from builder.render.site import SiteModel
 from builder.render.translations import Messages
 from builder.segments.analysis import Analysis, page_digest
-from builder.segments.blocks import ParsedBody, make_markdown, page_segments, parse_body
+from builder.segments.blocks import ParsedBody, page_segments, parse_body
 
-Output = tuple[str, str]       # (locale, key); GLOBAL locale for sitemap and chooser
 Report = Callable[[int, int, str], None]
 CHUNK = 24                     # page keys per task: small enough to balance two cores
 PARALLEL_MIN = 200             # below this many outputs a pool costs more than it saves
@@ -39,32 +38,34 @@ PARALLEL_MIN = 200             # below this many outputs a pool costs more than 
 
 @dataclass(frozen=True)
 class Rendered:
+    output: Output
     path: str
-    locale: str
-    key: str
     facts: tuple[str, ...]
     entry: dict | None         # the page's `pages.json` entry
-    written: bool
 
 
 @dataclass(frozen=True)
 class PageInfo:
-    """What the parent needs of a page a worker parsed: references to check, messages used."""
+    """What the parent needs of a page a worker parsed: its analysis, and the
+    messages its segments use."""
     key: str
-    page_links: tuple[tuple[str, int], ...]
-    images: tuple[tuple[str, str, int], ...]
+    analysis: Analysis
     messages: tuple[tuple[str | None, str], ...]
-    digest: bytes = b""        # the page's analysis for `extract` (analysis.py), pickled
-    analysis: bytes = b""
+    digest: bytes = b""        # of the page, for `extract` (segments.analysis)
+
+    @property
+    def pickled(self) -> bytes:
+        return pickle.dumps(self.analysis, pickle.HIGHEST_PROTOCOL)
 
 
 @dataclass(frozen=True)
 class RenderJob:
     model: SiteModel
     messages: Mapping[str, Messages]
-    publication: Publication
-    target: Path
-    fresh: bool                # target is an empty staging folder: no need to compare
+    variants: tuple[Variant, ...]
+    target: Path               # an empty staging folder
+    read: Callable[[str], bytes]                          # an input file's bytes
+    pseudo_messages: Callable[[str], Messages] | None = None
 
 
 class LazyParsed(Mapping):
@@ -92,73 +93,75 @@ class LazyParsed(Mapping):
 
 
 class Worker:
-    """Renders outputs of any locale; renderers are made on first use, per process."""
+    """Renders outputs of any variant and locale (through `render_output`) into the
+    staging folder; renderers are made on first use, per process."""
 
     def __init__(self, job: RenderJob):
         self.job = job
-        self.md = make_markdown()
-        self.renderers: dict[str, LocaleRenderer] = {}
+        self.renderers = Renderers(job.model, job.messages, job.variants,
+                                   job.pseudo_messages, job.read)
         self.template_chains: dict[str, list[str]] = {}   # for pages.json sources
         config = job.model.config
         self.facts = FactIndex(job.model.content, config.news_page_size, config.latest_news,
                                config.feed_size)
+        self.folders: set[Path] = set()
 
-    def renderer(self, code: str) -> LocaleRenderer:
-        if code not in self.renderers:
-            model = self.job.model
-            translator = make_translator(self.job.messages[code], model.config.source_locale,
-                                         self.md)
-            self.renderers[code] = LocaleRenderer(model, translator, self.md,
-                                                  self.job.publication)
-        return self.renderers[code]
-
-    def render(self, locale: str, key: str) -> Rendered:
-        path, data = self._bytes(locale, key)
+    def render(self, output: Output) -> Rendered:
+        data = render_output(self.renderers, output)
         entry = None
-        if locale != GLOBAL and key not in (FEED, NOT_FOUND):
-            entry = manifest_entry(self.renderer(locale), key, self.template_chains)
+        if output.variant == PUBLISHED and output.locale != GLOBAL and \
+                output.key not in (FEED, NOT_FOUND):
+            entry = manifest_entry(self.renderers.get(PUBLISHED, output.locale), output.key,
+                                   self.template_chains)
+        path = output.path
         target = self.job.target / path
-        if self.job.fresh:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            written = True
-        else:
-            written = atomic_write(target, data)
-        return Rendered(path, locale, key, self.facts.facts(key), entry, written)
-
-    def _bytes(self, locale: str, key: str) -> tuple[str, bytes]:
-        """(output_file(locale, key), its bytes)."""
-        source = self.job.model.config.source_locale
-        if key == FEED:
-            return output_file(locale, key), atom_feed(self.renderer(locale))
-        if key == SITEMAP:
-            return output_file(locale, key), sitemap(self.renderer(source))
-        if key == CHOOSER:
-            codes = self.job.model.config.locales
-            return output_file(locale, key), language_chooser(
-                {c: self.renderer(c) for c in codes}, source)
-        return render_key(self.renderer(locale), key)
+        try:
+            if target.parent not in self.folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self.folders.add(target.parent)
+            write_new(target, data)
+        except OSError as exc:     # disk full, quota, permissions: the machine, not the input
+            raise InputError([Diagnostic(str(self.job.target.parent), None,
+                                         f"cannot write the new site ({exc.strerror})",
+                                         "free some disk space or fix the permissions; the "
+                                         "previous site is unchanged")]) from None
+        return Rendered(output, path, self.facts.facts(output.key), entry)
 
     def info(self, key: str) -> PageInfo:
         parsed = self.job.model.parsed[key]
         page = self.job.model.content.by_key()[key]
         segments = tuple(page_segments(page, parsed))
-        analysis = Analysis(segments, parsed.page_links, parsed.images)
-        return PageInfo(key, parsed.page_links, parsed.images,
+        analysis = Analysis(segments, parsed.page_links, parsed.images, parsed.problems)
+        return PageInfo(key, analysis,
                         tuple(dict.fromkeys((s.msgctxt, s.msgid) for s in segments)),
-                        page_digest(page), pickle.dumps(analysis, pickle.HIGHEST_PROTOCOL))
+                        page_digest(page))
 
-    def chunk(self, outputs: list[Output]) -> tuple[list[Rendered], list[PageInfo]]:
-        rendered = [self.render(locale, key) for locale, key in outputs]
+    def chunk(self, outputs: list[Output]) -> Chunk:
+        """Render `outputs`; an output whose template fails is reported, not fatal: every
+        problem of the run is collected, so any two builds report the same."""
+        rendered, errors = [], []
+        for output in outputs:
+            try:
+                rendered.append(self.render(output))
+            except InputError as exc:
+                errors += exc.diagnostics
         pages = self.job.model.content.by_key()
-        keys = dict.fromkeys(key for _, key in outputs if key in pages)
-        return rendered, [self.info(key) for key in keys]
+        keys = dict.fromkeys(o.key for o in outputs if o.key in pages)
+        ui = {(variant, locale): frozenset(r.t.ui_keys)
+              for (variant, locale), r in self.renderers.made.items()}
+        return Chunk(rendered, [self.info(key) for key in keys] if not errors else [],
+                     tuple(errors), ui)
 
 
-def output_file(locale: str, key: str) -> str:
-    """Where the output (locale, key) is written, without rendering it."""
-    special = {FEED: f"{locale}/feed.xml", SITEMAP: "sitemap.xml", CHOOSER: "index.html"}
-    return special.get(key) or page_file(locale, key)
+@dataclass(frozen=True)
+class Chunk:
+    """What a worker sends back for a chunk of outputs."""
+    rendered: list[Rendered]
+    infos: list[PageInfo]
+    errors: tuple[Diagnostic, ...]
+    # Interface strings the renderers looked up so far (templates, site settings): a
+    # change to one of them concerns every page of its locale.
+    ui: dict[tuple[str, str], frozenset[tuple[str | None, str]]]
 
 
 # The worker of this process, set once by the pool's initializer (fork: inherited, not pickled).
@@ -173,7 +176,7 @@ def _init(job: RenderJob) -> None:
     _worker = Worker(job)
 
 
-def _run_chunk(outputs: list[Output]) -> tuple[list[Rendered], list[PageInfo]]:
+def _run_chunk(outputs: list[Output]) -> Chunk:
     assert _worker is not None
     return _worker.chunk(outputs)
 
@@ -182,7 +185,7 @@ def chunks(outputs: list[Output]) -> list[list[Output]]:
     """Outputs grouped by key (all locales of a page together), CHUNK keys a task."""
     by_key: dict[str, list[Output]] = {}
     for output in outputs:
-        by_key.setdefault(output[1], []).append(output)
+        by_key.setdefault(output.key, []).append(output)
     groups = list(by_key.values())
     return [[o for group in groups[i:i + CHUNK] for o in group]
             for i in range(0, len(groups), CHUNK)]
@@ -191,30 +194,56 @@ def chunks(outputs: list[Output]) -> list[list[Output]]:
 Sink = Callable[[list[Rendered], list[PageInfo]], None]
 
 
+@dataclass
+class Results:
+    """Everything the workers sent back (without `rendered`/`infos` when a sink took them)."""
+    rendered: list[Rendered] = field(default_factory=list)
+    infos: list[PageInfo] = field(default_factory=list)
+    errors: set[Diagnostic] = field(default_factory=set)
+    ui: dict[str, set[tuple[str | None, str]]] = field(default_factory=dict)
+
+    def add(self, chunk: Chunk, sink: Sink | None) -> None:
+        if sink is not None and not self.errors and not chunk.errors:
+            sink(chunk.rendered, chunk.infos)
+        elif sink is None:
+            self.rendered += chunk.rendered
+            self.infos += chunk.infos
+        self.errors.update(chunk.errors)
+        for (variant, locale), keys in chunk.ui.items():
+            if variant == PUBLISHED:
+                self.ui.setdefault(locale, set()).update(keys)
+
+    def raise_if_errors(self) -> None:
+        """Every template problem of the run, in one order whatever the workers did."""
+        if self.errors:
+            raise InputError(sorted(self.errors, key=lambda d: (d.path, d.line or 0,
+                                                               d.message)))
+
+
 def render_outputs(job: RenderJob, outputs: list[Output], jobs: int | None = None,
                    progress: Report | None = None,
                    meanwhile: Callable[[], None] | None = None, sink: Sink | None = None
-                   ) -> tuple[list[Rendered], list[PageInfo]]:
+                   ) -> Results:
     """Render `outputs` into `job.target`, in a process pool when it pays; the parent
     runs `meanwhile` (bookkeeping) while the workers render. With `sink`, each chunk's
     results go there as they arrive and are not kept (the parent stays small)."""
     cores = jobs or os.cpu_count() or 1
     tasks = chunks(outputs)
-    rendered: list[Rendered] = []
-    infos: list[PageInfo] = []
+    results = Results()
     count = 0
     if cores > 1 and len(outputs) >= PARALLEL_MIN:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(cores, mp_context=context, initializer=_init,
                                  initargs=(job,)) as pool:
-            results = pool.map(_run_chunk, tasks)   # submits every task now
+            done = pool.map(_run_chunk, tasks)   # submits every task now
             try:
                 if meanwhile:
                     meanwhile()
-                for done, info in results:
-                    count = _collect(rendered, infos, done, info, sink, count)
-                    if progress and done:
-                        progress(count, len(outputs), done[-1].locale or "site")
+                for chunk in done:
+                    results.add(chunk, sink)
+                    count += len(chunk.rendered)
+                    if progress and chunk.rendered:
+                        progress(count, len(outputs), chunk.rendered[-1].output.locale or "site")
             except BaseException:     # interrupted or failed: drop the chunks not started
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
@@ -223,18 +252,10 @@ def render_outputs(job: RenderJob, outputs: list[Output], jobs: int | None = Non
             meanwhile()
         worker = Worker(job)
         for task in tasks:
-            done, info = worker.chunk(task)
-            count = _collect(rendered, infos, done, info, sink, count)
-            if progress and done:
-                progress(count, len(outputs), done[-1].locale or "site")
-    return rendered, infos
-
-
-def _collect(rendered: list, infos: list, done: list[Rendered], info: list[PageInfo],
-             sink: Sink | None, count: int) -> int:
-    if sink is None:
-        rendered += done
-        infos += info
-    else:
-        sink(done, info)
-    return count + len(done)
+            chunk = worker.chunk(task)
+            results.add(chunk, sink)
+            count += len(chunk.rendered)
+            if progress and chunk.rendered:
+                progress(count, len(outputs), chunk.rendered[-1].output.locale or "site")
+    results.raise_if_errors()
+    return results

@@ -15,7 +15,6 @@ syntax is checked. Nothing here prints: the CLI layer does.
 
 from __future__ import annotations
 
-import gettext
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -26,9 +25,11 @@ from types import MappingProxyType
 import polib
 from markdown_it import MarkdownIt
 
+from builder.catalogues.extract import from_templates
 from builder.catalogues.merge import po_path
-from builder.catalogues.plurals import plural_header
-from builder.catalogues.pofile import header_line, read_po
+from builder.catalogues.plurals import catalogue_rule
+from builder.catalogues.podata import CHARSET_RE, EMPTY, NO_HEADER, header_line, language_matches
+from builder.catalogues.pofile import read_catalogue
 from builder.errors import Collector, InputError
 from builder.lint.glossary import Glossary
 from builder.lint.warnings import Problem, _error, _listed, _warn, warning_problems
@@ -42,9 +43,11 @@ SILENCED_BY = MappingProxyType({
     "doubled-word": "infopages-no-spacing", "numbers": "infopages-no-numbers",
     "unchanged": "infopages-no-unchanged", "length": "infopages-no-length",
     "glossary": "infopages-no-glossary", "do-not-translate": "infopages-no-glossary",
+    "glossary-avoid": "infopages-no-glossary",
     "tatweel": "infopages-no-characters", "zero-width": "infopages-no-characters",
 })
 FLAGS = frozenset(SILENCED_BY.values())
+SUPPRESS_RE = re.compile(r"^\s*(infopages-[a-z-]+)\b")
 HTML_RE = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?=[\s/>])|!--)")
 CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 DEST_RE = re.compile(r"\]\([^)]*\)")
@@ -170,14 +173,15 @@ def _shape(text: str) -> tuple[list[str], tuple[int, int], list[str]]:
     return sorted(links), (kinds["strong_open"], kinds["em_open"]), code
 
 
-def plural_problems(msgid_plural: str, forms: dict[int, str], locale: str) -> list[Problem]:
+def plural_problems(msgid_plural: str, forms: dict[int, str], locale: str,
+                    plural_forms: str | None = None) -> list[Problem]:
     """Form count, empty forms, and placeholders per form (a form used for one
-    number only, like Arabic 0, 1 and 2, may spell the number out)."""
-    count, expression = plural_header(locale)
+    number only, like Arabic 0, 1 and 2, may spell the number out). Counted by
+    the catalogue's own rule (`plural_forms`; None: CLDR's)."""
+    count, pick = catalogue_rule(plural_forms, locale)
     if sorted(forms) != list(range(count)):
-        return [_error("plural-count", f"{len(forms)} plural forms, {locale} needs {count}",
-                       f"write msgstr[0] … msgstr[{count - 1}]")]
-    pick = gettext.c2py(expression.split("plural=", 1)[1].rstrip(";"))
+        return [_error("plural-count", f"{len(forms)} plural forms, the catalogue's "
+                       f"Plural-Forms has {count}", f"write msgstr[0] … msgstr[{count - 1}]")]
     found, wanted = [], placeholders(msgid_plural)
     for index, form in sorted(forms.items()):
         if not form:
@@ -196,9 +200,10 @@ def plural_problems(msgid_plural: str, forms: dict[int, str], locale: str) -> li
     return found
 
 
-def plural_publishable(msgid_plural: str, forms: dict[int, str], locale: str) -> bool:
+def plural_publishable(msgid_plural: str, forms: dict[int, str], locale: str,
+                       plural_forms: str | None = None) -> bool:
     """True if the build may use these plural forms (all of them, or none)."""
-    return not plural_problems(msgid_plural, forms, locale)
+    return not plural_problems(msgid_plural, forms, locale, plural_forms)
 
 
 # ---------------------------------------------------------------- catalogues
@@ -208,17 +213,18 @@ def lint_catalogue(root: Path, locale: str, glossary: Glossary) -> list[Finding]
     path = po_path(root / "locales", locale)
     rel = Collector(root).rel(path)
     try:
-        catalogue = read_po(path, root)
+        read = read_catalogue(path, root)
     except InputError as exc:
-        return [Finding(d.path, d.line, "error", "header" if "Plural-Forms" in d.message
+        return [Finding(d.path, d.line, "error", "header" if _about_header(d.message)
                         else "syntax", d.message, d.hint, locale) for d in exc.diagnostics]
-    text = path.read_text("utf-8")
+    catalogue, text = read.po, read.text
     found = _header_findings(catalogue, text, rel, locale)
     lines = text.splitlines()
+    rule = catalogue.metadata.get("Plural-Forms")
     for entry in catalogue:
         if not entry.msgid or entry.obsolete or "fuzzy" in entry.flags or not _translated(entry):
             continue
-        for problem in _entry_problems(entry, locale, glossary):
+        for problem in _entry_problems(entry, locale, glossary, rule):
             line = _msgstr_line(lines, entry.linenum, problem.form)
             found.append(Finding(rel, line, problem.severity, problem.code, problem.message,
                                  problem.hint, locale, entry.msgid))
@@ -229,19 +235,35 @@ def _translated(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr) or any(entry.msgstr_plural.values())
 
 
-def _entry_problems(entry: polib.POEntry, locale: str, glossary: Glossary) -> list[Problem]:
-    flags = set(entry.flags)
+def _about_header(message: str) -> bool:
+    return message in (EMPTY, NO_HEADER) or message.startswith(("Plural-Forms", "the header"))
+
+
+def suppressions(entry: polib.POEntry) -> set[str]:
+    """The warnings a translator silenced on this entry: as a flag (`#, infopages-no-length`)
+    or as a translator comment (`# infopages-no-length: why`), which every PO tool keeps
+    (GNU's msgcat and msgmerge drop flags they do not know)."""
+    found = {flag for flag in entry.flags if flag.startswith("infopages-")}
+    for line in (entry.tcomment or "").splitlines():
+        if m := SUPPRESS_RE.match(line):
+            found.add(m.group(1))
+    return found
+
+
+def _entry_problems(entry: polib.POEntry, locale: str, glossary: Glossary,
+                    plural_forms: str | None = None) -> list[Problem]:
+    flags = suppressions(entry)
     found = [_warn("unknown-flag", f"unknown flag `{flag}`",
                    f"use one of: {', '.join(sorted(FLAGS))}")
-             for flag in sorted(flags) if flag.startswith("infopages-") and flag not in FLAGS]
+             for flag in sorted(flags) if flag not in FLAGS]
     if entry.msgid_plural:
-        found += plural_problems(entry.msgid_plural, entry.msgstr_plural, locale)
+        found += plural_problems(entry.msgid_plural, entry.msgstr_plural, locale, plural_forms)
         return found + [Problem(p.severity, p.code, p.message, p.hint, index)
                         for index, form in sorted(entry.msgstr_plural.items()) if form
                         for p in warning_problems(entry.msgid_plural, form, locale, glossary,
                                                   plural=True)
                         if SILENCED_BY.get(p.code) not in flags]
-    formatted = any(ref.startswith("templates/") for ref, _ in entry.occurrences)
+    formatted = from_templates(entry.occurrences)
     found += error_problems(entry.msgid, entry.msgstr, not formatted, formatted)
     found += [p for p in warning_problems(entry.msgid, entry.msgstr, locale, glossary)
               if SILENCED_BY.get(p.code) not in flags]
@@ -259,19 +281,21 @@ def _msgstr_line(lines: list[str], start: int, form: int | None) -> int:
 
 def _header_findings(catalogue: polib.POFile, text: str, rel: str,
                      locale: str) -> list[Finding]:
+    """What the build tolerates but a translator's tool may get wrong: warnings
+    (`update` fixes both). Errors of the header come from the reader (`podata`)."""
     found = []
     language = catalogue.metadata.get("Language", "")
-    if language.replace("-", "_") != locale:
+    if not language_matches(language, locale):
         what = f"Language header is `{language}`" if language else "no Language header"
-        found.append(Finding(rel, header_line(text, "Language"), "error", "header",
+        found.append(Finding(rel, header_line(text, "Language"), "warning", "header",
                              f"{what}, the folder says {locale}",
-                             f"set the header to: Language: {locale}", locale))
-    content_type = catalogue.metadata.get("Content-Type", "")
-    if "charset=utf-8" not in content_type.replace(" ", "").lower():
-        found.append(Finding(rel, header_line(text, "Content-Type"), "error", "header",
-                             "the header does not declare UTF-8",
-                             "set the header to: Content-Type: text/plain; charset=UTF-8",
-                             locale))
+                             f"set the header to: Language: {locale} "
+                             "(`infopages update` does)", locale))
+    if not CHARSET_RE.search(catalogue.metadata.get("Content-Type", "")):
+        found.append(Finding(rel, header_line(text, "Content-Type"), "warning", "header",
+                             "the header does not declare a charset (read as UTF-8)",
+                             "set the header to: Content-Type: text/plain; charset=UTF-8 "
+                             "(`infopages update` does)", locale))
     return found
 
 

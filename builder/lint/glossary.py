@@ -2,7 +2,10 @@
 
 A term has an approved rendering per locale (and optionally a `match:` regular
 expression per locale, for inflected forms a plain substring cannot cover, such
-as Arabic prefixes or French plurals). `do_not_translate` names must appear
+as Arabic prefixes or French plurals), and may list renderings to avoid
+(`avoid:` per locale), reported wherever they appear in a translation — unless
+the source itself quotes one of the English terms listed as `avoid: source:`
+("we avoid the term “child pornography”"). `do_not_translate` names must appear
 unchanged in a translation whenever the source has them, unless a term with
 the same source gives that locale a rendering (INTERPOL is الإنتربول in Arabic).
 
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.errors import Collector, InputError
+from builder.source.localecodes import bcp47, parse_locale
 from builder.source.yamldoc import Field, YamlDoc, check_mapping, parse_yaml
 
 GLOSSARY_PATH = "locales/glossary.yaml"
@@ -39,6 +43,10 @@ class Term:
     renderings: tuple[tuple[str, str], ...]   # (locale, approved rendering)
     patterns: tuple[tuple[str, str], ...]     # (locale, regex also accepted)
     note: str = ""
+    avoid: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (locale or "source", terms)
+
+    def avoided(self, locale: str) -> tuple[str, ...]:
+        return dict(self.avoid).get(locale, ())
 
     def rendering(self, locale: str) -> str | None:
         return dict(self.renderings).get(locale)
@@ -100,11 +108,28 @@ def misses(glossary: Glossary, msgid: str, msgstr: str, locale: str) -> list[Mis
             note = f" ({term.note})" if term.note else ""
             found.append(Miss("glossary", f"“{term.source}” is not rendered as “{rendering}”{note}",
                               f"use the approved rendering from {GLOSSARY_PATH}{EXCEPTION}"))
+    found += _avoided(glossary, msgid, msgstr, locale)
     for name in glossary.names_for(locale):
         if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", msgid) and name not in msgstr:
             found.append(Miss("do-not-translate", f"the name “{name}” is missing or changed",
                               f"keep “{name}” exactly as written ({GLOSSARY_PATH} "
                               f"lists it under do_not_translate){EXCEPTION}"))
+    return found
+
+
+def _avoided(glossary: Glossary, msgid: str, msgstr: str, locale: str) -> list[Miss]:
+    """Terms to avoid in the translation, unless the source quotes the English one."""
+    found = []
+    target = fold(msgstr)
+    for term in glossary.terms:
+        if any(source_regex(t).search(fold(msgid)) for t in term.avoided("source")):
+            continue
+        for avoided in term.avoided(locale):
+            if fold(avoided) in target:
+                note = f" ({term.note})" if term.note else ""
+                approved = term.rendering(locale) or term.source
+                found.append(Miss("glossary-avoid", f"“{avoided}” is a term to avoid{note}",
+                                  f"use “{approved}” ({GLOSSARY_PATH}){EXCEPTION}"))
     return found
 
 
@@ -137,7 +162,9 @@ def _terms(doc: YamlDoc, path: Path, locales: tuple[str, ...],
     schema = {"source": Field(str, True, "the English term"),
               "note": Field(str, False, "a note for translators"),
               "match": Field(dict, False, "a mapping LOCALE → regular expression"),
-              **{loc: Field(str, False, f"the approved {loc} rendering") for loc in locales}}
+              "avoid": Field(dict, False, "a mapping LOCALE (or source) → terms to avoid"),
+              **{key: Field(str, False, f"the approved {key} rendering")
+                 for key in _spellings(locales)}}
     terms, seen = [], {}
     for index, item in enumerate(doc.data.get("terms") or []):
         where = ("terms", index)
@@ -149,14 +176,17 @@ def _terms(doc: YamlDoc, path: Path, locales: tuple[str, ...],
                         f"(first at line {seen[key]})", "merge the two entries")
         seen.setdefault(key, doc.line(*where))
         patterns = _patterns(item.get("match") or {}, doc, where, path, locales, diags)
-        renderings = tuple((loc, item[loc]) for loc in locales if item.get(loc))
-        terms.append(Term(item["source"], renderings, patterns, item.get("note") or ""))
+        renderings = tuple((loc, item.get(loc) or item[bcp47(loc)]) for loc in locales
+                           if item.get(loc) or item.get(bcp47(loc)))
+        avoid = _avoid_lists(item.get("avoid") or {}, doc, where, path, locales, diags)
+        terms.append(Term(item["source"], renderings, patterns, item.get("note") or "", avoid))
     return tuple(terms)
 
 
 def _patterns(match: dict, doc: YamlDoc, where: tuple, path: Path, locales: tuple[str, ...],
               diags: Collector) -> tuple[tuple[str, str], ...]:
-    schema = {loc: Field(str, False, f"a regular expression for {loc}") for loc in locales}
+    schema = {key: Field(str, False, f"a regular expression for {key}")
+              for key in _spellings(locales)}
     if not check_mapping(match, schema, doc, (*where, "match"), path, diags):
         return ()
     out = []
@@ -168,8 +198,30 @@ def _patterns(match: dict, doc: YamlDoc, where: tuple, path: Path, locales: tupl
                         f"bad regular expression for {locale}: {exc}",
                         "fix the pattern (Python `re` syntax), or quote it in YAML")
             continue
-        out.append((locale, fold(pattern, casefold=False)))
+        out.append((str(parse_locale(locale)), fold(pattern, casefold=False)))
     return tuple(out)
+
+
+def _avoid_lists(avoid: dict, doc: YamlDoc, where: tuple, path: Path, locales: tuple[str, ...],
+                 diags: Collector) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    schema = {key: Field(list, False, f"a list of {key} terms to avoid")
+              for key in ("source", *_spellings(locales))}
+    if not check_mapping(avoid, schema, doc, (*where, "avoid"), path, diags):
+        return ()
+    out = []
+    for key, terms in avoid.items():
+        for index, term in enumerate(terms):
+            if not isinstance(term, str) or not term.strip():
+                diags.error(path, doc.line(*where, "avoid", key, index),
+                            "a term to avoid must be text", "write the term, quoted if needed")
+        out.append((key if key == "source" else str(parse_locale(key)),
+                    tuple(t for t in terms if isinstance(t, str) and t.strip())))
+    return tuple(out)
+
+
+def _spellings(locales: tuple[str, ...]) -> list[str]:
+    """Keys a locale may be written as: its code (pt_BR) or its BCP 47 tag (pt-BR)."""
+    return list(dict.fromkeys(key for loc in locales for key in (loc, bcp47(loc))))
 
 
 def _names(doc: YamlDoc, path: Path, diags: Collector) -> tuple[str, ...]:

@@ -17,8 +17,13 @@ from builder.segments.linkslots import SLOT_RE
 
 # Translation length ÷ source length, for sources of 20+ characters, with a slack of
 # LENGTH_SLACK characters so that short headlines (where English drops articles) pass.
+# Lengths are counted per script: a Chinese, Japanese or Korean character carries about
+# what three Latin letters do ("Crimes against children", 23; "侵害兒童罪", 5 × 3).
 LENGTH_BANDS = MappingProxyType({"fr": (0.8, 1.8), "es": (0.8, 1.8), "ar": (0.5, 1.5)})
 DEFAULT_BAND, LENGTH_SLACK, LENGTH_MIN = (0.5, 2.0), 10, 20
+WIDE_SCRIPT_RE = re.compile("[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff"
+                            "\uf900-\ufaff\U00020000-\U0003ffff]")
+WIDE_WEIGHT = 3
 # Words a language legitimately doubles ("nous nous employons").
 DOUBLED_OK = MappingProxyType({"fr": frozenset({"nous", "vous"}), "es": frozenset({"que"})})
 
@@ -28,11 +33,21 @@ DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" 
 ZERO_WIDTH_RE = re.compile("[\u200b-\u200f\u2060\ufeff\u061c]")
 WORD_RE = re.compile(r"(?<![\w'’-])([^\W\d_]+)\s+(\1)(?![\w'’-])", re.IGNORECASE)
 LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
-END_CLASSES = MappingProxyType({".": "a full stop", "۔": "a full stop", "?": "a question mark",
-                                "؟": "a question mark", "!": "an exclamation mark",
-                                ":": "a colon", "…": "an ellipsis", ";": "a semicolon",
-                                "؛": "a semicolon"})
-CLOSERS = "\"'’”»)]*_ \t\n\u00a0\u202f"
+# What a text ends with, in every script: Latin, full-width and CJK (。．？！：；，、),
+# Arabic and Urdu (؟ ، ؛ ۔), Devanagari and Bengali (। ॥), Hebrew (׃), Armenian (։),
+# Ethiopic (። ፧ ፤ ፣), Myanmar (။), Khmer (។), Tibetan (།), Greek's question mark (;).
+END_CLASSES = MappingProxyType({
+    **dict.fromkeys(".。．｡۔।॥׃։።။។།", "a full stop"),
+    **dict.fromkeys("?？؟፧;", "a question mark"),
+    **dict.fromkeys("!！", "an exclamation mark"),
+    **dict.fromkeys(":：፥", "a colon"),
+    **dict.fromkeys(";；؛፤", "a semicolon"),
+    **dict.fromkeys(",，、،፣", "a comma"),
+    **dict.fromkeys("…⋯", "an ellipsis"),
+})
+# ";" is a question mark in Greek only; elsewhere a semicolon.
+GREEK_QUESTION = "\u037e;"
+CLOSERS = "\"'’”»)]*_ \t\n\u00a0\u202f\u3000」』）】〉》〕］｝〙〗"
 FRENCH_SPACED_RE = re.compile(r"(?<=(.))([:;!?])(?=[\s*_»\"”)]|$)")
 NBSP = "\u00a0\u202f"
 CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -77,17 +92,18 @@ def warning_problems(msgid: str, msgstr: str, locale: str, glossary: Glossary,
 
 def punctuation_problems(source: str, target: str, locale: str) -> list[Problem]:
     found = []
-    want, have = _end_class(source), _end_class(target)
+    want, have = _end_class(source), _end_class(target, locale)
     if want != have:
         found.append(_warn("punctuation", f"source ends with {want}, translation with {have}",
                            "end the translation as the source ends, in your language's form"))
-    if locale == "ar":
+    language = locale.split("_")[0]
+    if language == "ar":
         found += [_warn("punctuation", f"Latin `{latin}` in Arabic text", f"use `{arabic}`")
                   for latin, arabic in ((",", "،"), (";", "؛"), ("?", "؟"))
                   if re.search(rf"[\u0600-\u06ff]\s*{re.escape(latin)}", target)]
-    elif locale == "fr":
+    elif language == "fr":
         found += _french_spacing(target)
-    elif locale == "es":
+    elif language == "es":
         found += [_warn("punctuation", f"`{close}` without the opening `{opening}`",
                         f"open the sentence with `{opening}`")
                   for opening, close in (("¿", "?"), ("¡", "!"))
@@ -95,11 +111,17 @@ def punctuation_problems(source: str, target: str, locale: str) -> list[Problem]
     return found
 
 
-def _end_class(text: str) -> str:
+def _end_class(text: str, locale: str = "") -> str:
+    """The kind of mark `text` ends with, in `locale`'s language (default: the source's,
+    which is not Greek)."""
     stripped = text.rstrip(CLOSERS)
-    if stripped.endswith("..."):
+    if stripped.endswith(("...", "。。。")):
         return "an ellipsis"
-    return END_CLASSES.get(stripped[-1:], "no punctuation") if stripped else "no punctuation"
+    last = stripped[-1:]
+    if last in GREEK_QUESTION:
+        return "a question mark" if locale.split("_")[0] == "el" or last == "\u037e" \
+            else "a semicolon"
+    return END_CLASSES.get(last, "no punctuation") if stripped else "no punctuation"
 
 
 def _french_spacing(target: str) -> list[Problem]:
@@ -121,7 +143,7 @@ def _spacing_problems(source: str, target: str, locale: str) -> list[Problem]:
     found = []
     if re.search(r"[ \u00a0\u202f]{2,}", target) and not re.search(r"[ \u00a0\u202f]{2,}", source):
         found.append(_warn("double-space", "two spaces in a row", "keep one space"))
-    allowed = DOUBLED_OK.get(locale, frozenset())
+    allowed = DOUBLED_OK.get(locale.split("_")[0], frozenset())
     doubled = {m.group(1).casefold() for m in WORD_RE.finditer(target)} - allowed - \
         {m.group(1).casefold() for m in WORD_RE.finditer(source)}
     found += [_warn("doubled-word", f"doubled word “{word} {word}”", "delete one")
@@ -156,15 +178,22 @@ def _character_problems(msgid: str, msgstr: str) -> list[Problem]:
 
 
 def _length_problems(source: str, target: str, locale: str) -> list[Problem]:
-    if len(source) < LENGTH_MIN:
+    want, have = text_length(source), text_length(target)
+    if want < LENGTH_MIN:
         return []
-    low, high = LENGTH_BANDS.get(locale, DEFAULT_BAND)
-    if low * len(source) - LENGTH_SLACK <= len(target) <= high * len(source) + LENGTH_SLACK:
+    low, high = LENGTH_BANDS.get(locale.split("_")[0], DEFAULT_BAND)
+    if low * want - LENGTH_SLACK <= have <= high * want + LENGTH_SLACK:
         return []
-    ratio = len(target) / len(source)
-    return [_warn("length", f"translation is {ratio:.1f}× the source's length "
-                  f"(expected {low}–{high}× for {locale})",
+    wide = " (a Chinese, Japanese or Korean character counts as 3)" \
+        if WIDE_SCRIPT_RE.search(source + target) else ""
+    return [_warn("length", f"translation is {have / want:.1f}× the source's length "
+                  f"(expected {low}–{high}× for {locale}){wide}",
                   "check nothing is missing or repeated")]
+
+
+def text_length(text: str) -> int:
+    """A length comparable across scripts: CJK characters count WIDE_WEIGHT each."""
+    return len(text) + (WIDE_WEIGHT - 1) * len(WIDE_SCRIPT_RE.findall(text))
 
 
 def _prose(text: str) -> str:
@@ -172,7 +201,9 @@ def _prose(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     for pattern in (CODE_RE, URL_RE, DEST_RE, SLOT_RE):
         text = pattern.sub("]" if pattern in (DEST_RE, SLOT_RE) else "", text)
-    return re.sub(r"%\([A-Za-z_]\w*\)[sd]|\{\w+\}", "", text)
+    # A placeholder stands for a word: one mark, so "auf %(language)s angezeigt" does
+    # not read as two spaces in a row.
+    return re.sub(r"%\([A-Za-z_]\w*\)[sd]|\{\w+\}", "\ue000", text)
 
 
 def _listed(items: list[str]) -> str:

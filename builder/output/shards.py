@@ -1,6 +1,6 @@
 """`build --shard I/N` outputs merged back into one site (`build --merge`).
 
-Shards own disjoint page keys (`build.in_shard`); files every shard writes
+Shards own disjoint page keys (`engine.full.in_shard`); files every shard writes
 (assets, media) must be byte-identical, and each shard's `pages.json` holds its
 own pages, so the merge is a union. The result is what one full build makes
 (tests/test_shards.py).
@@ -25,16 +25,17 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
     return int(index), int(count)
 
 
-def merge_sites(parts: tuple[Path, ...], target: Path) -> int:
+def merge_sites(root: Path, parts: tuple[Path, ...], target: Path) -> int:
     """Write the union of the shard folders `parts` to `target`; returns the file count."""
-    from builder.output.write import staging_dir, swap_in, write_tree
+    from builder.output.site import FILES_LIST, check_target, owned, publish, staging
     from builder.render.manifest import MANIFEST_PATH, manifest_document
 
+    check_target(root, target)
     files: dict[str, bytes] = {}
     pages: dict = {}
     problems: list[Diagnostic] = []
     for part in parts:
-        if not (part / MANIFEST_PATH).is_file():
+        if not (part / MANIFEST_PATH).is_file() or owned(part) is None:
             raise InputError([Diagnostic(str(part), None, "not a shard built by infopages",
                                          "give the --out folders of `build --shard I/N`")])
         for path in sorted(p for p in part.rglob("*") if p.is_file()):
@@ -42,13 +43,18 @@ def merge_sites(parts: tuple[Path, ...], target: Path) -> int:
             data = path.read_bytes()
             if name == MANIFEST_PATH:
                 pages |= json.loads(data)["pages"]
+            elif name == FILES_LIST:
+                continue
             elif files.setdefault(name, data) != data:
                 problems.append(Diagnostic(str(path), None, f"`{name}` differs between shards",
                                            "build every shard from the same sources"))
     if problems:
         raise InputError(problems)
     files[MANIFEST_PATH] = manifest_document(pages)
-    with staging_dir(target) as staged:
-        write_tree(staged, files)
-        swap_in(staged, target)
+    before = owned(target) if target.is_dir() else None
+    with staging(root, target) as staged:
+        for name, data in files.items():
+            (staged / name).parent.mkdir(parents=True, exist_ok=True)
+            (staged / name).write_bytes(data)
+        publish(root, target, staged, files, sorted((before or set()) - set(files)))
     return len(files)

@@ -1,35 +1,30 @@
-"""Writing files so that nothing is ever half-written.
+"""Writing one file so that it is never half-written.
 
-A single file is written to a temporary sibling and renamed over the target.
-A whole site is written into a temporary folder next to `site/` and swapped in
-only when every page rendered; an interruption leaves the old site in place.
+The file is written to a temporary sibling (`.NAME.infopages-….tmp`) and renamed
+over the target. Several files that must change together go through
+`output.journal`; a whole site through `output.site.publish`.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Mapping
 
 
 def atomic_write(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` atomically; returns False (and writes nothing) if unchanged."""
+    """Write `data` to `path` atomically; returns False (and writes nothing) if unchanged.
+    A file's permissions are kept; a new one gets 0644."""
     if path.is_file() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.infopages-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
-            shutil.copymode(path, tmp)
-        else:
-            os.chmod(tmp, 0o644)
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -37,54 +32,13 @@ def atomic_write(path: Path, data: bytes) -> bool:
     return True
 
 
-def _alive(pid: int) -> bool:
+def write_new(path: Path, data: bytes) -> None:
+    """Write a file into a fresh (staging) folder: no temporary name, since the folder
+    is moved in only once complete; plain os calls, for the thousands a build writes."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def remove_stale(target: Path) -> None:
-    """Remove staging folders left by a build that was killed (SIGKILL, power cut)."""
-    for path in target.parent.glob(f".{target.name}.*-*"):
-        parts = path.name.split("-")
-        if len(parts) > 1 and parts[1].isdigit() and not _alive(int(parts[1])):
-            shutil.rmtree(path, ignore_errors=True)
-
-
-@contextmanager
-def staging_dir(target: Path) -> Iterator[Path]:
-    """A fresh folder beside `target`, removed on any failure or interruption."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale(target)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-{os.getpid()}-", dir=target.parent))
-    try:
-        yield tmp
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-def write_tree(root: Path, files: Mapping[str, bytes]) -> None:
-    for rel in sorted(files):
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(files[rel])
-        os.chmod(path, 0o644)
-    os.chmod(root, 0o755)
-
-
-def swap_in(staged: Path, target: Path) -> None:
-    """Replace `target` with `staged`; the old tree is removed only after the rename."""
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-{os.getpid()}-",
-                                    dir=target.parent))
-        os.rmdir(old)
-        os.replace(target, old)
-    os.replace(staged, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        os.close(fd)

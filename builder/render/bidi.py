@@ -1,4 +1,16 @@
-"""Left-to-right runs inside right-to-left text, isolated so the bidi algorithm cannot reorder them."""
+"""Left-to-right runs inside right-to-left text, isolated whole so the bidi algorithm cannot reorder them.
+
+A run starts at a strong left-to-right character (a Latin letter) — together
+with what is glued to its front: a number (`3M`, `7-Eleven`) or a `#`/`@`
+(`#WeProtect`) — and extends over the numbers, separators and terminators
+(`.`, `:`, `-`, `/`, `%`, `,`) and spaces that the Unicode bidi algorithm
+(rules W4–W7, N1) would itself keep inside a left-to-right run: `PhotoDNA 2.0`,
+`ISO 9001:2015`, `iOS 17.4`, `U.S.`. Cut anywhere else, the isolate would put
+the cut-off part on the wrong side in a right-to-left paragraph (`2015:ISO
+9001`). A number on its own is left alone: Arabic text shows numbers left to
+right already. tests/render/test_bidi_chromium.py reads the visual order in
+Chromium.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +18,38 @@ import re
 
 from markdown_it.token import Token
 
-# A run of left-to-right text (Latin words, #hashtags, e-mail addresses, URLs)
-# inside right-to-left text: isolated in <bdi> so neutral characters at its
-# edges ("#WeProtect", "U.S.") are not reordered by the bidi algorithm.
 _LATIN = "A-Za-z\u00C0-\u024F"
+# A number as the bidi algorithm keeps it together: digits joined by one separator.
+_NUMBER = r"[0-9]+(?:[.,:/][0-9]+)*%?"
+# A word: what may be glued to its front, a Latin letter, then letters, digits and
+# the separators inside words (e-mail addresses, URLs, 7-Eleven), ending strong.
+_WORD = (rf"(?:[A-Z]\.){{2,}}"                                # U.S., U.N.O.
+         rf"|(?:[#@]|{_NUMBER}-?)?[{_LATIN}]"
+         rf"(?:[{_LATIN}0-9.:/@#’'&_%+-]*[{_LATIN}0-9%])?")
+LTR_RUN_RE = re.compile(rf"{_WORD}(?:[ ,]+(?:{_WORD}|{_NUMBER}(?![{_LATIN}0-9])))*")
 
 
-_WORD = rf"(?:[A-Z]\.){{2,}}|[#@]?[{_LATIN}](?:[{_LATIN}0-9.:/@#’'&_-]*[{_LATIN}0-9])?"
-
-
-LTR_RUN_RE = re.compile(rf"{_WORD}(?:[ ,]+(?:{_WORD}|[0-9]+\b))*")
+def ltr_runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every left-to-right run of `text` to isolate."""
+    return [match.span() for match in LTR_RUN_RE.finditer(text)]
 
 
 def isolate_ltr_runs(children: list[Token]) -> list[Token]:
     """Wrap left-to-right runs of text tokens in <bdi> (for right-to-left pages)."""
     out: list[Token] = []
     for child in children:
-        if child.type != "text" or not LTR_RUN_RE.search(child.content):
+        spans = ltr_runs(child.content) if child.type == "text" else []
+        if not spans:
             out.append(child)
             continue
         position = 0
-        for match in LTR_RUN_RE.finditer(child.content):
-            if match.start() > position:
-                out.append(child.copy(content=child.content[position:match.start()]))
+        for start, end in spans:
+            if start > position:
+                out.append(child.copy(content=child.content[position:start]))
             out += [Token("html_inline", "", 0, content='<bdi dir="ltr">'),
-                    child.copy(content=match.group()),
+                    child.copy(content=child.content[start:end]),
                     Token("html_inline", "", 0, content="</bdi>")]
-            position = match.end()
+            position = end
         if position < len(child.content):
             out.append(child.copy(content=child.content[position:]))
     return out

@@ -7,6 +7,7 @@ inline Markdown is replaced by its translation and the token stream rendered aga
 from __future__ import annotations
 
 import html
+import re
 from typing import Callable
 
 from markdown_it import MarkdownIt
@@ -55,12 +56,52 @@ def render_body(parsed: ParsedBody, md: MarkdownIt, translate: Translate,
                 children = isolate_ltr_runs(children)
             if attrs:
                 children = _mark_block(tokens, slot.index, children, attrs)
-        children = _translate_titles(children, translate)
+        children = _translate_titles(children, translate, fallback)
         tokens[slot.index] = inline.copy(children=_resolve_links(children, resolve))
-    return md.renderer.render(tokens, md.options, {}), fallbacks
+    return md.renderer.render(scroll_regions(tokens), md.options, {}), fallbacks
+
+
+PAGE_TITLE_ID = "page-title"   # the id of every page template's <h1> (docs/templates.md)
+
+
+def scroll_regions(tokens: list[Token]) -> list[Token]:
+    """Every table inside a region that scrolls sideways on its own (style.css
+    `.table-scroll`), focusable so that keyboard users can scroll it, and named by the
+    heading it stands under — the page's title before the first heading — so no page
+    is wider than the screen, whatever a translation's length (WCAG 1.4.10)."""
+    out: list[Token] = []
+    label = PAGE_TITLE_ID
+    for token in tokens:
+        if token.type == "heading_open" and token.attrGet("id"):
+            label = str(token.attrGet("id"))
+        if token.type == "table_open":
+            out.append(Token("html_block", "", 0, content=(
+                f'<div class="table-scroll" role="region" tabindex="0" '
+                f'aria-labelledby="{html.escape(label)}">\n')))
+        out.append(token)
+        if token.type == "table_close":
+            out.append(Token("html_block", "", 0, content="</div>\n"))
+    return out
+
+
+# Every character an inline rule of make_markdown()'s parser acts on (escape, code,
+# emphasis, link, image, autolink, entity, line break) or that its `normalize` core
+# rule rewrites: inline text without any of them parses to a single text token.
+INLINE_SYNTAX_RE = re.compile(r"[\n\r\0\\`*_\[\]!<&]")
+
+
+def plain_inline(text: str) -> list[Token] | None:
+    """What parseInline makes of `text`, without parsing, when it has no inline syntax
+    (tests/render/test_inline_fast_path.py: equal to the parser's); else None."""
+    if not text or INLINE_SYNTAX_RE.search(text):
+        return None
+    return [Token("text", "", 0, content=text)]
 
 
 def _inline_children(md: MarkdownIt, text: str, env: dict) -> list[Token]:
+    plain = plain_inline(text)
+    if plain is not None:
+        return plain
     parsed = md.parseInline(text, dict(env))
     return list(parsed[0].children or []) if parsed else []
 
@@ -87,14 +128,22 @@ def _mark_block(tokens: list[Token], index: int, children: list[Token],
             Token("html_inline", "", 0, content="</span>")]
 
 
-def _translate_titles(children: list[Token], translate: Translate) -> list[Token]:
-    """Link and image `title` attributes are segments of their own (msgctxt link.title)."""
+def _translate_titles(children: list[Token], translate: Translate,
+                      block_fallback: bool) -> list[Token]:
+    """Link and image `title` attributes are segments of their own (msgctxt link.title).
+    An attribute cannot say which language it is in: a title left untranslated in a
+    translated block is dropped (a tooltip only repeats what the text says), rather
+    than read in the wrong language."""
     out = []
     for child in children:
         title = child.attrGet("title") if child.type in ("link_open", "image") else None
         if title:
             child = child.copy(attrs=dict(child.attrs))
-            child.attrSet("title", translate("link.title", normalize(str(title)))[0])
+            text, fallback = translate("link.title", normalize(str(title)))
+            if fallback and not block_fallback:
+                child.attrs.pop("title", None)
+            else:
+                child.attrSet("title", text)
         out.append(child)
     return out
 
@@ -117,7 +166,9 @@ def _resolve_links(children: list[Token], resolve: LinkResolver) -> list[Token]:
 
 def render_inline(md: MarkdownIt, text: str, isolate_ltr: bool = False) -> tuple[str, str]:
     """(html, plain text) of one inline Markdown string."""
-    tokens = md.parseInline(text)
+    plain = plain_inline(text)
+    tokens = md.parseInline(text) if plain is None else \
+        [Token("inline", "", 0, content=text, map=[0, 1], children=plain)]
     children = tokens[0].children or [] if tokens else []
     if tokens and isolate_ltr:
         tokens[0].children = isolate_ltr_runs(children)

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable, Mapping
 
-from builder.segments.blocks import Segment
+from builder.catalogues.extract import site_segments
+from builder.render.site import SiteModel
+from builder.render.translations import Translator
+from builder.segments.blocks import Segment, page_segments
 from builder.source.config import Gate
 
 
@@ -73,3 +76,21 @@ def page_status(key: str, locale: str, segments: list[Segment], navigation: list
 def marked_required(page_required: tuple[str, ...], key: str) -> frozenset[str]:
     """Front matter `required: [summary, partnerships.p1]` → full anchors."""
     return frozenset(f"{key}#{name}" for name in page_required)
+
+
+def evaluate(model: SiteModel, translators: Mapping[str, Translator]) -> Publication:
+    """Every page's publish gate in every target locale."""
+    config = model.config
+    if not config.has_gates and model.content.pages:
+        return Publication({}, config.source_locale, everything=True)
+    navigation = [s for s in site_segments(config) if s.kind == "navigation"]
+    statuses = {}
+    for code in config.target_locales:
+        lookup = translators[code].lookup
+        gate = config.gate(code)
+        for page in model.content.pages:
+            statuses[(code, page.key)] = page_status(
+                page.key, code, page_segments(page, model.parsed[page.key]), navigation,
+                lambda s: not lookup(s.msgctxt, s.msgid)[1], gate,
+                marked_required(page.required, page.key))
+    return Publication(statuses, config.source_locale)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gettext as gnu_gettext
 from typing import Any
 
 import jinja2
@@ -13,27 +12,45 @@ from babel.lists import format_list
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from builder.catalogues.plurals import plural_header
 from builder.errors import Diagnostic, InputError
 from builder.render.body import render_body
 from builder.render.gates import Publication
-from builder.render.routes import (
-    LocaleInfo,
-    locale_info,
-    output_path,
-    relative,
-)
+from builder.render.locales import LocaleInfo, locale_info
+from builder.render.routes import BRAND_CSS, CHOOSER, FEED, output_path, relative
 from builder.render.site import SiteModel
-from builder.render.theme import CSP, CSS_PATH, _template_location, make_env
-from builder.render.translations import Localized, Messages, Translator
+from builder.render.theme import CSP, CSS_PATH, make_env, template_location
+from builder.render.translations import (
+    TEMPLATE_LANGUAGE,
+    DateValue,
+    Dual,
+    Localized,
+    Messages,
+    Translator,
+)
 from builder.source.content import Page
 
 
 def make_translator(messages: Messages, source_locale: str, md: MarkdownIt,
                     preview: bool = False) -> Translator:
-    info = locale_info(messages.locale)
-    plural = gnu_gettext.c2py(plural_header(info.data_locale)[1].split("plural=")[1][:-1])
-    return Translator(messages, source_locale, md, plural, preview, info.direction == "rtl")
+    info, source = locale_info(messages.locale), locale_info(source_locale)
+    return Translator(messages, source_locale, md, messages.plural_index(info.data_locale),
+                      preview, info.direction == "rtl", language_marks(source, info),
+                      template_marks(info))
+
+
+def language_marks(text: LocaleInfo, page: LocaleInfo) -> dict[str, str]:
+    """Attributes for text in language `text` on a page in `page`: its tag, and its
+    direction only where the page's differs (dir="ltr" on an English page says nothing)."""
+    return {"lang": text.bcp47} | ({"dir": text.direction}
+                                   if text.direction != page.direction else {})
+
+
+def template_marks(page: LocaleInfo) -> dict[str, str]:
+    """How template text left untranslated is marked: English (TEMPLATE_LANGUAGE), unless
+    the page is in English (any English: an en-GB page needs no mark for it)."""
+    if page.bcp47.split("-")[0] == TEMPLATE_LANGUAGE:
+        return {}
+    return language_marks(locale_info(TEMPLATE_LANGUAGE), page)
 
 
 class LocaleRenderer:
@@ -48,7 +65,9 @@ class LocaleRenderer:
         self.md = md
         self.env = make_env(model.templates, self.t)
         self.publication = publication or Publication({}, self.config.source_locale, True)
-        self._dates: dict[dt.date, dict[str, str]] = {}   # a news date shows on many cards
+        self._dates: dict[dt.date, DateValue] = {}   # a news date shows on many cards
+        self._prefixes = {info.code: info.prefix for info in model.locales}
+        self._names: dict[str, Dual] = {}
 
     def published(self, key: str, locale: str | None = None) -> bool:
         return self.publication.published(locale or self.info.code, key)
@@ -58,15 +77,26 @@ class LocaleRenderer:
         return tuple(i for i in self.model.locales if self.publication.locale_published(i.code))
 
     # -- text helpers ------------------------------------------------------
-    def digits(self, text: str) -> str:
-        table = self.config.digits(self.info.code)
+    def digits(self, text: str, locale: str | None = None) -> str:
+        table = self.config.digits(locale or self.info.code)
         return text.translate(str.maketrans("0123456789", table))
 
-    def date(self, value: dt.date) -> dict[str, str]:
+    def number(self, value: int) -> Dual:
+        """A number in this locale's digits, and in Latin digits for English text."""
+        return Dual(self.digits(str(value)), str(value))
+
+    def date(self, value: dt.date) -> DateValue:
         if value not in self._dates:
             text = format_date(value, "long", locale=self.info.data_locale)
-            self._dates[value] = {"iso": value.isoformat(), "text": self.digits(text)}
-        return dict(self._dates[value])
+            english = format_date(value, "long", locale=self.english_locale)
+            self._dates[value] = DateValue(value.isoformat(), self.digits(text), english)
+        return self._dates[value]
+
+    @property
+    def english_locale(self) -> str:
+        """The English of untranslated template text: the source locale's, if English."""
+        source = self.config.source_locale
+        return source if source.split("_")[0] == TEMPLATE_LANGUAGE else TEMPLATE_LANGUAGE
 
     def separators(self, count: int) -> list[str]:
         """What goes after each of `count` items of a list in this language (CLDR):
@@ -79,8 +109,19 @@ class LocaleRenderer:
         return self.t.inline(page.title, page.context("title"), anchor=f"{page.key}#title")
 
     # -- links -------------------------------------------------------------
-    def href(self, key: str, current: str, locale: str | None = None) -> str:
-        """Link to a page; one not published in this locale is linked in the source language."""
+    def path(self, key: str, locale: str | None = None) -> str:
+        """Where page `key` of a locale (default: this one) is, from the site root."""
+        return output_path(key, self._prefixes[locale or self.info.code])
+
+    def href(self, key: str, current: str, locale: str | None = None,
+             root: str | None = None) -> str:
+        """Link to a page; one not published in this locale is linked in the source language.
+        `root`: links absolute from this site path (a 404 page is served at any URL)."""
+        return self.link(self.target(key, locale), current, root)
+
+    def target(self, key: str, locale: str | None = None) -> str:
+        """The site path (with its #fragment) a link to page `key` leads to: the page in
+        this locale, or in the source language where it is not published."""
         fragment = ""
         if "#" in key:
             key, fragment = key.split("#", 1)
@@ -88,12 +129,19 @@ class LocaleRenderer:
         locale = locale or self.info.code
         if not self.published(key, locale):
             locale = self.config.source_locale
-        return relative(output_path(key, locale), current) + fragment
+        return self.path(key, locale) + fragment
 
-    def resolve(self, target: str, current: str) -> str:
-        """`page:KEY#frag` or `media:FILE` from Markdown → a relative URL."""
+    @staticmethod
+    def link(path: str, current: str, root: str | None = None) -> str:
+        """A link to a site path: relative to `current`, or absolute from `root`."""
+        return root + path if root is not None else relative(path, current)
+
+    def resolve(self, target: str, current: str, absolute: bool = False) -> str:
+        """`page:KEY#frag` or `media:FILE` from Markdown → a relative URL (or an absolute
+        one, for a feed)."""
         scheme, _, rest = target.partition(":")
-        return relative(f"media/{rest}", current) if scheme == "media" else self.href(rest, current)
+        path = f"media/{rest}" if scheme == "media" else self.target(rest)
+        return self.absolute(path) if absolute else relative(path, current)
 
     def absolute(self, path: str) -> str:
         return self.config.base_url + path
@@ -106,52 +154,95 @@ class LocaleRenderer:
                 "date": self.date(page.date) if page.date else None, "elsewhere": elsewhere,
                 "elsewhere_name": elsewhere and self.locale_name(elsewhere.code)}
 
-    def locale_name(self, code: str) -> str:
-        """A language's name in this page's language: "anglais" on a French page."""
-        return Locale.parse(code).get_display_name(self.info.data_locale) or code
+    def locale_name(self, code: str) -> Dual:
+        """A language's name in this page's language ("anglais" on a French page), and in
+        English for a template message left untranslated ("(in English)")."""
+        found = self._names.get(code)
+        if found is None:   # on every page (the source language's name): ask Babel once
+            name = Locale.parse(code)
+            found = self._names[code] = Dual(
+                name.get_display_name(self.info.data_locale) or code,
+                name.get_display_name(self.english_locale) or code)
+        return found
 
     @property
     def source_info(self) -> LocaleInfo:
         return next(i for i in self.model.locales if i.code == self.config.source_locale)
 
     # -- pages -------------------------------------------------------------
-    def common(self, key: str, current: str, title: Localized | str,
-               description: str = "") -> dict[str, Any]:
+    def common(self, key: str, current: str, title: Localized | str, description: str = "",
+               root: str | None = None) -> dict[str, Any]:
+        """What every page's template gets (docs/templates.md lists it). `key`: the page
+        whose translations the language links offer; `root`: see `href`."""
         config = self.config
-        site_title = self.t.inline(config.title)
-        alternates = [{"hreflang": info.bcp47, "href": self.absolute(output_path(key, info.code))}
+        alternates = [{"hreflang": info.bcp47, "href": self.absolute(self.path(key, info.code))}
                       for info in self.published_locales if self.published(key, info.code)]
         return {
-            "locale": self.info, "locales": self.model.locales, "site_title": site_title,
+            "locale": self.info, "locales": self.model.locales,
+            "site_title": self.t.ui(config.title),
             "page_title": str(title), "description": description,
             "canonical": self.absolute(current), "alternates": alternates,
-            "x_default": self.absolute(output_path(key, config.source_locale)),
+            "x_default": self.x_default(key),
             "og_locales": [i.og_locale for i in self.published_locales
                            if i.code != self.info.code and self.published(key, i.code)],
-            "css_href": relative(CSS_PATH, current),
-            "feed_href": relative(f"{self.info.code}/feed.xml", current),
-            "home_href": self.href("home", current),
-            "root_href": relative("index.html", current),
-            "switcher": self.switcher(key, current),
-            "nav": [{"label": self.t.inline(item.label, "nav"),
-                     "href": self.href(item.page, current), "current": item.page == key}
+            "css_href": self.link(CSS_PATH, current, root),
+            "brand_css_href": self.link(output_path(BRAND_CSS, ""), current, root)
+            if config.branding.accent else None,
+            "feed_href": self.link(self.path(FEED), current, root),
+            "home_href": self.href("home", current, root=root),
+            "root_href": self.link(output_path(CHOOSER, ""), current, root),
+            "switcher": self.switcher(key, current, root),
+            "nav": [{"label": self.t.ui(item.label, "nav"),
+                     "href": self.href(item.page, current, root=root),
+                     "current": item.page == key and root is None}
                     for item in config.navigation],
-            "footer": self.t.inline(config.footer) if config.footer else None,
+            "footer": self.t.ui(config.footer) if config.footer else None,
+            "footer_links": self.footer_links(current, root),
+            "logo": self.logo(current, root), "favicon": self.favicon(current, root),
+            "source_language": self.locale_name(config.source_locale),
             "organisation": config.organisation, "csp": CSP, "is_source": self.t.is_source,
             "preview": self.t.preview,
         }
 
-    def switcher(self, key: str, current: str) -> list[dict[str, Any]]:
+    def x_default(self, key: str) -> str:
+        """The page for readers whose language the site does not have: for the home
+        page the language chooser at the root, for any other its source-language page."""
+        target = output_path(CHOOSER, "") if key == "home" else \
+            self.path(key, self.config.source_locale)
+        return self.absolute(target)
+
+    def switcher(self, key: str, current: str, root: str | None = None) -> list[dict[str, Any]]:
         """Each published language; where this page is not, that language's home."""
         return [{"info": info, "current": info.code == self.info.code,
                  "href": self.href(key if self.published(key, info.code) else "home",
-                                   current, info.code)}
+                                   current, info.code, root)}
                 for info in self.published_locales]
 
-    def body(self, page: Page, current: str) -> tuple[Markup, int]:
+    def footer_links(self, current: str, root: str | None) -> list[dict[str, Any]]:
+        return [{"label": self.t.ui(link.label), "external": link.url is not None,
+                 "href": link.url or self.href(str(link.page), current, root=root)}
+                for link in self.config.branding.footer_links]
+
+    def logo(self, current: str, root: str | None) -> dict[str, Any] | None:
+        logo = self.config.branding.logo
+        if logo is None:
+            return None
+        return {"src": self.link(f"media/{logo.src}", current, root),
+                "alt": self.t.ui(logo.alt, "img.alt") if logo.alt else None}
+
+    def favicon(self, current: str, root: str | None) -> dict[str, str]:
+        """The site.yaml favicon (a media file), else the theme's (`assets/favicon.svg`,
+        which a project's templates/static/favicon.svg replaces)."""
+        name = self.config.branding.favicon
+        path = f"media/{name}" if name else "assets/favicon.svg"
+        kind = {"svg": "image/svg+xml", "png": "image/png", "ico": "image/x-icon"}.get(
+            path.rsplit(".", 1)[-1].lower(), "")
+        return {"href": self.link(path, current, root), "type": kind}
+
+    def body(self, page: Page, current: str, absolute: bool = False) -> tuple[Markup, int]:
         html, fallbacks = render_body(
             self.model.parsed[page.key], self.md, self.t.lookup, self.t.fallback_attrs,
-            lambda target: self.resolve(target, current), self.t.rtl,
+            lambda target: self.resolve(target, current, absolute), self.t.rtl,
             self.t.marker if self.t.preview else None)
         return Markup(html), fallbacks
 
@@ -159,11 +250,25 @@ class LocaleRenderer:
         try:
             return self.env.get_template(template).render(context).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
-            path = f"templates/{exc.name or template}"
+            path = self.model.templates.display(exc.name or template)
             raise InputError([Diagnostic(path, exc.lineno, f"template syntax error: {exc.message}",
                                          "fix the template")]) from None
         except jinja2.UndefinedError as exc:
-            name, line = _template_location(exc, template, self.config.templates_dir)
+            name, line = template_location(exc, template, self.model.templates)
             raise InputError([Diagnostic(name, line,
                                          f"undefined variable in template: {exc.message}",
-                                         "use only the variables the page provides")]) from None
+                                         "use only the variables the page provides (see "
+                                         "docs/templates.md)")]) from None
+        except jinja2.TemplateNotFound as exc:
+            name, line = template_location(exc, template, self.model.templates)
+            raise InputError([Diagnostic(name, line, f"template `{exc.name}` not found",
+                                         "include or extend a template of the project's "
+                                         "templates/ folder by its name there, or the "
+                                         "built-in theme's as theme/NAME")]) from None
+        except (InputError, MemoryError, RecursionError):
+            raise
+        except Exception as exc:   # a template's own expression failed: {{ 1 // 0 }}
+            name, line = template_location(exc, template, self.model.templates)
+            raise InputError([Diagnostic(name, line, f"error in template: "
+                                         f"{type(exc).__name__}: {exc}",
+                                         "fix the expression at this line")]) from None

@@ -1,13 +1,14 @@
 """What the builder knows about every page it wrote, for the checker's probes.
 
-Written to `_infopages/pages.json` in the site: per page its key, locale,
-direction, translations (hreflang alternates) and which segments fell back to
-the source language, so `check` can verify that each of them is marked; and
-where the page comes from (`sources`), so each finding can name the content
-line or template it was written in:
+Written to `_infopages/pages.json` in the site: per page its key, locale and
+source locale (BCP 47 tags: pt-BR, zh-Hant), direction, translations (hreflang
+alternates) and which segments fell back to the source language, so `check`
+can verify that each of them is marked; and where the page comes from
+(`sources`), so each finding can name the content line or template it was
+written in:
 
     "sources": {"content": "content/topics/x.md" or null,
-                "templates": ["templates/topic.html", "templates/base.html", …],
+                "templates": ["templates/topic.html", "theme/base.html", …],
                 "blocks": [{"tag": "h2", "depth": 0, "line": 12, "anchor": "topics/x#a.h1"}, …],
                 "fields": [{"anchor": "topics/x#title", "line": 2, "msgid": "X"}, …]}
 
@@ -15,19 +16,19 @@ line or template it was written in:
 Markdown made of the body: the tag, its nesting depth, the content line it
 starts on, and the segment anchor of the text it holds, if any); `fields`
 are the translatable front-matter fields. The templates are the page's
-template first, then those it extends, includes and imports.
+template first, then those it extends, includes and imports, each named as
+the builder names it: `templates/NAME` for the project's own file,
+`theme/NAME` for the built-in theme's (as the POT cites it).
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from jinja2 import meta
 
 from builder.render.locale import LocaleRenderer
-from builder.render.routes import output_path
 from builder.segments.blocks import ParsedBody, front_matter_segments
 
 MANIFEST_PATH = "_infopages/pages.json"
@@ -51,10 +52,10 @@ def manifest_entry(r: LocaleRenderer, key: str,
         fallbacks = [s.anchor for s in segments if r.t.lookup(s.msgctxt, s.msgid)[1]]
     return {
         "key": key, "locale": r.info.bcp47, "dir": r.info.direction,
-        "source_locale": r.config.source_locale,
+        "source_locale": r.source_info.bcp47,
         "title_fallback": page is not None and r.title(page).fallback,
         "fallback_segments": fallbacks,
-        "alternates": {info.bcp47: output_path(key, info.code)
+        "alternates": {info.bcp47: r.path(key, info.code)
                        for info in r.published_locales if r.published(key, info.code)},
         "sources": page_sources(r, key, {} if chains is None else chains),
     }
@@ -98,10 +99,11 @@ def body_blocks(parsed: ParsedBody, body_line: int) -> list[dict[str, Any]]:
 
 def template_chain(r: LocaleRenderer, name: str) -> list[str]:
     """`name` and every template it extends, includes or imports, most specific first,
-    as project-relative paths (a template outside the project: `(theme)/NAME`)."""
+    each as the builder names its file: `templates/NAME` (the project's) or
+    `theme/NAME` (the built-in theme's)."""
     order: list[str] = []
     pending = [name]
-    paths = []
+    paths: list[str] = []
     while pending:
         current = pending.pop(0)
         if current in order:
@@ -109,10 +111,8 @@ def template_chain(r: LocaleRenderer, name: str) -> list[str]:
         order.append(current)
         source, filename, _ = r.env.loader.get_source(r.env, current)
         pending += [t for t in meta.find_referenced_templates(r.env.parse(source)) if t]
-        try:
-            paths.append(Path(filename).resolve().relative_to(Path(r.config.root).resolve()).as_posix())
-        except (ValueError, TypeError):
-            paths.append(f"(theme)/{current}")
+        if filename not in paths:
+            paths.append(filename)
     return paths
 
 

@@ -4,46 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from builder.render.gates import Publication
 from builder.render.locale import LocaleRenderer
-from builder.render.routes import news_page_key, output_path
-from builder.render.site import news_pages
+from builder.render.routes import NOT_FOUND, news_page_key, output_path
+from builder.render.site import SiteModel, news_pages
 from builder.source.content import Page
 
-NOT_FOUND = "404"   # the key of each locale's 404 page
 
-
-def locale_keys(r: LocaleRenderer) -> list[str]:
+def locale_keys(model: SiteModel, publication: Publication, code: str) -> list[str]:
     """The key of every page one locale publishes: home, content pages, news index pages, 404."""
-    content = r.model.content
-    return ["home", *(p.key for p in content.pages if r.published(p.key)),
-            *(news_page_key(n) for n, _ in news_pages(content, r.config.news_page_size)),
+    content = model.content
+    return ["home", *(p.key for p in content.pages if publication.published(code, p.key)),
+            *(news_page_key(n) for n, _ in news_pages(content, model.config.news_page_size)),
             NOT_FOUND]
 
 
-def page_file(code: str, key: str) -> str:
-    """The output path of page `key` in locale `code` (404 included)."""
-    return f"{code}/404.html" if key == NOT_FOUND else output_path(key, code)
-
-
-def render_key(r: LocaleRenderer, key: str) -> tuple[str, bytes]:
-    """(output path, bytes) of one page of one locale."""
+def render_key(r: LocaleRenderer, key: str) -> bytes:
+    """One page of one locale: its context built, its template rendered."""
     if key == "home":
-        return output_path("home", r.info.code), home(r)
+        return home(r)
     if key == NOT_FOUND:
-        return f"{r.info.code}/404.html", not_found(r)
+        return not_found(r)
     if key == "news" or key.startswith("news/page-"):
         number = 1 if key == "news" else int(key.rsplit("-", 1)[1])
         size = r.config.news_page_size
         items = list(r.model.content.news_newest_first()[(number - 1) * size: number * size])
-        return output_path(key, r.info.code), news_index(r, key, number, items)
+        return news_index(r, key, number, items)
     page = r.model.content.by_key()[key]
     render = {"topic": topic, "news": news_item, "page": plain_page}[page.kind]
-    return output_path(key, r.info.code), render(r, page)
-
-
-def render_locale(r: LocaleRenderer) -> dict[str, bytes]:
-    """Every page of one locale, keyed by output path."""
-    return dict(render_key(r, key) for key in locale_keys(r))
+    return render(r, page)
 
 
 def _with_body(r: LocaleRenderer, page: Page, current: str) -> dict[str, Any]:
@@ -89,9 +78,9 @@ def _related(r: LocaleRenderer, page: Page, current: str) -> list[dict[str, Any]
 
 
 def home(r: LocaleRenderer) -> bytes:
-    current = output_path("home", r.info.code)
+    current = r.path("home")
     content = r.model.content
-    ctx = r.common("home", current, r.t.inline(r.config.title))
+    ctx = r.common("home", current, r.t.ui(r.config.title))
     ctx.update(topics=[r.card(p, current) for p in content.topics_ordered()],
                latest=[r.card(p, current) for p in
                        content.news_newest_first()[: r.config.latest_news]],
@@ -100,7 +89,7 @@ def home(r: LocaleRenderer) -> bytes:
 
 
 def topic(r: LocaleRenderer, page: Page) -> bytes:
-    current = output_path(page.key, r.info.code)
+    current = r.path(page.key)
     ctx = _with_body(r, page, current)
     news = [p for p in r.model.content.news_newest_first() if page.key in p.topics]
     ctx.update(news=[r.card(p, current) for p in news])
@@ -108,12 +97,12 @@ def topic(r: LocaleRenderer, page: Page) -> bytes:
 
 
 def plain_page(r: LocaleRenderer, page: Page) -> bytes:
-    current = output_path(page.key, r.info.code)
+    current = r.path(page.key)
     return r.render("page.html", _with_body(r, page, current))
 
 
 def news_item(r: LocaleRenderer, page: Page) -> bytes:
-    current = output_path(page.key, r.info.code)
+    current = r.path(page.key)
     ctx = _with_body(r, page, current)
     items = r.model.content.news_newest_first()
     at = r.model.news_position[page.key]
@@ -129,16 +118,16 @@ def news_item(r: LocaleRenderer, page: Page) -> bytes:
 
 
 def news_index(r: LocaleRenderer, key: str, number: int, items: list[Page]) -> bytes:
-    current = output_path(key, r.info.code)
+    current = r.path(key)
     total = len(news_pages(r.model.content, r.config.news_page_size))
-    title = r.t.inline("News")
+    title = r.t.template_text("News")
     ctx = r.common(key, current, title)
-    pages = [None if n is None else {"number": r.digits(str(n)), "current": n == number,
+    pages = [None if n is None else {"number": r.number(n), "current": n == number,
                                      "href": r.href(news_page_key(n), current)}
              for n in page_window(number, total)]
     ctx.update(
         title=title, items=[r.card(p, current) for p in items], fallback_notice=False,
-        number=number, number_text=r.digits(str(number)), total_text=r.digits(str(total)),
+        number=number, number_text=r.number(number), total_text=r.number(total),
         total=total, pages=pages,
         previous=r.href(news_page_key(number - 1), current) if number > 1 else None,
         next=r.href(news_page_key(number + 1), current) if number < total else None)
@@ -160,15 +149,12 @@ def page_window(number: int, total: int, around: int = 2) -> list[int | None]:
 
 
 def not_found(r: LocaleRenderer) -> bytes:
-    # A 404 page is served at any URL, so its links are absolute from the site root.
-    current = f"{r.info.code}/404.html"
-    ctx = r.common("home", current, r.t.inline("Page not found"))
+    # A 404 page is served at any URL, so its links are absolute from the site root;
+    # it is no page of the menu, so no menu item is marked current.
+    current = r.path(NOT_FOUND)
     base_path = "/" + r.config.base_url.split("://", 1)[1].split("/", 1)[1]
-    ctx.update(css_href=base_path + "assets/style.css", home_href=f"{base_path}{r.info.code}/",
-               root_href=base_path, feed_href=f"{base_path}{r.info.code}/feed.xml",
-               fallback_notice=False, canonical=None,
-               nav=[dict(item, href=base_path + output_path(key, r.info.code)) for item, key in
-                    zip(ctx["nav"], [n.page for n in r.config.navigation])],
-               switcher=[dict(item, href=f"{base_path}{item['info'].code}/404.html")
+    ctx = r.common("home", current, r.t.template_text("Page not found"), root=base_path)
+    ctx.update(fallback_notice=False, canonical=None,
+               switcher=[dict(item, href=base_path + output_path(NOT_FOUND, item["info"].prefix))
                          for item in ctx["switcher"]])
     return r.render("404.html", ctx)

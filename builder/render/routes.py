@@ -6,23 +6,33 @@ host path and straight from the file system.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from babel import Locale
+NOT_FOUND = "404"              # the key of each locale's 404 page
+FEED = "@feed"                 # keys of outputs that are not pages
+SITEMAP = "@sitemap"
+CHOOSER = "@chooser"
+GLOBAL = ""                    # the locale of outputs shared by every locale
+BRAND_CSS = "@brand"           # the stylesheet made from site.yaml's accent colours
+SPECIAL = {NOT_FOUND: "{prefix}/404.html", FEED: "{prefix}/feed.xml", SITEMAP: "sitemap.xml",
+           CHOOSER: "index.html", BRAND_CSS: "assets/brand.css"}
 
 
-def output_path(key: str, locale: str) -> str:
-    """Page key → path under the site root, e.g. ("topics/x", "fr") → "fr/topics/x.html"."""
+def output_path(key: str, prefix: str) -> str:
+    """Page key → path under the site root, in the folder `prefix` of its locale (the
+    locale's `LocaleInfo.prefix`): ("topics/x", "pt-br") → "pt-br/topics/x.html"."""
+    if key in SPECIAL:
+        return SPECIAL[key].format(prefix=prefix)
     if key == "home":
-        return f"{locale}/index.html"
+        return f"{prefix}/index.html"
     if key == "news":
-        return f"{locale}/news/index.html"
+        return f"{prefix}/news/index.html"
     if key.startswith("news/page-"):
-        return f"{locale}/{key}.html"
+        return f"{prefix}/{key}.html"
     folder, slug = key.split("/", 1)
     if folder == "pages":
-        return f"{locale}/{slug}.html"
-    return f"{locale}/{folder}/{slug}.html"
+        return f"{prefix}/{slug}.html"
+    return f"{prefix}/{folder}/{slug}.html"
 
 
 def news_page_key(number: int) -> str:
@@ -47,40 +57,37 @@ def relative(target: str, current: str) -> str:
     return "/".join([".."] * (len(base) - common) + parts[common:]) + fragment
 
 
-@dataclass(frozen=True)
-class LocaleInfo:
-    code: str
-    name: str           # the language named in its own language: "Français"
-    direction: str      # "ltr" | "rtl"
-    bcp47: str          # "pt-BR" for the HTML lang attribute
-    og_locale: str      # "fr_FR"-style for Open Graph
-    cldr: str = ""      # the CLDR locale for dates, lists and plurals (pseudo-locales borrow one)
+STATIC = "@file:"              # key prefix of a file copied as it is (assets, media)
+PUBLISHED, PREVIEW, PSEUDO = "", "preview", "pseudo"
+PREFIXES = {PUBLISHED: "", PREVIEW: "_preview/", PSEUDO: "_preview/"}
+
+
+class Output(NamedTuple):
+    variant: str       # PUBLISHED, PREVIEW or PSEUDO
+    locale: str        # a locale code, or GLOBAL for files of every locale
+    key: str           # a page key, "404", FEED, SITEMAP, CHOOSER, BRAND_CSS or STATIC + path
+    prefix: str = ""   # the locale's URL prefix (LocaleInfo.prefix); "" for GLOBAL outputs
 
     @property
-    def data_locale(self) -> str:
-        return self.cldr or self.code
+    def path(self) -> str:
+        """Where the output is written, relative to the output folder."""
+        if self.key.startswith(STATIC):
+            return PREFIXES[self.variant] + static_path(self.key[len(STATIC):])
+        return PREFIXES[self.variant] + output_path(self.key, self.prefix)
 
 
-# Pseudo-locales for testing layouts before translations exist: (CLDR data, direction, name).
-PSEUDO_LOCALES = {"en-XA": ("en", "ltr", "[Ƥšéûðö Éñĝļîšĥ]"),
-                  "ar-XB": ("en", "rtl", "Pseudo RTL")}
+THEME_STATIC = "theme/static/"   # the built-in theme's files (builder/theme/static/)
 
 
-def locale_info(code: str) -> LocaleInfo:
-    if code in PSEUDO_LOCALES:
-        cldr, direction, name = PSEUDO_LOCALES[code]
-        return LocaleInfo(code, name, direction, code, code.replace("-", "_"), cldr)
-    loc = Locale.parse(code)
-    name = loc.get_display_name(code) or code
-    name = name[:1].upper() + name[1:]
-    territory = loc.territory or _likely_territory(loc)
-    og = f"{loc.language}_{territory}" if territory else loc.language
-    return LocaleInfo(code, name, loc.text_direction, code.replace("_", "-"), og)
+def static_path(source: str) -> str:
+    """templates/static/x and theme/static/x → assets/x, content/media/x → media/x."""
+    for folder in ("templates/static/", THEME_STATIC):
+        if source.startswith(folder):
+            return "assets/" + source.removeprefix(folder)
+    return "media/" + source.removeprefix("content/media/")
 
 
-def _likely_territory(loc: Locale) -> str | None:
-    from babel.core import get_global
-
-    likely = get_global("likely_subtags").get(loc.language, "")
-    parts = likely.split("_")
-    return parts[-1] if len(parts) > 1 and parts[-1].isupper() else None
+def page_count(outputs) -> int:
+    """How many HTML pages of the published site `outputs` (Output objects) make."""
+    return sum(1 for o in outputs if o.variant == PUBLISHED and
+               (o.key == CHOOSER or not o.key.startswith("@")))

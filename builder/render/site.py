@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
+from typing import Mapping
 
-from builder.render.routes import (
-    LocaleInfo,
-    news_page_key,
-)
-from builder.render.theme import PreloadedTemplates
+from builder.errors import Collector
+from builder.render.locales import LocaleInfo, site_locales
+from builder.render.routes import news_page_key
+from builder.render.theme import THEME, PreloadedTemplates, theme_templates
 from builder.segments.blocks import ParsedBody
 from builder.source.config import SiteConfig
 from builder.source.content import Content, Page
+from builder.source.inputs import Inputs
 
 
 @dataclass(frozen=True)
@@ -20,18 +22,38 @@ class SiteModel:
     """Everything parsed once per build and shared by all locales."""
     config: SiteConfig
     content: Content
-    parsed: dict[str, ParsedBody]
+    parsed: Mapping[str, ParsedBody]
     locales: tuple[LocaleInfo, ...]
+    templates: PreloadedTemplates      # read once, compiled once per process
 
     @cached_property
     def news_position(self) -> dict[str, int]:
         return {p.key: i for i, p in enumerate(self.content.news_newest_first())}
 
-    @cached_property
-    def templates(self) -> "PreloadedTemplates":
-        """Every template read once, compiled once per process (shared by all locales)."""
-        return PreloadedTemplates(self.config.templates_dir,
-                                  self.config.root / ".infopages-cache" / "jinja")
+
+def site_model(config: SiteConfig, content: Content, parsed: Mapping[str, ParsedBody],
+               inputs: Inputs) -> SiteModel:
+    """The model of a loaded site; the templates are those the input scan found, over
+    the built-in theme's."""
+    diags = Collector(config.root)
+    files = project_templates(inputs, diags)
+    templates = PreloadedTemplates(files, diags, config.root / ".infopages-cache" / "jinja",
+                                   theme_templates())
+    diags.raise_if_errors()
+    return SiteModel(config, content, parsed, site_locales(config), templates)
+
+
+def project_templates(inputs: Inputs, diags: Collector) -> dict[str, Path]:
+    """The project's templates by name (templates/x.html → x.html). `templates/theme/`
+    would hide the theme's own files (`theme/base.html`): it is refused."""
+    files = {}
+    for f in inputs.of_kind("template"):
+        name = f.path.removeprefix("templates/")
+        if name.startswith(THEME):
+            diags.error(f.path, None, "templates/theme/ is the built-in theme's name",
+                        "move the file to another folder of templates/")
+        files[name] = inputs.absolute(f.path)
+    return files
 
 
 def news_pages(content: Content, size: int) -> list[tuple[int, list[Page]]]:

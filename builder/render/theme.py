@@ -1,40 +1,92 @@
-"""Render every page of one locale with Jinja2: one Environment per locale.
+"""The templates: the built-in theme, the project's overrides, one Environment per locale.
 
-The view models handed to templates are plain dicts built here, so templates
-hold markup only and never reach back into the pipeline.
+The default theme ships inside the package (builder/theme/: templates, and
+static files under static/). A project's `templates/NAME` replaces the theme's
+NAME file by file; the theme's own file stays reachable as `theme/NAME`, so a
+project template can `{% extends "theme/base.html" %}` and change one block.
+Theme templates refer to each other by plain names, so an override of
+`base.html` applies to every page. The view models handed to templates are
+plain dicts, so templates hold markup only and never reach back into the pipeline.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import jinja2
 from markupsafe import Markup, escape
 
+from builder.errors import Collector
 from builder.render.translations import Localized, Translator
 
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
        "base-uri 'none'; form-action 'none'")
 CSS_PATH = "assets/style.css"
+PACKAGE = Path(__file__).resolve().parent.parent
+THEME_DIR = PACKAGE / "theme"
+THEME = "theme/"                 # the name prefix of the theme's templates and files
+TEMPLATE_SUFFIXES = (".html", ".xml")
+
+
+def theme_templates() -> dict[str, Path]:
+    """The theme's page templates by name: "theme/base.html" → its file. The name is
+    also the file's path inside the package, which the POT cites (`#: theme/base.html`)."""
+    return {f"{THEME}{p.name}": p for p in sorted(THEME_DIR.iterdir())
+            if p.is_file() and p.name.endswith(TEMPLATE_SUFFIXES)}
+
+
+def theme_static() -> dict[str, Path]:
+    """The theme's static files by source name: "theme/static/style.css" → its file."""
+    folder = THEME_DIR / "static"
+    return {f"{THEME}static/{p.relative_to(folder).as_posix()}": p
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def theme_file(name: str) -> Path:
+    """The file of a theme name ("theme/static/style.css"); KeyError if there is none."""
+    found = {**theme_templates(), **theme_static()}.get(name)
+    if found is None:
+        raise KeyError(name)
+    return found
 
 
 class PreloadedTemplates(jinja2.BaseLoader):
     """Template sources read once per build; a render worker forked from the parent
-    inherits them and never opens a template file again."""
+    inherits them and never opens a template file again. Only the files given exist
+    (the input scan's templates and the theme's): `{% include "../x" %}` finds nothing.
 
-    def __init__(self, folder: Path, cache_dir: Path | None = None):
-        self.sources = {}
-        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-            name = path.relative_to(folder).as_posix()
-            if path.is_file() and not name.startswith("static/"):
-                self.sources[name] = (path.read_text("utf-8"), str(path))
+    `project`: name → file of the project's templates/; `theme`: "theme/NAME" → file."""
+
+    def __init__(self, project: Mapping[str, Path], diags: Collector,
+                 cache_dir: Path | None = None, theme: Mapping[str, Path] | None = None):
+        self.sources: dict[str, tuple[str, str]] = {}
+        shown = [(name, f"templates/{name}", path) for name, path in sorted(project.items())]
+        shown += [(name, name, path) for name, path in sorted((theme or {}).items())]
+        for name, display, path in shown:
+            text = diags.read_text(path, "template is not valid UTF-8", "save it as UTF-8")
+            if text is not None:
+                # The file name Jinja reports (and compiles into tracebacks) is the one
+                # an author knows: templates/NAME, or theme/NAME for the theme's.
+                self.sources[name] = (text, display)
         self.bytecode = _MemoryBytecode(cache_dir)
 
+    def resolve(self, template: str) -> str | None:
+        """The source a name loads: the project's file, else the theme's of that name."""
+        if template in self.sources:
+            return template
+        return THEME + template if THEME + template in self.sources else None
+
+    def display(self, template: str) -> str:
+        """templates/NAME or theme/NAME: where the file a name loads can be found."""
+        found = self.resolve(template)
+        return self.sources[found][1] if found else f"templates/{template}"
+
     def get_source(self, environment, template):
-        if template not in self.sources:
+        found = self.resolve(template)
+        if found is None:
             raise jinja2.TemplateNotFound(template)
-        source, filename = self.sources[template]
+        source, filename = self.sources[found]
         return source, filename, lambda: True
 
 
@@ -60,8 +112,26 @@ class _MemoryBytecode(jinja2.BytecodeCache):
             self.disk.dump_bytecode(bucket)
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's `getattr` tries `getattr(obj, name)` first: for our view-model dicts
+    (`item.href`) that raises and catches AttributeError on every access, about fifty
+    times a page. A dict's item is looked up first unless `name` is an attribute of
+    dict (`items`, `get`…), where `getattr` would have answered: the same result."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def make_env(templates: PreloadedTemplates, translator: Translator) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=templates, bytecode_cache=templates.bytecode,
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
@@ -69,10 +139,13 @@ def make_env(templates: PreloadedTemplates, translator: Translator) -> jinja2.En
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         auto_reload=False,   # compiled once per Environment: no stat per page rendered
     )
-    env.install_gettext_callables(translator.gettext, translator.ngettext, newstyle=True,
-                                  pgettext=translator.pgettext,
-                                  npgettext=translator.npgettext)
-    env.globals["_a"] = translator.attr_gettext
+    # Newstyle gettext (`{% trans %}` passes its variables as keywords), with the
+    # Translator's own callables rather than Jinja's wrappers: they format the message
+    # themselves, so that a fallback takes each value's source-language form.
+    env.newstyle_gettext = True    # type: ignore[attr-defined]
+    env.globals.update(gettext=translator.gettext, ngettext=translator.ngettext,
+                       pgettext=translator.pgettext, npgettext=translator.npgettext,
+                       _a=translator.attr_gettext)
     env.filters["lang_attrs"] = _lang_attrs(translator)
     return env
 
@@ -85,19 +158,17 @@ def _lang_attrs(translator: Translator):
     return lang_attrs
 
 
-def _template_location(exc: Exception, template: str, folder) -> tuple[str, int | None]:
+def template_location(exc: Exception, template: str,
+                      templates: PreloadedTemplates) -> tuple[str, int | None]:
     """The innermost template frame of the traceback: the file and line to fix
     (an error in page.html surfaces while rendering topic.html, which extends it)."""
-    name, line = f"templates/{template}", None
+    name, line = templates.display(template), None
+    known = {display for _, display in templates.sources.values()}
     tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith((".html", ".xml")):
-            try:
-                name = "templates/" + Path(filename).relative_to(folder).as_posix()
-            except ValueError:
-                pass
-            line = tb.tb_lineno
+        if filename in known:
+            name, line = filename, tb.tb_lineno
         tb = tb.tb_next
     return name, line
 

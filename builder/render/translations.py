@@ -7,15 +7,17 @@ to the source text, and the caller marks it with the source language.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 import polib
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from builder.catalogues.extract import from_templates
 from builder.catalogues.merge import complete, po_path
+from builder.catalogues.plurals import catalogue_rule
 from builder.catalogues.pofile import read_po
 from builder.lint.checks import plural_publishable, publishable
 from builder.render.body import render_inline
@@ -29,6 +31,12 @@ class Messages:
     singular: Mapping[Key, str]
     plural: Mapping[Key, tuple[str, ...]]
     fuzzy: Mapping[Key, str] = field(default_factory=dict)   # shown in the preview only
+    plural_forms: str | None = None   # the catalogue's own Plural-Forms (None: CLDR's)
+
+    def plural_index(self, data_locale: str | None = None) -> Callable[[int], int]:
+        """Which msgstr[i] a number picks: by the catalogue's own rule, which may be
+        GNU's (French `n > 1`, two forms) or CLDR's (three forms)."""
+        return catalogue_rule(self.plural_forms, data_locale or self.locale)[1]
 
 
 def load_messages(root: Path, locale: str) -> Messages:
@@ -41,28 +49,32 @@ def load_messages(root: Path, locale: str) -> Messages:
     singular: dict[Key, str] = {}
     plural: dict[Key, tuple[str, ...]] = {}
     fuzzy: dict[Key, str] = {}
-    for entry in read_po(path, root):
+    catalogue = read_po(path, root)
+    rule = catalogue.metadata.get("Plural-Forms")
+    for entry in catalogue:
         key = (entry.msgctxt or None, entry.msgid)
-        kind, value = visible(entry, locale)
+        kind, value = visible(entry, locale, rule)
         if kind == "singular":
             singular[key] = value
         elif kind == "plural":
             plural[key] = value
         if (shown := fuzzy_text(entry, locale)) is not None:
             fuzzy[key] = shown
-    return Messages(locale, singular, plural, fuzzy)
+    return Messages(locale, singular, plural, fuzzy, rule)
 
 
 def _markdown(entry: polib.POEntry) -> bool:
-    return not any(ref.startswith("templates/") for ref, _ in entry.occurrences)
+    return not from_templates(entry.occurrences)
 
 
-def visible(entry: polib.POEntry, locale: str) -> tuple[str | None, object]:
-    """("singular", text) or ("plural", forms) if readers may see `entry`; else (None, None)."""
+def visible(entry: polib.POEntry, locale: str,
+            plural_forms: str | None = None) -> tuple[str | None, object]:
+    """("singular", text) or ("plural", forms) if readers may see `entry`; else (None, None).
+    `plural_forms`: the catalogue's Plural-Forms (None: CLDR's rule for `locale`)."""
     if not complete(entry) or not entry.msgid:
         return None, None
     if entry.msgid_plural:
-        if plural_publishable(entry.msgid_plural, entry.msgstr_plural, locale):
+        if plural_publishable(entry.msgid_plural, entry.msgstr_plural, locale, plural_forms):
             return "plural", tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
         return None, None
     if publishable(entry.msgid, entry.msgstr, locale, markdown=_markdown(entry)):
@@ -79,27 +91,41 @@ def fuzzy_text(entry: polib.POEntry, locale: str) -> str | None:
 
 
 STATES_KEPT = 4096
+TEMPLATE_LANGUAGE = "en"   # the language of template messages (msgids), as gettext's convention
 
 
 class Translator:
     """Translations of one locale, as text and as safe inline HTML."""
 
     def __init__(self, messages: Messages, source_locale: str, md: MarkdownIt,
-                 plural_index, preview: bool = False, rtl: bool = False):
+                 plural_index, preview: bool = False, rtl: bool = False,
+                 fallback_attrs: Mapping[str, str] | None = None,
+                 template_attrs: Mapping[str, str] | None = None):
         self.locale = messages.locale
         self.messages = messages
         self.is_source = messages.locale == source_locale
         self.md = md
         self.plural_index = plural_index
         self.rtl = rtl
-        self.fallback_attrs = {} if self.is_source else {"lang": source_locale,
-                                                         "dir": "ltr"}
+        # What marks text shown in the source language: its BCP 47 tag, and its
+        # direction where the page's differs (see render.locale.make_translator).
+        self.fallback_attrs = {} if self.is_source else dict(fallback_attrs or {
+            "lang": source_locale.replace("_", "-"), "dir": "ltr"})
+        # Template messages are written in English (TEMPLATE_LANGUAGE), whatever the
+        # content's language: untranslated, they are marked English — on the source
+        # language's own pages too, when that is not English.
+        self.template_attrs = dict(self.fallback_attrs if template_attrs is None
+                                   else template_attrs)
+        self.template_foreign = self.is_source and bool(self.template_attrs)
         self.preview = preview
         # Titles and summaries appear on many pages (cards, feeds): render each once.
         self._inline: dict[tuple[str, str | None, str], Localized] = {}
         # Recent lookups: template strings on every page, a page's segments twice
         # (body, then pages.json). Bounded: a 40,000-page build must not keep them all.
         self._states: dict[tuple[str | None, str], tuple[str, str]] = {}
+        # Interface strings looked up (templates, site settings, the builder's own words):
+        # the build record keeps them, so that a change to one re-renders every page.
+        self.ui_keys: set[tuple[str | None, str]] = set()
 
     def lookup(self, msgctxt: str | None, msgid: str) -> tuple[str, bool]:
         text, state = self.state(msgctxt, msgid)
@@ -140,6 +166,19 @@ class Translator:
             found = self._inline[key] = self._render_inline(msgid, msgctxt, anchor)
         return found
 
+    def ui(self, msgid: str, msgctxt: str | None = None) -> Localized:
+        """An interface string of site.yaml, not part of a page (site title, menu)."""
+        self.ui_keys.add((msgctxt, msgid))
+        return self.inline(msgid, msgctxt)
+
+    def template_text(self, msgid: str) -> Localized:
+        """A template message the builder shows as a title ("News", "Page not found"):
+        written in English like every template message (see `template_attrs`)."""
+        found = self.ui(msgid)
+        if found.fallback or self.template_foreign:
+            return replace(found, fallback=True, template=True)
+        return found
+
     def _render_inline(self, msgid: str, msgctxt: str | None, anchor: str) -> Localized:
         text, state = self.state(msgctxt, msgid)
         fallback = state == "untranslated"
@@ -148,38 +187,97 @@ class Translator:
 
     def attrs(self, value: Localized) -> dict[str, str]:
         """Attributes for the element holding `value` (see `marker`)."""
-        attrs = dict(self.fallback_attrs) if value.fallback else {}
+        attrs = dict(self.template_attrs if value.template else self.fallback_attrs) \
+            if value.fallback else {}
         if self.preview and value.state != "ok":
             attrs["class"] = f"i18n-{value.state}"
             attrs |= {"data-i18n-id": value.anchor} if value.anchor else {}
         return attrs
 
-    # Template callables (Jinja2 newstyle gettext): escape the translation, since
-    # Jinja treats a gettext result as markup; mark fallbacks with the source lang.
-    def gettext(self, message: str) -> Markup:
-        return self._mark(*self.lookup(None, message))
+    # Template callables (Jinja2 newstyle gettext, `{% trans %}`): the translation is
+    # escaped (Jinja treats a gettext result as markup), its `%(name)s` filled in, and a
+    # fallback marked English as a whole — with the English form of each value that has
+    # one (`Dual`, `DateValue`), so "Published %(date)s" is all English or all in the
+    # reader's language, never an English frame around a localised date.
+    def gettext(self, message: str, **variables: object) -> Markup:
+        self.ui_keys.add((None, message))
+        return self._format(*self.lookup(None, message), variables)
 
-    def pgettext(self, context: str, message: str) -> Markup:
-        return self._mark(*self.lookup(context, message))
+    def pgettext(self, context: str, message: str, **variables: object) -> Markup:
+        self.ui_keys.add((context, message))
+        variables.setdefault("context", context)   # as Jinja's own newstyle pgettext
+        return self._format(*self.lookup(context, message), variables)
 
-    def ngettext(self, singular: str, plural: str, n: int) -> Markup:
-        return self.npgettext(None, singular, plural, n)
+    def ngettext(self, singular: str, plural: str, n: int, **variables: object) -> Markup:
+        return self._plural(None, singular, plural, n, variables)
 
-    def npgettext(self, context: str | None, singular: str, plural: str, n: int) -> Markup:
+    def npgettext(self, context: str | None, singular: str, plural: str, n: int,
+                  **variables: object) -> Markup:
+        variables.setdefault("context", context)
+        return self._plural(context, singular, plural, n, variables)
+
+    def _plural(self, context: str | None, singular: str, plural: str, n: int,
+                variables: dict) -> Markup:
+        self.ui_keys.add((context, singular))
+        variables.setdefault("num", n)
         forms = None if self.is_source else self.messages.plural.get((context, singular))
         if forms is None:
-            return self._mark(singular if n == 1 else plural, not self.is_source)
-        return self._mark(forms[min(self.plural_index(n), len(forms) - 1)], False)
+            return self._format(singular if n == 1 else plural, not self.is_source, variables)
+        return self._format(forms[min(self.plural_index(n), len(forms) - 1)], False, variables)
+
+    def _format(self, text: str, fallback: bool, variables: dict) -> Markup:
+        fallback = fallback or self.template_foreign
+        if fallback and self.template_attrs:
+            variables = {k: getattr(v, "fallback_form", v) for k, v in variables.items()}
+        # Always a format string, as in Jinja's newstyle gettext: `%%` is a percent sign.
+        return self._mark(escape(text) % variables, fallback, self.template_attrs)
 
     def attr_gettext(self, message: str) -> str:
-        """For attribute values and <title>: no markup is possible there."""
+        """For <title> and <head> metadata: no markup is possible there. In the page,
+        name an element by a text node instead (aria-labelledby), which can carry `lang`."""
+        self.ui_keys.add((None, message))
         return self.lookup(None, message)[0]
 
-    def _mark(self, text: str, fallback: bool) -> Markup:
-        if fallback and self.fallback_attrs:
-            attrs = "".join(f' {k}="{v}"' for k, v in self.fallback_attrs.items())
+    @staticmethod
+    def _mark(text: str, fallback: bool, marks: Mapping[str, str]) -> Markup:
+        if fallback and marks:
+            attrs = "".join(f' {k}="{v}"' for k, v in marks.items())
             return Markup(f"<span{attrs}>") + escape(text) + Markup("</span>")
         return escape(text)
+
+
+@dataclass(frozen=True)
+class Dual:
+    """A value a template message is filled with, in the reader's language and in the
+    template language, English (`fallback_form`): a language's name, a number in the
+    locale's digits. A message left untranslated takes the English form (`_format`)."""
+    reader: str
+    fallback_form: str
+
+    def __html__(self) -> str:
+        return str(escape(self.reader))
+
+    def __str__(self) -> str:
+        return self.reader
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """A date as a page shows it: `<time datetime="2015-02-20">20 février 2015</time>`,
+    with the same date in English for a template message left untranslated."""
+    iso: str
+    text: str
+    fallback_text: str
+
+    def __html__(self) -> str:
+        return f'<time datetime="{escape(self.iso)}">{escape(self.text)}</time>'
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def fallback_form(self) -> Markup:
+        return Markup(f'<time datetime="{escape(self.iso)}">{escape(self.fallback_text)}</time>')
 
 
 @dataclass(frozen=True)
@@ -190,6 +288,7 @@ class Localized:
     fallback: bool
     state: str = "ok"        # ok | fuzzy | untranslated
     anchor: str = ""         # shown to translators in the preview
+    template: bool = False   # a template message: a fallback is English (TEMPLATE_LANGUAGE)
 
     def __html__(self) -> str:
         return self.html

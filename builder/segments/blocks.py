@@ -10,6 +10,7 @@ the source, never from a translation.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -29,9 +30,19 @@ BLOCK_KINDS = {"h": "heading", "p": "paragraph", "li": "list item", "th": "table
                "td": "table cell", "q": "quotation", "alt": "image alt text"}
 
 
+# markdown-it stops parsing blocks nested deeper than maxNesting and drops the rest of
+# the page without a word: allow deep nesting, and refuse what is deeper still.
+MAX_NESTING = 60
+
+
 def make_markdown() -> MarkdownIt:
     # html=False: raw HTML from authors or translators is shown as text, never markup.
-    return MarkdownIt("commonmark", {"html": False, "typographer": False, "xhtmlOut": False}).enable("table")
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "xhtmlOut": False,
+                                   "maxNesting": MAX_NESTING}).enable("table")
+    # A link's destination is normalised (~10 µs) every time it is parsed, and the same
+    # ones recur (every locale of a page, `page:` links on many pages): a pure function.
+    md.normalizeLink = functools.lru_cache(maxsize=4096)(md.normalizeLink)
+    return md
 
 
 def normalize(text: str) -> str:
@@ -89,6 +100,7 @@ class ParsedBody:
     # Link reference definitions ([x][ref] … [ref]: url): a translation keeps `[x][ref]`,
     # so rendering it needs the page's definitions.
     references: tuple[tuple[str, dict], ...] = ()
+    problems: tuple[tuple[int, str, str], ...] = ()   # (line, what, what to do)
 
 
 class _Walker:
@@ -147,7 +159,19 @@ def parse_body(page: Page, md: MarkdownIt) -> ParsedBody:
             images.extend((str(c.attrGet("src")), _plain(c.children or []), line)
                           for c in token.children or [] if c.type == "image")
     references = tuple(sorted(env.get("references", {}).items()))
-    return ParsedBody(tuple(tokens), tuple(slots), tuple(links), tuple(images), references)
+    return ParsedBody(tuple(tokens), tuple(slots), tuple(links), tuple(images), references,
+                      _nesting_problems(tokens, page.body_line))
+
+
+def _nesting_problems(tokens: list[Token], body_line: int) -> tuple[tuple[int, str, str], ...]:
+    """A block nested so deep that markdown-it would drop it and everything after it."""
+    deep = next((t for t in tokens if t.level >= MAX_NESTING - 2), None)
+    if deep is None:
+        return ()
+    line = body_line + (deep.map[0] if deep.map else 0)
+    return ((line, f"Markdown nested more than {(MAX_NESTING - 2) // 2} levels deep "
+             "(lists or quotations inside each other)",
+             "flatten the structure: the rest of the page would not be shown"),)
 
 
 def _slot(index: int, token: Token, stack: list[str], walker: _Walker, page: Page,

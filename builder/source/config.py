@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
-
 from builder.errors import Collector, InputError
+from builder.source.branding import BRANDING_SCHEMA, Branding, check_branding, load_branding
+from builder.source.localecodes import (
+    PREFIX_RE,
+    RESERVED_PREFIXES,
+    default_prefix,
+    og_locale,
+    parse_locale,
+)
 from builder.source.yamldoc import Field, YamlDoc, check_mapping, parse_yaml
 
 NUMBERING_DIGITS = {"latn": "0123456789", "arab": "٠١٢٣٤٥٦٧٨٩"}
@@ -17,8 +24,12 @@ SITE_SCHEMA = {
     "organisation": Field(str, True, "the publisher's name"),
     "base_url": Field(str, True, "the absolute URL the site is served from, ending in /"),
     "source_locale": Field(str, True, "the language authors write in, e.g. en"),
-    "locales": Field(list, True, "the list of locale codes, source first"),
+    "locales": Field(list, True, "the list of locales (BCP 47 tags such as en, pt-BR, zh-Hant)"),
     "numbering": Field(dict, False, "a mapping locale → latn or arab"),
+    "url_prefix": Field(dict, False, "a mapping locale → the folder of its pages, e.g. "
+                        "{pt-BR: br} (default: the lowercase tag, pt-br)"),
+    "og_locale": Field(dict, False, "a mapping locale → its Open Graph locale, e.g. "
+                       "{zh-Hant: zh_HK} (default: the likely region, zh_TW)"),
     "news_page_size": Field(int, False, "a whole number of items per news page"),
     "latest_news": Field(int, False, "how many news items the home page lists"),
     "feed_size": Field(int, False, "how many of the latest news items each feed carries"),
@@ -26,14 +37,14 @@ SITE_SCHEMA = {
     "footer": Field(str, False, "a line of footer text, translatable"),
     "future_date_margin_days": Field(int, False, "how many days ahead a news date may be"),
     "publish": Field(dict, False, "publish gates: {default|LOCALE: {min_percent, required}}"),
-}
+} | BRANDING_SCHEMA
 GATE_SCHEMA = {
     "min_percent": Field(int, False, "a whole number from 0 to 100"),
     "required": Field(list, False, "a list of: title, heading, navigation, alt, marked"),
 }
 NAV_SCHEMA = {
     "label": Field(str, True, "the link text, translatable"),
-    "page": Field(str, True, "a page key such as topics/crimes-against-children, home or news"),
+    "page": Field(str, True, "a page key (FOLDER/NAME of a page under content/), home or news"),
 }
 
 
@@ -65,7 +76,7 @@ class SiteConfig:
     title: str
     organisation: str
     base_url: str
-    source_locale: str
+    source_locale: str                  # gettext codes (pt_BR): see source/localecodes.py
     locales: tuple[str, ...]
     numbering: tuple[tuple[str, str], ...]
     news_page_size: int
@@ -76,6 +87,9 @@ class SiteConfig:
     lines: tuple[tuple[str, int], ...]
     future_date_margin_days: int = 1
     gates: tuple[tuple[str, Gate], ...] = ()
+    url_prefixes: tuple[tuple[str, str], ...] = ()     # only those site.yaml sets
+    og_locales: tuple[tuple[str, str], ...] = ()
+    branding: Branding = Branding()
 
     def gate(self, locale: str) -> Gate:
         gates = dict(self.gates)
@@ -107,6 +121,18 @@ class SiteConfig:
     def digits(self, locale: str) -> str:
         return NUMBERING_DIGITS[dict(self.numbering).get(locale, "latn")]
 
+    def url_prefix(self, locale: str) -> str:
+        """The folder of a locale's pages: THE definition (render.locales uses it)."""
+        return dict(self.url_prefixes).get(locale) or default_prefix(locale)
+
+    def og_locale(self, locale: str) -> str:
+        return dict(self.og_locales).get(locale) or og_locale(locale)
+
+    def locale_code(self, text: str) -> str | None:
+        """A locale of this site as a user wrote it (`pt-BR`, `pt_br`) → its code."""
+        code = parse_locale(text)
+        return code if code in self.locales else None
+
     @property
     def target_locales(self) -> tuple[str, ...]:
         return tuple(loc for loc in self.locales if loc != self.source_locale)
@@ -117,14 +143,16 @@ def load_config(root: Path) -> SiteConfig:
     diags = Collector(root)
     if not path.is_file():
         diags.error(path, None, "no site configuration",
-                    "create content/site.yaml, or pass --project DIR pointing at a site")
+                    "create content/site.yaml, or pass --project DIR pointing at a site "
+                    "(`infopages new DIR` makes one)")
         diags.raise_if_errors()
     doc = parse_yaml(_read_text(path, diags), path, 0, diags)
     diags.raise_if_errors()
     assert doc is not None
     if check_mapping(doc.data, SITE_SCHEMA, doc, (), path, diags):
-        _check_locales(doc, path, diags)
-        _check_values(doc, path, diags)
+        codes = _check_locales(doc, path, diags)
+        _check_values(doc, path, codes, diags)
+        check_branding(doc, path, diags)
     diags.raise_if_errors()
     return _build(root, doc)
 
@@ -136,29 +164,66 @@ def _read_text(path: Path, diags: Collector) -> str:
     return text
 
 
-def _check_locales(doc: YamlDoc, path: Path, diags: Collector) -> None:
-    locales = doc.data["locales"]
-    seen: set[str] = set()
-    for index, code in enumerate(locales):
+def _check_locales(doc: YamlDoc, path: Path, diags: Collector) -> dict[str, str]:
+    """The listed locales, as written → code; every problem with them reported."""
+    codes: dict[str, str] = {}
+    for index, written in enumerate(doc.data["locales"]):
         line = doc.line("locales", index)
-        if not isinstance(code, str) or not valid_locale(code):
-            diags.error(path, line, f"unknown locale code `{code}`",
-                        "use a CLDR locale code such as en, fr, es, ar or pt_BR")
-        elif code in seen:
-            diags.error(path, line, f"locale `{code}` is listed twice", "remove the duplicate")
-        seen.add(str(code))
+        code = parse_locale(written)
+        if code is None:
+            diags.error(path, line, f"unknown locale code `{written}`",
+                        "use a BCP 47 tag such as en, fr, ar, pt-BR, zh-Hant or es-419")
+        elif code in codes.values():
+            diags.error(path, line, f"locale `{written}` is listed twice", "remove the duplicate")
+        else:
+            codes[str(written)] = code
     source = doc.data["source_locale"]
-    if source not in seen:
+    if parse_locale(source) not in codes.values():
         diags.error(path, doc.line("source_locale"),
                     f"source locale `{source}` is not in `locales`", f"add {source} to locales")
-    for code, system in (doc.data.get("numbering") or {}).items():
-        if code not in seen or system not in NUMBERING_DIGITS:
-            diags.error(path, doc.line("numbering", code),
-                        f"bad numbering `{code}: {system}`",
-                        "map a listed locale to latn or arab")
+    _check_per_locale(doc, "numbering", codes, path, diags,
+                      lambda v: v in NUMBERING_DIGITS, "map a listed locale to latn or arab")
+    _check_per_locale(doc, "url_prefix", codes, path, diags,
+                      lambda v: isinstance(v, str) and bool(PREFIX_RE.fullmatch(v))
+                      and v.lower() not in RESERVED_PREFIXES,
+                      "use letters, digits and hyphens, not starting with _ and not "
+                      + " or ".join(sorted(RESERVED_PREFIXES)))
+    _check_per_locale(doc, "og_locale", codes, path, diags,
+                      lambda v: isinstance(v, str) and bool(re.fullmatch(r"[a-z]{2,3}_[A-Z]{2}", v)),
+                      "write language_TERRITORY, e.g. zh_HK")
+    _check_prefix_clashes(doc, codes, path, diags)
+    return codes
 
 
-def _check_values(doc: YamlDoc, path: Path, diags: Collector) -> None:
+def _check_per_locale(doc: YamlDoc, key: str, codes: dict[str, str], path: Path,
+                      diags: Collector, valid, hint: str) -> None:
+    for written, value in (doc.data.get(key) or {}).items():
+        if parse_locale(written) not in codes.values():
+            diags.error(path, doc.line(key, written), f"{key} for `{written}`, which is not "
+                        "in `locales`", "use one of the listed locales")
+        elif not valid(value):
+            diags.error(path, doc.line(key, written), f"bad {key} `{written}: {value}`", hint)
+
+
+def _check_prefix_clashes(doc: YamlDoc, codes: dict[str, str], path: Path,
+                          diags: Collector) -> None:
+    """Two locales in one folder (case-insensitive file systems included) would overwrite
+    each other's pages."""
+    set_by = {parse_locale(k): (k, v) for k, v in (doc.data.get("url_prefix") or {}).items()
+              if isinstance(v, str)}
+    seen: dict[str, tuple[str, str]] = {}     # folder → (locale as written, its code)
+    for written, code in codes.items():
+        prefix = set_by.get(code, (None, default_prefix(code)))[1]
+        if prefix.lower() in seen:
+            first, first_code = seen[prefix.lower()]
+            setter = next((c for c in (code, first_code) if c in set_by), None)
+            line = doc.line("url_prefix", set_by[setter][0]) if setter else doc.line("locales")
+            diags.error(path, line, f"locales `{first}` and `{written}` would share the URL "
+                        f"folder `{prefix.lower()}`", "give one of them another url_prefix")
+        seen.setdefault(prefix.lower(), (written, code))
+
+
+def _check_values(doc: YamlDoc, path: Path, codes: dict[str, str], diags: Collector) -> None:
     base = doc.data["base_url"]
     if not (base.startswith(("https://", "http://")) and base.endswith("/")):
         diags.error(path, doc.line("base_url"), f"base_url `{base}` is not an absolute URL",
@@ -170,7 +235,7 @@ def _check_values(doc: YamlDoc, path: Path, diags: Collector) -> None:
     for index, item in enumerate(doc.data.get("navigation") or []):
         check_mapping(item, NAV_SCHEMA, doc, ("navigation", index), path, diags)
     for name, gate in (doc.data.get("publish") or {}).items():
-        if name != "default" and name not in doc.data["locales"]:
+        if name != "default" and parse_locale(name) not in codes.values():
             diags.error(path, doc.line("publish", name), f"publish gate for unknown locale `{name}`",
                         "use `default` or one of the listed locales")
         elif check_mapping(gate, GATE_SCHEMA, doc, ("publish", name), path, diags):
@@ -189,11 +254,12 @@ def _check_gate(gate: dict, doc: YamlDoc, name: str, path: Path, diags: Collecto
 
 
 def valid_locale(code: str) -> bool:
-    try:
-        Locale.parse(code)
-    except (UnknownLocaleError, ValueError, TypeError):
-        return False
-    return True
+    return parse_locale(code) is not None
+
+
+def _per_locale(data: dict | None) -> tuple[tuple[str, str], ...]:
+    """A mapping keyed by locales as written → sorted (code, value) pairs."""
+    return tuple(sorted((str(parse_locale(k)), v) for k, v in (data or {}).items()))
 
 
 def _build(root: Path, doc: YamlDoc) -> SiteConfig:
@@ -201,14 +267,17 @@ def _build(root: Path, doc: YamlDoc) -> SiteConfig:
     navigation = tuple(NavItem(item["label"], item["page"], doc.line("navigation", i) or 1)
                        for i, item in enumerate(data.get("navigation") or []))
     lines = tuple(sorted((str(k[0]), v) for k, v in doc.lines.items() if len(k) == 1))
+    gates = tuple(sorted((name if name == "default" else str(parse_locale(name)),
+                          Gate(g.get("min_percent", 0), tuple(g.get("required") or ())))
+                         for name, g in (data.get("publish") or {}).items()))
     return SiteConfig(
         root=root,
         title=data["title"],
         organisation=data["organisation"],
         base_url=data["base_url"],
-        source_locale=data["source_locale"],
-        locales=tuple(data["locales"]),
-        numbering=tuple(sorted((data.get("numbering") or {}).items())),
+        source_locale=str(parse_locale(data["source_locale"])),
+        locales=tuple(str(parse_locale(code)) for code in data["locales"]),
+        numbering=_per_locale(data.get("numbering")),
         news_page_size=data.get("news_page_size") or 10,
         latest_news=data.get("latest_news") or 5,
         feed_size=data.get("feed_size") or 50,
@@ -216,7 +285,8 @@ def _build(root: Path, doc: YamlDoc) -> SiteConfig:
         footer=data.get("footer") or "",
         lines=lines,
         future_date_margin_days=data.get("future_date_margin_days", 1),
-        gates=tuple(sorted((name, Gate(g.get("min_percent", 0), tuple(g.get("required") or ())))
-                           for name, g in (data.get("publish") or {}).items())),
+        gates=gates,
+        url_prefixes=_per_locale(data.get("url_prefix")),
+        og_locales=_per_locale(data.get("og_locale")),
+        branding=load_branding(doc),
     )
-

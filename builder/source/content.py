@@ -12,9 +12,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Mapping
 
 from builder.errors import Collector, Diagnostic
 from builder.source.config import SiteConfig
+from builder.source.inputs import Inputs
+from builder.source.localecodes import parse_locale
 from builder.source.yamldoc import Field, YamlDoc, check_mapping, parse_yaml
 
 KINDS = {"topics": "topic", "news": "news", "pages": "page"}
@@ -33,7 +36,8 @@ COMMON = {
     "image": Field(dict, False, "a mapping {src, alt}"),
     "translator_note": Field(str, False, "a note shown to translators"),
     "limits": Field(dict, False, "a mapping field → maximum length, e.g. {title: 60}"),
-    "required": Field(list, False, "segments a publish gate requires, e.g. [summary, partnerships.p1]"),
+    "required": Field(list, False, "segments a publish gate requires: field names or "
+                      "section anchors, e.g. [summary, SECTION.p1]"),
     "contexts": Field(dict, False, "msgctxt per field for translators, e.g. {title: button}"),
 }
 SCHEMAS = {
@@ -45,13 +49,14 @@ SCHEMAS = {
     },
 }
 LINK_SCHEMA = {
-    "page": Field(str, False, "a page key such as topics/crimes-against-children"),
+    "page": Field(str, False, "a page key (FOLDER/NAME of a page under content/)"),
     "url": Field((str, dict), False, "an https:// address, or one per locale {en: …, fr: …}"),
     "label": Field(str, False, "the link text, translatable (defaults to the page title)"),
 }
 IMAGE_SCHEMA = {
     "src": Field(str, True, "a file under content/media/"),
-    "alt": Field(str, True, "the text alternative, translatable (empty for decoration)"),
+    "alt": Field(str, True, "the text alternative, translatable (empty for decoration)",
+                 blank=True),
     "caption": Field(str, False, "a visible caption, translatable"),
 }
 
@@ -137,29 +142,39 @@ class Content:
         return tuple(sorted(self.of_kind("topic"), key=lambda p: (p.order, p.key)))
 
 
-def load_content(config: SiteConfig, today: dt.date | None = None,
-                 diags: Collector | None = None) -> Content:
-    """Every page, validated. With `diags`, errors are left in it for the caller to
-    raise together with the next stage's (all of a run's errors at once)."""
-    caller_raises = diags is not None
-    diags = diags if diags is not None else Collector(config.root)
+def load_content(config: SiteConfig, inputs: Inputs, diags: Collector,
+                 reuse: Mapping[str, Page] | None = None, today: dt.date | None = None
+                 ) -> Content:
+    """Every page file `inputs` found, loaded and validated; errors are left in `diags`
+    for the caller to raise with the next stage's (all of a run's errors at once).
+    `reuse`: pages already loaded from files that have not changed since (by path)."""
     pages: list[Page] = []
     broken: set[str] = set()
-    for folder, kind in KINDS.items():
-        directory = config.content_dir / folder
-        for path in sorted(directory.glob("*.md")) if directory.is_dir() else ():
-            page = load_page(path, kind, folder, diags)
-            if page is not None:
-                pages.append(page)
-            else:
-                broken.add(f"{folder}/{path.stem}")
+    folders = list(KINDS)
+    files = sorted(inputs.of_kind("page"), key=lambda f: (folders.index(f.path.split("/")[1]),
+                                                         f.path))
+    for item in files:
+        folder = item.path.split("/")[1]
+        page = (reuse or {}).get(item.path) or \
+            load_page(inputs.absolute(item.path), KINDS[folder], folder, diags)
+        if page is not None:
+            pages.append(page)
+        else:
+            broken.add(f"{folder}/{item.path.rsplit('/', 1)[1][:-3]}")
     content = Content(tuple(pages))
     # A page that failed to load is reported once, not again by every link to it.
-    check_references(config, content, diags, broken)
+    check_references(config, content, diags, broken, media_names(inputs))
     check_dates(config, content, diags, today)
-    if not caller_raises:
-        diags.raise_if_errors()
+    for item in inputs.of_kind("other-content"):
+        if item.path.endswith(".md"):
+            diags.warning(inputs.absolute(item.path), None, "not a page: ignored",
+                          "pages are content/topics/NAME.md, content/news/NAME.md or "
+                          "content/pages/NAME.md")
     return Content(content.pages, tuple(diags.warnings), frozenset(broken))
+
+
+def media_names(inputs: Inputs) -> frozenset[str]:
+    return frozenset(f.path.removeprefix("content/media/") for f in inputs.of_kind("media"))
 
 
 def check_dates(config: SiteConfig, content: Content, diags: Collector,
@@ -239,7 +254,7 @@ def _make_page(path: Path, kind: str, key: str, doc: YamlDoc, body: str, body_li
     for index, topic in enumerate(topics):
         if not isinstance(topic, str):
             diags.error(path, doc.line("topics", index), "a topic must be a topic key",
-                        "write the topic file's name, e.g. crimes-against-children")
+                        "write the name of a file of content/topics/ without .md")
     lines = tuple(sorted((str(k[0]), v) for k, v in doc.lines.items() if len(k) == 1))
     return Page(
         key=key, kind=kind, source=f"content/{key}.md", title=data["title"].strip(),
@@ -299,38 +314,72 @@ def _link(item: object, path: Path, doc: YamlDoc, where: tuple, diags: Collector
         diags.error(path, line, "an external link needs a `label`", "add `label:`")
         return None
     default = urls.get("", next(iter(urls.values()), None))
-    localized = tuple(sorted((k, v) for k, v in urls.items() if k))
+    # Keys as people write them (pt-BR or pt_BR) → locale codes; an unknown one stays as
+    # written and is never used.
+    localized = tuple(sorted((parse_locale(k) or str(k), v) for k, v in urls.items() if k))
     return Link(item.get("page"), default, item.get("label"), line, localized)
 
 
 def check_references(config: SiteConfig, content: Content, diags: Collector,
-                     broken: set[str] = frozenset()) -> None:
+                     broken: set[str], media: frozenset[str]) -> None:
+    """Related links, topics, front-matter images and navigation point at what exists."""
     keys = content.by_key()
     known = set(keys) | {"home", "news"} | broken
     for page in content.pages:
+        path = config.root / page.source
         for link in page.related:
-            if link.page is not None and link.page not in known:
-                diags.error(config.root / page.source, link.line,
-                            f"related link to unknown page `{link.page}`",
-                            _suggest(link.page, known))
+            if link.page == page.key:
+                diags.error(path, link.line, "related link to the page itself",
+                            "remove it, or link another page")
+            elif link.page is not None and link.page not in known:
+                diags.error(path, link.line, f"related link to unknown page `{link.page}`",
+                            suggest(link.page, known))
         for topic in page.topics:
             if topic not in keys and topic not in broken:
                 names = {k.removeprefix("topics/") for k in keys if k.startswith("topics/")}
-                diags.error(config.root / page.source, page.line_of("topics"),
+                diags.error(path, page.line_of("topics"),
                             f"unknown topic `{topic.removeprefix('topics/')}`",
-                            _suggest(topic.removeprefix("topics/"), names))
-        if page.image and not (config.content_dir / "media" / page.image.src).is_file():
-            diags.error(config.root / page.source, page.image.line,
-                        f"image `{page.image.src}` not found",
-                        "put the file in content/media/ or fix `src`")
+                            suggest(topic.removeprefix("topics/"), names))
+        if page.image and (problem := media_problem(page.image.src, media)):
+            diags.error(path, page.image.line, *problem)
     for item in config.navigation:
         if item.page not in known:
             diags.error(config.config_path, item.line, f"navigation to unknown page `{item.page}`",
-                        _suggest(item.page, known))
+                        suggest(item.page, known))
+    _check_branding_references(config, known, media, diags)
 
 
-def _suggest(name: str, known: set[str]) -> str:
+def _check_branding_references(config: SiteConfig, known: set[str], media: frozenset[str],
+                               diags: Collector) -> None:
+    """The logo, favicon and footer links of site.yaml point at what exists."""
+    brand = config.branding
+    for link in brand.footer_links:
+        if link.page is not None and link.page not in known:
+            diags.error(config.config_path, link.line, f"footer link to unknown page "
+                        f"`{link.page}`", suggest(link.page, known))
+    for src, line in ((brand.logo.src, brand.logo.line) if brand.logo else (None, 0),
+                      (brand.favicon, brand.favicon_line)):
+        if src is not None and (problem := media_problem(src, media)):
+            diags.error(config.config_path, line, *problem)
+
+
+def media_problem(src: str, media: frozenset[str]) -> tuple[str, str] | None:
+    """Why an image name (front matter or body) is not a file of content/media/, if it is not.
+    `media`: the media files the input scan found (paths under content/media/)."""
+    if ":" in src or src.startswith("/") or ".." in src.split("/") or "\\" in src:
+        return (f"image `{src}` is not a file of content/media/",
+                "copy the image into content/media/ and give its name")
+    if src not in media:
+        return f"image `{src}` not found", "put the file in content/media/ or fix the name"
+    return None
+
+
+def suggest(name: str, known: set[str]) -> str:
+    """A hint from this project's own names: the closest one, or an example."""
     import difflib
 
     close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f"did you mean `{close[0]}`?" if close else "check the page key (folder/file name)"
+    if close:
+        return f"did you mean `{close[0]}`?"
+    example = next((k for k in sorted(known) if "/" in k), None)
+    return "check the page key (FOLDER/NAME" + (f", e.g. `{example}`)" if example else ")")

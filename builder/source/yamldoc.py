@@ -16,6 +16,11 @@ import yaml
 from builder.errors import Collector
 
 KeyPath = tuple[str | int, ...]
+# Limits: front matter and settings are small; anything beyond these is a mistake or an
+# attack (an alias "bomb" expands a few hundred bytes into billions of values).
+MAX_TEXT = 1_000_000          # characters of YAML
+MAX_DEPTH = 50                # nested mappings and lists
+MAX_VALUES = 100_000          # values once every alias is expanded
 
 
 # libyaml's safe loader when PyYAML has it: several times faster, same results.
@@ -45,32 +50,60 @@ class YamlDoc:
         return self.lines.get((), None)
 
 
-def _walk(node: yaml.Node, path: KeyPath, offset: int, out: dict[KeyPath, int]) -> None:
+def _walk(node: yaml.Node, path: KeyPath, offset: int, out: dict[KeyPath, int],
+          duplicates: list[tuple[str, int, int]]) -> None:
     out[path] = node.start_mark.line + 1 + offset
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key, value in node.value:
             name = key.value if isinstance(key, yaml.ScalarNode) else str(key.value)
-            _walk(value, path + (name,), offset, out)
-            out[path + (name,)] = key.start_mark.line + 1 + offset
+            line = key.start_mark.line + 1 + offset
+            if name in seen:
+                duplicates.append((name, line, seen[name]))
+            seen.setdefault(name, line)
+            _walk(value, path + (name,), offset, out, duplicates)
+            out[path + (name,)] = line
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, path + (index,), offset, out)
+            _walk(item, path + (index,), offset, out, duplicates)
 
 
-def _compose_and_construct(text: str) -> tuple[yaml.Node | None, Any]:
-    """One parse for both the node tree (line numbers) and the data."""
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        return node, loader.construct_document(node) if node is not None else None
-    finally:
-        loader.dispose()
+def _shape_problem(text: str) -> tuple[str, int] | None:
+    """(what is wrong, line) if the YAML is too big or too deep, from its events alone
+    (no tree is built, nothing is expanded)."""
+    if len(text) > MAX_TEXT:
+        return f"YAML longer than {MAX_TEXT:,} characters", 1
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return f"YAML nested more than {MAX_DEPTH} levels deep", \
+                    event.start_mark.line + 1
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return None
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """How many values `node` stands for once aliases are expanded (memoised: linear)."""
+    found = memo.get(id(node))
+    if found is None:
+        memo[id(node)] = MAX_VALUES + 1    # a node that contains itself: infinite
+        children = [n for pair in node.value for n in pair] if isinstance(
+            node, yaml.MappingNode) else node.value if isinstance(node, yaml.SequenceNode) \
+            else []
+        found = memo[id(node)] = min(MAX_VALUES + 1,
+                                     1 + sum(_expanded_size(c, memo) for c in children))
+    return found
 
 
 def parse_yaml(text: str, path: Path, offset: int, diags: Collector) -> YamlDoc | None:
     """Parse YAML; on failure record `path:line: error` and return None.
 
     `offset` is the number of lines before `text` in the file (front matter).
+    Duplicate keys are errors (YAML would silently keep the last), and so is YAML
+    that is too long, too deep, or that expands too much through aliases.
     """
     if "\t" in text:
         line = text[: text.index("\t")].count("\n") + 1 + offset
@@ -78,7 +111,21 @@ def parse_yaml(text: str, path: Path, offset: int, diags: Collector) -> YamlDoc 
                     "indent with spaces; YAML does not allow tabs for indentation")
         return None
     try:
-        node, data = _compose_and_construct(text)
+        if problem := _shape_problem(text):
+            diags.error(path, problem[1] + offset, problem[0],
+                        "write plain keys and values; keep lists and mappings shallow")
+            return None
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            if node is not None and _expanded_size(node, {}) > MAX_VALUES:
+                diags.error(path, node.start_mark.line + 1 + offset,
+                            f"YAML expands to more than {MAX_VALUES:,} values (through "
+                            "`*aliases`)", "write the values out instead of repeating aliases")
+                return None
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         # The context mark is where the broken construct began (an opening quote):
         # that is the line the author has to fix.
@@ -92,9 +139,13 @@ def parse_yaml(text: str, path: Path, offset: int, diags: Collector) -> YamlDoc 
         diags.error(path, offset + 1, f"invalid YAML: {exc}", "fix the YAML syntax")
         return None
     lines: dict[KeyPath, int] = {}
+    duplicates: list[tuple[str, int, int]] = []
     if node is not None:
-        _walk(node, (), offset, lines)
-    return YamlDoc(data, lines)
+        _walk(node, (), offset, lines, duplicates)
+    for name, line, first in duplicates:
+        diags.error(path, line, f"duplicate key `{name}` (first at line {first})",
+                    "keep one of the two: YAML would silently use the last")
+    return None if duplicates else YamlDoc(data, lines)
 
 
 @dataclass(frozen=True)
@@ -102,6 +153,7 @@ class Field:
     kind: type | tuple[type, ...]
     required: bool = False
     describe: str = ""
+    blank: bool = False          # text may be empty (an alt text for a decorative image)
 
 
 def check_mapping(value: Any, schema: dict[str, Field], doc: YamlDoc, where: KeyPath,
@@ -133,6 +185,11 @@ def check_mapping(value: Any, schema: dict[str, Field], doc: YamlDoc, where: Key
             diags.error(path, doc.line(*where, key),
                         f"`{key}` must be {field.describe or type_label(field.kind)}, "
                         f"found {type_name(value[key])}", "fix the value")
+        elif isinstance(value[key], str) and not value[key].strip() and not field.blank:
+            ok = False
+            diags.error(path, doc.line(*where, key), f"`{key}` is empty",
+                        f"write {field.describe or 'a value'}" +
+                        ("" if field.required else ", or remove the key"))
     return ok
 
 

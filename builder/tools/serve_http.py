@@ -14,11 +14,9 @@ import posixpath
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from types import MappingProxyType
-from typing import Mapping
 from urllib.parse import parse_qs, unquote, urlsplit
 
 WAIT_SECONDS = 25.0      # a long-poll's length: below common proxy idle timeouts
@@ -58,15 +56,10 @@ class Generation:
     errors: tuple[str, ...] = ()       # `path:line: error: …` lines of a failed build
     seconds: float = 0.0
     changed: tuple[str, ...] = ()
-    targeted: tuple[str, ...] = ()     # locales re-rendered alone; () = full build
-    # Pages re-rendered by the fast path, served over `site` until the full
-    # rebuild that follows writes a complete generation.
-    overlay: Mapping[str, bytes] = field(default_factory=lambda: MappingProxyType({}))
+    written: int = 0                   # files the rebuild wrote or removed
 
     def read(self, rel: str) -> bytes | None:
         """A site file's bytes in this generation (`rel` already safe), or None."""
-        if rel in self.overlay:
-            return self.overlay[rel]
         path = self.site / rel if self.site is not None else None
         return path.read_bytes() if path is not None and path.is_file() else None
 
@@ -74,8 +67,7 @@ class Generation:
 class LiveState:
     """The generation being served, and which pages are open in a browser.
 
-    HTTP threads wait on it for the next generation; the watcher asks it which
-    locales to re-render first."""
+    HTTP threads wait on it for the next generation."""
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
@@ -236,4 +228,4 @@ def _handler(state: LiveState) -> type[BaseHTTPRequestHandler]:
 def _status_json(generation: Generation) -> bytes:
     return json.dumps({"generation": generation.number, "errors": list(generation.errors),
                        "seconds": round(generation.seconds, 3), "changed": list(generation.changed),
-                       "targeted": list(generation.targeted)}).encode()
+                       "written": generation.written}).encode()

@@ -24,13 +24,15 @@ import jinja2
 import polib
 from markupsafe import Markup, escape
 
-from builder import pipeline
 from builder.a11y.history import read_history
 from builder.a11y.language import bcp47
 from builder.catalogues.merge import complete, po_path
 from builder.catalogues.pofile import anchors_of
-from builder.render.routes import locale_info, output_path
-from builder.render.theme import CSP
+from builder.engine.build import publication
+from builder.engine.catalogues import pot_path
+from builder.render.locales import LocaleInfo, locale_info, site_locales
+from builder.render.routes import output_path
+from builder.render.theme import CSP, THEME_DIR
 from builder.render.translations import load_messages
 
 STATUS_DIR = "_status"
@@ -67,6 +69,7 @@ class NextEntry:
 @dataclass(frozen=True)
 class LocaleStatus:
     code: str
+    info: LocaleInfo     # its BCP 47 tag (shown) and URL prefix (preview links)
     entries: Split
     words: Split
     gate: str            # "at least 80 % and every title, heading" or "none"
@@ -104,16 +107,17 @@ def translation_data(root: Path) -> tuple[LocaleStatus, ...]:
     from builder.source.config import load_config
 
     config = load_config(root)
-    publication = pipeline.page_statuses(root)
+    published = publication(root)
+    infos = {info.code: info for info in site_locales(config)}
     out = []
     for code in config.target_locales:
         path = po_path(config.locales_dir, code)
-        source = path if path.is_file() else pipeline.pot_path(config)
+        source = path if path.is_file() else pot_path(config)
         po = polib.pofile(str(source), wrapwidth=0) if source.is_file() else polib.POFile()
         active = [e for e in po if not e.obsolete and e.msgid]
-        pages = tuple(s for (c, _), s in sorted(publication.statuses.items()) if c == code)
+        pages = tuple(s for (c, _), s in sorted(published.statuses.items()) if c == code)
         missing = {a for s in pages for a in s.missing_required}
-        out.append(LocaleStatus(code, _split(active, lambda e: 1),
+        out.append(LocaleStatus(code, infos[code], _split(active, lambda e: 1),
                                 _split(active, lambda e: len(e.msgid.split())),
                                 _gate_text(config.gate(code)), all(s.published for s in pages),
                                 pages, next_entries(po, missing)))
@@ -174,10 +178,11 @@ def column_chart(chart_id: str, title: str, desc: str, values: list[tuple[str, i
 
 # -- pages -----------------------------------------------------------------
 
-def _env(root: Path) -> jinja2.Environment:
-    here = root / "templates"
-    folder = here if (here / "status").is_dir() else Path(__file__).resolve().parent.parent / "templates"
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder / "status")),
+STATUS_THEME = THEME_DIR / "status"   # the status pages' templates and stylesheet
+
+
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(STATUS_THEME)),
                               autoescape=True, undefined=jinja2.StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True)
 
@@ -185,28 +190,29 @@ def _env(root: Path) -> jinja2.Environment:
 def _words(root: Path, locale: str) -> Callable[[str], Markup]:
     """t(): the dashboard's words in `locale` when its catalogue has them, else English."""
     info = locale_info(locale)
-    singular = load_messages(root, locale).singular if locale != "en" else {}
+    english = info.bcp47.split("-")[0] == "en"
+    singular = load_messages(root, locale).singular if not english else {}
 
     def t(text: str) -> Markup:
         found = singular.get((None, text))
-        if found or info.code.split("-")[0] == "en":
+        if found or english:
             return escape(found or text)
         return Markup('<span lang="en" dir="ltr">') + escape(text) + Markup("</span>")
     return t
 
 
 def _page(root: Path, template: str, locale: str, **context: Any) -> bytes:
-    env = _env(root)
+    env = _env()
     info = locale_info(locale)
-    env.globals.update(t=_words(root, locale), locale=info, csp=CSP, english=locale == "en" or
-                       info.code.startswith("en"), stacked_bar=stacked_bar,
+    env.globals.update(t=_words(root, locale), locale=info, csp=CSP,
+                       english=info.bcp47.split("-")[0] == "en", stacked_bar=stacked_bar,
                        column_chart=column_chart, output_path=output_path)
     return env.get_template(template).render(context).encode("utf-8")
 
 
 def translation_page(root: Path, data: tuple[LocaleStatus, ...], locale: str = "en") -> bytes:
     return _page(root, "translation.html", locale, locales=data, preview="../_preview/",
-                 po_href=lambda code: f"../../locales/{code}/LC_MESSAGES/messages.po")
+                 po_href=lambda code: "../../" + po_path(Path("locales"), code).as_posix())
 
 
 def accessibility_page(root: Path, document: dict[str, Any] | None, history: list[dict],
@@ -228,10 +234,24 @@ def status_files(root: Path, locale: str = "en",
         document = json.loads(results.read_text("utf-8"))
     except (OSError, ValueError):
         document = None   # never checked yet: the page says so
-    css = (_env(root).loader.searchpath[0] + "/status.css")
     return {
         f"{STATUS_DIR}/translation.html": translation_page(root, translation_data(root), locale),
         f"{STATUS_DIR}/accessibility.html": accessibility_page(root, document, read_history(root),
                                                                locale),
-        f"{STATUS_DIR}/status.css": Path(css).read_bytes(),
+        f"{STATUS_DIR}/status.css": (STATUS_THEME / "status.css").read_bytes(),
     }
+
+
+def write_status(root: Path, out: Path, locale: str = "en",
+                 results: Path | None = None) -> int:
+    """Write the status pages into the output folder `out` (journalled, like a build);
+    returns how many files changed."""
+    from builder.output.site import check_target, publish, staging
+
+    check_target(root, out)
+    files = status_files(root, locale, results)
+    with staging(root, out) as staged:
+        for name, data in files.items():
+            (staged / name).parent.mkdir(parents=True, exist_ok=True)
+            (staged / name).write_bytes(data)
+        return publish(root, out, staged, files, (), compare=True)

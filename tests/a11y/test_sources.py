@@ -16,7 +16,7 @@ import polib
 import pytest
 
 from builder.cli.app import main
-from tests.conftest import make_project
+from tests.conftest import copy_theme, make_project
 
 BROKEN = """---
 title: Broken page
@@ -38,6 +38,7 @@ HEADING_LINE = 10   # "#### Too deep"
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory) -> Path:
     root = make_project(tmp_path_factory.mktemp("sources"), "mini")
+    copy_theme(root)   # the project's own templates: a template line to point to
     (root / "content" / "pages" / "broken.md").write_text(BROKEN, encoding="utf-8")
     assert main(["update", "--project", str(root)]) == 0
     po_file = root / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
@@ -148,16 +149,16 @@ def test_demo_template_elements_and_their_translations(demo_site: Path, repo: Pa
     skip = ElementInfo("a", (("class", "skip-link"), ("href", "#main")),
                        "Aller au contenu principal", ancestors=("body", "html"))
     (template, translation) = sources.locate(result, page, skip)
-    assert (template.path, template.line) == ("templates/base.html", _lines_of(
-        repo / "templates" / "base.html", 'class="skip-link"')[0])
+    assert (template.path, template.line) == ("builder/theme/base.html", _lines_of(
+        repo / "builder" / "theme" / "base.html", 'class="skip-link"')[0])
     assert (translation.path, translation.line) == ("locales/fr/LC_MESSAGES/messages.po",
                                                    msgstr_line("Skip to main content"))
 
     switcher = ElementInfo("nav", (("class", "switcher"), ("aria-label", "Langues")), "",
                            ancestors=("div.wrap.header-bar", "header.site-header", "body", "html"))
     (where, *_) = sources.locate(result, page, switcher)
-    assert (where.path, where.line) == ("templates/base.html", _lines_of(
-        repo / "templates" / "base.html", '<nav class="switcher"')[0])
+    assert (where.path, where.line) == ("builder/theme/base.html", _lines_of(
+        repo / "builder" / "theme" / "base.html", '<nav class="switcher"')[0])
 
     content = repo / "content" / "topics" / "crimes-against-children.md"
     heading_line = _lines_of(content, "## The international angle")[0]

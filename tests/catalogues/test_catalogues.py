@@ -121,17 +121,18 @@ def test_stats_counts_fuzzy_as_not_translated_like_msgfmt(mini: Path, capsys):
 
 def test_update_refuses_to_overwrite_a_catalogue_saved_meanwhile(mini: Path):
     from builder.errors import InputError
-    from builder.pipeline import apply_update, plan_update
+    from builder.engine.build import checked_scan
+    from builder.engine.catalogues import apply_update, plan_update
 
     run("update", "--project", str(mini))
     mini.joinpath("content/pages/about.md").write_text("---\ntitle: About the team\n---\n")
-    plan = plan_update(mini)
+    plan = plan_update(mini, checked_scan(mini))
     # A translator saves in Poedit while the merge is in memory.
     translate_all(po(mini, "fr"), "FR ")
     saved = po(mini, "fr").read_bytes()
     ar_before = po(mini, "ar").read_bytes()
     try:
-        apply_update(plan, mini)
+        apply_update(mini, plan)
     except InputError as exc:
         assert "fr/LC_MESSAGES/messages.po: error: changed on disk while `update` was merging it" \
             in exc.diagnostics[0].format()
@@ -168,14 +169,59 @@ def test_prune_obsolete_drops_removed_entries_on_request(mini: Path):
 
 
 def test_pot_entries_are_written_exactly_as_polib_writes_them(repo: Path):
-    from builder import pipeline
     from builder.catalogues.extract import Entry, _po_entry, entry_text, extract
-    from builder.segments.blocks import page_segments
+    from builder.engine.build import checked_scan
+    from builder.engine.memo import analyse_pages
+    from builder.errors import Collector
+    from builder.source.config import load_config
+    from builder.source.content import load_content
 
-    model = pipeline.load_site(repo)
-    segments = {p.key: page_segments(p, model.parsed[p.key]) for p in model.content.pages}
-    entries = extract(model.config, model.content, segments)
+    inputs, config = checked_scan(repo), load_config(repo)
+    content = load_content(config, inputs, Collector(repo))
+    segments = {k: list(a.segments) for k, a in analyse_pages(repo, content.pages).items()}
+    templates = {f.path: repo / f.path for f in inputs.of_kind("template")}
+    entries = extract(config, content, segments, templates)
     entries.append(Entry("two\nlines \"quoted\"\t", "ctx", "plural %(n)s",
                                     {"templates/a.html"}, ["", "note"], ["python-format"]))
     for entry in entries:
         assert entry_text(entry) == _po_entry(entry).__unicode__(0)
+
+
+def test_update_reports_the_counts_stats_gives(mini: Path, capsys):
+    """"N fuzzy" is every fuzzy entry of the file (what stats counts); "(M new this
+    run)" those this update made fuzzy — also when an older fuzzy entry remains."""
+    import json
+    import re
+
+    assert run("update", "--project", str(mini)) == 0
+    catalogue = polib.pofile(str(po(mini, "fr")), wrapwidth=0)
+    for entry in catalogue:
+        if not entry.msgid_plural and "%" not in entry.msgid:
+            entry.msgstr = "FR " + entry.msgid
+    catalogue[3].flags.append("fuzzy")          # a translator left one fuzzy
+    catalogue.save()
+    news = mini / "content" / "news" / "2020-01-15-first.md"
+    news.write_text(news.read_text().replace("Body of the first item.",
+                                             "Body of the very first item."))
+    (mini / "content" / "pages" / "about.md").write_text(
+        (mini / "content" / "pages" / "about.md").read_text() + "\nA brand-new closing line.\n")
+    capsys.readouterr()
+    assert run("update", "--project", str(mini)) == 0
+    line = next(l for l in capsys.readouterr().out.splitlines() if "/fr/" in l)
+    found = re.search(r": (\d+) translated, (\d+) fuzzy \((\d+) new this run\), "
+                      r"(\d+) untranslated \((\d+) new messages\), (\d+) obsolete", line)
+    assert found, line
+    translated, fuzzy, fuzzy_now, untranslated, new, obsolete = map(int, found.groups())
+    assert (fuzzy, fuzzy_now, new) == (2, 1, 1)
+    assert run("stats", "--project", str(mini), "--json") == 0
+    fr = next(r for r in json.loads(capsys.readouterr().out) if r["locale"] == "fr")
+    assert (fr["translated"], fr["fuzzy"], fr["untranslated"], fr["obsolete"]) == \
+        (translated, fuzzy, untranslated, obsolete)
+
+
+def test_an_update_with_nothing_to_do_reports_nothing_new(mini: Path, capsys):
+    assert run("update", "--project", str(mini)) == 0
+    capsys.readouterr()
+    assert run("update", "--project", str(mini)) == 0
+    line = next(l for l in capsys.readouterr().out.splitlines() if "/fr/" in l)
+    assert line.endswith("0 translated, 0 fuzzy, 50 untranslated, 0 obsolete (unchanged)"), line

@@ -169,17 +169,34 @@ def test_active_and_obsolete_never_share_a_key():
     assert active[P1].msgstr == "FR " + P1 and P1 not in gone
 
 
-def test_similarity_is_scoped_to_the_page():
-    """A new string on another page never gets a fuzzy guess, however similar."""
+def test_a_paragraph_moved_to_another_page_and_edited_comes_back_fuzzy():
+    """Like msgmerge: no longer found on its page, the closest old text anywhere."""
     moved = P2.replace("two people", "two editors")
     result, active, gone = update(translated(OLD), pot_of(("a#s.p1", P1), ("a#s.p2", P3),
                                                           ("b#s.p1", moved)))
-    assert active[moved].msgstr == "" and P2 in gone and result.fuzzy == 0
-    # On the same page, at another anchor, similar text is a fuzzy guess.
+    assert active[moved].msgstr == "FR " + P2 and "fuzzy" in active[moved].flags
+    assert active[moved].previous_msgid == P2 and P2 not in gone
+    assert (result.fuzzy, result.moved, result.similar) == (1, 1, 0)
+    assert f'#| msgid "{P2}"' in result.text
+    # On the same page, at another anchor, similar text is found first, as before.
     result, active, _ = update(translated(OLD), pot_of(("a#s.p1", P1), ("a#s.p2", P3),
                                                        ("a#t.p1", moved)))
     assert active[moved].msgstr == "FR " + P2 and "fuzzy" in active[moved].flags
-    assert result.similar == 1
+    assert result.similar == 1 and result.moved == 0
+
+
+def test_a_new_paragraph_on_another_page_borrows_nothing_dissimilar():
+    other = "Our offices are closed on public holidays and during the summer break."
+    result, active, gone = update(translated(OLD), pot_of(("a#s.p1", P1), ("a#s.p2", P3),
+                                                          ("b#s.p1", other)))
+    assert active[other].msgstr == "" and P2 in gone and result.fuzzy == 0
+
+
+def test_short_texts_are_never_guessed_across_pages():
+    old = pot_of(("a#s.h1", "Our work in Europe"), ("a#s.p1", P1))
+    _, active, _ = update(translated(old), pot_of(("a#s.p1", P1),
+                                                  ("b#s.h1", "Our work in Africa")))
+    assert active["Our work in Africa"].msgstr == ""
 
 
 def test_dissimilar_text_elsewhere_on_the_page_is_no_guess():

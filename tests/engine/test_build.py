@@ -50,7 +50,7 @@ def test_language_direction_and_fallback_marks(mini: Path):
     assert build(mini) == 0
     ar = read(mini, "ar/topics/safety.html")
     assert '<html lang="ar" dir="rtl">' in ar
-    assert '<h1>ترجمة</h1>' in ar
+    assert '<h1 id="page-title">ترجمة</h1>' in ar
     assert '<p lang="en" dir="ltr">We protect people across the world.' in ar
     assert "Parts of this page are not yet translated" in ar
     en = read(mini, "en/topics/safety.html")
@@ -60,9 +60,26 @@ def test_language_direction_and_fallback_marks(mini: Path):
 
 
 def test_dates_are_localised_with_the_configured_digits(mini: Path):
+    published = {"fr": "Publié le %(date)s", "ar": "نُشر في %(date)s"}
+    for locale, text in published.items():
+        translate_all(mini, locale, lambda s, text=text: text if s == "Published %(date)s" else "")
     assert build(mini) == 0
-    assert '<time datetime="2021-06-30">30 juin 2021</time>' in read(mini, "fr/news/2021-06-30-third.html")
+    assert '<p class="meta">Publié le <time datetime="2021-06-30">30 juin 2021</time></p>' in \
+        read(mini, "fr/news/2021-06-30-third.html")
     assert '<time datetime="2021-06-30">٣٠ يونيو ٢٠٢١</time>' in read(mini, "ar/news/2021-06-30-third.html")
+    assert '<time datetime="2021-06-30">30 juin 2021</time>' in read(mini, "fr/news/index.html")
+
+
+def test_an_untranslated_message_shows_its_values_in_english_too(mini: Path):
+    """WCAG 3.1.2: "Published %(date)s" left untranslated is English as a whole — the
+    date too — never an English frame marked lang="en" around a French date."""
+    assert build(mini) == 0
+    fr = read(mini, "fr/news/2021-06-30-third.html")
+    assert ('<p class="meta"><span lang="en">Published <time datetime="2021-06-30">'
+            'June 30, 2021</time></span></p>') in fr
+    ar = read(mini, "ar/news/index.html")    # Arabic-Indic digits on the page, not in English
+    assert '<span lang="en" dir="ltr">Page 1 of 2</span>' in ar
+    assert '<a href="page-2.html"><span class="visually-hidden">' in ar and ">٢</a>" in ar
 
 
 def test_switcher_and_hreflang_alternates_are_reciprocal(mini: Path):
@@ -90,6 +107,7 @@ def test_identity_catalogue_renders_the_source_text(mini: Path):
 def test_a_failed_build_leaves_the_previous_site_untouched(mini: Path, capsys):
     assert build(mini) == 0
     before = {p: p.read_bytes() for p in (mini / "site").rglob("*") if p.is_file()}
+    (mini / "templates").mkdir()
     (mini / "templates" / "page.html").write_text("{% block main %}{% if %}{% endblock %}")
     capsys.readouterr()
     assert build(mini) == 2
@@ -140,8 +158,8 @@ def test_a_broken_template_translation_falls_back_instead_of_breaking_the_page(m
     translate_all(mini, "fr", lambda s: bad.get(s, ""))
     assert build(mini) == 0
     html = read(mini, "fr/topics/safety.html")
-    assert '<span lang="en" dir="ltr">Skip to main content</span>' in html
-    assert '<h1 lang="en" dir="ltr">Safety</h1>' in html
+    assert '<span lang="en">Skip to main content</span>' in html
+    assert '<h1 id="page-title" lang="en">Safety</h1>' in html
     assert "Page 1 of 2" in read(mini, "fr/news/index.html")
 
 

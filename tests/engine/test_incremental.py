@@ -10,6 +10,7 @@ import polib
 import pytest
 
 from builder.cli.app import main
+from tests.conftest import THEME, copy_theme
 
 LOCALES = ("fr", "ar")
 
@@ -100,8 +101,9 @@ def test_touching_a_file_without_changing_it_writes_nothing(site: Path, tmp_path
 def test_one_body_translation_rewrites_only_its_page(site: Path, tmp_path: Path, capsys):
     edit_po(site, "fr", "Body of the second item.", "Corps du deuxième article.")
     written = rebuild_and_compare(site, tmp_path, capsys)
-    assert written == {"fr/news/2020-03-01-second.html", "_infopages/pages.json"} or \
-        written == {"fr/news/2020-03-01-second.html"}
+    # The page, and the feed that carries its body.
+    assert written - {"_infopages/pages.json"} == {"fr/news/2020-03-01-second.html",
+                                                     "fr/feed.xml"}
     assert "Corps du deuxième article." in (site / "site" / "fr/news/2020-03-01-second.html"
                                             ).read_text("utf-8")
 
@@ -155,11 +157,32 @@ def test_an_added_page_and_a_removed_page(site: Path, tmp_path: Path, capsys):
 
 
 def test_a_template_edit_and_a_stylesheet_edit(site: Path, tmp_path: Path, capsys):
+    copy_theme(site)
+    rebuild_and_compare(site, tmp_path, capsys)
     edit(site / "templates/news_item.html", "</article>", "</article>\n<!-- changed -->")
     (site / "templates/static/style.css").write_text(
         (site / "templates/static/style.css").read_text("utf-8") + "\n/* changed */\n", "utf-8")
     written = rebuild_and_compare(site, tmp_path, capsys)
     assert "assets/style.css" in written and "fr/news/2020-03-01-second.html" in written
+
+
+def test_an_override_of_a_theme_file_added_and_removed(site: Path, tmp_path: Path, capsys):
+    """templates/static/style.css over the theme's: the same assets/style.css, from
+    another source; removed, the theme's comes back. A template that extends the
+    theme's changes every page that uses it."""
+    (site / "templates/static").mkdir(parents=True)
+    (site / "templates/static/style.css").write_text("body { margin: 0; }\n", "utf-8")
+    (site / "templates/page.html").write_text(
+        '{% extends "theme/page.html" %}\n{% block after %}<p>Our own.</p>{% endblock %}\n')
+    written = rebuild_and_compare(site, tmp_path, capsys)
+    assert "assets/style.css" in written and "fr/about.html" in written
+    assert (site / "site/assets/style.css").read_text("utf-8") == "body { margin: 0; }\n"
+    assert "<p>Our own.</p>" in (site / "site/fr/about.html").read_text("utf-8")
+    (site / "templates/static/style.css").unlink()
+    (site / "templates/page.html").unlink()
+    written = rebuild_and_compare(site, tmp_path, capsys)
+    assert "assets/style.css" in written and "fr/about.html" in written
+    assert (site / "site/assets/style.css").read_bytes() == (THEME / "static/style.css").read_bytes()
 
 
 def test_site_settings_change_means_a_full_build(site: Path, tmp_path: Path, capsys):

@@ -34,7 +34,7 @@ def kill_when_staging(root: Path, sig: int) -> int:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
-        if list(root.glob(".site.new-*")):
+        if list(root.glob(".site.infopages-new-*")):
             proc.send_signal(sig)
             break
         time.sleep(0.002)

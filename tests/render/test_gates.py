@@ -70,7 +70,8 @@ def test_the_preview_has_everything_highlighted(gated: Path):
     assert main(["build", "--project", str(gated)]) == 0
     preview = gated / "site" / "_preview"
     about = (preview / "fr" / "about.html").read_text()
-    assert '<h1 lang="en" dir="ltr" class="i18n-untranslated" data-i18n-id="pages/about#title">About us</h1>' in about
+    assert ('<h1 id="page-title" lang="en" class="i18n-untranslated" '
+            'data-i18n-id="pages/about#title">About us</h1>') in about
     assert '<meta name="robots" content="noindex">' in about
     assert (preview / "ar" / "index.html").is_file()
     assert (preview / "assets" / "style.css").is_file()

@@ -13,7 +13,7 @@ from builder.a11y.browser import BrowserSession, apply_cell
 from builder.a11y.model import RenderCell
 from builder.a11y.server import serve_directory
 
-CSS = Path(__file__).resolve().parents[2] / "templates" / "static" / "style.css"
+CSS = Path(__file__).resolve().parents[2] / "builder" / "theme" / "static" / "style.css"
 PHYSICAL = re.compile(r"(?<![-\w])(margin|padding|border)-(left|right)\b|(?<![-\w])(left|right)\s*:"
                       r"|float\s*:\s*(left|right)|text-align\s*:\s*(left|right)")
 

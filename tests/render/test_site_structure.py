@@ -82,7 +82,9 @@ def test_language_switcher_on_every_page(parsed: dict[str, Page]):
         assert all(a["hreflang"] == a["lang"] and a["dir"] == LOCALES[a["lang"]] for a in links)
         current = [a for a in links if a.get("aria-current")]
         assert [a["lang"] for a in current] == [locale], rel
-        assert page.all("nav", **{"class": "switcher"})[0]["aria-label"]
+        # Named by a text node (which can carry a lang), not by an aria-label attribute.
+        label = page.all("nav", **{"class": "switcher"})[0]["aria-labelledby"]
+        assert label in page.ids, rel
 
 
 def test_hreflang_alternates_are_reciprocal_with_x_default(parsed: dict[str, Page]):
@@ -93,11 +95,34 @@ def test_hreflang_alternates_are_reciprocal_with_x_default(parsed: dict[str, Pag
         canonical = page.all("link", rel="canonical")[0]["href"]
         alternates = {(a["hreflang"], a["href"]) for a in page.all("link", rel="alternate")
                       if a.get("hreflang")}
-        assert ("x-default", canonical.replace(f"/{rel.split('/')[0]}/", "/en/", 1)) in alternates
+        # One x-default everywhere: the root language chooser for home pages, the
+        # source-language page for every other.
+        x_default = BASE + "index.html" if rel.endswith("/index.html") and rel.count("/") == 1 \
+            else canonical.replace(f"/{rel.split('/')[0]}/", "/en/", 1)
+        assert ("x-default", x_default) in alternates, rel
         assert (rel.split("/")[0], canonical) in alternates, rel
         groups.setdefault(frozenset(alternates), set()).add(canonical)
     for alternates, canonicals in groups.items():
         assert canonicals == {href for lang, href in alternates if lang != "x-default"}
+    chooser = parsed["index.html"]
+    assert {(a["hreflang"], a["href"]) for a in chooser.all("link", rel="alternate")
+            if a.get("hreflang") == "x-default"} == {("x-default", BASE + "index.html")}
+
+
+def test_404_pages_mark_no_menu_item_current(parsed: dict[str, Page]):
+    for locale in LOCALES:
+        page = parsed[f"{locale}/404.html"]
+        assert not page.all("a", **{"aria-current": "page"}), locale
+        assert page.all("a", **{"aria-current": "true", "lang": locale})   # the switcher
+
+
+def test_every_page_names_a_favicon_that_exists(demo_site: Path, parsed: dict[str, Page]):
+    for rel, page in parsed.items():
+        (icon,) = page.all("link", rel="icon")
+        target = demo_site / icon["href"].lstrip("/") if rel.endswith("404.html") else \
+            (demo_site / rel).parent / icon["href"]
+        assert target.resolve().is_file(), rel
+        assert icon["type"] == "image/svg+xml"
 
 
 def test_every_internal_link_and_fragment_resolves(demo_site: Path, parsed: dict[str, Page]):
@@ -136,6 +161,14 @@ def test_atom_feeds_are_valid_and_localised(demo_site: Path):
             assert entry.find(f"{ATOM}title").text.strip()
             assert entry.find(f"{ATOM}id").text.startswith(f"{BASE}{locale}/news/")
             assert re.match(r"\d{4}-\d\d-\d\dT00:00:00Z$", entry.find(f"{ATOM}updated").text)
+            summary = entry.find(f"{ATOM}summary")
+            assert summary is None or summary.text.strip()
+            content = entry.find(f"{ATOM}content")
+            assert content.get("type") == "html" and "<p" in content.text
+            # Links in the entry's content work away from the site: absolute.
+            assert not re.search(r'(?:href|src)="(?!https?://)', content.text)
+        (alternate,) = [link for link in root.findall(f"{ATOM}link") if link.get("rel") == "alternate"]
+        assert alternate.get("href") == f"{BASE}{locale}/news/index.html"
 
 
 def test_sitemap_lists_every_page_with_all_alternates(demo_site: Path):
@@ -143,12 +176,14 @@ def test_sitemap_lists_every_page_with_all_alternates(demo_site: Path):
     urls = root.findall(f"{SM}url")
     locs = {u.find(f"{SM}loc").text for u in urls}
     built = {BASE + p.relative_to(demo_site).as_posix() for p in pages(demo_site)
-             if p.name != "404.html" and p.parent != demo_site}
-    assert locs == built
+             if p.name != "404.html" and "/_" not in "/" + p.relative_to(demo_site).as_posix()}
+    assert locs == built      # the root chooser too: it is the home pages' x-default
     for url in urls:
         links = {l.get("hreflang"): l.get("href") for l in url.findall(f"{XHTML}link")}
         assert set(links) == set(LOCALES) | {"x-default"}
         assert url.find(f"{SM}loc").text in links.values()
+        if links["en"] == BASE + "en/index.html":
+            assert links["x-default"] == BASE + "index.html"
 
 
 def test_dates_are_in_time_elements_and_localised(demo_site: Path):

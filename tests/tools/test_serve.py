@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.tools.serve import ServeOptions, changed, fast_scope, scan, start
+from builder.tools.serve import ServeOptions, changed, signature, start
 from builder.tools.serve_http import Generation, LiveState, inject, site_path
 
 
@@ -39,18 +39,20 @@ def server(mini: Path, tmp_path: Path):
 def test_change_detection(tmp_path: Path) -> None:
     (tmp_path / "content").mkdir()
     (tmp_path / "content" / "a.md").write_text("x")
-    before = scan(tmp_path)
+    before = signature(tmp_path)
     (tmp_path / "content" / "a.md").write_text("xy")
     (tmp_path / "content" / ".a.md.swp").write_text("editor noise")
-    assert changed(before, scan(tmp_path)) == ("content/a.md",)
+    (tmp_path / "content" / "a.md~").write_text("editor backup")
+    assert changed(before, signature(tmp_path)) == ("content/a.md",)
 
 
-def test_fast_scope() -> None:
-    locales = ("en", "fr", "ar")
-    assert fast_scope(("locales/fr/LC_MESSAGES/messages.po",), locales) == ("fr",)
-    assert fast_scope(("content/topics/x.md",), locales) == ()
-    assert fast_scope(("content/site.yaml",), locales) is None
-    assert fast_scope(("templates/static/style.css",), locales) is None
+def test_a_refused_input_is_a_change(tmp_path: Path) -> None:
+    """A link out of the project is never read, but the build must run to say so."""
+    (tmp_path / "content").mkdir()
+    before = signature(tmp_path)
+    (tmp_path / "content" / "outside.md").symlink_to("/etc/hostname")
+    after = signature(tmp_path)
+    assert "content/outside.md" not in after and changed(before, after)
 
 
 def test_injection_only_in_responses_and_csp_allows_it() -> None:

@@ -112,17 +112,16 @@ def test_status_and_pseudo_pages_pass_the_checker(project: Path, tmp_path: Path,
     """Zero blocking findings in light/dark × 1280/320, also right-to-left; the
     pseudo-locale pages of the same site go through the same checker."""
     from builder.a11y import CheckOptions, CheckTarget, check_site
-    from builder.catalogues.pseudo import pseudo_files
+    from builder.engine.build import BuildOptions
     from builder.pipeline import build, extract
 
     extract(project)
     site = tmp_path / "site"
-    build(project, site, preview=True)
+    build(project, BuildOptions(out=site, preview=True, pseudo=True))
     record_history(project, RESULTS, dt.datetime(2026, 1, 1))
     record_history(project, {"summary": {"blocking": 0}}, dt.datetime(2026, 1, 2))
     pseudo = "en-XA" if locale == "en" else "ar-XB"
-    files = pseudo_files(project, (pseudo,)) | status_files(project, locale)
-    for name, data in files.items():
+    for name, data in status_files(project, locale).items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_bytes(data)
     targets = [CheckTarget("_status/translation.html", locale, direction),

@@ -1,0 +1,181 @@
+"""`infopages build`: one function, readable top-down.
+
+Scan the inputs, read the settings, check the output folder; then either
+bring the last build up to date (`incremental.rebuild`, which answers with the
+full build's result or declines) or build everything (`full.full_build`). Both
+load the site with `load`, and render with `render.outputs.render_output`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Mapping
+
+from builder.engine.cache import BuildCache, build_state
+from builder.engine.catstream import store_catalogues
+from builder.engine.full import BuildInputs, BuildResult, Record, full_build
+from builder.engine.incremental import rebuild
+from builder.engine.parallel import LazyParsed
+from builder.errors import Collector, Diagnostic, InputError
+from builder.output.site import check_target
+from builder.render.gates import Publication, evaluate
+from builder.render.locale import make_translator
+from builder.render.outputs import variants
+from builder.render.pseudo import pseudo_messages
+from builder.render.site import site_model
+from builder.render.translations import Messages, load_messages
+from builder.segments.blocks import make_markdown, parse_body
+from builder.segments.references import Refs, check_body_references
+from builder.source.config import SiteConfig, load_config
+from builder.source.content import Page, load_content, media_names
+from builder.source.inputs import Inputs, scan
+from builder.source.localecodes import catalogue_folder_errors
+
+Report = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out: Path | None = None                  # default: PROJECT/site
+    locales: tuple[str, ...] = ()            # only these locales (default: all)
+    preview: bool | None = None              # default: when site.yaml sets publish gates
+    pseudo: bool = False
+    full: bool = False                       # ignore the record of the last build
+    jobs: int | None = None
+    shard: tuple[int, int] | None = None
+    record: str = "build"                    # the build record's name (`serve` keeps its own)
+    keep_going: bool = False                 # a broken catalogue: build the other locales
+
+
+def build(root: Path, options: BuildOptions, progress: Report | None = None) -> BuildResult:
+    """Build the site: incrementally when the last build's record allows it."""
+    config = load_config(root)
+    inputs = checked_scan(root, config)
+    unknown = [code for code in options.locales if config.locale_code(code) is None]
+    if unknown:
+        raise InputError([_no_locale(config, unknown)])
+    options = replace(options, locales=tuple(str(config.locale_code(c)) for c in options.locales))
+    target = options.out or root / "site"
+    check_target(root, target)
+    preview = options.preview if options.preview is not None else config.has_gates
+    # Builds of part of the site, or with pseudo-locales, are not what the record describes.
+    recorded = not (options.locales or options.pseudo or options.shard)
+    state = build_state(target, (preview,))
+    jobs = options.jobs or os.cpu_count() or 1
+
+    def load(reuse: Mapping[str, Page]) -> BuildInputs:
+        return load_site(root, target, inputs, config, reuse, preview, options)
+
+    cache = BuildCache(root, options.record)
+    try:
+        if recorded and not options.full:
+            try:
+                result = rebuild(root, target, cache, inputs, state, load, jobs, progress)
+            except InputError:
+                if not options.keep_going:
+                    raise
+                result = None      # the full build below sorts out what it can build
+            if result is not None:
+                return result
+        cache.invalidate()   # until a build of the whole site commits a new record
+        source = load({})
+        broken = broken_catalogues(root, config.target_locales) if options.keep_going else {}
+        if recorded and not broken:   # translations go to the record, where workers look
+            store_catalogues(cache.path, root, config.target_locales, jobs)   # them up
+            messages = {code: cache.shared_messages(code) for code in config.locales}
+            record = Record(cache, source, cache.input_changes(inputs), state)
+        else:
+            fine = tuple(code for code in config.locales if code not in broken)
+            messages, record = load_all_messages(root, fine, jobs), None
+            messages |= {code: Messages(code, {}, {}) for code in broken}
+        return full_build(with_messages(source, messages), jobs, progress, record,
+                          options.shard, broken)
+    finally:
+        cache.close()
+
+
+def broken_catalogues(root: Path, locales: tuple[str, ...]) -> dict[str, tuple[Diagnostic, ...]]:
+    """The locales whose catalogue cannot be read, with why (for `--keep-going`)."""
+    broken = {}
+    for code in locales:
+        try:
+            load_messages(root, code)
+        except InputError as exc:
+            broken[code] = exc.diagnostics
+    return broken
+
+
+def checked_scan(root: Path, config: SiteConfig | None = None) -> Inputs:
+    """The project's input files; the problems of the scan stop the command, and so
+    does a catalogue folder of a configured locale named in another form (`config`)."""
+    inputs = scan(root)
+    errors = list(inputs.errors)
+    if config is not None:
+        errors += catalogue_folder_errors(config.locales, inputs.files)
+    if errors:
+        raise InputError(errors)
+    return inputs
+
+
+def load_site(root: Path, target: Path, inputs: Inputs, config: SiteConfig,
+              reuse: Mapping[str, Page], preview: bool, options: BuildOptions) -> BuildInputs:
+    """Content loaded and validated (pages of unchanged files reused), bodies parsed on
+    first use (by the render workers, who report their references)."""
+    diags = Collector(root)
+    content = load_content(config, inputs, diags, reuse)
+    if diags.errors:   # report the bodies' broken links too: every problem in one run
+        md = make_markdown()
+        refs = {p.key: Refs.of(parse_body(p, md)) for p in content.pages}
+        check_body_references(config, content, refs, media_names(inputs), diags)
+    diags.raise_if_errors()
+    model = site_model(config, content, LazyParsed(content.by_key(), make_markdown()), inputs)
+    pot = root / "locales" / "messages.pot"
+    everything = Publication({}, config.source_locale, everything=True)   # until translations
+    return BuildInputs(root, target, inputs, model, {},
+                       variants(model, everything, options.locales or config.locales,
+                                preview, options.pseudo),
+                       lambda code: pseudo_messages(pot, code))
+
+
+def with_messages(source: BuildInputs, messages: dict[str, Messages]) -> BuildInputs:
+    """The build's inputs with its translations, and the publish gates they open."""
+    config, md = source.model.config, make_markdown()
+    publication = evaluate(source.model, {code: make_translator(
+        messages[code], config.source_locale, md) for code in config.locales})
+    published = replace(source.variants[0], publication=publication)
+    return replace(source, messages=messages, variants=(published, *source.variants[1:]))
+
+
+def load_all_messages(root: Path, locales: tuple[str, ...], jobs: int) -> dict[str, Messages]:
+    """Every locale's catalogue, read and checked in parallel (each is one process's work)."""
+    pot = root / "locales" / "messages.pot"
+    if jobs > 1 and len(locales) > 1 and pot.is_file() and pot.stat().st_size > 1_000_000:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(jobs, len(locales)), mp_context=context) as pool:
+            return dict(zip(locales, pool.map(load_messages, [root] * len(locales), locales)))
+    return {code: load_messages(root, code) for code in locales}
+
+
+def publication(root: Path) -> Publication:
+    """Every page's translation status and publish gate, per target locale."""
+    config = load_config(root)
+    inputs = checked_scan(root, config)
+    diags = Collector(root)
+    content = load_content(config, inputs, diags)
+    diags.raise_if_errors()
+    md = make_markdown()
+    model = site_model(config, content, {p.key: parse_body(p, md) for p in content.pages},
+                       inputs)
+    messages = load_all_messages(root, config.locales, 1)
+    return evaluate(model, {code: make_translator(messages[code], config.source_locale, md)
+                            for code in config.locales})
+
+
+def _no_locale(config: SiteConfig, unknown: list[str]) -> Diagnostic:
+    return Diagnostic("content/site.yaml", config.line_of("locales"),
+                      f"--locale {', '.join(unknown)} is not one of this site's locales",
+                      "choose from " + ", ".join(config.locales))

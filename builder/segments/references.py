@@ -1,0 +1,47 @@
+"""Links and images in page bodies point at pages and media files that exist."""
+
+from __future__ import annotations
+
+from typing import Mapping, NamedTuple
+
+from builder.errors import Collector
+from builder.segments.analysis import Analysis
+from builder.segments.blocks import ParsedBody
+from builder.source.config import SiteConfig
+from builder.source.content import Content, media_problem, suggest
+
+
+class Refs(NamedTuple):
+    """What is checked of a body against the rest of the site: (`page:` target, line),
+    (image src, alt text, line), and problems found while parsing it."""
+    page_links: tuple[tuple[str, int], ...]
+    images: tuple[tuple[str, str, int], ...]
+    problems: tuple[tuple[int, str, str], ...] = ()
+
+    @classmethod
+    def of(cls, parsed: ParsedBody | Analysis) -> Refs:
+        return cls(parsed.page_links, parsed.images, parsed.problems)
+
+
+def check_body_references(config: SiteConfig, content: Content, refs: Mapping[str, Refs],
+                          media: frozenset[str], diags: Collector) -> None:
+    """Every `page:` link and image of every page body (`refs`: page key → its references)."""
+    # A page that failed to load was reported already: links to it are not.
+    known = set(content.by_key()) | {"home", "news"} | content.unloaded
+    for page in content.pages:
+        path = config.root / page.source
+        found = refs.get(page.key)
+        if found is None:
+            continue
+        for target, line in found.page_links:
+            if target.split("#", 1)[0] not in known:
+                diags.error(path, line, f"link to unknown page `{target}`",
+                            suggest(target.split("#", 1)[0], known))
+        for line, message, hint in found.problems:
+            diags.error(path, line, message, hint)
+        for src, alt, line in found.images:
+            if problem := media_problem(src, media):
+                diags.error(path, line, *problem)
+            if not alt.strip():
+                diags.error(path, line, f"image `{src}` has no alt text",
+                            "describe the image between the brackets: ![what it shows](file)")

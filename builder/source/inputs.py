@@ -1,0 +1,183 @@
+"""Which files a build reads: found once, by one walk, for every command.
+
+The full build, the incremental build, the up-to-date check and `serve` all
+see the project through `scan`: the same files, classified the same way, and
+the same refusals. A rebuild therefore never sees less than a full build does.
+
+Rules (the README's "What a build reads"):
+- only `content/`, `templates/` and `locales/` are read;
+- names starting with `.` and editor leftovers (`name~`, `#name#`) are ignored;
+- a symbolic link is followed only when it resolves inside the project; one
+  that leads outside, loops or dangles is an error, as is a device, a FIFO or
+  a socket: nothing from outside the project is ever read or published;
+- in `content/{topics,news,pages}/` every `*.md` entry must be a file.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from builder.errors import Diagnostic
+
+FOLDERS = ("content", "templates", "locales")
+PAGE_FOLDERS = {"topics": "topic", "news": "news", "pages": "page"}
+TEMPLATE_SUFFIXES = (".html", ".xml")
+# (mtime_ns, size, ctime_ns, inode): a copy that keeps the modification time (`cp -p`,
+# `rsync -t`, `touch -r`) still moves ctime, which no tool can set back.
+Fingerprint = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: str                 # relative to the project, with `/`: "content/news/x.md"
+    kind: str                 # see `classify`
+    fingerprint: Fingerprint
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Every input file of a project, and the problems found while looking."""
+    root: Path
+    files: Mapping[str, InputFile]
+    errors: tuple[Diagnostic, ...] = ()
+
+    def of_kind(self, kind: str) -> list[InputFile]:
+        return [f for _, f in sorted(self.files.items()) if f.kind == kind]
+
+    def fingerprints(self) -> dict[str, Fingerprint]:
+        return {path: f.fingerprint for path, f in self.files.items()}
+
+    def absolute(self, path: str) -> Path:
+        return self.root / path
+
+
+def classify(path: str) -> str:
+    """The role of a project file, from its path alone.
+
+    config, page, media, other-content, template, static, other-template,
+    catalogue, pot, glossary, other-locales."""
+    parts = path.split("/")
+    top = parts[0]
+    if top == "content":
+        if path == "content/site.yaml":
+            return "config"
+        if len(parts) >= 3 and parts[1] == "media":
+            return "media"
+        if len(parts) == 3 and parts[1] in PAGE_FOLDERS and parts[2].endswith(".md"):
+            return "page"
+        return "other-content"
+    if top == "templates":
+        if len(parts) >= 3 and parts[1] == "static":
+            return "static"
+        return "template" if path.endswith(TEMPLATE_SUFFIXES) else "other-template"
+    if path == "locales/glossary.yaml":
+        return "glossary"
+    if len(parts) == 2 and parts[1].endswith(".pot"):
+        return "pot"
+    if len(parts) == 4 and parts[2] == "LC_MESSAGES" and parts[3].endswith(".po"):
+        return "catalogue"
+    return "other-locales"
+
+
+def ignored(name: str) -> bool:
+    """Hidden files and editors' backups, swap and lock files."""
+    return name.startswith((".", "#")) or name.endswith("~")
+
+
+def scan(root: Path) -> Inputs:
+    """Walk the project's input folders: os.scandir and stat, no file is opened."""
+    walker = _Walker(root)
+    for folder in FOLDERS:
+        base = root / folder
+        if base.is_dir() or base.is_symlink():
+            walker.enter(base, folder)
+    return Inputs(root, MappingProxyType(dict(sorted(walker.files.items()))),
+                  tuple(walker.errors))
+
+
+class _Walker:
+    """A depth-first walk with os.scandir: one stat per entry, links resolved only
+    when there is one (a 10,000-page site is scanned in tens of milliseconds)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.real_root = root.resolve()
+        self.files: dict[str, InputFile] = {}
+        self.errors: list[Diagnostic] = []
+        self.seen_dirs: set[tuple[int, int]] = set()
+
+    def error(self, rel: str, message: str, hint: str) -> None:
+        self.errors.append(Diagnostic(rel, None, message, hint))
+
+    def enter(self, folder: Path, rel: str) -> None:
+        info = self._target(str(folder), rel, folder.is_symlink())
+        if info is None:
+            return
+        if not stat.S_ISDIR(info.st_mode):
+            self.error(rel, "a file where a folder is expected", f"make {rel}/ a folder")
+            return
+        self._list(str(folder), rel, info)
+
+    def _list(self, folder: str, rel: str, info: os.stat_result) -> None:
+        if (info.st_dev, info.st_ino) in self.seen_dirs:
+            self.error(rel, "a folder reached twice (through a symbolic link)",
+                       "remove the link")
+            return
+        self.seen_dirs.add((info.st_dev, info.st_ino))
+        try:
+            with os.scandir(folder) as found:
+                entries = sorted(found, key=lambda e: e.name)
+        except OSError as exc:
+            self.error(rel, f"folder cannot be read ({exc.strerror})", "check its permissions")
+            return
+        for entry in entries:
+            if not ignored(entry.name):
+                self.visit(entry, f"{rel}/{entry.name}")
+
+    def visit(self, entry: os.DirEntry, rel: str) -> None:
+        info = self._target(entry.path, rel, entry.is_symlink(), entry)
+        if info is None:
+            return
+        kind = classify(rel)
+        if stat.S_ISDIR(info.st_mode):
+            if kind == "page":
+                self.error(rel, "a folder named like a page (pages are files ending in .md)",
+                           "rename the folder or move it out of " + rel.rsplit("/", 1)[0] + "/")
+                return
+            self._list(entry.path, rel, info)
+        elif stat.S_ISREG(info.st_mode):
+            self.files[rel] = InputFile(rel, kind, (info.st_mtime_ns, info.st_size,
+                                                    info.st_ctime_ns, info.st_ino))
+        else:
+            self.error(rel, "not a regular file (a device, FIFO or socket)",
+                       "remove it from the project")
+
+    def _target(self, path: str, rel: str, link: bool,
+                entry: os.DirEntry | None = None) -> os.stat_result | None:
+        """The stat of what `path` is, following a link only when it stays inside."""
+        try:
+            if link:
+                real = Path(path).resolve(strict=True)
+                if not real.is_relative_to(self.real_root):
+                    self.error(rel, "a symbolic link to a place outside the project",
+                               "copy the file into the project instead of linking to it")
+                    return None
+                return os.stat(path)
+            return entry.stat(follow_symlinks=False) if entry is not None else os.stat(path)
+        except RuntimeError:      # Python < 3.13 reports a loop this way
+            self.error(rel, "a symbolic link loop", "remove the link")
+        except FileNotFoundError:
+            if link:
+                self.error(rel, "a broken symbolic link", "remove it or fix its target")
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                self.error(rel, "a symbolic link loop", "remove the link")
+            else:
+                self.error(rel, f"cannot be read ({exc.strerror})", "check its permissions")
+        return None
