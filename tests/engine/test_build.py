@@ -176,3 +176,20 @@ def test_front_matter_image_with_translated_alt_and_caption(mini: Path):
     html = read(mini, "fr/about.html")
     assert '<img src="../media/map.svg" alt="Une carte">' in html
     assert "<figcaption>Nos régions</figcaption>" in html
+
+
+def test_translations_held_in_memory_give_the_same_site_as_looked_up_one_by_one(
+        mini: Path, tmp_path: Path, monkeypatch):
+    from builder.engine import build as engine
+
+    translate_all(mini, "fr", lambda text: f"« {text} »")
+    translate_all(mini, "ar", lambda text: f"ع {text}")
+    sites = {}
+    for name, limit in (("memory", engine.IN_MEMORY_CATALOGUES), ("lookups", -1)):
+        monkeypatch.setattr(engine, "IN_MEMORY_CATALOGUES", limit)
+        out = tmp_path / name
+        assert build(mini, "--full", "--jobs", "2", "--out", str(out), "--quiet") == 0
+        sites[name] = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert engine.catalogue_bytes(engine.scan(mini)) > 0
+    assert "« " in (tmp_path / "lookups" / "fr" / "index.html").read_text("utf-8")
+    assert sites["memory"] == sites["lookups"]
