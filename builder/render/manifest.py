@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import jinja2
 from jinja2 import meta
 
 from builder.render.locale import LocaleRenderer
@@ -109,8 +110,13 @@ def template_chain(r: LocaleRenderer, name: str) -> list[str]:
         if current in order:
             continue
         order.append(current)
-        source, filename, _ = r.env.loader.get_source(r.env, current)
-        pending += [t for t in meta.find_referenced_templates(r.env.parse(source)) if t]
+        try:
+            source, filename, _ = r.env.loader.get_source(r.env, current)
+            pending += [t for t in meta.find_referenced_templates(r.env.parse(source)) if t]
+        except jinja2.TemplateError:
+            # A name that loads nothing or a template that does not parse: rendering
+            # reports it with the template's file and line; the chain just omits it.
+            continue
         if filename not in paths:
             paths.append(filename)
     return paths
