@@ -104,16 +104,30 @@ def write_junit(run: CheckRun, path: Path) -> None:
 
 
 def page_sources(project: Path):
-    """page → the project files it is made from: content/<key>.md, or its template."""
+    """page → the project files it is made from: content/<key>.md, or its template
+    (the project's templates/NAME, else the built-in theme's when the package lies
+    inside the project, as in the demo)."""
+    def template(name: str) -> str | None:
+        own = f"templates/{name}"
+        if (project / own).is_file():
+            return own
+        from builder.render.theme import THEME_DIR
+
+        try:
+            return (THEME_DIR / name).resolve().relative_to(project.resolve()).as_posix()
+        except ValueError:
+            return None
+
     def sources(result: PageResult) -> list[str]:
         if not result.key:
             return []
-        found = [f"content/{result.key}.md"]
+        content = f"content/{result.key}.md"
+        found = [content] if (project / content).is_file() else []
         if result.key == "home":
-            found.append("templates/home.html")
-        elif result.component == "news" and not (project / found[0]).is_file():
-            found.append("templates/news_index.html")
-        return [p for p in found if (project / p).is_file()]
+            found.append(template("home.html"))
+        elif result.component == "news" and not found:
+            found.append(template("news_index.html"))
+        return [p for p in found if p is not None and (project / p).is_file()]
     return sources
 
 
