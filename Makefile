@@ -4,7 +4,7 @@ BIN       := $(VENV)/bin
 INFOPAGES := $(BIN)/infopages
 VNU_JAR   := .tools/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: site test fuzz setup system-deps test-deps golden bench act bench-a11y clean
+.PHONY: site test fuzz setup system-deps test-deps golden bench act bench-a11y bench-check clean
 
 site: setup system-deps
 	$(INFOPAGES) update
@@ -53,6 +53,7 @@ bench: setup system-deps
 	$(BIN)/python benchmarks/merge_bench.py
 	$(BIN)/python benchmarks/serve_reload.py
 	$(BIN)/python benchmarks/a11y_throughput.py
+	$(BIN)/python benchmarks/check_speed.py --slow --synthetic 1000
 
 # Every W3C ACT rules test case axe maps, through our checker and plain axe.
 act: setup system-deps
@@ -60,6 +61,10 @@ act: setup system-deps
 
 bench-a11y: setup system-deps
 	$(BIN)/python benchmarks/a11y_throughput.py
+
+# Cold check of the demo, the old checker and this one in one run (see benchmarks/README.md).
+bench-check: setup system-deps
+	$(BIN)/python benchmarks/check_speed.py --slow
 
 clean:
 	rm -rf site reports .infopages-cache

@@ -53,9 +53,8 @@ def run_cases(act_root: Path, cases: Sequence[ActCase] | None = None, jobs: int 
     with serve_act(act_root) as base:
         try:
             for _ in range(jobs):
-                pair = {OURS: BrowserSession(page_timeout=20, script_timeout=30,
-                                             on_start=lambda d: preload_axe(d, script)),
-                        PLAIN: BrowserSession(page_timeout=20, script_timeout=30)}
+                pair = {OURS: BrowserSession(deadline=30, on_start=lambda d: preload_axe(d, script)),
+                        PLAIN: BrowserSession(deadline=30)}
                 opened.append(pair)
                 pairs.put(pair)
             mapping = act_map(opened[0][PLAIN].driver, script)

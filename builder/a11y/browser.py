@@ -7,10 +7,13 @@ behind the user's back (and works offline).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -43,6 +46,8 @@ CHROMIUM_FLAGS: tuple[str, ...] = (
 )
 
 StartHook = Callable[[WebDriver], None]
+DEFAULT_DEADLINE = 60.0  # seconds per page × render cell
+HTTP_GRACE = 10.0  # our read timeout and Chromium's own, past the deadline
 _VERSION_RE = re.compile(r"\d+(?:\.\d+){2,3}")
 
 
@@ -89,10 +94,12 @@ def first_line(err: BaseException) -> str:
 
 
 class BrowserSession:
-    """One Chromium process, restartable after a crash.
+    """One Chromium process, restartable after a crash or a hang.
 
     `on_start` runs after every (re)start, so per-session setup such as the
-    axe preload survives a restart without the caller tracking it.
+    axe preload survives a restart without the caller tracking it. `deadline`
+    bounds every WebDriver command from our side too (the HTTP read timeout),
+    so a remote browser that stops answering cannot hold a worker forever.
     """
 
     def __init__(
@@ -100,19 +107,20 @@ class BrowserSession:
         *,
         chromium: Path = CHROMIUM_PATH,
         chromedriver: Path = CHROMEDRIVER_PATH,
-        page_timeout: float = 30.0,
-        script_timeout: float = 60.0,
+        deadline: float = DEFAULT_DEADLINE,
         on_start: StartHook | None = None,
         remote_url: str | None = None,
     ) -> None:
         self._remote_url = remote_url
         self._chromium = Path(chromium)
         self._chromedriver = Path(chromedriver)
-        self._page_timeout = page_timeout
-        self._script_timeout = script_timeout
+        self.deadline = deadline
         self._on_start = on_start
         self._driver: WebDriver | None = None
         self._profile: Path | None = None
+        self._group: int | None = None  # process group of our chromedriver and its Chromium
+        self._killed = False
+        self.restarts = 0
 
     @property
     def driver(self) -> WebDriver:
@@ -120,6 +128,10 @@ class BrowserSession:
             self.start()
         assert self._driver is not None
         return self._driver
+
+    @property
+    def started(self) -> bool:
+        return self._driver is not None
 
     @property
     def chromium_version(self) -> str:
@@ -135,39 +147,94 @@ class BrowserSession:
         return self._remote_url or "local"
 
     def start(self) -> None:
+        """Start the browser; CheckUnavailable (with the cause) if it cannot be used."""
         driver = _remote_driver(self._remote_url) if self._remote_url else self._start_local()
-        driver.set_page_load_timeout(self._page_timeout)
-        driver.set_script_timeout(self._script_timeout)
         self._driver = driver
-        if self._on_start is not None:
-            self._on_start(driver)
+        try:
+            # Chromium's own timeouts fire after ours: the watchdog owns the deadline.
+            driver.command_executor.client_config.timeout = self.deadline + HTTP_GRACE
+            driver.set_page_load_timeout(self.deadline + HTTP_GRACE)
+            driver.set_script_timeout(self.deadline + HTTP_GRACE)
+            # The page behaves as focused whatever the desktop does: :focus and
+            # :focus-visible match as they would for a reader at the keyboard.
+            driver.execute_cdp_cmd("Emulation.setFocusEmulationEnabled", {"enabled": True})
+            if self._on_start is not None:
+                self._on_start(driver)
+        except (WebDriverException, HTTPError, OSError) as err:
+            self.close()
+            raise CheckUnavailable(f"Chromium started but did not answer ({first_line(err)}) — "
+                                   "try again with fewer --jobs") from err
 
     def _start_local(self) -> WebDriver:
         _check_executables(self._chromium, self._chromedriver)
         self._profile = Path(tempfile.mkdtemp(prefix="infopages-chromium-"))
-        service = Service(executable_path=str(self._chromedriver), log_output=subprocess.DEVNULL)
+        # A session of its own: the watchdog can stop chromedriver and every
+        # Chromium process it started with one signal, and nothing else.
+        service = Service(executable_path=str(self._chromedriver), log_output=subprocess.DEVNULL,
+                          popen_kw={"start_new_session": True})
         try:
             driver = webdriver.Chrome(service=service, options=_options(self._chromium, self._profile))
-        except WebDriverException as err:
+        except (WebDriverException, HTTPError, OSError) as err:
+            self._group = _group_of(service)
+            self.kill()
             self._remove_profile()
             raise CheckUnavailable(
                 f"Chromium did not start ({first_line(err)}) — make sure chromium and chromium-driver "
                 f"are the same version: apt-get install --only-upgrade chromium chromium-driver"
             ) from err
+        self._group = _group_of(service)
         return driver
+
+    def kill(self) -> None:
+        """Stop a local browser at once, whatever it is doing (safe from any thread).
+
+        A remote endpoint cannot be signalled: its pending command ends at the
+        HTTP read timeout instead, and the session is replaced.
+        """
+        group, self._group = self._group, None
+        if group is not None:
+            self._killed = True
+            try:
+                os.killpg(group, signal.SIGKILL)
+            except OSError:
+                pass  # already gone
 
     def close(self) -> None:
         driver, self._driver = self._driver, None
-        if driver is not None:
+        if driver is not None and self._killed:
+            _reap(driver)  # nobody left to answer quit(): do not knock on a closed door
+        elif driver is not None:
             try:
                 driver.quit()
             except Exception:  # noqa: BLE001 - a crashed browser may not quit cleanly
                 pass
+        self.kill()  # whatever quit() left behind
+        self._killed = False
         self._remove_profile()
 
-    def restart(self) -> None:
+    def restart(self, attempts: int = 3) -> str | None:
+        """A fresh browser; never raises. None on success, else why it failed.
+
+        Under load Chromium can be slow to start; each failed attempt is
+        cleaned up before the next one.
+        """
+        self.restarts += 1
         self.close()
-        self.start()
+        error = ""
+        for _ in range(attempts):
+            try:
+                self.start()
+                return None
+            except CheckUnavailable as err:
+                error = str(err)
+            except Exception as err:  # noqa: BLE001 - a restart must never end the run
+                error = f"{type(err).__name__}: {first_line(err)}"
+                self.close()
+        return error or "the browser could not be restarted"
+
+    def watch(self, seconds: float | None = None) -> Watch:
+        """A deadline for one unit of work: when it passes, the browser is killed."""
+        return Watch(self, self.deadline if seconds is None else seconds)
 
     def _remove_profile(self) -> None:
         profile, self._profile = self._profile, None
@@ -181,6 +248,64 @@ class BrowserSession:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+class Watch:
+    """Kills the session's browser if the `with` block outlives its deadline.
+
+    ChromeDriver's own page-load and script timeouts do not fire while a
+    page's main thread is busy (a script looping forever), so the deadline is
+    enforced from outside: the blocked WebDriver call then fails at once, and
+    `fired` tells the caller it was a hang, not a crash.
+    """
+
+    def __init__(self, session: BrowserSession, seconds: float) -> None:
+        self.session = session
+        self.seconds = seconds
+        self.fired = False
+        self._lock = threading.Lock()
+        self._active = False
+        self._timer: threading.Timer | None = None
+
+    def _fire(self) -> None:
+        with self._lock:
+            if not self._active:
+                return
+            self.fired = True
+            self.session.kill()
+
+    def __enter__(self) -> Watch:
+        self._active = True
+        self._timer = threading.Timer(self.seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        with self._lock:
+            self._active = False
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+def _reap(driver: WebDriver) -> None:
+    process = getattr(getattr(driver, "service", None), "process", None)
+    if process is not None:
+        try:
+            process.wait(timeout=5)
+        except Exception:  # noqa: BLE001 - SIGKILL was sent; a zombie at worst
+            pass
+
+
+def _group_of(service: Service) -> int | None:
+    process = getattr(service, "process", None)
+    if process is None or process.poll() is not None:
+        return None
+    try:
+        return os.getpgid(process.pid)
+    except OSError:
+        return None
 
 
 def local_versions(chromium: Path = CHROMIUM_PATH,
@@ -203,6 +328,23 @@ def local_versions(chromium: Path = CHROMIUM_PATH,
     return found[0], found[1]
 
 
+def emulate(driver: WebDriver, cell: RenderCell) -> None:
+    """apply_cell, sending only what differs from the cell this browser is in now.
+
+    Emulation persists across navigations; the browser's current cell is kept
+    on its driver object, so a restarted browser starts from nothing.
+    """
+    current = getattr(driver, "_infopages_cell", None)
+    if current is None:
+        apply_cell(driver, cell)
+    else:
+        if current.scheme != cell.scheme:
+            _media(driver, cell)
+        if (current.width, current.height) != (cell.width, cell.height):
+            _metrics(driver, cell)
+    driver._infopages_cell = cell  # type: ignore[attr-defined]
+
+
 def apply_cell(driver: WebDriver, cell: RenderCell) -> None:
     """Switch colour scheme and viewport in place; both persist across navigations.
 
@@ -212,10 +354,19 @@ def apply_cell(driver: WebDriver, cell: RenderCell) -> None:
     which would hide exactly the reflow failures WCAG 1.4.10 is about. A
     320 px desktop viewport is what the criterion describes (1280 px at 400 %).
     """
+    _media(driver, cell)
+    _metrics(driver, cell)
+    driver._infopages_cell = cell  # type: ignore[attr-defined]
+
+
+def _media(driver: WebDriver, cell: RenderCell) -> None:
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {
         "media": "screen",
         "features": [{"name": "prefers-color-scheme", "value": cell.scheme}],
     })
+
+
+def _metrics(driver: WebDriver, cell: RenderCell) -> None:
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": cell.width,
         "height": cell.height,

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urljoin, urlparse
 
 from builder.a11y.model import CheckTarget, RenderCell
 
-KEY_VERSION = "2"  # bump when the cached value's shape or the key recipe changes
+KEY_VERSION = "3"  # bump when the cached value's shape or the key recipe changes
 _CSS_URL_RE = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 _URL_ATTRS = {
     "img": ("src", "srcset"), "source": ("src", "srcset"), "script": ("src",),
@@ -122,6 +122,8 @@ class ResultsCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # A lost last result after a power cut is re-checked; no fsync per page.
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
     def get(self, key: str) -> dict[str, Any] | None:

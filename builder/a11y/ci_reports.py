@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from builder.a11y.model import CheckRun, Finding, PageResult
+from builder.a11y.model import CheckRun, Finding, NodeRef, PageResult
+from builder.a11y.sources import first_source, sources_text
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://www.w3.org/WAI/WCAG22/quickref/"
@@ -25,6 +26,7 @@ def _ordered(results: Iterable[PageResult]) -> list[PageResult]:
 
 def _nodes_text(finding: Finding) -> str:
     return "\n".join(f"{n.selector}\n  {n.html}\n  {n.failure_summary}".rstrip()
+                     + (f"\n  source: {sources_text(n)}" if n.sources else "")
                      for n in finding.nodes)
 
 
@@ -132,22 +134,38 @@ def sarif_document(run: CheckRun, tools: dict[str, str], site_prefix: str = "",
                       "columnKind": "unicodeCodePoints"}]}
 
 
-def _sarif_result(result: PageResult, finding: Finding, node, level: str, site_prefix: str,
-                  sources: SourceLookup | None) -> dict[str, Any]:
+def _sarif_result(result: PageResult, finding: Finding, node: NodeRef, level: str,
+                  site_prefix: str, sources: SourceLookup | None) -> dict[str, Any]:
+    """The source line as the location when it is known (code scanning annotates it);
+    the generated page, the translation and the page's files as related locations."""
     uri = result.path if "://" in result.path else site_prefix + result.path
+    logical = [{"fullyQualifiedName": node.selector, "kind": "element"}]
+    page = {"physicalLocation": {"artifactLocation": {"uri": uri},
+                                 "region": {"snippet": {"text": node.html}}}}
+    primary = first_source(node)
+    related: list[tuple[dict[str, Any], str]] = []
+    if primary is not None:
+        location = {"physicalLocation": {"artifactLocation": {"uri": primary.path},
+                                          "region": {"startLine": primary.line}},
+                    "message": {"text": f"{primary.kind}: {primary.note}"},
+                    "logicalLocations": logical}
+        related.append((page, f"the generated page ({result.cell.label})"))
+    else:
+        location = {**page, "logicalLocations": logical}
+        related += [({"physicalLocation": {"artifactLocation": {"uri": p}}}, "source of this page")
+                    for p in (sources(result) if sources else ())]
+    related += [({"physicalLocation": {"artifactLocation": {"uri": s.path},
+                                       "region": {"startLine": s.line}}},
+                 f"the translation: {s.note}") for s in node.sources if s.kind == "catalogue"]
     entry: dict[str, Any] = {
         "ruleId": finding.rule_id, "level": level,
         "message": {"text": f"{finding.help}: {node.failure_summary or node.html}"[:2000]},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": uri},
-            "region": {"snippet": {"text": node.html}}},
-            "logicalLocations": [{"fullyQualifiedName": node.selector, "kind": "element"}]}],
+        "locations": [location],
         "partialFingerprints": {"selector/v1": f"{result.path}|{node.selector}"},
-        "properties": {"cells": [], "locale": result.locale, "wcag": list(finding.wcag_tags)},
+        "properties": {"cells": [], "locale": result.locale, "wcag": list(finding.wcag_tags),
+                       "page": uri},
     }
-    related = list(sources(result)) if sources else []
     if related:
-        entry["relatedLocations"] = [
-            {"id": i, "physicalLocation": {"artifactLocation": {"uri": p}},
-             "message": {"text": "source of this page"}} for i, p in enumerate(related)]
+        entry["relatedLocations"] = [{"id": i, **where, "message": {"text": text}}
+                                     for i, (where, text) in enumerate(related)]
     return entry

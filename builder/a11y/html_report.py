@@ -20,6 +20,7 @@ from builder.a11y.html_views import (
     cross_locale_section,
 )
 from builder.a11y.model import CheckRun, Finding, NodeRef, PageResult
+from builder.a11y.sources import sources_text
 
 MAX_NODES = 25  # per rule and page; results.json has them all
 MAX_SHOTS = 3  # element screenshots per rule in the whole report
@@ -109,9 +110,11 @@ def _node_items(occurrences: tuple[tuple[str, Finding], ...], budget: list[int])
     items = []
     for node, labels in nodes[:MAX_NODES]:
         summary = f"<p>{_e(node.failure_summary)}</p>" if node.failure_summary else ""
+        where = (f'<p>Source: <code dir="ltr">{_e(sources_text(node))}</code></p>'
+                 if node.sources else "")
         items.append(
             f"<li><p><code dir=\"ltr\">{_e(node.selector)}</code> "
-            f"<span class=\"muted\">({_e(', '.join(labels))})</span></p>"
+            f"<span class=\"muted\">({_e(', '.join(labels))})</span></p>{where}"
             f"<pre dir=\"ltr\"><code>{_e(node.html)}</code></pre>{_shot(node, budget)}{summary}</li>"
         )
     if len(nodes) > MAX_NODES:

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from html import escape
 
+from builder.a11y.language import bcp47
 from builder.a11y.model import CheckRun, PageResult
 
 
@@ -18,12 +19,18 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
+def locale_of(result: PageResult) -> str:
+    """One name per locale, however a page or folder spells it: pt_BR and pt-BR are pt-BR."""
+    return bcp47(result.locale) if result.locale else "—"
+
+
 def page_identity(result: PageResult) -> str:
     """The same page in every locale: the manifest key, else the path minus its locale folder."""
     if result.key:
         return result.key
     first, _, rest = result.path.partition("/")
-    return rest if rest and result.locale and first.lower() == result.locale.lower() else result.path
+    same = result.locale and bcp47(first).lower() == bcp47(result.locale).lower()
+    return rest if rest and same else result.path
 
 
 def _lang(locale: str) -> str:
@@ -42,9 +49,9 @@ def _scroll_table(label: str, rows: Iterable[str]) -> list[str]:
 
 def cross_locale_section(run: CheckRun) -> list[str]:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    locales = sorted({r.locale or "—" for r in run.results})
+    locales = sorted({locale_of(r) for r in run.results})
     for result in run.results:
-        counts[page_identity(result)][result.locale or "—"] += _count(result)
+        counts[page_identity(result)][locale_of(result)] += _count(result)
     out = ['<section aria-labelledby="cross-locale">',
            '<h2 id="cross-locale">Across locales</h2>',
            "<p>Blocking findings (elements × render cells) per page and locale. "
@@ -96,7 +103,7 @@ def by_locale_section(run: CheckRun) -> list[str]:
     per_locale: dict[str, Counter[str]] = defaultdict(Counter)
     pages: dict[str, set[str]] = defaultdict(set)
     for result in run.results:
-        locale = result.locale or "—"
+        locale = locale_of(result)
         pages[locale].add(result.path)
         for finding in result.violations:
             per_locale[locale][finding.rule_id] += len(finding.nodes) or 1

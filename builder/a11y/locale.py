@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from selenium.webdriver.remote.webdriver import WebDriver
-
+from builder.a11y.language import bcp47
 from builder.a11y.model import Finding, NodeRef, PageInfo
 
 MANIFEST_PATH = "_infopages/pages.json"
@@ -32,8 +31,8 @@ TITLE_RULE = "infopages-locale-title"
 PARTS = ("wcag2aa", "wcag312")  # 3.1.2 Language of Parts
 PAGE = ("wcag2a", "wcag311")  # 3.1.1 Language of Page
 
-_COLLECT_JS = r"""
-const src = arguments[0].toLowerCase();
+COLLECT_JS = r"""
+const src = args.source.toLowerCase();
 const primary = (v) => (v || '').trim().toLowerCase().replace('_', '-').split('-')[0];
 const main = document.querySelector('main') || document.body;
 const marked = main ? Array.from(main.querySelectorAll('[lang]'))
@@ -82,7 +81,7 @@ def _read_head(path: Path) -> _HeadLinks | None:
 
 
 def _norm(code: str) -> str:
-    return code.strip().replace("_", "-").lower()
+    return bcp47(code).lower()
 
 
 def href_path(href: str) -> str:
@@ -140,11 +139,21 @@ def _page_info(path: str, entry: Mapping[str, Any], pages: Mapping[str, Any], he
         fallback_segments=tuple(str(s) for s in entry.get("fallback_segments", ())),
         alternates=alternates, alternate_links=tuple(links),
         source_title="".join(source_head.title_parts).strip() if source_head else None,
+        body=_body(entry),
     )
 
 
-def locale_probes(driver: WebDriver, path: str, page: PageInfo) -> tuple[Finding, ...]:
-    found: Mapping[str, Any] = driver.execute_script(_COLLECT_JS, page.source_locale)
+def _body(entry: Mapping[str, Any]) -> tuple[tuple[str, int], ...]:
+    sources = entry.get("sources")
+    blocks = sources.get("blocks", ()) if isinstance(sources, Mapping) else ()
+    try:
+        return tuple((str(b["tag"]), int(b["depth"])) for b in blocks)
+    except (KeyError, TypeError, ValueError):
+        return ()  # an older or foreign manifest: no block locations
+
+
+def locale_findings(found: Mapping[str, Any], path: str, page: PageInfo) -> tuple[Finding, ...]:
+    """The manifest probes from what COLLECT_JS read of the page."""
     findings = (_fallback(found, page), _switcher(found), _hreflang(found, page),
                 _reciprocal(path, page), _title(found, page))
     return tuple(f for f in findings if f is not None)

@@ -45,6 +45,32 @@ DEFAULT_MATRIX: tuple[RenderCell, ...] = (
 
 
 @dataclass(frozen=True)
+class ElementInfo:
+    """What the browser saw of an element, enough to find where it was written.
+
+    Read at check time (so it is cached with the result); turned into source
+    locations at report time, when content, templates and catalogues are read.
+    """
+
+    tag: str
+    attributes: tuple[tuple[str, str], ...] = ()  # id, class, role, aria-*, … (name, value)
+    text: str = ""        # its text (or alt), whitespace-normalised, at most 200 characters
+    block: int = -1       # index among the rendered body's blocks (div.prose), -1 outside
+    block_tag: str = ""   # the tag of that block
+    ancestors: tuple[str, ...] = ()  # "tag#id.class" of each ancestor, nearest first
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A place in the project a finding comes from."""
+
+    path: str             # project-relative: content/…, templates/…, locales/…
+    line: int
+    kind: Literal["content", "template", "catalogue"]
+    note: str = ""        # e.g. the anchor, the template element, the msgid
+
+
+@dataclass(frozen=True)
 class NodeRef:
     """One offending element.
 
@@ -58,6 +84,8 @@ class NodeRef:
     # A cropped PNG of the element as a data: URI; only the first few nodes
     # of each rule get one (screenshots are the most expensive part of a report).
     screenshot: str = ""
+    element: ElementInfo | None = None
+    sources: tuple[SourceRef, ...] = ()  # filled in when reports are written
 
     @property
     def selector(self) -> str:
@@ -96,6 +124,9 @@ class PageInfo:
     # (alternate path, the hreflang links that page declares), for reciprocity.
     alternate_links: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     source_title: str | None = None  # <title> of the source-locale version
+    # The rendered body's blocks as (tag, nesting depth), in document order: how
+    # an element is matched to the Markdown block it came from (locate.py).
+    body: tuple[tuple[str, int], ...] = ()
 
     @property
     def component(self) -> str:
@@ -122,13 +153,20 @@ class CheckOptions:
     tags: tuple[str, ...] = AXE_TAGS
     blocking_tags: tuple[str, ...] = WCAG_TAGS
     probes: bool = True
-    page_timeout: float = 30.0
-    script_timeout: float = 60.0
+    # Seconds a page may take in one render cell (the first cell includes the
+    # load); past it the browser is stopped and the page × cell is an error.
+    deadline: float = 60.0
     max_focus_stops: int = 60
     preload: bool = True  # axe in every frame; False = top frame only (benchmarks)
     screenshots: int = 3  # element screenshots per rule and page × cell; 0 = none
+    # One load per page, cells switched by emulation, Tab presses batched and the
+    # traversal replayed where the Tab order cannot differ. False is the slow
+    # path it must equal: a fresh load and one Tab per round trip in every cell.
+    one_load: bool = True
 
     def as_dict(self) -> dict[str, object]:
+        # The deadline is left out: it changes whether a page is checked, never
+        # what a completed check finds (and errors are never cached).
         return {
             "preload": self.preload,
             "screenshots": self.screenshots,
@@ -138,6 +176,7 @@ class CheckOptions:
             "blocking_tags": list(self.blocking_tags),
             "probes": self.probes,
             "max_focus_stops": self.max_focus_stops,
+            "one_load": self.one_load,
         }
 
 

@@ -19,6 +19,7 @@ from builder.a11y.ci_reports import junit_xml, sarif_document
 from builder.a11y.html_report import render_html_report
 from builder.a11y.model import CheckRun, PageResult
 from builder.a11y.serial import finding_dict, node_dict, page_dict  # noqa: F401 - re-exported
+from builder.a11y.sources import sources_text
 from builder.output.write import atomic_write
 
 SCHEMA_VERSION = 1
@@ -42,12 +43,27 @@ def tool_versions() -> dict[str, str]:
 
 
 def summary_counts(run: CheckRun) -> dict[str, Any]:
+    """Counts, each named by what it counts.
+
+    A check is one page in one render cell. `violations` counts rule × check
+    (a rule failing on a page in two cells counts twice), `violation_nodes`
+    element × rule × check; `blocking_rules`, `blocking_elements` (an element
+    is one selector on one page, whatever the cells) and `failing_checks`
+    (checks with a blocking finding or an error) answer "how many rules, how
+    many elements, how many checks". `blocking` is violations + errors.
+    """
     by_rule = Counter(f.rule_id for r in run.results for f in r.violations)
+    elements = {(r.path, n.selector) for r in run.results for f in r.violations for n in f.nodes}
+    failing = [r for r in run.results if r.violations or r.error]
     return {
         "pages": len(run.pages),
         "cells": len({r.cell for r in run.results}),
         "checks": len(run.results),
         "blocking": run.blocking_count,
+        "blocking_rules": len(by_rule),
+        "blocking_elements": len(elements),
+        "failing_checks": len(failing),
+        "failing_pages": len({r.path for r in failing}),
         "violations": sum(by_rule.values()),
         "violation_nodes": sum(len(f.nodes) for r in run.results for f in r.violations),
         "violations_by_rule": dict(sorted(by_rule.items())),
@@ -88,16 +104,30 @@ def write_junit(run: CheckRun, path: Path) -> None:
 
 
 def page_sources(project: Path):
-    """page → the project files it is made from: content/<key>.md, or its template."""
+    """page → the project files it is made from: content/<key>.md, or its template
+    (the project's templates/NAME, else the built-in theme's when the package lies
+    inside the project, as in the demo)."""
+    def template(name: str) -> str | None:
+        own = f"templates/{name}"
+        if (project / own).is_file():
+            return own
+        from builder.render.theme import THEME_DIR
+
+        try:
+            return (THEME_DIR / name).resolve().relative_to(project.resolve()).as_posix()
+        except ValueError:
+            return None
+
     def sources(result: PageResult) -> list[str]:
         if not result.key:
             return []
-        found = [f"content/{result.key}.md"]
+        content = f"content/{result.key}.md"
+        found = [content] if (project / content).is_file() else []
         if result.key == "home":
-            found.append("templates/home.html")
-        elif result.component == "news" and not (project / found[0]).is_file():
-            found.append("templates/news_index.html")
-        return [p for p in found if (project / p).is_file()]
+            found.append(template("home.html"))
+        elif result.component == "news" and not found:
+            found.append(template("news_index.html"))
+        return [p for p in found if p is not None and (project / p).is_file()]
     return sources
 
 
@@ -134,34 +164,48 @@ def summary_lines(run: CheckRun) -> list[str]:
         f"axe-core {run.axe_version} in Chromium {run.chromium_version or 'unknown'}.",
     ]
     lines += _violation_lines(run)
-    lines.append(f"Best practice (not blocking): {counts['best_practice']} finding(s).")
-    lines.append(f"Needs review (axe incomplete): {counts['incomplete']} finding(s).")
+    lines.append(f"Best practice (not blocking): {counts['best_practice']} rule × check finding(s).")
+    lines.append(f"Needs review (axe incomplete and infopages review items): "
+                 f"{counts['incomplete']} rule × check finding(s).")
     lines += _error_lines(run)
-    verdict = "PASS" if run.passed else f"FAIL ({run.blocking_count} blocking)"
+    verdict = "PASS" if run.passed else (
+        f"FAIL ({counts['failing_checks']} of {counts['checks']} page × cell check(s) failing: "
+        f"{counts['blocking_rules']} rule(s) on {counts['blocking_elements']} element(s), "
+        f"{counts['errors']} error(s))")
     lines.append(f"Result: {verdict}")
     return lines
 
 
 def _violation_lines(run: CheckRun) -> list[str]:
     pages: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    elements: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    first: dict[str, str] = {}
     impact: dict[str, str] = {}
     for result in _ordered(run.results):
         for finding in result.violations:
             pages[finding.rule_id][result.path].append(result.cell.label)
+            elements[finding.rule_id] |= {(result.path, n.selector) for n in finding.nodes}
             impact.setdefault(finding.rule_id, finding.impact or "unknown")
-    total = sum(len(cells) for by_page in pages.values() for cells in by_page.values())
-    lines = [f"Blocking violations: {total} in {len(pages)} rule(s)."]
+            where = next((sources_text(n) for n in finding.nodes if n.sources), "")
+            if where:
+                first.setdefault(finding.rule_id, where)
+    checks = sum(len(cells) for by_page in pages.values() for cells in by_page.values())
+    lines = [f"Blocking violations: {len(pages)} rule(s) on "
+             f"{len(set().union(*elements.values())) if elements else 0} element(s), "
+             f"{checks} rule × check finding(s) (a check is one page in one render cell)."]
     for rule in sorted(pages, key=lambda r: (-sum(map(len, pages[r].values())), r)):
         by_page = pages[rule]
         shown = "; ".join(f"{p} [{', '.join(c)}]" for p, c in list(by_page.items())[:FIRST_PAGES])
         more = f"; and {len(by_page) - FIRST_PAGES} more page(s)" if len(by_page) > FIRST_PAGES else ""
         count = sum(map(len, by_page.values()))
-        lines.append(f"  {rule} ({impact[rule]}): {count} — {shown}{more}")
+        source = f"; source: {first[rule]}" if rule in first else ""
+        lines.append(f"  {rule} ({impact[rule]}): {len(elements[rule])} element(s) on "
+                     f"{len(by_page)} page(s), {count} check(s) — {shown}{more}{source}")
     return lines
 
 
 def _error_lines(run: CheckRun) -> list[str]:
     errors = [r for r in _ordered(run.results) if r.error]
-    lines = [f"Errors (pages not checked, count as failures): {len(errors)}."]
+    lines = [f"Errors (page × cell checks not done, count as failures): {len(errors)}."]
     lines += [f"  {r.path} [{r.cell.label}]: {r.error}" for r in errors]
     return lines

@@ -9,9 +9,11 @@ from pathlib import Path
 
 from builder.a11y import baseline as known
 from builder.a11y.check import check_site
+from builder.a11y.history import record_history
 from builder.a11y.model import CheckOptions, CheckRun, CheckTarget, RenderCell
 from builder.a11y.runner import Progress
 from builder.a11y.serial import run_from
+from builder.a11y.sources import SourceMap
 from builder.a11y.targets import folder_targets, shard, sitemap_urls, url_target
 from builder.errors import Diagnostic, InputError
 from builder.output.shards import parse_shard
@@ -30,6 +32,7 @@ class CheckRequest:
     targets: tuple[str, ...] = ()  # URLs and/or one folder; empty = the built site
     sitemap: str | None = None
     jobs: int = 2
+    deadline: float = 60.0  # seconds per page × render cell
     webdriver_urls: tuple[str, ...] = ()
     shard: str | None = None  # "I/N"
     cache: bool = True
@@ -98,6 +101,11 @@ def select_targets(req: CheckRequest) -> tuple[Path | None, tuple[CheckTarget, .
     targets = (folder_targets(root, _locales(req.project), content if content.is_dir() else None)
                if root else ()) + tuple(
         url_target(u) for u in dict.fromkeys(urls))
+    if not targets:
+        where = str(root) if root is not None else (req.sitemap or "the sitemap")
+        raise InputError([Diagnostic(where, None, "nothing to check: no HTML page here",
+                                     "pass a folder with .html files, page URLs or a sitemap "
+                                     "that lists pages")])
     return root, targets
 
 
@@ -115,7 +123,7 @@ def check(req: CheckRequest) -> CheckOutcome:
     if shard_spec:
         targets = shard(targets, *shard_spec)
     cache = req.project / CACHE_FILE if req.cache else None
-    run = check_site(root, targets, CheckOptions(cells=cells), jobs=req.jobs,
+    run = check_site(root, targets, CheckOptions(cells=cells, deadline=req.deadline), jobs=req.jobs,
                      webdriver_urls=req.webdriver_urls, cache_path=cache, progress=req.progress)
     return finish(run, req, root, entries, baseline_path)
 
@@ -130,11 +138,9 @@ def finish(run: CheckRun, req: CheckRequest, root: Path | None,
         baseline_path.write_text(known.baseline_text(entries), encoding="utf-8")
         written = True
     out = req.reports or req.project / "reports" / "a11y"
+    run = SourceMap(req.project, root).annotate(run)
     paths = writer.write_reports(run, out, req.project, root)
     # The status page's chart of findings over time reads this history.
-    from builder.tools.status import record_history
-
-    # Only the counts: the full document (raw axe output, screenshots) is in results.json.
     record_history(req.project, {"summary": writer.summary_counts(run)},
                    dt.datetime.now(dt.timezone.utc))
     gate = known.evaluate(run, entries, req.today)

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from builder.a11y.axe import AxeScript, load_axe_script, preload_axe
 from builder.a11y.browser import BrowserSession, local_versions
 from builder.a11y.cache import ResultsCache, cache_key, input_digest
-from builder.a11y.check import check_page
+from builder.a11y.page import check_page
 from builder.a11y.model import (
     CheckOptions,
     CheckRun,
@@ -96,8 +96,7 @@ def _sessions(script: AxeScript, options: CheckOptions, config: RunConfig) -> li
             preload_axe(driver, script)
 
     endpoints = config.webdriver_urls or (None,)
-    sessions = [BrowserSession(page_timeout=options.page_timeout, script_timeout=options.script_timeout,
-                               on_start=on_start, remote_url=url)
+    sessions = [BrowserSession(deadline=options.deadline, on_start=on_start, remote_url=url)
                 for url in endpoints for _ in range(max(1, config.jobs))]
     if config.webdriver_urls:
         sessions[0].start()
@@ -132,6 +131,8 @@ def _execute(sessions: list[BrowserSession], jobs: list[_Job], root: Path | None
     """Yield (job, its results) as workers finish, in completion order."""
     if not jobs:
         return
+    if not sessions[0].started:
+        sessions[0].start()  # no browser at all: CheckUnavailable, before any page is tried
     idle: queue.Queue[BrowserSession] = queue.Queue()
     for session in sessions[:len(jobs)]:
         idle.put(session)
@@ -139,7 +140,12 @@ def _execute(sessions: list[BrowserSession], jobs: list[_Job], root: Path | None
     def work(job: _Job) -> list[PageResult]:
         session = idle.get()
         try:
-            return [check_page(session, root, base_url, job.target, cell, script, options)
+            return check_page(session, root, base_url, job.target, job.cells, script, options)
+        except Exception as err:  # noqa: BLE001 - one page must never end the whole run
+            return [PageResult(url=job.target.url or base_url + quote(job.target.path),
+                               path=job.target.path, locale=job.target.locale, cell=cell,
+                               error=f"not checked: internal error {type(err).__name__}: {err}",
+                               key=job.target.page.key if job.target.page else None)
                     for cell in job.cells]
         finally:
             idle.put(session)

@@ -11,14 +11,36 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from builder.a11y.model import CheckRun, Finding, NodeRef, PageResult, RenderCell
+from builder.a11y.model import (
+    CheckRun,
+    ElementInfo,
+    Finding,
+    NodeRef,
+    PageResult,
+    RenderCell,
+    SourceRef,
+)
 
 
 def node_dict(node: NodeRef) -> dict[str, Any]:
-    out = {"target": list(node.target), "html": node.html, "failure_summary": node.failure_summary}
+    out: dict[str, Any] = {"target": list(node.target), "html": node.html,
+                           "failure_summary": node.failure_summary}
     if node.screenshot:
         out["screenshot"] = node.screenshot
+    if node.element is not None:
+        out["element"] = element_dict(node.element)
+    if node.sources:
+        out["sources"] = [source_dict(s) for s in node.sources]
     return out
+
+
+def element_dict(info: ElementInfo) -> dict[str, Any]:
+    return {"tag": info.tag, "attributes": [list(a) for a in info.attributes], "text": info.text,
+            "block": info.block, "block_tag": info.block_tag, "ancestors": list(info.ancestors)}
+
+
+def source_dict(source: SourceRef) -> dict[str, Any]:
+    return {"path": source.path, "line": source.line, "kind": source.kind, "note": source.note}
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
@@ -56,10 +78,28 @@ def page_dict(result: PageResult) -> dict[str, Any]:
 
 
 def node_from(data: Mapping[str, Any]) -> NodeRef:
+    element = data.get("element")
     return NodeRef(target=tuple(str(t) for t in data.get("target", ())),
                    html=str(data.get("html", "")),
                    failure_summary=str(data.get("failure_summary", "")),
-                   screenshot=str(data.get("screenshot", "")))
+                   screenshot=str(data.get("screenshot", "")),
+                   element=element_from(element) if element else None,
+                   sources=tuple(source_from(s) for s in data.get("sources", ())))
+
+
+def element_from(data: Mapping[str, Any]) -> ElementInfo:
+    return ElementInfo(tag=str(data.get("tag", "")),
+                       attributes=tuple((str(a[0]), str(a[1])) for a in data.get("attributes", ())),
+                       text=str(data.get("text", "")), block=int(data.get("block", -1)),
+                       block_tag=str(data.get("block_tag", "")),
+                       ancestors=tuple(str(a) for a in data.get("ancestors", ())))
+
+
+def source_from(data: Mapping[str, Any]) -> SourceRef:
+    kind = data.get("kind")
+    return SourceRef(path=str(data.get("path", "")), line=int(data.get("line", 0)),
+                     kind=kind if kind in ("content", "template", "catalogue") else "content",
+                     note=str(data.get("note", "")))
 
 
 def finding_from(data: Mapping[str, Any]) -> Finding:

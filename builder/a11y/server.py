@@ -47,9 +47,13 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass  # the CLI owns the terminal
 
     def end_headers(self) -> None:
-        # Each render cell reloads the page; stale cache entries would make
-        # a rebuilt file look unchanged while checking.
-        self.send_header("Cache-Control", "no-store")
+        # Pages are never stored; the stylesheets, images and fonts they share are
+        # kept by the browser for the run (its profile is new for every run), so a
+        # site's CSS is fetched and parsed once per browser, not once per page.
+        path = self.path.split("?", 1)[0].lower()
+        cacheable = path.endswith((".css", ".js", ".mjs", ".svg", ".png", ".jpg", ".jpeg", ".webp",
+                                   ".avif", ".gif", ".ico", ".woff", ".woff2"))
+        self.send_header("Cache-Control", "private, max-age=3600" if cacheable else "no-store")
         super().end_headers()
 
 

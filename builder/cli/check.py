@@ -28,6 +28,10 @@ def add_check_parser(sub, common: argparse.ArgumentParser) -> None:
     cmd.add_argument("--sitemap", metavar="URL", help="also check every page listed in this sitemap")
     cmd.add_argument("--jobs", type=int, default=2, metavar="N",
                      help="browser sessions in parallel (per --webdriver-url endpoint; default 2)")
+    cmd.add_argument("--deadline", type=float, default=60.0, metavar="SECONDS",
+                     help="time a page may take in one render cell (the load included in the "
+                          "first); past it the browser is stopped and the page is an error "
+                          "(default 60)")
     cmd.add_argument("--webdriver-url", action="append", default=[], metavar="URL",
                      help="check on this remote WebDriver endpoint instead of local Chromium (repeatable)")
     cmd.add_argument("--shard", metavar="I/N", help="check only shard I of N (split by page path)")
@@ -45,15 +49,19 @@ def add_check_parser(sub, common: argparse.ArgumentParser) -> None:
 def _request(args: argparse.Namespace, progress):
     from builder.a11y.run import CheckRequest
 
-    if args.jobs < 1:
-        from builder.errors import Diagnostic, InputError
+    from builder.errors import Diagnostic, InputError
 
+    if args.jobs < 1:
         raise InputError([Diagnostic("--jobs", None, f"bad job count `{args.jobs}`",
                                      "give a whole number of 1 or more, e.g. --jobs 2")])
+    if not args.deadline > 0:
+        raise InputError([Diagnostic("--deadline", None, f"bad deadline `{args.deadline:g}`",
+                                     "give a number of seconds above 0, e.g. --deadline 60")])
     return CheckRequest(
         project=args.project, site=args.site, reports=args.reports, cells=args.cells,
         targets=tuple(args.targets), sitemap=args.sitemap, jobs=args.jobs,
         webdriver_urls=tuple(args.webdriver_url), shard=args.shard, cache=not args.no_cache,
+        deadline=args.deadline,
         baseline=args.baseline, update_baseline=args.update_baseline, progress=progress)
 
 
@@ -124,8 +132,9 @@ def outcome_lines(outcome) -> list[str]:
     if gate.new and gate.known:
         lines.append(f"New findings (not in {where.name}): {len(gate.new)} element(s).")
     verdict = "PASS" if outcome.passed else (
-        f"FAIL ({len(gate.new)} new, {len(gate.expired)} expired, {len(gate.stale)} stale, "
-        f"{outcome.run.error_count} error(s))")
+        f"FAIL ({len(gate.new)} new finding(s) not in {where.name} (element × page × cell), "
+        f"{len(gate.expired)} expired and {len(gate.stale)} stale baseline entr(ies), "
+        f"{outcome.run.error_count} page × cell check(s) not done)")
     lines.append(f"Result: {verdict}")
     lines.append(f"Report: {outcome.report_html} (data: {outcome.results_json}; "
                  f"JUnit: {outcome.junit_xml.name}; SARIF: {outcome.sarif.name})")

@@ -102,6 +102,7 @@ class Worker:
         self.job = job
         self.renderers = Renderers(job.model, job.messages, job.variants,
                                    job.pseudo_messages, job.read)
+        self.template_chains: dict[str, list[str]] = {}   # for pages.json sources
         config = job.model.config
         self.facts = FactIndex(job.model.content, config.news_page_size, config.latest_news,
                                config.feed_size)
@@ -112,7 +113,8 @@ class Worker:
         entry = None
         if output.variant == PUBLISHED and output.locale != GLOBAL and \
                 output.key not in (FEED, NOT_FOUND):
-            entry = manifest_entry(self.renderers.get(PUBLISHED, output.locale), output.key)
+            entry = manifest_entry(self.renderers.get(PUBLISHED, output.locale), output.key,
+                                   self.template_chains)
         path = output.path
         target = self.job.target / path
         try:

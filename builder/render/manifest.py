@@ -3,7 +3,22 @@
 Written to `_infopages/pages.json` in the site: per page its key, locale and
 source locale (BCP 47 tags: pt-BR, zh-Hant), direction, translations (hreflang
 alternates) and which segments fell back to the source language, so `check`
-can verify that each of them is marked.
+can verify that each of them is marked; and where the page comes from
+(`sources`), so each finding can name the content line or template it was
+written in:
+
+    "sources": {"content": "content/topics/x.md" or null,
+                "templates": ["templates/topic.html", "theme/base.html", …],
+                "blocks": [{"tag": "h2", "depth": 0, "line": 12, "anchor": "topics/x#a.h1"}, …],
+                "fields": [{"anchor": "topics/x#title", "line": 2, "msgid": "X"}, …]}
+
+`blocks` are the rendered body's block elements in document order (what
+Markdown made of the body: the tag, its nesting depth, the content line it
+starts on, and the segment anchor of the text it holds, if any); `fields`
+are the translatable front-matter fields. The templates are the page's
+template first, then those it extends, includes and imports, each named as
+the builder names it: `templates/NAME` for the project's own file,
+`theme/NAME` for the built-in theme's (as the POT cites it).
 """
 
 from __future__ import annotations
@@ -11,14 +26,24 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import jinja2
+from jinja2 import meta
+
 from builder.render.locale import LocaleRenderer
-from builder.segments.blocks import front_matter_segments
+from builder.segments.blocks import ParsedBody, front_matter_segments
 
 MANIFEST_PATH = "_infopages/pages.json"
+# Markdown tokens rendered as a block element with no opening token of their own.
+_LEAF_BLOCKS = {"fence": "pre", "code_block": "pre", "hr": "hr"}
+_PAGE_TEMPLATES = {"topic": "topic.html", "news": "news_item.html", "page": "page.html"}
 
 
-def manifest_entry(r: LocaleRenderer, key: str) -> dict[str, Any] | None:
-    """What the checker needs to know about one published page of one locale."""
+def manifest_entry(r: LocaleRenderer, key: str,
+                   chains: dict[str, list[str]] | None = None) -> dict[str, Any] | None:
+    """What the checker needs to know about one published page of one locale.
+
+    `chains` memoises template chains by template name (a worker passes one
+    dict for all its pages)."""
     if not r.published(key):
         return None
     page = r.model.content.by_key().get(key)
@@ -34,7 +59,68 @@ def manifest_entry(r: LocaleRenderer, key: str) -> dict[str, Any] | None:
         "fallback_segments": fallbacks,
         "alternates": {info.bcp47: r.path(key, info.code)
                        for info in r.published_locales if r.published(key, info.code)},
+        "sources": page_sources(r, key, {} if chains is None else chains),
     }
+
+
+def page_sources(r: LocaleRenderer, key: str, chains: dict[str, list[str]]) -> dict[str, Any]:
+    page = r.model.content.by_key().get(key)
+    if key == "home":
+        template = "home.html"
+    elif page is None:
+        template = "news_index.html"  # news, news/page-N
+    else:
+        template = _PAGE_TEMPLATES[page.kind]
+    if template not in chains:
+        chains[template] = template_chain(r, template)
+    if page is None:
+        return {"content": None, "templates": chains[template], "blocks": [], "fields": []}
+    return {"content": page.source, "templates": chains[template],
+            "blocks": body_blocks(r.model.parsed[key], page.body_line),
+            "fields": [{"anchor": s.anchor, "line": s.line, "msgid": s.msgid}
+                       for s in front_matter_segments(page)]}
+
+
+def body_blocks(parsed: ParsedBody, body_line: int) -> list[dict[str, Any]]:
+    """The block elements the body renders to, in document order, each with the
+    content line it starts on and the anchor of the segment it holds."""
+    anchors = {slot.index: slot.segment.anchor for slot in parsed.slots}
+    blocks: list[dict[str, Any]] = []
+    for index, token in enumerate(parsed.tokens):
+        tag = _LEAF_BLOCKS.get(token.type) or (
+            token.tag if token.nesting == 1 and not token.hidden else None)
+        if tag is not None:
+            line = body_line + token.map[0] if token.map else body_line
+            blocks.append({"tag": tag, "depth": token.level, "line": line})
+        elif index in anchors and blocks:
+            # An inline token's block is the one opened just before it (a tight
+            # list's hidden paragraph: the list item).
+            blocks[-1]["anchor"] = anchors[index]
+    return blocks
+
+
+def template_chain(r: LocaleRenderer, name: str) -> list[str]:
+    """`name` and every template it extends, includes or imports, most specific first,
+    each as the builder names its file: `templates/NAME` (the project's) or
+    `theme/NAME` (the built-in theme's)."""
+    order: list[str] = []
+    pending = [name]
+    paths: list[str] = []
+    while pending:
+        current = pending.pop(0)
+        if current in order:
+            continue
+        order.append(current)
+        try:
+            source, filename, _ = r.env.loader.get_source(r.env, current)
+            pending += [t for t in meta.find_referenced_templates(r.env.parse(source)) if t]
+        except jinja2.TemplateError:
+            # A name that loads nothing or a template that does not parse: rendering
+            # reports it with the template's file and line; the chain just omits it.
+            continue
+        if filename not in paths:
+            paths.append(filename)
+    return paths
 
 
 def manifest_document(pages: dict[str, Any]) -> bytes:

@@ -24,6 +24,8 @@ import jinja2
 import polib
 from markupsafe import Markup, escape
 
+from builder.a11y.history import read_history
+from builder.a11y.language import bcp47
 from builder.catalogues.domains import catalogue_files, is_current, order, po_path, pot_files
 from builder.catalogues.merge import complete
 from builder.catalogues.pofile import anchors_of
@@ -34,8 +36,6 @@ from builder.render.theme import CSP, THEME_DIR
 from builder.render.translations import load_messages
 
 STATUS_DIR = "_status"
-HISTORY_FILE = Path(".infopages-cache") / "a11y-history.json"
-HISTORY_KEEP = 30
 NEXT_LIMIT = 40      # entries listed per locale under "translate next"
 
 
@@ -157,7 +157,7 @@ def a11y_summary(document: dict[str, Any]) -> dict[str, Any]:
     for result in document.get("results", ()):
         for finding in result.get("violations", ()):
             by_rule[finding["id"]] += 1
-            by_locale[result.get("locale") or "—"] += 1
+            by_locale[bcp47(result["locale"]) if result.get("locale") else "—"] += 1
             by_page[result["path"]] += 1
             impact.setdefault(finding["id"], finding.get("impact") or "unknown")
     summary = document.get("summary", {})
@@ -165,31 +165,6 @@ def a11y_summary(document: dict[str, Any]) -> dict[str, Any]:
             "by_locale": sorted(by_locale.items()), "impact": impact,
             "by_page": sorted(by_page.items(), key=lambda kv: (-kv[1], kv[0])),
             "summary": summary, "passed": summary.get("passed", not by_rule)}
-
-
-def history_entry(document: dict[str, Any], when: dt.datetime) -> dict[str, Any]:
-    summary = document.get("summary", {})
-    return {"when": when.isoformat(timespec="seconds"), "pages": summary.get("pages", 0),
-            "blocking": summary.get("blocking", 0), "violations": summary.get("violations", 0),
-            "best_practice": summary.get("best_practice", 0), "errors": summary.get("errors", 0)}
-
-
-def read_history(root: Path) -> list[dict[str, Any]]:
-    path = root / HISTORY_FILE
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return []   # no history yet, or a damaged cache file: start again
-    return [d for d in data if isinstance(d, dict)] if isinstance(data, list) else []
-
-
-def record_history(root: Path, document: dict[str, Any], when: dt.datetime) -> list[dict]:
-    """Append one check run's summary to the history (last HISTORY_KEEP runs kept)."""
-    from builder.output.write import atomic_write
-
-    history = (read_history(root) + [history_entry(document, when)])[-HISTORY_KEEP:]
-    atomic_write(root / HISTORY_FILE, (json.dumps(history, indent=1) + "\n").encode())
-    return history
 
 
 # -- charts ----------------------------------------------------------------

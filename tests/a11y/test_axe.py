@@ -27,7 +27,10 @@ def test_script_comes_from_the_pinned_wheel() -> None:
 def test_options_are_plain_json() -> None:
     options = axe_options(("wcag2a", "best-practice"))
     assert json.loads(json.dumps(options))["runOnly"] == {"type": "tag", "values": ["wcag2a", "best-practice"]}
-    assert "resultTypes" not in options
+    # Passing nodes are not wanted (only which rules passed): axe skips their selectors.
+    assert options["resultTypes"] == ["violations", "incomplete"]
+    assert options["rules"]["avoid-inline-spacing"] == {"enabled": False}  # infopages-text-spacing
+    assert options["rules"]["label-content-name-mismatch"] == {"enabled": True}
 
 
 def test_classification() -> None:

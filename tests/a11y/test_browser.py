@@ -20,7 +20,7 @@ from builder.a11y import (
 )
 from builder.a11y.axe import load_axe_script, preload_axe
 from builder.a11y.browser import BrowserSession, apply_cell
-from builder.a11y.check import check_page
+from builder.a11y.page import check_page
 from builder.a11y.server import serve_directory
 
 FIXTURES = Path(__file__).parents[1] / "a11y_fixtures"
@@ -93,8 +93,8 @@ def test_crashed_browser_is_restarted_and_page_retried(session: BrowserSession, 
     assert pids
     for pid in pids:  # only the Chromium this test session started
         os.kill(pid, signal.SIGKILL)
-    result = check_page(session, FIXTURES, base_url, CheckTarget("image-alt.html", "en", "ltr"),
-                        RenderCell("light", 1280), script, CheckOptions(probes=False))
+    (result,) = check_page(session, FIXTURES, base_url, CheckTarget("image-alt.html", "en", "ltr"),
+                           [RenderCell("light", 1280)], script, CheckOptions(probes=False))
     assert session.driver.session_id != before  # it really was restarted
     assert result.error is None
     assert [f.rule_id for f in result.violations] == ["image-alt"]

@@ -62,10 +62,19 @@ def test_summary_lines(run: CheckRun) -> None:
     lines = summary_lines(run)
     text = "\n".join(lines)
     assert lines[0] == "Checked 10 page(s) in 4 render cell(s) (light-1280, light-320, dark-1280, dark-320): 40 check(s)."
-    assert "  color-contrast (serious): 6 — contrast.html [dark-1280, dark-320, light-1280, light-320]" in text
+    counts = results_document(run)["summary"]
+    assert lines[2] == (f"Blocking violations: {counts['blocking_rules']} rule(s) on "
+                        f"{counts['blocking_elements']} element(s), {counts['violations']} rule × "
+                        "check finding(s) (a check is one page in one render cell).")
+    (contrast,) = [line for line in lines if line.startswith("  color-contrast (serious): ")]
+    assert contrast.endswith(" element(s) on 2 page(s), 6 check(s) — contrast.html "
+                             "[dark-1280, dark-320, light-1280, light-320]; dark-contrast.html "
+                             "[dark-1280, dark-320]")
     assert "infopages-reflow" in text and "image-alt" in text
     assert "missing.html [light-1280]: file not found: missing.html" in text
-    assert lines[-1] == f"Result: FAIL ({run.blocking_count} blocking)"
+    assert lines[-1] == (f"Result: FAIL ({counts['failing_checks']} of 40 page × cell check(s) "
+                         f"failing: {counts['blocking_rules']} rule(s) on "
+                         f"{counts['blocking_elements']} element(s), 4 error(s))")
 
 
 def test_html_report_passes_its_own_check(run: CheckRun, tmp_path: Path) -> None:
@@ -178,3 +187,23 @@ def test_results_json_keeps_axe_raw_output(tmp_path):
     assert "image-alt" in raw
     node = raw["image-alt"]["nodes"][0]
     assert {"any", "all", "none", "html", "target"} <= set(node)   # untrimmed: every check
+
+
+def test_one_column_per_locale_however_it_is_spelled() -> None:
+    from builder.a11y.html_views import by_locale_section, cross_locale_section
+    from builder.a11y.model import PageResult, RenderCell
+
+    cell = RenderCell("light", 1280)
+    spelled = (("pt_BR/a.html", "pt_BR"), ("pt-BR/b.html", "pt-BR"), ("zh_Hant/a.html", "zh_Hant"),
+               ("zh-hant/b.html", "zh-hant"), ("en/a.html", "en"))
+    run = CheckRun(tuple(PageResult("u", path, locale, cell) for path, locale in spelled),
+                   "4.10.2", "0" * 64, "1")
+    html = "\n".join(cross_locale_section(run))
+    head = html.split("<thead>")[1].split("</thead>")[0]
+    assert head.count('<th scope="col"') == 4  # Page, en, pt-BR, zh-Hant
+    assert '<th scope="col" lang="pt-BR">pt-BR</th>' in head and "pt_BR" not in head
+    assert '<th scope="col" lang="zh-Hant">zh-Hant</th>' in head and "zh_Hant" not in head
+    rows = html.split("<tbody>")[1]
+    assert rows.count('<tr><th scope="row">') == 2  # a.html and b.html, across all spellings
+    by_locale = "\n".join(by_locale_section(run))
+    assert '<span lang="pt-BR">pt-BR</span> (2 page(s))' in by_locale

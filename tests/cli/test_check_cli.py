@@ -38,6 +38,21 @@ def test_check_without_a_built_site_says_what_to_do(mini: Path, capsys):
     assert "no built site here — run `infopages build` first" in capsys.readouterr().err
 
 
+def test_a_target_with_no_page_is_nothing_to_check(mini: Path, tmp_path: Path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("no pages here", encoding="utf-8")
+    assert main(["check", "--project", str(mini), str(empty)]) == 2
+    err = capsys.readouterr().err
+    assert f"{empty}: error: nothing to check: no HTML page here" in err
+    assert "Traceback" not in err
+
+
+def test_check_rejects_a_bad_deadline(mini: Path, capsys):
+    assert main(["check", "--project", str(mini), "--deadline", "0"]) == 2
+    assert "bad deadline `0` — give a number of seconds above 0" in capsys.readouterr().err
+
+
 def test_check_rejects_a_bad_render_cell(mini: Path, capsys):
     assert main(["build", "--project", str(mini)]) == 0
     assert main(["check", "--project", str(mini), "--cells", "sepia:1280"]) == 2
@@ -60,6 +75,10 @@ def test_demo_site_has_no_violation_in_any_locale_scheme_or_width(demo_site: Pat
     assert locales >= {"en", "fr", "es", "ar"}
     assert len({p["path"] for p in results["results"]}) == len(list(demo_site.rglob("*.html")))
     assert all(not p["violations"] and not p.get("error") for p in results["results"])
+    # Our own pages raise none of our own "needs review" items either.
+    ours = [(p["path"], f["id"]) for p in results["results"] for f in p["incomplete"]
+            if f["source"] == "probe"]
+    assert ours == []
 
 
 # --- scale, gates and reports through the CLI (one small site shared by the tests below) ---

@@ -9,12 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from builder.a11y.history import HISTORY_KEEP, read_history, record_history
 from builder.tools.status import (
-    HISTORY_KEEP,
     a11y_summary,
     column_chart,
-    read_history,
-    record_history,
     stacked_bar,
     status_files,
     translation_data,
@@ -109,7 +107,7 @@ def test_pages_show_the_numbers(project: Path) -> None:
     assert "../../locales/fr/LC_MESSAGES/pages.po" in translation and "pages.po:11" in translation
     assert "../_preview/fr/about.html" in translation
     accessibility = files["_status/accessibility.html"].decode()
-    assert re.search(r"<th scope=\"row\" translate=\"no\">color-contrast</th><td>serious</td><td>2</td>",
+    assert re.search(r"<th scope=\"row\" translate=\"no\">color-contrast</th><td translate=\"no\" lang=\"en\" dir=\"ltr\">serious</td><td>2</td>",
                      accessibility)
     assert "../../reports/a11y/report.html" in accessibility
     assert "<script" not in translation + accessibility
