@@ -242,6 +242,7 @@ def _parse_template(path: str, text: str) -> list[_Tag]:
 
 @dataclass(frozen=True)
 class _Entry:
+    path: str        # the catalogue file (one per domain), from the project
     line: int
     msgid: str
     msgstr: str
@@ -251,8 +252,7 @@ class _Entry:
 class _Catalogue:
     """One locale's PO file, indexed by anchor and by text."""
 
-    def __init__(self, path: str, entries: list[tuple[list[str], _Entry]]) -> None:
-        self.path = path
+    def __init__(self, entries: list[tuple[list[str], _Entry]]) -> None:
         self.by_anchor = {a: e for anchors, e in entries for a in anchors}
         self.by_text: dict[str, list[_Entry]] = {}
         self.by_msgid: dict[str, list[_Entry]] = {}
@@ -263,22 +263,26 @@ class _Catalogue:
 
     @classmethod
     def load(cls, project: Path, locale: str) -> _Catalogue | None:
+        """Every catalogue file of the locale (one per domain, the interface's first)."""
+        from builder.catalogues.domains import po_files
         from builder.catalogues.pofile import anchors_of, read_po
         from builder.errors import InputError
 
         folder = _locale_folder(project / "locales", locale)
         if folder is None:
             return None
-        file = folder / "LC_MESSAGES" / "messages.po"
-        try:
-            po = read_po(file, project)
-            lines = file.read_text(encoding="utf-8").splitlines()
-        except (InputError, OSError, UnicodeDecodeError):
-            return None  # a broken catalogue is lint's business; no PO locations then
-        entries = [(anchors_of(e), _Entry(_msgstr_line(lines, e.linenum), e.msgid, e.msgstr,
-                                          bool(e.msgstr) and "fuzzy" not in e.flags))
-                   for e in po if not e.obsolete and e.msgid]
-        return cls(file.relative_to(project).as_posix(), entries)
+        entries = []
+        for file in po_files(project / "locales", folder.name).values():
+            try:
+                po = read_po(file, project)
+                lines = file.read_text(encoding="utf-8").splitlines()
+            except (InputError, OSError, UnicodeDecodeError):
+                continue  # a broken catalogue is lint's business; no PO locations then
+            rel = file.relative_to(project).as_posix()
+            entries += [(anchors_of(e), _Entry(rel, _msgstr_line(lines, e.linenum), e.msgid,
+                                               e.msgstr, bool(e.msgstr) and "fuzzy" not in e.flags))
+                        for e in po if not e.obsolete and e.msgid]
+        return cls(entries) if entries else None
 
     def shown(self, anchor: str, msgid: str) -> str:
         entry = self.by_anchor.get(anchor)
@@ -288,13 +292,13 @@ class _Catalogue:
         entry = self.by_anchor.get(anchor)
         if entry is None or not entry.translated:
             return []  # shown in the source language: the text came from the content
-        return [SourceRef(self.path, entry.line, "catalogue", f"msgid {entry.msgid[:80]!r}")]
+        return [SourceRef(entry.path, entry.line, "catalogue", f"msgid {entry.msgid[:80]!r}")]
 
     def msgids_showing(self, text: str) -> list[str]:
         return [e.msgid for e in self.by_text.get(text, ())]
 
     def refs_for_msgid(self, msgid: str) -> list[SourceRef]:
-        return [SourceRef(self.path, e.line, "catalogue", f"msgid {e.msgid[:80]!r}")
+        return [SourceRef(e.path, e.line, "catalogue", f"msgid {e.msgid[:80]!r}")
                 for e in self.by_msgid.get(msgid, ()) if e.translated][:1]
 
 
@@ -334,6 +338,6 @@ def first_source(node: NodeRef) -> SourceRef | None:
 
 
 def sources_text(node: NodeRef) -> str:
-    """"content/x.md:12, translation locales/fr/LC_MESSAGES/messages.po:40" (or "")."""
+    """"content/x.md:12, translation locales/fr/LC_MESSAGES/pages.po:40" (or "")."""
     words = {"content": "", "template": "template ", "catalogue": "translation "}
     return ", ".join(f"{words[s.kind]}{s.path}:{s.line}" for s in node.sources)

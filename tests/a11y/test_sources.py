@@ -41,14 +41,15 @@ def checked(tmp_path_factory) -> Path:
     copy_theme(root)   # the project's own templates: a template line to point to
     (root / "content" / "pages" / "broken.md").write_text(BROKEN, encoding="utf-8")
     assert main(["update", "--project", str(root)]) == 0
-    po_file = root / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
-    po = polib.pofile(str(po_file), wrapwidth=0)
-    for entry in po:
-        if entry.msgid == "An empty link: []{1} here.":
-            entry.msgstr = "Un lien vide : []{1} ici."
-        if entry.msgid == "All languages":
-            entry.msgstr = "Toutes les langues"
-    po.save()
+    for domain in ("pages", "ui"):     # the page's text, the interface's
+        po = polib.pofile(str(root / "locales" / "fr" / "LC_MESSAGES" / f"{domain}.po"),
+                          wrapwidth=0)
+        for entry in po:
+            if entry.msgid == "An empty link: []{1} here.":
+                entry.msgstr = "Un lien vide : []{1} ici."
+            if entry.msgid == "All languages":
+                entry.msgstr = "Toutes les langues"
+        po.save()
     base = root / "templates" / "base.html"
     text = base.read_text(encoding="utf-8")
     anchor = '<a href="{{ root_href }}">{{ _("All languages") }}</a>'
@@ -85,11 +86,11 @@ def test_body_blocks_point_to_their_content_line(checked: Path) -> None:
 
 def test_translated_text_points_to_its_po_entry_too(checked: Path) -> None:
     (link,) = _nodes(checked, "fr/broken.html", "link-name")
-    po = checked / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
+    po = checked / "locales" / "fr" / "LC_MESSAGES" / "pages.po"
     (msgstr,) = _lines_of(po, 'msgstr "Un lien vide')
     assert [(s["kind"], s["path"], s["line"]) for s in link["sources"]] == [
         ("content", "content/pages/broken.md", LINK_LINE),
-        ("catalogue", "locales/fr/LC_MESSAGES/messages.po", msgstr)]
+        ("catalogue", "locales/fr/LC_MESSAGES/pages.po", msgstr)]
 
 
 def test_template_elements_point_to_the_template_line(checked: Path) -> None:
@@ -109,14 +110,14 @@ def test_sarif_junit_and_html_carry_the_source(checked: Path) -> None:
     assert location["artifactLocation"]["uri"] == "content/pages/broken.md"
     assert location["region"]["startLine"] == LINK_LINE
     related = {r["physicalLocation"]["artifactLocation"]["uri"] for r in fr["relatedLocations"]}
-    assert related == {"site/fr/broken.html", "locales/fr/LC_MESSAGES/messages.po"}
+    assert related == {"site/fr/broken.html", "locales/fr/LC_MESSAGES/pages.po"}
     junit = ET.parse(reports / "junit.xml").getroot()
     failures = [c.find("failure").text for c in junit.iter("testcase")
                 if c.find("failure") is not None and c.get("name") == "link-name [light-1280]"]
     assert any(f"source: content/pages/broken.md:{LINK_LINE}" in text for text in failures)
     html = (reports / "report.html").read_text(encoding="utf-8")
     assert f'Source: <code dir="ltr">content/pages/broken.md:{LINK_LINE}, translation ' \
-           "locales/fr/LC_MESSAGES/messages.po:" in html
+           "locales/fr/LC_MESSAGES/pages.po:" in html
 
 
 def test_summary_names_what_it_counts(checked: Path) -> None:
@@ -140,7 +141,7 @@ def test_demo_template_elements_and_their_translations(demo_site: Path, repo: Pa
     path = "fr/topics/crimes-against-children.html"
     page = sources.pages[path]
     result = PageResult("u", path, "fr", RenderCell("light", 1280))
-    po = repo / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
+    po = repo / "locales" / "fr" / "LC_MESSAGES" / "ui.po"
     po_lines = po.read_text(encoding="utf-8").splitlines()
 
     def msgstr_line(msgid: str) -> int:
@@ -151,7 +152,7 @@ def test_demo_template_elements_and_their_translations(demo_site: Path, repo: Pa
     (template, translation) = sources.locate(result, page, skip)
     assert (template.path, template.line) == ("builder/theme/base.html", _lines_of(
         repo / "builder" / "theme" / "base.html", 'class="skip-link"')[0])
-    assert (translation.path, translation.line) == ("locales/fr/LC_MESSAGES/messages.po",
+    assert (translation.path, translation.line) == ("locales/fr/LC_MESSAGES/ui.po",
                                                    msgstr_line("Skip to main content"))
 
     switcher = ElementInfo("nav", (("class", "switcher"), ("aria-label", "Langues")), "",
