@@ -241,7 +241,7 @@ RENDER_LINK = """\
 SINGLE = """\
 {{ define "main" -}}
 <article>
-<h1>{{ .Title }}</h1>
+<h1 id="page-title">{{ .Title }}</h1>
 <p class="meta">{{ i18n "published" (dict "date" (partial "date-tag.html" .Date)) | safeHTML }}</p>
 {{- with .Params.summary }}<p class="lead">{{ . }}</p>{{ end }}
 <div class="prose">
@@ -257,7 +257,8 @@ SINGLE = """\
 </article>
 {{ $newer := .NextInSection }}{{ $older := .PrevInSection -}}
 {{ if or $newer $older -}}
-<nav class="pager" aria-label="{{ i18n "more_news" }}">
+<nav class="pager" aria-labelledby="pager-label">
+<span id="pager-label" hidden>{{ i18n "more_news" }}</span>
 <ul>
 {{ with $newer }}<li class="pager-newer"><a href="{{ .RelPermalink }}" rel="next"><span class="pager-label">{{ i18n "newer" }}</span> <span>{{ .Title }}</span></a></li>{{ end }}
 {{ with $older }}<li class="pager-older"><a href="{{ .RelPermalink }}" rel="prev"><span class="pager-label">{{ i18n "older" }}</span> <span>{{ .Title }}</span></a></li>{{ end }}
@@ -278,7 +279,7 @@ JOIN = """\
 TOPIC = """\
 {{ define "main" -}}
 <article>
-<h1>{{ .Title }}</h1>
+<h1 id="page-title">{{ .Title }}</h1>
 {{ with .Params.summary }}<p class="lead">{{ . }}</p>{{ end }}
 <div class="prose">
 {{ .Content }}
@@ -308,11 +309,12 @@ LIST = """\
 {{- end }}
 {{ define "main" -}}
 {{ $p := .Paginator }}{{ $n := $p.PageNumber }}{{ $t := $p.TotalPages -}}
-<h1>{{ .Title }}</h1>
+<h1 id="page-title">{{ .Title }}</h1>
 {{ if gt $t 1 }}<p class="meta">{{ i18n "page_of" (dict "number" $n "total" $t) }}</p>{{ end }}
 {{ partial "news-list.html" (dict "items" $p.Pages "level" 2) }}
 {{ if gt $t 1 -}}
-<nav class="pagination" aria-label="{{ i18n "news_pages" }}">
+<nav class="pagination" aria-labelledby="pagination-label">
+<span id="pagination-label" hidden>{{ i18n "news_pages" }}</span>
 <ul>
 {{ with $p.Prev }}<li><a href="{{ .URL }}" rel="prev">{{ i18n "previous_page" }}</a></li>{{ end }}
 {{ $word := i18n "page_word" -}}
@@ -334,7 +336,7 @@ LIST = """\
 HOME = """\
 {{ define "title" }}{{ i18n "site_title" }}{{ end }}
 {{ define "main" -}}
-<h1>{{ i18n "site_title" }}</h1>
+<h1 id="page-title">{{ i18n "site_title" }}</h1>
 <section aria-labelledby="topics-heading">
 <h2 id="topics-heading">{{ i18n "topics" }}</h2>
 {{ partial "cards.html" (site.GetPage "/topics").RegularPages.ByWeight }}
@@ -351,7 +353,7 @@ HOME = """\
 NOT_FOUND = """\
 {{ define "title" }}{{ i18n "page_not_found" }} – {{ i18n "site_title" }}{{ end }}
 {{ define "main" -}}
-<h1>{{ i18n "page_not_found" }}</h1>
+<h1 id="page-title">{{ i18n "page_not_found" }}</h1>
 <p>{{ i18n "not_found_text" }}</p>
 <p><a href="{{ site.Home.RelPermalink }}">{{ i18n "go_home" }}</a></p>
 {{ end }}
