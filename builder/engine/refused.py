@@ -33,17 +33,42 @@ def refused_translations(root: Path, cache: BuildCache) -> Refused:
         counts[locale] = counts.get(locale, 0) + 1
         if counts[locale] <= SHOWN:
             first.setdefault((locale, domain), set()).add(msgid)
+    files = {key: po_path(root / "locales", *key) for key in first}
+    # Linting a catalogue costs a parse of it: done again only when the entries shown
+    # or the files they are in changed, not on every rebuild of a site that has some.
+    memo_key = (sorted((key, sorted(msgids)) for key, msgids in first.items()),
+                sorted((str(path), *_stamp(path)) for path in files.values()))
+    memo = cache.get("refused")
+    if memo is not None and memo[0] == memo_key:
+        shown = memo[1]
+    else:
+        shown = tuple(d for key, msgids in first.items()
+                      for d in _located(root, key[0], files[key], msgids))
+        cache.put("refused", (memo_key, shown))
+    return Refused(tuple(sorted(counts.items())), shown)
+
+
+def _stamp(path: Path) -> tuple[int, ...]:
+    """The file's fingerprint, as the build record takes it (a same-size save in the
+    same clock tick still changes ctime or inode)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return ()
+    return stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns, stat.st_ino
+
+
+def _located(root: Path, locale: str, path: Path, msgids: set[str]) -> list[Diagnostic]:
+    """Each refused msgid of one catalogue file, with its line and lint's reason."""
+    errors = [f for f in lint_catalogue(root, locale, path, Glossary())
+              if f.severity == "error" and f.msgid in msgids]
     shown = []
-    for (locale, domain), msgids in first.items():
-        path = po_path(root / "locales", locale, domain)
-        errors = [f for f in lint_catalogue(root, locale, path, Glossary())
-                  if f.severity == "error" and f.msgid in msgids]
-        for msgid in sorted(msgids):
-            finding = next((f for f in errors if f.msgid == msgid), None)
-            if finding is not None:
-                fix = "readers see the source text until it is fixed"
-                shown.append(Diagnostic(finding.path, finding.line,
-                                        f"translation not published: {finding.message}",
-                                        f"{fix}; {finding.hint}" if finding.hint else fix,
-                                        severity="warning"))
-    return Refused(tuple(sorted(counts.items())), tuple(shown))
+    for msgid in sorted(msgids):
+        finding = next((f for f in errors if f.msgid == msgid), None)
+        if finding is not None:
+            fix = "readers see the source text until it is fixed"
+            shown.append(Diagnostic(finding.path, finding.line,
+                                    f"translation not published: {finding.message}",
+                                    f"{fix}; {finding.hint}" if finding.hint else fix,
+                                    severity="warning"))
+    return shown
