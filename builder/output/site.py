@@ -199,3 +199,7 @@ def _remove_partial_files(cache: Path) -> None:
         pid = path.name.rsplit(".", 2)[-2]
         if pid.isdigit() and not _alive(int(pid)):
             path.unlink(missing_ok=True)
+    # Jinja's bytecode cache writes `__jinja2_HASH.cacheXXXX.tmp` (no pid in the name);
+    # this runs holding the project lock, so no command is writing one now.
+    for path in cache.glob("jinja/__jinja2_*.tmp") if cache.is_dir() else ():
+        path.unlink(missing_ok=True)
