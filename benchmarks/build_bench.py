@@ -1,7 +1,8 @@
 """Build, incremental rebuild, extract/update, Hugo and check figures on a synthetic site.
 
     .venv/bin/python benchmarks/build_bench.py --news 1000 [--news 10000]
-        [--work /tmp/infopages-bench] [--skip-check] [--hugo-only] [--catalogues-only]
+        [--work /tmp/infopages-bench] [--skip-check] [--skip-hugo] [--hugo-only]
+        [--catalogues-only]
         [--json FILE]
 
 For each N, `gen_site.generate` writes a site of N news items into
@@ -648,7 +649,8 @@ class Bench:
               f"{'':<28}(each run's start-up is spread over the sample's pages: an overestimate)")
         self.extra["check"] = figures
 
-    def run_all(self, skip_check: bool, hugo_only: bool, catalogues_only: bool = False) -> None:
+    def run_all(self, skip_check: bool, hugo_only: bool, catalogues_only: bool = False,
+                skip_hugo: bool = False) -> None:
         self.work.mkdir(parents=True, exist_ok=True)
         self.pristine, generated = ensure_site(self.work, self.news)
         copy_sources(self.pristine, self.site)
@@ -663,7 +665,8 @@ class Bench:
             self.build_scenarios()
             self.catalogue_scenarios()
         try:
-            self.versus_hugo()
+            if not skip_hugo:
+                self.versus_hugo()
         except (CommandFailed, _hugo_site().HugoFailed) as exc:   # go on to check
             print(f"clean build versus Hugo: FAILED {exc}", flush=True)
             self.extra["hugo"] = f"failed: {exc}"
@@ -732,6 +735,8 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--hugo-only", action="store_true",
                         help="only the clean build versus Hugo (interleaved, median of three)")
+    parser.add_argument("--skip-hugo", action="store_true",
+                        help="leave out step 10, the clean builds versus Hugo")
     parser.add_argument("--catalogues-only", action="store_true",
                         help="only extract and update after the edits (no build, Hugo or check)")
     args = parser.parse_args()
@@ -741,7 +746,7 @@ def main() -> int:
         bench = Bench(args.work.resolve() / f"n{news}", news)
         benches.append(bench)
         try:
-            bench.run_all(args.skip_check, args.hugo_only, args.catalogues_only)
+            bench.run_all(args.skip_check, args.hugo_only, args.catalogues_only, args.skip_hugo)
         except CommandFailed as exc:
             print(f"\nFAILED (N = {news}): {exc}", file=sys.stderr, flush=True)
             bench.extra["error"] = str(exc)

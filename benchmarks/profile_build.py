@@ -115,7 +115,7 @@ def _render_activity(frames: list[tuple[str, str]]) -> str:
             return _markdown_context(frames[:depth])
         if "/markupsafe/" in path:
             return "Jinja: escape / Markup (markupsafe)"
-        if path.endswith("buildcache.py") and func.startswith("StoredMessages"):
+        if path.endswith("stored.py") and func.startswith("StoredMessages"):
             return "translation lookup (build record SQLite, memo)"
         if path.endswith("translations.py"):
             if func in ("Translator.state", "Translator._state", "Translator.lookup"):
@@ -163,7 +163,7 @@ def classify(stack: str) -> str:
         return "site loading (config, front matter, content model)"
     if _in(frames, "input_changes", "record_inputs"):
         return "build record: input fingerprints"
-    if _in(frames, "manifest_entry", "manifest_text", "Record.manifest", "manifest_document"):
+    if _in(frames, "manifest_entry", "write_manifest", "manifest_document"):
         return "manifest (pages.json entries and text)"
     if _in(frames, "check_references"):
         return "reference check"

@@ -8,9 +8,10 @@ as a user would. Then:
 
 - idle: the server's CPU time (user + system, from /proc) over S seconds with
   nothing changing, as a share of one core (target: under 2 %);
-- per round, it saves one PO entry (French, the `ui` catalogue) and one content file, and times
+- per round, it saves one PO entry (a French news paragraph, or title) and one content file, and times
   from the save to the page fetched over HTTP showing the new text (target:
-  under 1 s at N = 10,000). The browser's own reload is not included.
+  under 1 s at N = 10,000), waiting as the page's reload script does (a long-poll,
+  then one fetch). The browser's own rendering is not included.
 
 Prints the figures; exits 1 if a change never showed up.
 """
@@ -18,6 +19,7 @@ Prints the figures; exits 1 if a change never showed up.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -57,25 +59,45 @@ def start(project: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("the server did not start")
 
 
-def first_msgstr(po: Path) -> tuple[str, str]:
-    """A translated entry of the catalogue: (its msgstr line, a page that shows it)."""
-    text = po.read_text("utf-8")
-    found = re.search(r'\nmsgid "Home"\nmsgstr "([^"]+)"', text) or \
-        re.search(r'\nmsgstr "([^"]{8,})"', text)
-    return f'msgstr "{found.group(1)}"', "fr/index.html"
+def first_msgstr(folder: Path) -> tuple[Path, str, str]:
+    """A translated news paragraph (or, where none fits on one line, a news title):
+    (its catalogue, its msgstr line, the item's page). A paragraph is on its own page
+    only, so the rebuild is as small as the change (an interface string, such as the
+    navigation's, is on every page of the locale)."""
+    for role in ("paragraph", "title"):
+        for po in sorted(folder.glob("news*.po")):
+            for found in re.finditer(r'\n#\. id: news/[^#\n]+#\S+ \(' + role + r'[^\n]*\n'
+                                     r'(?:#[^\n]*\n)*?#: content/(news/[^\s:]+)\.md[^\n]*\n'
+                                     r'(?:#[^\n]*\n)*msgid "[^\n]+"\nmsgstr "([^"\n]{8,})"\n',
+                                     po.read_text("utf-8")):
+                return po, f'msgstr "{found.group(2)}"', f"fr/{found.group(1)}.html"
+    raise SystemExit(f"no translated news paragraph or title in {folder}")
 
 
 def timed_edit(url: str, path: Path, old: str, new: str, page: str, shows: str) -> float:
+    """Save the edit, then do what the page's reload script does in a browser: one
+    long-poll for "this page changed", then fetch the page once. Seconds from the save
+    to the new page fetched (polling the page in a loop instead would compete with
+    the build for the server's interpreter)."""
     text = path.read_text("utf-8")
     assert old in text, f"{old!r} not in {path}"
+    html = fetch(url + page)
+    gen = re.search(r'data-generation="(\d+)"', html).group(1)
+    digest = re.search(r'data-hash="([^"]*)"', html).group(1)
     start = time.perf_counter()
     path.write_text(text.replace(old, new, 1), "utf-8")
     deadline = start + 120
     while time.perf_counter() < deadline:
-        if shows in fetch(url + page):
-            return time.perf_counter() - start
-        time.sleep(0.01)
-    raise SystemExit(f"{page} never showed the change to {path}")
+        answer = json.loads(fetch(f"{url}__infopages__/wait?gen={gen}&page=/{page}&hash={digest}"))
+        gen = answer["generation"]
+        if answer["reload"]:
+            if shows in fetch(url + page):
+                return time.perf_counter() - start
+            status = fetch(f"{url}__infopages__/status")
+            raise SystemExit(f"{page} was reloaded without the change to {path}; "
+                             f"the server says {status}")
+    status = fetch(f"{url}__infopages__/status")
+    raise SystemExit(f"{page} never showed the change to {path}; the server says {status}")
 
 
 def main() -> int:
@@ -98,10 +120,7 @@ def main() -> int:
             time.sleep(args.idle)
             idle = (cpu_seconds(server.pid) - before) / args.idle
             print(f"idle CPU: {100 * idle:.2f} % of one core over {args.idle:.0f} s")
-            # "Home" is the navigation's: the `ui` domain (`messages` in a site not split)
-            folder = project / "locales" / "fr" / "LC_MESSAGES"
-            po = folder / "ui.po" if (folder / "ui.po").exists() else folder / "messages.po"
-            line, page = first_msgstr(po)
+            po, line, page = first_msgstr(project / "locales" / "fr" / "LC_MESSAGES")
             topic = sorted((project / "content" / "topics").glob("*.md"))[0]
             body = topic.read_text("utf-8").rstrip().rsplit("\n", 1)[1].split(".")[0]
             times: dict[str, list[float]] = {"PO entry": [], "content file": []}

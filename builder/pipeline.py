@@ -10,20 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from builder.catalogues import merge
 from builder.catalogues.domains import catalogue_files, is_current, order, pot_files
-from builder.catalogues.pofile import read_po
-from builder.engine import catalogues as work
 from builder.engine.build import BuildOptions, checked_scan, publication
 from builder.engine.build import build as build_site
 from builder.engine.full import BuildResult
-from builder.engine.localemerge import Retired
 from builder.errors import Diagnostic, InputError
 from builder.output.lock import project_lock
 from builder.render.gates import Publication
 from builder.source.config import load_config
+
+if TYPE_CHECKING:   # the catalogue commands import these when run: `build` starts faster
+    from builder.catalogues import merge
+    from builder.engine import catalogues as work
+    from builder.engine.localemerge import Retired
 
 Report = Callable[[int, int, str], None]   # (done, total, what): progress for the CLI
 
@@ -48,6 +49,8 @@ def _extract_result(plan: work.ExtractPlan, written: tuple[work.Written, ...]) -
 def extract(root: Path) -> ExtractResult:
     """`infopages extract`: every translatable segment into its domain's POT
     (locales/DOMAIN.pot)."""
+    from builder.engine import catalogues as work
+
     with project_lock(root):
         plan = work.plan_extract(root, checked_scan(root))
         pots, _ = work.apply_update(root, work.UpdatePlan(plan, ()))
@@ -64,6 +67,8 @@ class UpdateResult:
 def update(root: Path, prune_obsolete: bool = False,
            progress: Report | None = None) -> UpdateResult:
     """`infopages update`: extract, then merge into every locale's catalogues (one step)."""
+    from builder.engine import catalogues as work
+
     with project_lock(root):
         work.remove_leftovers(root / "locales")
         plan = work.plan_update(root, checked_scan(root), prune_obsolete, progress)
@@ -76,6 +81,8 @@ def update(root: Path, prune_obsolete: bool = False,
 
 def stale_catalogues(root: Path, prune_obsolete: bool = False) -> tuple[list[Path], tuple]:
     """`infopages update --check`: the files `update` would change (nothing is written)."""
+    from builder.engine import catalogues as work
+
     plan = work.plan_update(root, checked_scan(root), prune_obsolete)
     return plan.stale(), plan.extract.warnings
 
@@ -83,6 +90,9 @@ def stale_catalogues(root: Path, prune_obsolete: bool = False) -> tuple[list[Pat
 def stats(root: Path) -> list[merge.Stats]:
     """`infopages stats`: per locale and domain, entries and words translated, fuzzy,
     left; each locale's total (domain "") follows its domains."""
+    from builder.catalogues import merge
+    from builder.catalogues.pofile import read_po
+
     config = load_config(root)
     checked_scan(root, config)
     out = []

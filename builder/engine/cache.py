@@ -1,8 +1,9 @@
 """The incremental build's memory: `.infopages-cache/build.sqlite`.
 
 For the last successful build it records every input file's fingerprint, every
-output with the facts it depends on (see `deps`) and its `pages.json` entry,
-the hashes of the listings, the loaded content, which pages use which message,
+output with the facts it depends on (see `deps`) and its `pages.json` entry
+(as the document's line), the hashes of the listings, the loaded pages (a row
+each, so a rebuild rewrites only the changed ones), which pages use which message,
 and each locale's publishable translations, so that a rebuild neither parses
 every source nor loads every catalogue. PO files are snapshotted beside it so
 that `podiff` can tell which entries a translator changed.
@@ -15,21 +16,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from builder.engine.stored import HashedMessages, MsgKey, StoredMessages, msg_hash
 from builder.render.routes import Output
 from builder.source.inputs import Fingerprint, Inputs, scan
 
 if TYPE_CHECKING:   # imported when used: the up-to-date check must start fast
+    from builder.source.content import Content
     from builder.engine.parallel import Rendered
     from builder.render.translations import Messages
 
-SCHEMA_VERSION = "8"   # 8: refused translations kept (kind "r")
+SCHEMA_VERSION = "9"   # 9: pages kept one row each; manifest lines ready-made
 CACHE_DIR = ".infopages-cache"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB);
@@ -39,6 +41,7 @@ CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, variant TEXT, locale 
                                     prefix TEXT, entry TEXT);
 CREATE TABLE IF NOT EXISTS deps (locale TEXT, fact TEXT, path TEXT);
 CREATE TABLE IF NOT EXISTS uses (msg BLOB, page TEXT);
+CREATE TABLE IF NOT EXISTS pages (source TEXT PRIMARY KEY, data BLOB);
 CREATE TABLE IF NOT EXISTS analyses (digest BLOB PRIMARY KEY, data BLOB) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS messages (locale TEXT, domain TEXT, msg BLOB, kind TEXT, value TEXT,
                                      PRIMARY KEY (locale, domain, msg)) WITHOUT ROWID;
@@ -53,7 +56,6 @@ CREATE INDEX IF NOT EXISTS deps_path ON deps (path);
 CREATE INDEX IF NOT EXISTS uses_msg ON uses (msg);
 CREATE INDEX IF NOT EXISTS uses_page ON uses (page);
 """
-MsgKey = tuple[str, str | None, str]    # (domain, msgctxt, msgid)
 
 
 def entry_hash(entry) -> bytes:
@@ -62,19 +64,17 @@ def entry_hash(entry) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
-def msg_hash(key: MsgKey) -> bytes:
-    domain, ctxt, msgid = key
-    return hashlib.blake2b(f"{domain}\x04{ctxt or ''}\x04{msgid}".encode("utf-8"),
-                           digest_size=16).digest()
-
-
 def file_sha(path: Path) -> str:
     return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
 
 
-def entry_json(entry: dict) -> str:
-    """A `pages.json` entry as it appears in the document, less its indentation."""
-    return json.dumps(entry, sort_keys=True, indent=1, ensure_ascii=False)
+def manifest_line(path: str, entry: dict | None) -> str | None:
+    """An output's `pages.json` entry as it appears in the document (key, value and
+    indentation): joined in path order, they are the document's middle."""
+    if entry is None:
+        return None
+    text = json.dumps(entry, sort_keys=True, indent=1, ensure_ascii=False)
+    return f"  {json.dumps(path, ensure_ascii=False)}: {text.replace(chr(10), chr(10) + '  ')}"
 
 
 @dataclass(frozen=True)
@@ -211,10 +211,49 @@ class BuildCache:
         self.db.executemany("DELETE FROM inputs WHERE path = ?", gone)
         self.db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?, ?, ?)", rows)
 
+    # -- the content as loaded, one row per page file ------------------------------
+    def content(self) -> Content | None:
+        """The last build's pages (without warnings), or None without a record of them."""
+        from builder.source.content import Content
+
+        unloaded = self.get("unloaded")
+        if unloaded is None:
+            return None
+        return Content(tuple(pickle.loads(data) for (data,) in
+                             self.db.execute("SELECT data FROM pages ORDER BY source")),
+                       (), unloaded)
+
+    def record_content(self, content: Content, changed: Iterable[str] | None = None) -> None:
+        """Every page of `content`, or (incremental) only those of the `changed` files:
+        a rebuild writes what changed, not 40 MB of pickled pages."""
+        if changed is None:
+            self.db.execute("DELETE FROM pages")
+            pages = content.pages
+        else:
+            changed = set(changed)
+            self.db.executemany("DELETE FROM pages WHERE source = ?", [(p,) for p in changed])
+            pages = tuple(p for p in content.pages if p.source in changed)
+        self.db.executemany("INSERT INTO pages VALUES (?, ?)",
+                            [(p.source, pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL))
+                             for p in pages])
+        self.put("unloaded", content.unloaded)
+
     # -- outputs and their facts ------------------------------------------------
-    def outputs(self) -> dict[str, Output]:
-        return {path: Output(variant, locale, key, prefix) for path, variant, locale, key, prefix
-                in self.db.execute("SELECT path, variant, locale, key, prefix FROM outputs")}
+    def outputs(self, paths: Iterable[str] | None = None,
+                locales: Iterable[str] = ()) -> dict[str, Output]:
+        """Every stored output, or those of `paths` and of `locales`."""
+        query = "SELECT path, variant, locale, key, prefix FROM outputs"
+        if paths is None:
+            rows = self.db.execute(query).fetchall()
+        else:
+            paths = sorted(set(paths))
+            rows = [row for start in range(0, len(paths), 500) for row in self.db.execute(
+                f"{query} WHERE path IN ({','.join('?' * len(paths[start:start + 500]))})",
+                paths[start:start + 500])]
+            for code in set(locales):
+                rows += self.db.execute(f"{query} WHERE locale = ?", (code,)).fetchall()
+        return {path: Output(variant, locale, key, prefix)
+                for path, variant, locale, key, prefix in rows}
 
     def dependents(self, locale: str, facts: Iterable[str]) -> set[str]:
         out: set[str] = set()
@@ -245,8 +284,7 @@ class BuildCache:
         if not full:
             self.db.executemany("DELETE FROM deps WHERE path = ?", [(r.path,) for r in rows])
         self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
-                            [(r.path, *r.output, None if r.entry is None else entry_json(r.entry))
-                             for r in rows])
+                            [(r.path, *r.output, manifest_line(r.path, r.entry)) for r in rows])
         self.db.executemany("INSERT INTO deps VALUES (?, ?, ?)",
                             [(r.output.locale, fact, r.path) for r in rows for fact in r.facts])
         if not full:
@@ -257,7 +295,7 @@ class BuildCache:
         for r in rendered:
             row = self.db.execute("SELECT entry FROM outputs WHERE path = ?", (r.path,)).fetchone()
             stored = row[0] if row else None
-            if stored != (None if r.entry is None else entry_json(r.entry)):
+            if stored != manifest_line(r.path, r.entry):
                 return True
         return False
 
@@ -266,16 +304,21 @@ class BuildCache:
         self.db.executemany("DELETE FROM outputs WHERE path = ?", rows)
         self.db.executemany("DELETE FROM deps WHERE path = ?", rows)
 
-    def manifest_text(self) -> bytes:
+    def write_manifest(self, path: Path) -> None:
         """`pages.json` from the stored entries, as `manifest.manifest_document` writes it,
-        without decoding and encoding 40,000 entries again."""
-        rows = self.db.execute(
-            "SELECT path, entry FROM outputs WHERE entry IS NOT NULL ORDER BY path").fetchall()
-        if not rows:
-            return (json.dumps({"pages": {}, "schema_version": 1}, indent=1) + "\n").encode()
-        pages = ",\n".join(f"  {json.dumps(path, ensure_ascii=False)}: "
-                            f"{entry.replace(chr(10), chr(10) + '  ')}" for path, entry in rows)
-        return f'{{\n "pages": {{\n{pages}\n }},\n "schema_version": 1\n}}\n'.encode()
+        without decoding and encoding 40,000 entries again, streamed (80 MB at 10,000
+        news items)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rows = self.db.execute("SELECT entry FROM outputs WHERE entry IS NOT NULL ORDER BY path")
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            first = next(rows, None)
+            if first is None:
+                out.write(json.dumps({"pages": {}, "schema_version": 1}, indent=1) + "\n")
+                return
+            out.write('{\n "pages": {\n' + first[0])
+            for (entry,) in rows:
+                out.write(",\n" + entry)
+            out.write('\n },\n "schema_version": 1\n}\n')
 
     # -- pages' segments and references (see analysis.py) -------------------------
     def analyses(self, digests: Iterable[bytes]) -> dict[bytes, bytes]:
@@ -351,56 +394,3 @@ class BuildCache:
                               "AND msg = ? AND kind = 'h'",
                               (locale, domain, msg_hash((domain, None, "")))).fetchone()
         return row[0] if row else None
-
-
-class HashedMessages(Mapping):
-    """Translations keyed by `msg_hash`, looked up by (msgctxt, msgid)."""
-
-    def __init__(self, by_hash: dict[bytes, Any]):
-        self.by_hash = by_hash
-
-    def __getitem__(self, key: MsgKey) -> Any:
-        return self.by_hash[msg_hash(key)]
-
-    def __iter__(self) -> Iterator:
-        raise TypeError("hashed messages are looked up by key, not listed")
-
-    def __len__(self) -> int:
-        return len(self.by_hash)
-
-
-class StoredMessages(Mapping):
-    """A locale's translations, looked up in the cache one message at a time, so
-    that no process holds every catalogue. Given a connection (an incremental
-    build's own transaction) or a database path: then each process opens its own
-    connection on first use (a connection does not survive fork)."""
-
-    def __init__(self, db: sqlite3.Connection | Path, locale: str, kind: str):
-        self.source, self.locale, self.kind = db, locale, kind
-        self.opened: tuple[int, sqlite3.Connection] | None = None
-
-    @property
-    def db(self) -> sqlite3.Connection:
-        if isinstance(self.source, sqlite3.Connection):
-            return self.source
-        if self.opened is None or self.opened[0] != os.getpid():
-            db = sqlite3.connect(f"file:{self.source}?mode=ro", uri=True, isolation_level=None)
-            db.execute("PRAGMA mmap_size = 268435456")   # OS cache pages, not read(); bounded
-            db.execute("BEGIN")   # one read snapshot: no locking round trip per lookup
-            self.opened = (os.getpid(), db)
-        return self.opened[1]
-
-    def __getitem__(self, key: MsgKey) -> Any:
-        row = self.db.execute("SELECT value FROM messages WHERE locale = ? AND domain = ? "
-                              "AND msg = ? AND kind = ?",
-                              (self.locale, key[0], msg_hash(key), self.kind)).fetchone()
-        if row is None:
-            raise KeyError(key)
-        return tuple(json.loads(row[0])) if self.kind == "p" else row[0]
-
-    def __iter__(self) -> Iterator:
-        raise TypeError("stored messages are looked up by key, not listed")
-
-    def __len__(self) -> int:
-        return self.db.execute("SELECT count(*) FROM messages WHERE locale = ? AND kind = ?",
-                               (self.locale, self.kind)).fetchone()[0]

@@ -22,13 +22,13 @@ from builder.errors import Collector, Diagnostic
 from builder.output.site import owned, publish, staging
 from builder.render.manifest import MANIFEST_PATH, manifest_document
 from builder.render.outputs import Variant, plan
-from builder.render.routes import (CHOOSER, PUBLISHED, STATIC, THEME_STATIC, Output,
+from builder.render.routes import (CHOOSER, STATIC, THEME_STATIC, Output,
                                    page_count, static_path)
 from builder.render.site import SiteModel
 from builder.render.theme import theme_file, theme_static
 from builder.render.translations import Messages
 from builder.segments.references import Refs, check_body_references
-from builder.source.content import Content, media_names
+from builder.source.content import media_names
 from builder.source.inputs import Inputs
 
 Report = Callable[[int, int, str], None]
@@ -101,11 +101,13 @@ def full_build(source: BuildInputs, jobs: int, progress: Report | None,
                                  record and record.start, record and record.add)
         refs = record.refs if record else {i.key: refs_of(i) for i in results.infos}
         check_references(source, refs)
-        entries = {r.path: r.entry for r in results.rendered if r.entry is not None}
-        manifest = record.manifest() if record else manifest_document(
-            entries | _kept_entries(source.target, kept))
-        (staged / MANIFEST_PATH).parent.mkdir(parents=True, exist_ok=True)
-        (staged / MANIFEST_PATH).write_bytes(manifest)
+        if record:
+            record.cache.write_manifest(staged / MANIFEST_PATH)
+        else:
+            entries = {r.path: r.entry for r in results.rendered if r.entry is not None}
+            (staged / MANIFEST_PATH).parent.mkdir(parents=True, exist_ok=True)
+            (staged / MANIFEST_PATH).write_bytes(manifest_document(
+                entries | _kept_entries(source.target, kept)))
         files = [o.path for o in outputs] + [MANIFEST_PATH]
         pages = page_count(outputs)
         warnings = model.content.warnings + tuple(d for ds in (broken or {}).values() for d in ds)
@@ -163,7 +165,7 @@ class Record:
         cache.put("state", None)       # until `finish` commits
         cache.record_inputs(self.source.root, self.inputs, full=True)
         cache.clear_outputs()
-        cache.put("content", strip_content(model.content))
+        cache.record_content(model.content)
         cache.put("lists", list_hashes(model.content, config.news_page_size, config.feed_size))
         cache.put("cards", {p.key: card_signature(p) for p in model.content.pages})
 
@@ -172,9 +174,6 @@ class Record:
         self.cache.record_uses({i.key: i.messages for i in infos}, full=True)
         self.cache.record_analyses({i.digest: i.pickled for i in infos})
         self.refs |= {i.key: refs_of(i) for i in infos}
-
-    def manifest(self) -> bytes:
-        return self.cache.manifest_text()
 
     def finish(self, summary: BuildResult, ui: dict[str, set[MsgKey]]) -> None:
         self.cache.index()
@@ -202,7 +201,3 @@ def record_summary(cache: BuildCache, result: BuildResult) -> None:
 def summary_result(summary: dict, warnings: tuple) -> BuildResult:
     return BuildResult(Path(summary["out"]), summary["files"], summary["pages"],
                        tuple(summary["locales"]), warnings, 0, True)
-
-
-def strip_content(content: Content) -> Content:
-    return replace(content, warnings=())

@@ -33,7 +33,6 @@ from builder.engine.full import (
     BuildResult,
     check_references,
     record_summary,
-    strip_content,
     summary_result,
 )
 from builder.engine.parallel import PARALLEL_MIN, render_outputs
@@ -108,7 +107,7 @@ def rebuild(root: Path, target: Path, cache: BuildCache, inputs: Inputs, state: 
     if cache.get("state") != state or not target.is_dir():
         return None
     changes_seen = cache.input_changes(inputs)   # before reading anything
-    old: Content | None = cache.get("content")
+    old = cache.content()
     if old is None:
         return None
     source = load(reusable(old, changes_seen.changed))
@@ -154,7 +153,8 @@ def _apply(source: BuildInputs, cache: BuildCache, seen: InputChanges, changes: 
         dirty.all_locales(config.locales, UI)
     dirty.facts[GLOBAL].update(f"file:{path}" for path in changes.files)
     with staging(source.root, source.target) as staged:
-        selected, removed, wanted = _select(source, cache, dirty)
+        same = not changes.files and {p.key for p in old.pages} == content.by_key().keys()
+        selected, removed, wanted = _select(source, cache, dirty, same)
         parallel = jobs > 1 and len(selected) >= PARALLEL_MIN
         messages = {code: cache.messages(code, ui, loaded=parallel) for code in config.locales}
         job = replace(source, messages=messages).job(staged)
@@ -169,16 +169,15 @@ def _apply(source: BuildInputs, cache: BuildCache, seen: InputChanges, changes: 
                               for code in ui.keys() | results.ui.keys()})
         files = [r.path for r in results.rendered]
         if manifest_changed:     # 40,000 entries: rewritten only when one of them changed
-            (staged / MANIFEST_PATH).parent.mkdir(parents=True, exist_ok=True)
-            (staged / MANIFEST_PATH).write_bytes(cache.manifest_text())
+            cache.write_manifest(staged / MANIFEST_PATH)
             files.append(MANIFEST_PATH)
-        pages = page_count(wanted.values())
+        pages = summary.pages if wanted is None else page_count(wanted.values())
         result = replace(summary, pages=pages, warnings=content.warnings)
 
         def commit() -> None:
             cache.record_inputs(source.root, seen, full=False)
-            if changes.pages:   # 35 MB of pickled pages at 10,000 items: only when changed
-                cache.put("content", strip_content(content))
+            if changes.pages:
+                cache.record_content(content, changes.pages)
             record_summary(cache, result)
             cache.db.execute("COMMIT")
 
@@ -187,15 +186,21 @@ def _apply(source: BuildInputs, cache: BuildCache, seen: InputChanges, changes: 
     return replace(result, written=written)
 
 
-def _select(source: BuildInputs, cache: BuildCache, dirty: Dirty):
-    """(outputs to render, stored paths to remove, every path the site should have)."""
+def _select(source: BuildInputs, cache: BuildCache, dirty: Dirty, same: bool):
+    """(outputs to render, stored paths to remove, every output the site should have, or
+    None when it is the same set as the record's: `same`, no page or copied file added
+    or removed — then only the dirty facts' outputs are looked up, not 40,000)."""
+    todo = set()
+    for code, facts in dirty.facts.items():
+        todo |= cache.dependents(code, facts)
+    if same:
+        stored = cache.outputs(todo, dirty.everything)
+        return [stored[path] for path in sorted(stored)], [], None
     wanted = {o.path: o for o in source.outputs()}
     stored = cache.outputs()
     # New paths, and paths now made from another source: templates/static/style.css
     # added over the theme's (or removed from over it) makes the same assets/style.css.
-    todo = {path for path, o in wanted.items() if stored.get(path) != o}
-    for code, facts in dirty.facts.items():
-        todo |= cache.dependents(code, facts)
+    todo |= {path for path, o in wanted.items() if stored.get(path) != o}
     todo |= {p for p, o in stored.items() if o.locale in dirty.everything}
     selected = [wanted[path] for path in sorted(todo) if path in wanted]
     removed = [path for path in stored if path not in wanted]

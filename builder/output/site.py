@@ -141,9 +141,11 @@ def publish(root: Path, target: Path, staged: Path, files: Iterable[str],
     old = owned(target) if target.exists() else None
     wanted = set(files)
     removes = sorted((set(removes) & (old or set())) - {FILES_LIST})
-    (staged / FILES_LIST).parent.mkdir(parents=True, exist_ok=True)
-    (staged / FILES_LIST).write_bytes(files_list(((old or set()) | wanted) - set(removes)))
-    wanted.add(FILES_LIST)
+    listed = ((old or set()) | wanted | {FILES_LIST}) - set(removes)
+    if listed != old or not (target / FILES_LIST).is_file():   # 40,000 lines: only if new
+        (staged / FILES_LIST).parent.mkdir(parents=True, exist_ok=True)
+        (staged / FILES_LIST).write_bytes(files_list(listed))
+        wanted.add(FILES_LIST)
     if old is None:        # a new folder: moved in whole
         plan = Journal(((str(staged), str(target)),))
         count = len(wanted)

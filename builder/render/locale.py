@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 import jinja2
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import get_date_format
 from babel.lists import format_list
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -89,10 +89,17 @@ class LocaleRenderer:
 
     def date(self, value: dt.date) -> DateValue:
         if value not in self._dates:
-            text = format_date(value, "long", locale=self.info.data_locale)
-            english = format_date(value, "long", locale=self.english_locale)
-            self._dates[value] = DateValue(value.isoformat(), self.digits(text), english)
+            (own, here), (english, there) = self._date_formats
+            self._dates[value] = DateValue(value.isoformat(), self.digits(own.apply(value, here)),
+                                           english.apply(value, there))
         return self._dates[value]
+
+    @cached_property
+    def _date_formats(self) -> tuple[tuple[Any, Locale], tuple[Any, Locale]]:
+        """CLDR's long date pattern of this locale and of English, parsed once: what
+        `babel.dates.format_date(value, "long")` does on every call."""
+        own, english = Locale.parse(self.info.data_locale), Locale.parse(self.english_locale)
+        return (get_date_format("long", own), own), (get_date_format("long", english), english)
 
     @property
     def english_locale(self) -> str:

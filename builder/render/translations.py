@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from builder.catalogues.domains import UI, catalogue_files, ui_domain
 from builder.catalogues.extract import from_templates
-from builder.catalogues.merge import complete
+from builder.catalogues.counts import complete
 from builder.catalogues.plurals import catalogue_rule
 from builder.catalogues.pofile import read_po
 from builder.errors import InputError

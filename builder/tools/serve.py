@@ -3,7 +3,7 @@
 A watcher thread waits for the operating system's change notifications
 (`watchfiles`: inotify on Linux, polling where there is nothing better), then
 looks at the project's inputs through the same scan as the build
-(`source.inputs.scan`: stat only, no file opened); a slow rescan every few
+(`source.inputs.scan`: stat only, no file opened); a slow rescan every 30
 seconds catches what notifications miss (a folder reached through a link). On a
 change it runs
 the build itself — `engine.build.build`, incremental, into the served folder,
@@ -33,7 +33,9 @@ from builder.output.lock import project_lock
 from builder.source.inputs import FOLDERS, Fingerprint, ignored, scan
 from builder.tools.serve_http import Generation, LiveState, _handler
 
-RESCAN_SECONDS = 10.0     # the safety rescan: idle cost = one scan per this many seconds
+# The safety rescan, for what change notifications miss: idle, one scan (0.13 s at
+# 10,000 news items) per this many seconds.
+RESCAN_SECONDS = 30.0
 SETTLE_MS = 50            # a save in steps (temp file, rename) lands within this
 Signature = dict[str, Fingerprint]   # relative path → its fingerprint
 

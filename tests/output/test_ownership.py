@@ -134,3 +134,30 @@ def test_a_full_disk_on_the_output_leaves_the_previous_site(mini: Path, tmp_path
         assert [p.name for p in disk.iterdir()] == ["site"]     # no staging folder left
     finally:
         subprocess.run(["umount", "--lazy", str(disk)], check=True)
+
+
+def test_the_list_of_our_files_is_rewritten_only_when_the_set_changes(mini: Path):
+    """A rebuild that changes a page keeps `files.txt` as it is (40,000 lines on a big
+    site); one that adds or removes a page writes the new list, which still names
+    exactly the files of the site."""
+    assert main(["build", "--project", str(mini)]) == 0
+    listing = mini / "site" / "_infopages" / "files.txt"
+    stamp = listing.stat().st_ino, listing.stat().st_mtime_ns
+    about = mini / "content" / "pages" / "about.md"
+    about.write_text(about.read_text() + "\nMore.\n")
+    assert main(["build", "--project", str(mini)]) == 0
+    assert (listing.stat().st_ino, listing.stat().st_mtime_ns) == stamp
+    contact = mini / "content" / "pages" / "contact.md"
+    contact.write_text("---\ntitle: Contact\n---\n\nWrite to us.\n")
+    assert main(["build", "--project", str(mini)]) == 0
+    assert (listing.stat().st_ino, listing.stat().st_mtime_ns) != stamp
+    on_disk = {p.relative_to(mini / "site").as_posix()
+               for p in (mini / "site").rglob("*") if p.is_file()}
+    assert set(listing.read_text("utf-8").split()) == on_disk
+    assert any(name.endswith("contact.html") for name in on_disk)
+    contact.unlink()
+    assert main(["build", "--project", str(mini)]) == 0
+    on_disk = {p.relative_to(mini / "site").as_posix()
+               for p in (mini / "site").rglob("*") if p.is_file()}
+    assert set(listing.read_text("utf-8").split()) == on_disk
+    assert not any(name.endswith("contact.html") for name in on_disk)
