@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/build_bench.py --news 1000 [--news 10000]
         [--work /tmp/infopages-bench] [--skip-check] [--skip-hugo] [--hugo-only]
-        [--catalogues-only]
+        [--catalogues-only] [--clean-only]
         [--json FILE]
 
 For each N, `gen_site.generate` writes a site of N news items into
@@ -535,6 +535,20 @@ class Bench:
             print("  (reference builds without --full: the CLI rejects it; "
                   "the reference sources are a cache-less copy)")
 
+    def clean_build(self) -> None:
+        """Step 1 alone, with the sizes of what it made (--clean-only: the scaling table)."""
+        for name in ("site", ".infopages-cache"):
+            shutil.rmtree(self.site / name, ignore_errors=True)
+        self.step("clean build", self.cli("build", "--project", str(self.site), "--quiet"),
+                  "site")
+        sizes = {name: sum(p.stat().st_size for p in (self.site / name).rglob("*")
+                           if p.is_file()) / 2**20
+                 for name in ("site", ".infopages-cache", "locales")}
+        self.extra["sizes_mib"] = sizes
+        print(f"{'':<28}site {sizes['site']:.0f} MiB, build record and snapshots "
+              f"{sizes['.infopages-cache']:.0f} MiB, catalogues {sizes['locales']:.0f} MiB",
+              flush=True)
+
     def edits_only(self) -> None:
         """The edits of the build scenarios 3–5, without building (--catalogues-only),
         after an `update` that leaves its record (the working copy has none)."""
@@ -650,13 +664,16 @@ class Bench:
         self.extra["check"] = figures
 
     def run_all(self, skip_check: bool, hugo_only: bool, catalogues_only: bool = False,
-                skip_hugo: bool = False) -> None:
+                skip_hugo: bool = False, clean_only: bool = False) -> None:
         self.work.mkdir(parents=True, exist_ok=True)
         self.pristine, generated = ensure_site(self.work, self.news)
         copy_sources(self.pristine, self.site)
         state = "cached" if generated is None else f"generated in {generated:.1f} s"
         print(f"\n== N = {self.news} news items: {self.pristine} ({state}); "
               f"working copy {self.site}\n{HEADER}", flush=True)
+        if clean_only:
+            self.clean_build()
+            return
         if catalogues_only:
             self.edits_only()
             self.catalogue_scenarios()
@@ -735,6 +752,8 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--hugo-only", action="store_true",
                         help="only the clean build versus Hugo (interleaved, median of three)")
+    parser.add_argument("--clean-only", action="store_true",
+                        help="only step 1, the clean build, and the sizes of what it made")
     parser.add_argument("--skip-hugo", action="store_true",
                         help="leave out step 10, the clean builds versus Hugo")
     parser.add_argument("--catalogues-only", action="store_true",
@@ -746,7 +765,8 @@ def main() -> int:
         bench = Bench(args.work.resolve() / f"n{news}", news)
         benches.append(bench)
         try:
-            bench.run_all(args.skip_check, args.hugo_only, args.catalogues_only, args.skip_hugo)
+            bench.run_all(args.skip_check, args.hugo_only, args.catalogues_only, args.skip_hugo,
+                          args.clean_only)
         except CommandFailed as exc:
             print(f"\nFAILED (N = {news}): {exc}", file=sys.stderr, flush=True)
             bench.extra["error"] = str(exc)
