@@ -32,6 +32,7 @@ from builder.engine.cache import BuildCache
 from builder.segments.analysis import Analysis, analyse, page_digest
 from builder.segments.blocks import make_markdown
 from builder.source.content import Page
+from builder.source.inputs import file_fingerprint
 
 PARALLEL_MIN = 200   # pages to parse before a process pool pays for itself
 
@@ -51,16 +52,6 @@ def _file_sha(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _stat(path: Path) -> tuple[int, int, int, int] | None:
-    """A file's (mtime_ns, size, ctime_ns, inode): a copy that keeps the modification
-    time still moves ctime, which no tool can set back."""
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return info.st_mtime_ns, info.st_size, info.st_ctime_ns, info.st_ino
-
-
 def remembered(root: Path, pots: dict[str, str], locale: str, paths: dict[str, Path],
                prune: bool) -> dict[str, Merged]:
     """The catalogues of `locale` (domain → path) whose merge would give back the file
@@ -78,7 +69,7 @@ def remembered(root: Path, pots: dict[str, str], locale: str, paths: dict[str, P
         pot = _sha(pots.get(domain, "").encode("utf-8"))
         if last is None or len(last) != 5 or last[:2] != (pot, prune) or len(last[3]) != size:
             continue
-        stat = _stat(path)
+        stat = file_fingerprint(path)
         if stat is not None and (stat == last[4] or _file_sha(path) == last[2]):
             # The file as it is; nothing happened in this run.
             out[domain] = (path, replace(MergeResult(locale, "", *last[3]), remembered=True,
@@ -99,7 +90,7 @@ def remember(root: Path, pots: dict[str, str], merged: list[Merged], prune: bool
                 continue
             memo[(result.locale, result.domain)] = (
                 _sha(pots.get(result.domain, "").encode("utf-8")), prune,
-                _sha(result.text.encode("utf-8")), result.counts(), _stat(path))
+                _sha(result.text.encode("utf-8")), result.counts(), file_fingerprint(path))
         cache.put("update", memo)
     finally:
         cache.close()

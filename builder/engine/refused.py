@@ -12,6 +12,7 @@ from builder.engine.cache import BuildCache
 from builder.errors import Diagnostic
 from builder.lint.checks import lint_catalogue
 from builder.lint.glossary import Glossary
+from builder.source.inputs import file_fingerprint
 
 SHOWN = 3   # per locale, with path:line; `infopages lint` lists every one
 
@@ -37,7 +38,7 @@ def refused_translations(root: Path, cache: BuildCache) -> Refused:
     # Linting a catalogue costs a parse of it: done again only when the entries shown
     # or the files they are in changed, not on every rebuild of a site that has some.
     memo_key = (sorted((key, sorted(msgids)) for key, msgids in first.items()),
-                sorted((str(path), *_stamp(path)) for path in files.values()))
+                sorted((str(path), file_fingerprint(path)) for path in files.values()))
     memo = cache.get("refused")
     if memo is not None and memo[0] == memo_key:
         shown = memo[1]
@@ -46,16 +47,6 @@ def refused_translations(root: Path, cache: BuildCache) -> Refused:
                       for d in _located(root, key[0], files[key], msgids))
         cache.put("refused", (memo_key, shown))
     return Refused(tuple(sorted(counts.items())), shown)
-
-
-def _stamp(path: Path) -> tuple[int, ...]:
-    """The file's fingerprint, as the build record takes it (a same-size save in the
-    same clock tick still changes ctime or inode)."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return ()
-    return stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns, stat.st_ino
 
 
 def _located(root: Path, locale: str, path: Path, msgids: set[str]) -> list[Diagnostic]:

@@ -33,6 +33,18 @@ TEMPLATE_SUFFIXES = (".html", ".xml")
 Fingerprint = tuple[int, int, int, int]
 
 
+def fingerprint(info: os.stat_result) -> Fingerprint:
+    return info.st_mtime_ns, info.st_size, info.st_ctime_ns, info.st_ino
+
+
+def file_fingerprint(path: Path) -> Fingerprint | None:
+    """A file's fingerprint, or None if it cannot be read."""
+    try:
+        return fingerprint(path.stat())
+    except OSError:
+        return None
+
+
 @dataclass(frozen=True)
 class InputFile:
     path: str                 # relative to the project, with `/`: "content/news/x.md"
@@ -152,8 +164,7 @@ class _Walker:
                 return
             self._list(entry.path, rel, info)
         elif stat.S_ISREG(info.st_mode):
-            self.files[rel] = InputFile(rel, kind, (info.st_mtime_ns, info.st_size,
-                                                    info.st_ctime_ns, info.st_ino))
+            self.files[rel] = InputFile(rel, kind, fingerprint(info))
         else:
             self.error(rel, "not a regular file (a device, FIFO or socket)",
                        "remove it from the project")
