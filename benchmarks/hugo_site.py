@@ -13,7 +13,7 @@ failing on any WARN or ERROR line or deprecation notice in Hugo's info-level log
 What is equivalent to `infopages build` on the same source:
 
 - Same page set per language (en, fr, es, ar): home, 10 topic pages, every news
-  item, the news list paginated 10 a page, a 404, a news feed (RSS with the
+  item, the news list and each topic's news archive paginated 10 a page, a 404, a news feed (RSS with the
   latest 50 items and their summaries, as our Atom feed's `feed_size: 50`), the
   sitemap, and one HTML file at the root (a redirect to /en/, a static file: Hugo's own default-language redirect
   lands on /en/index.html when uglyURLs is on, 0.168) where we write a language
@@ -36,9 +36,12 @@ What is equivalent to `infopages build` on the same source:
 - `page:topics/x` links are resolved at build time by a link render hook
   (`.Page.GetPage`, same-language target), as our renderer resolves them.
 - Topic → news relation: a `where … "intersect"` filter over the news section
-  on each topic page and a `GetPage` per topic on each news page, not a Hugo
-  taxonomy: no taxonomy or term pages to build (we have none), and for 10
-  topics the filter is the cheaper of the two for Hugo.
+  on each topic page (its `topic_news` newest items, 5 by default, and a link
+  to its archive when it has more) and a `GetPage` per topic on each news page.
+  A topic's news archive, paginated like the news list, is a term page of a
+  `topicnews` taxonomy (news items carry their topics there too), at
+  `topics/x/news.html`, `topics/x/news/page/K.html` (uglyURLs); the taxonomy's
+  own list page is disabled, as we have none.
 - Templates mirror ours: head with title, description, canonical, hreflang
   alternates + x-default, Open Graph, CSP; header with the language switcher
   (every translation, lang/hreflang/dir, aria-current) and the main menu;
@@ -103,6 +106,9 @@ TEMPLATE_STRINGS: dict[str, tuple[str | None, str]] = {
     "newer": (None, "Newer"),
     "older": (None, "Older"),
     "page_not_found": (None, "Page not found"),
+    "topic_news": (None, "News: %(topic)s"),
+    "topic_news_page_title": (None, "News: %(topic)s, page %(number)s of %(total)s"),
+    "all_topic_news": (None, "All news about this topic"),
     "not_found_text": (None, "The page you asked for does not exist, or has moved."),
     "go_home": (None, "Go to the home page"),
 }
@@ -296,7 +302,10 @@ TOPIC = """\
 {{ with $news -}}
 <section aria-labelledby="topic-news-heading">
 <h2 id="topic-news-heading">{{ i18n "news" }}</h2>
-{{ partial "news-list.html" (dict "items" . "level" 3) }}
+{{ partial "news-list.html" (dict "items" (first TOPIC_COUNT .) "level" 3) }}
+{{ if gt (len .) TOPIC_COUNT -}}
+<p class="more"><a href="{{ (site.GetPage (printf "/topicnews/%s" $.File.ContentBaseName)).RelPermalink }}">{{ i18n "all_topic_news" }}</a></p>
+{{ end -}}
 </section>
 {{ end -}}
 {{ end }}
@@ -394,10 +403,25 @@ ROOT_REDIRECT = """\
 </html>
 """
 
+# A topic's news archive: a term page of the `topicnews` taxonomy (news items carry
+# their topics there too), the news list's layout with the topic's title in its
+# heading and tab title.
+TOPIC_NEWS = LIST.replace(
+    '{{ if gt $p.TotalPages 1 }}{{ i18n "news_page_title" (dict "number" $p.PageNumber '
+    '"total" $p.TotalPages) }}{{ else }}{{ .Title }}{{ end }}',
+    '{{ $topic := (site.GetPage (printf "/topics/%s" .Data.Term)).Title -}}\n'
+    '{{ if gt $p.TotalPages 1 }}{{ i18n "topic_news_page_title" (dict "topic" $topic '
+    '"number" $p.PageNumber "total" $p.TotalPages) }}{{ else }}{{ i18n "topic_news" '
+    '(dict "topic" $topic) }}{{ end }}').replace(
+    '<h1 id="page-title">{{ .Title }}</h1>',
+    '<h1 id="page-title">{{ i18n "topic_news" (dict "topic" (site.GetPage '
+    '(printf "/topics/%s" .Data.Term)).Title) }}</h1>')
+
 LAYOUTS: dict[str, str] = {
     "_default/baseof.html": BASEOF,
     "_default/single.html": SINGLE,
     "_default/list.html": LIST,
+    "_default/term.html": TOPIC_NEWS,
     "_default/_markup/render-link.html": RENDER_LINK,
     "topics/single.html": TOPIC,
     "index.html": HOME,
@@ -469,6 +493,7 @@ def hugo_meta(meta: dict, locale: str, source: str) -> dict:
         out["date"] = meta["date"]
     if "topics" in meta:
         out["topics"] = list(meta["topics"])
+        out["topicnews"] = list(meta["topics"])   # the taxonomy of the topics' archives
     if "order" in meta:
         out["weight"] = meta["order"] + 1   # Hugo's weight 0 means "unset"
     if "related" in meta:
@@ -582,9 +607,12 @@ def hugo_config(site: dict) -> dict:
         "disableDefaultLanguageRedirect": True,
         "uglyURLs": True,   # one name.html per page, as ours writes
         "pagination": {"pagerSize": site["news_page_size"], "path": "page"},
-        "disableKinds": ["taxonomy", "term"],
+        "disableKinds": ["taxonomy"],
+        "taxonomies": {"topicnews": "topicnews"},
+        "permalinks": {"term": {"topicnews": "/topics/:slug/news/"}},
         "enableRobotsTXT": False,
-        "outputs": {"home": ["HTML", "RSS"], "section": ["HTML"], "page": ["HTML"]},
+        "outputs": {"home": ["HTML", "RSS"], "section": ["HTML"], "page": ["HTML"],
+                    "term": ["HTML"]},
         "markup": {"goldmark": {
             "renderer": {"unsafe": False},
             "parser": {"autoHeadingID": True, "autoHeadingIDType": "github-ascii"},
@@ -606,7 +634,8 @@ def emit(src: Path, out: Path) -> None:
         write(out / "i18n" / f"{locale}.yaml",
               yaml.safe_dump(messages, allow_unicode=True, sort_keys=True, width=10**6))
     for name, text in LAYOUTS.items():
-        write(out / "layouts" / name, text.replace("LATEST", str(site["latest_news"])))
+        write(out / "layouts" / name, text.replace("LATEST", str(site["latest_news"]))
+              .replace("TOPIC_COUNT", str(site.get("topic_news", 5))))
     (out / "static" / "assets").mkdir(parents=True)
     shutil.copy(src / "templates" / "static" / "style.css", out / "static" / "assets")
     write(out / "static" / "index.html", ROOT_REDIRECT.format(
@@ -672,6 +701,9 @@ MAIN_RE = re.compile(r"<main\b[^>]*>.*?</main>", re.S)
 HREF_RE = re.compile(r'href="([^"]*)"')
 HUGO_PAGER_RE = re.compile(r"/news/page/(\d+)/index\.html$")
 OUR_PAGER_RE = re.compile(r"news/page-(\d+)\.html$")
+# A topic's archive, a term page: Hugo's uglyURLs make it news.html, news/page/K.html.
+HUGO_TERM_RE = re.compile(r"/(topics/[^/]+)/news(?:/page/(\d+))?\.html$")
+OUR_TERM_RE = re.compile(r"^([^/]+/topics/[^/]+/news)/(?:index|page-(\d+))\.html$")
 SCHEME_RE = re.compile(r"[a-z][a-z0-9+.-]*:")
 
 
@@ -685,7 +717,10 @@ def _site_path(href: str, page: str) -> str:
 
 
 def _hugo_path(href: str) -> str:
-    """Hugo's pager URL (`news/page/K/index.html`, K = 1 the list itself) as ours."""
+    """Hugo's pager URL (`news/page/K/index.html`, K = 1 the list itself) and topic
+    archive URL (`topics/x/news.html`, `topics/x/news/page/K.html`) as ours."""
+    href = HUGO_TERM_RE.sub(lambda m: f"/{m.group(1)}/news/" + (
+        f"page-{m.group(2)}.html" if m.group(2) not in (None, "1") else "index.html"), href)
     return HUGO_PAGER_RE.sub(lambda m: "/news/index.html" if m.group(1) == "1"
                              else f"/news/page-{m.group(1)}.html", href)
 
@@ -706,7 +741,10 @@ def main_differences(ours: Path, public: Path) -> tuple[int, list[str]]:
         if "/" not in page or page.startswith("_infopages/"):
             continue   # the language chooser (Hugo: a redirect) and our reports
         compared += 1
-        theirs = public / OUR_PAGER_RE.sub(r"news/page/\1/index.html", page)
+        term = OUR_TERM_RE.match(page)
+        theirs = public / (OUR_PAGER_RE.sub(r"news/page/\1/index.html", page) if not term
+                           else f"{term.group(1)}/page/{term.group(2)}.html" if term.group(2)
+                           else f"{term.group(1)}.html")
         mine = MAIN_RE.search(path.read_text("utf-8"))
         found = MAIN_RE.search(theirs.read_text("utf-8")) if theirs.is_file() else None
         if mine is None or found is None:

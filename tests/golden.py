@@ -22,6 +22,7 @@ PAGES = (
     "index.html",
     "{ll}/index.html",
     "{ll}/topics/crimes-against-children.html",
+    "{ll}/topics/crimes-against-children/news/page-2.html",
     "{ll}/yellow-notices.html",
     "{ll}/news/index.html",
     "{ll}/news/2015-02-20-togo-police-arrest-suspected-child-rapist-accused-of.html",

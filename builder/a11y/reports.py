@@ -21,6 +21,7 @@ from builder.a11y.model import CheckRun, PageResult
 from builder.a11y.serial import finding_dict, node_dict, page_dict  # noqa: F401 - re-exported
 from builder.a11y.sources import sources_text
 from builder.output.write import atomic_write
+from builder.render.routes import listing
 
 SCHEMA_VERSION = 1
 FIRST_PAGES = 3  # pages named per rule in the terminal summary
@@ -121,11 +122,13 @@ def page_sources(project: Path):
     def sources(result: PageResult) -> list[str]:
         if not result.key:
             return []
-        content = f"content/{result.key}.md"
-        found = [content] if (project / content).is_file() else []
+        shown = listing(result.key)
+        page = shown[0] if shown else result.key      # a topic's news archive: the topic
+        content = f"content/{page}.md" if page else ""
+        found = [content] if page and (project / content).is_file() else []
         if result.key == "home":
             found.append(template("home.html"))
-        elif result.component == "news" and not found:
+        elif shown:
             found.append(template("news_index.html"))
         return [p for p in found if p is not None and (project / p).is_file()]
     return sources

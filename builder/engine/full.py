@@ -166,7 +166,7 @@ class Record:
         cache.record_inputs(self.source.root, self.inputs, full=True)
         cache.clear_outputs()
         cache.record_content(model.content)
-        cache.put("lists", list_hashes(model.content, config.news_page_size, config.feed_size))
+        cache.put("lists", list_hashes(model.content, config))
         cache.put("cards", {p.key: card_signature(p) for p in model.content.pages})
 
     def add(self, rendered: list[Rendered], infos: list[PageInfo]) -> None:

@@ -153,7 +153,9 @@ def _apply(source: BuildInputs, cache: BuildCache, seen: InputChanges, changes: 
         dirty.all_locales(config.locales, UI)
     dirty.facts[GLOBAL].update(f"file:{path}" for path in changes.files)
     with staging(source.root, source.target) as staged:
-        same = not changes.files and {p.key for p in old.pages} == content.by_key().keys()
+        # `list:pages` hashes every page key and news list key: unchanged, so is the set
+        # of outputs (a news item's topics decide its topics' archive pages).
+        same = not changes.files and "list:pages" not in dirty.facts[GLOBAL]
         selected, removed, wanted = _select(source, cache, dirty, same)
         parallel = jobs > 1 and len(selected) >= PARALLEL_MIN
         messages = {code: cache.messages(code, ui, loaded=parallel) for code in config.locales}
@@ -253,7 +255,7 @@ def _content_facts(old: Content, new: Content, changed: tuple[str, ...], dirty: 
             cards[key] = card_signature(pages[key])
         else:
             cards.pop(key, None)
-    lists = list_hashes(new, config.news_page_size, config.feed_size)
+    lists = list_hashes(new, config)
     dirty.all_locales(locales, *(name for name in lists.keys() | before.keys()
                                  if lists.get(name) != before.get(name)))
     if lists != before:

@@ -103,9 +103,7 @@ class Worker:
         self.renderers = Renderers(job.model, job.messages, job.variants,
                                    job.pseudo_messages, job.read)
         self.template_chains: dict[str, list[str]] = {}   # for pages.json sources
-        config = job.model.config
-        self.facts = FactIndex(job.model.content, config.news_page_size, config.latest_news,
-                               config.feed_size)
+        self.facts = FactIndex(job.model.content, job.model.config)
         self.folders: set[Path] = set()
 
     def render(self, output: Output) -> Rendered:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from builder.render.locale import LocaleRenderer
 from builder.render.routes import CHOOSER, FEED, output_path
-from builder.render.site import news_page_keys
+from builder.render.site import list_keys
 
 
 def language_chooser(renderers: dict[str, LocaleRenderer], source: str) -> bytes:
@@ -56,8 +56,9 @@ def sitemap(r: LocaleRenderer) -> bytes:
     """One <url> per page and locale, each with every translation and the x-default; the
     language chooser too, since it is the home pages' x-default."""
     model = r.model
+    topics = [p.key for p in model.content.topics_ordered()]
     keys = ["home", *(p.key for p in model.content.pages),
-            *news_page_keys(model.content, r.config.news_page_size)]
+            *list_keys(model.content, r.config, topics)]
     urls = []
     for key in keys:
         published = [i for i in r.published_locales if r.published(key, i.code)]

@@ -14,6 +14,7 @@ from typing import Callable, Mapping
 
 from builder.catalogues.domains import domain_of, ui_domain
 from builder.catalogues.extract import SITE_SOURCE, site_segments
+from builder.render.routes import listing
 from builder.render.site import SiteModel
 from builder.render.translations import Translator
 from builder.segments.blocks import Segment, page_segments
@@ -44,6 +45,9 @@ class Publication:
     def published(self, locale: str, key: str) -> bool:
         if self.everything:
             return True
+        shown = listing(key)
+        if shown is not None and shown[0] is not None:   # a topic's news archive: its topic's
+            key = shown[0]
         status = self.statuses.get((locale, key))
         if status is None:   # home, news index, 404: published with their locale
             return self.locale_published(locale)

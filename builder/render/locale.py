@@ -25,9 +25,11 @@ from builder.render.translations import (
     TEMPLATE_LANGUAGE,
     DateValue,
     Dual,
+    Embedded,
     Localized,
     Messages,
     Translator,
+    span,
 )
 from builder.source.content import Page
 
@@ -124,6 +126,13 @@ class LocaleRenderer:
 
     def title(self, page: Page) -> Localized:
         return self.text(page, page.title, page.context("title"), f"{page.key}#title")
+
+    def embedded(self, value: Localized) -> Embedded:
+        """`value` to fill a template message with: a fallback marked as such; in the
+        message left in English, marked with the language it is in."""
+        language = self.source_info if value.fallback else self.info
+        return Embedded(span(value.html, self.t.attrs(value)), value.text,
+                        span(value.html, {"lang": language.bcp47, "dir": language.direction}))
 
     # -- links -------------------------------------------------------------
     def path(self, key: str, locale: str | None = None) -> str:

@@ -6,17 +6,18 @@ from typing import Any
 
 from builder.render.gates import Publication
 from builder.render.locale import LocaleRenderer
-from builder.render.routes import NOT_FOUND, news_page_key, output_path
-from builder.render.site import SiteModel, news_pages
+from builder.render.routes import NOT_FOUND, listing, news_page_key, output_path
+from builder.render.site import SiteModel, archive_pages, list_keys, news_pages
 from builder.source.content import Page
 
 
 def locale_keys(model: SiteModel, publication: Publication, code: str) -> list[str]:
-    """The key of every page one locale publishes: home, content pages, news index pages, 404."""
+    """The key of every page one locale publishes: home, content pages, news list pages
+    (the site's and its published topics' archives), 404."""
     content = model.content
-    return ["home", *(p.key for p in content.pages if publication.published(code, p.key)),
-            *(news_page_key(n) for n, _ in news_pages(content, model.config.news_page_size)),
-            NOT_FOUND]
+    keys = [p.key for p in content.pages if publication.published(code, p.key)]
+    topics = [p.key for p in content.topics_ordered() if publication.published(code, p.key)]
+    return ["home", *keys, *list_keys(content, model.config, topics), NOT_FOUND]
 
 
 def render_key(r: LocaleRenderer, key: str) -> bytes:
@@ -25,11 +26,9 @@ def render_key(r: LocaleRenderer, key: str) -> bytes:
         return home(r)
     if key == NOT_FOUND:
         return not_found(r)
-    if key == "news" or key.startswith("news/page-"):
-        number = 1 if key == "news" else int(key.rsplit("-", 1)[1])
-        size = r.config.news_page_size
-        items = list(r.model.content.news_newest_first()[(number - 1) * size: number * size])
-        return news_index(r, key, number, items)
+    shown = listing(key)
+    if shown is not None:
+        return news_index(r, key, *shown)
     page = r.model.content.by_key()[key]
     render = {"topic": topic, "news": news_item, "page": plain_page}[page.kind]
     return render(r, page)
@@ -92,8 +91,10 @@ def home(r: LocaleRenderer) -> bytes:
 def topic(r: LocaleRenderer, page: Page) -> bytes:
     current = r.path(page.key)
     ctx = _with_body(r, page, current)
-    news = [p for p in r.model.content.news_newest_first() if page.key in p.topics]
-    ctx.update(news=[r.card(p, current) for p in news])
+    news = r.model.content.news_of_topic(page.key)[:r.config.topic_news]
+    archive = archive_pages(r.model.content, r.config, page.key)
+    ctx.update(news=[r.card(p, current) for p in news],
+               archive_href=r.href(news_page_key(1, page.key), current) if archive else None)
     return r.render("topic.html", ctx)
 
 
@@ -118,20 +119,28 @@ def news_item(r: LocaleRenderer, page: Page) -> bytes:
     return r.render("news_item.html", ctx)
 
 
-def news_index(r: LocaleRenderer, key: str, number: int, items: list[Page]) -> bytes:
+def news_index(r: LocaleRenderer, key: str, topic: str | None, number: int) -> bytes:
+    """A page of the site's news list, or of the news archive of the topic page `topic`."""
     current = r.path(key)
-    total = len(news_pages(r.model.content, r.config.news_page_size))
-    title = r.t.template_text("News")
-    ctx = r.common(key, current, title)
+    content = r.model.content
+    if topic is None:
+        lists = news_pages(content, r.config.news_page_size)
+        title, subject = r.t.template_text("News"), None
+        ctx = r.common(key, current, title)
+    else:   # the template's heading says "News: %(topic)s", and so does the tab's title
+        lists = archive_pages(content, r.config, topic)
+        title = subject = r.embedded(r.title(content.by_key()[topic]))
+        ctx = r.common(key, current, r.t.attr_gettext("News: %(topic)s") % {"topic": title})
+    total, items = len(lists), lists[number - 1][1]
     pages = [None if n is None else {"number": r.number(n), "current": n == number,
-                                     "href": r.href(news_page_key(n), current)}
+                                     "href": r.href(news_page_key(n, topic), current)}
              for n in page_window(number, total)]
     ctx.update(
         title=title, items=[r.card(p, current) for p in items], fallback_notice=False,
-        number=number, number_text=r.number(number), total_text=r.number(total),
-        total=total, pages=pages,
-        previous=r.href(news_page_key(number - 1), current) if number > 1 else None,
-        next=r.href(news_page_key(number + 1), current) if number < total else None)
+        subject=subject, number=number, total=total,
+        number_text=r.number(number), total_text=r.number(total), pages=pages,
+        previous=r.href(news_page_key(number - 1, topic), current) if number > 1 else None,
+        next=r.href(news_page_key(number + 1, topic), current) if number < total else None)
     return r.render("news_index.html", ctx)
 
 

@@ -25,18 +25,34 @@ def output_path(key: str, prefix: str) -> str:
         return SPECIAL[key].format(prefix=prefix)
     if key == "home":
         return f"{prefix}/index.html"
-    if key == "news":
-        return f"{prefix}/news/index.html"
-    if key.startswith("news/page-"):
-        return f"{prefix}/{key}.html"
+    shown = listing(key)
+    if shown is not None:        # news/index.html, news/page-2.html, topics/x/news/…
+        return f"{prefix}/{key}/index.html" if shown[1] == 1 else f"{prefix}/{key}.html"
     folder, slug = key.split("/", 1)
     if folder == "pages":
         return f"{prefix}/{slug}.html"
     return f"{prefix}/{folder}/{slug}.html"
 
 
-def news_page_key(number: int) -> str:
-    return "news" if number == 1 else f"news/page-{number}"
+def news_page_key(number: int, topic: str | None = None) -> str:
+    """Page `number` of the news list, or of the news archive of the topic page `topic`
+    ("topics/x/news/page-2"). Content keys are FOLDER/NAME: these can never be one."""
+    base = "news" if topic is None else f"{topic}/news"
+    return base if number == 1 else f"{base}/page-{number}"
+
+
+def listing(key: str) -> tuple[str | None, int] | None:
+    """(topic key, or None for the site's news list; page number) of a key that
+    `news_page_key` made; None for any other key."""
+    base, sep, page = key.rpartition("/page-")
+    number = int(page) if sep and page.isdigit() else 1
+    if number == 1:
+        base = key
+    if base == "news":
+        return None, number
+    if base.endswith("/news") and base.count("/") == 2:
+        return base.removesuffix("/news"), number
+    return None
 
 
 def relative(target: str, current: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping, Sequence
 
 from builder.errors import Collector
 from builder.render.locales import LocaleInfo, site_locales
@@ -57,10 +57,24 @@ def project_templates(inputs: Inputs, diags: Collector) -> dict[str, Path]:
 
 
 def news_pages(content: Content, size: int) -> list[tuple[int, list[Page]]]:
-    items = list(content.news_newest_first())
-    chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
-    return list(enumerate(chunks, 1))
+    """The site's news list, `size` items a page: (page number, items); one page if empty."""
+    return _chunks(content.news_newest_first(), size) or [(1, [])]
 
 
-def news_page_keys(content: Content, size: int) -> list[str]:
-    return [news_page_key(number) for number, _ in news_pages(content, size)]
+def archive_pages(content: Content, config: SiteConfig, topic: str
+                  ) -> list[tuple[int, list[Page]]]:
+    """A topic's news archive, `news_page_size` items a page: none when the topic's
+    page lists all its news (`topic_news`)."""
+    items = content.news_of_topic(topic)
+    return _chunks(items, config.news_page_size) if len(items) > config.topic_news else []
+
+
+def list_keys(content: Content, config: SiteConfig, topics: Iterable[str]) -> list[str]:
+    """The key of every news list page: the site's, then the archive of each of `topics`."""
+    return [*(news_page_key(number) for number, _ in news_pages(content, config.news_page_size)),
+            *(news_page_key(number, topic) for topic in topics
+              for number, _ in archive_pages(content, config, topic))]
+
+
+def _chunks(items: Sequence[Page], size: int) -> list[tuple[int, list[Page]]]:
+    return list(enumerate((list(items[i:i + size]) for i in range(0, len(items), size)), 1))

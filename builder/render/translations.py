@@ -285,6 +285,30 @@ class Dual:
 
 
 @dataclass(frozen=True)
+class Embedded:
+    """A translated text filling a template message ("News: %(topic)s"), marked with its
+    own language: as the page's translation of the message shows it, and as the message
+    left in English shows it (`fallback_form`)."""
+    html: Markup
+    text: str
+    fallback_form: Markup
+
+    def __html__(self) -> str:
+        return str(self.html)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def span(html: str, attrs: Mapping[str, str]) -> Markup:
+    """`html` (safe) in a <span> with `attrs`, or as it is when there are none."""
+    if not attrs:
+        return Markup(html)
+    marks = "".join(f' {k}="{escape(v)}"' for k, v in attrs.items())
+    return Markup(f"<span{marks}>{html}</span>")
+
+
+@dataclass(frozen=True)
 class DateValue:
     """A date as a page shows it: `<time datetime="2015-02-20">20 février 2015</time>`,
     with the same date in English for a template message left untranslated."""

@@ -32,6 +32,8 @@ SITE_SCHEMA = {
                        "{zh-Hant: zh_HK} (default: the likely region, zh_TW)"),
     "news_page_size": Field(int, False, "a whole number of items per news page"),
     "latest_news": Field(int, False, "how many news items the home page lists"),
+    "topic_news": Field(int, False, "how many of its newest news items a topic page lists "
+                        "(the rest are in the topic's news archive)"),
     "feed_size": Field(int, False, "how many of the latest news items each feed carries"),
     "navigation": Field(list, False, "a list of {label, page}"),
     "footer": Field(str, False, "a line of footer text, translatable"),
@@ -108,6 +110,7 @@ class SiteConfig:
     url_prefixes: tuple[tuple[str, str], ...] = ()     # only those site.yaml sets
     og_locales: tuple[tuple[str, str], ...] = ()
     branding: Branding = Branding()
+    topic_news: int = 5
 
     def gate(self, locale: str) -> Gate:
         gates = dict(self.gates)
@@ -246,7 +249,7 @@ def _check_values(doc: YamlDoc, path: Path, codes: dict[str, str], diags: Collec
     if not (base.startswith(("https://", "http://")) and base.endswith("/")):
         diags.error(path, doc.line("base_url"), f"base_url `{base}` is not an absolute URL",
                     "write it like https://www.example.org/ (with the final slash)")
-    for key in ("news_page_size", "latest_news", "feed_size"):
+    for key in ("news_page_size", "latest_news", "topic_news", "feed_size"):
         value = doc.data.get(key)
         if isinstance(value, int) and value < 1:
             diags.error(path, doc.line(key), f"`{key}` must be at least 1", "use 1 or more")
@@ -311,6 +314,7 @@ def _build(root: Path, doc: YamlDoc) -> SiteConfig:
         numbering=_per_locale(data.get("numbering")),
         news_page_size=data.get("news_page_size") or 10,
         latest_news=data.get("latest_news") or 5,
+        topic_news=data.get("topic_news") or 5,
         feed_size=data.get("feed_size") or 50,
         navigation=navigation,
         footer=data.get("footer") or "",

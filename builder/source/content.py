@@ -138,6 +138,18 @@ class Content:
     def _news(self) -> tuple[Page, ...]:
         return tuple(sorted(self.of_kind("news"), key=lambda p: (p.date, p.key), reverse=True))
 
+    def news_of_topic(self, topic: str) -> tuple[Page, ...]:
+        """The news items about the topic `topic` (a key), newest first."""
+        return self._news_by_topic.get(topic, ())
+
+    @cached_property
+    def _news_by_topic(self) -> dict[str, tuple[Page, ...]]:
+        found: dict[str, list[Page]] = {}
+        for page in self._news:
+            for topic in page.topics:
+                found.setdefault(topic, []).append(page)
+        return {topic: tuple(items) for topic, items in found.items()}
+
     def topics_ordered(self) -> tuple[Page, ...]:
         return tuple(sorted(self.of_kind("topic"), key=lambda p: (p.order, p.key)))
 

@@ -188,10 +188,12 @@ footer: {footer}
 #   light: "#1d4f91"
 #   dark: "#8cc4ff"
 
-# News items per page of the news list, on the home page, and in each
-# language's Atom feed (LL/feed.xml).
+# News items per page of the news list, on the home page, on a topic's page
+# (when it has more, the page links to the topic's news archive, in pages of
+# news_page_size), and in each language's Atom feed (LL/feed.xml).
 news_page_size: 10
 latest_news: 5
+topic_news: 5
 feed_size: 50
 # A news item dated further ahead than this many days is a warning (default 1):
 # future_date_margin_days: 1

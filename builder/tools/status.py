@@ -13,7 +13,6 @@ the extractor does not put dashboard strings into the site's catalogue.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass

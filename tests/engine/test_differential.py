@@ -397,6 +397,7 @@ SITE_EDITS: dict[str, Callable[[Config], None]] = {   # changes of content/site.
     "page-size-1": setting("news_page_size", 1),
     "page-size-5": setting("news_page_size", 5),
     "latest-news-0": setting("latest_news", 0),
+    "topic-news-3": setting("topic_news", 3),
     "feed-size-1": setting("feed_size", 1),
     "numbering-ar-latn": setting("numbering", {"ar": "latn"}),
     "footer": setting("footer", "Another footer."),

@@ -210,3 +210,51 @@ def test_root_chooser_names_each_language_in_itself(parsed: dict[str, Page]):
     links = [a for a in page.all("a") if a.get("hreflang")]
     assert [(a["hreflang"], a["href"]) for a in links] == [(ll, f"{ll}/index.html") for ll in LOCALES]
     assert [a.get("lang") for _, a in page.tags if _ == "li" and a.get("lang")] == list(LOCALES)
+
+
+NEWS_LINK_RE = re.compile(r'<h[23] class="news-title"><a href="([^"]+)"')
+
+
+def _news_links(path: Path) -> list[str]:
+    """The news items a page lists, as site paths, in its order."""
+    base = path.parent
+    return [(base / href).resolve().as_posix() for href in
+            NEWS_LINK_RE.findall(path.read_text("utf-8"))]
+
+
+def test_a_topic_page_lists_its_newest_news_and_its_archive_all_of_them(demo_site: Path):
+    """17 news items are about crimes against children: its page lists the 5 newest
+    (`topic_news`) and links to an archive of 2 pages (10 a page) with all 17, newest
+    first; trafficking's 3 all fit on its page: no archive, no link."""
+    for locale in LOCALES:
+        root = demo_site / locale
+        topic = root / "topics/crimes-against-children.html"
+        archive = [root / "topics/crimes-against-children/news/index.html",
+                   root / "topics/crimes-against-children/news/page-2.html"]
+        everything = [link for page in archive for link in _news_links(page)]
+        dated = sorted((root / "news").glob("20*.html"), reverse=True)
+        assert everything == [p.resolve().as_posix() for p in dated], locale
+        assert _news_links(topic) == everything[:5]
+        assert 'class="more"><a href="crimes-against-children/news/index.html">' in \
+            topic.read_text("utf-8")
+        assert not (root / "topics/crimes-against-children/news/page-3.html").exists()
+        other = root / "topics/trafficking-in-human-beings.html"
+        assert len(_news_links(other)) == 3 and 'class="more"' not in other.read_text("utf-8")
+        assert not (root / "topics/trafficking-in-human-beings").exists()
+
+
+def test_a_topic_archive_is_headed_and_titled_in_its_language(parsed: dict[str, Page],
+                                                               demo_site: Path):
+    expected = {"en": ("News: Crimes against children", "News: Crimes against children, "
+                       "page 2 of 2 – INTERPOL"),
+                "fr": ("Actualités\u202f: Crimes contre les enfants", "Actualités\u202f: Crimes "
+                       "contre les enfants, page 2 sur 2 – INTERPOL"),
+                "ar": ("الأخبار: الجرائم المرتكبة ضد الأطفال", "الأخبار: الجرائم المرتكبة ضد "
+                       "الأطفال، الصفحة 2 من 2 – الإنتربول")}
+    for locale, (heading, title) in expected.items():
+        text = (demo_site / locale / "topics/crimes-against-children/news/page-2.html"
+                ).read_text("utf-8")
+        assert f'<h1 id="page-title">{heading}</h1>' in text, locale
+        assert f"<title>{title}</title>" in text, locale
+        sitemap = (demo_site / "sitemap.xml").read_text("utf-8")
+        assert f"{BASE}{locale}/topics/crimes-against-children/news/page-2.html" in sitemap
