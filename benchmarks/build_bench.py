@@ -13,7 +13,9 @@ the edits below never need undoing and the cached site stays pristine. On that
 copy, in this order, every step is a subprocess of the real CLI:
 
  1. clean build              site/ and .infopages-cache/ removed, `build --quiet`
- 2. no-op rebuild            the same again, nothing changed
+ 2. no-op rebuild            the same again, nothing changed;
+    update (before the edits) the translators' last update (nothing to merge, but
+                             it is what the next `update` remembers)
  3. one PO entry changed     the msgstr of the 500th news paragraph in fr's news catalogues
  4. one news item changed    one word of the second paragraph of the middle item
  5. one news title changed   the same item's front-matter title
@@ -525,6 +527,10 @@ class Bench:
             shutil.rmtree(self.site / name, ignore_errors=True)
         self.step("clean build", build, "site", identity=True)
         self.step("no-op rebuild", build, "site", identity=True)
+        # The translators' last `update` before the edits: step 9's `update` is the
+        # next one, as in a project (a clean build removes what `update` remembers).
+        self.step("update (before the edits)", self.cli("update", "--project", str(self.site)),
+                  "locales")
         for name, edit in (("one PO entry changed", edit_po_entry),
                            ("one news item changed", edit_news_body),
                            ("one news title changed", edit_news_title),

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from builder.catalogues.domains import (
+    domain_of,
     is_current,
     order,
     po_files,
@@ -36,9 +37,9 @@ from builder.engine.localemerge import LocaleJob, LocaleMerge, Merged, Retired, 
 from builder.errors import Collector, Diagnostic, InputError
 from builder.output import journal
 from builder.render.theme import theme_templates
-from builder.segments.references import Refs, check_body_references
+from builder.segments.references import check_body_references
 from builder.source.config import SiteConfig, load_config
-from builder.source.content import load_content, media_names
+from builder.source.content import Content, load_content, media_names
 from builder.source.inputs import Inputs
 from builder.source.localecodes import catalogue_folder_errors
 
@@ -49,12 +50,19 @@ PARALLEL_MESSAGES = 5000
 
 @dataclass(frozen=True)
 class PotPlan:
-    """One domain's template (`locales/DOMAIN.pot`), computed in memory."""
+    """One domain's template (`locales/DOMAIN.pot`): computed in memory, or, when
+    nothing it is made of changed since it was written (`memo.unchanged_pots`), the
+    file as it is (`text` None: `read()` reads it when a merge needs it)."""
     domain: str
     path: Path
-    text: str
+    text: str | None
     messages: int
     changed: bool          # differs from the file on disk (or there is none)
+    sha: str               # `memo.text_sha` of the text
+    key: str               # `memo.domain_keys`: what the text was made of
+
+    def read(self) -> str:
+        return self.path.read_text("utf-8") if self.text is None else self.text
 
 
 @dataclass(frozen=True)
@@ -67,33 +75,45 @@ class ExtractPlan:
     def messages(self) -> int:
         return sum(pot.messages for pot in self.pots)
 
-    def texts(self) -> dict[str, str]:
-        return {pot.domain: pot.text for pot in self.pots}
+    def shas(self) -> dict[str, str]:
+        return {pot.domain: pot.sha for pot in self.pots}
+
+    def text(self, domain: str) -> str:
+        """The domain's POT text, "" for a domain without one."""
+        return next((pot.read() for pot in self.pots if pot.domain == domain), "")
 
 
 def plan_extract(root: Path, inputs: Inputs) -> ExtractPlan:
-    """Every domain's POT text, computed in memory; nothing is written."""
+    """Every domain's POT text, computed in memory (nothing is written), except the
+    domains whose POT file is what the same inputs gave last time: those are kept."""
     config = load_config(root)
     diags = Collector(root)
     diags.extend(catalogue_folder_errors(config.locales, inputs.files))
-    content = load_content(config, inputs, diags)
+    content = load_content(config, inputs, diags, memo.loaded_pages(root, inputs))
     diags.raise_if_errors()
-    analysed = memo.analyse_pages(root, content.pages)
-    refs = {key: Refs.of(a) for key, a in analysed.items()}
+    templates = {f.path: inputs.absolute(f.path) for f in inputs.of_kind("template")}
+    templates |= theme_templates()
+    keys = memo.domain_keys(config, content, templates)
+    paths = {domain: pot_path(config.locales_dir, domain) for domain in keys}
+    kept = memo.unchanged_pots(root, keys, paths)
+    wanted = [p for p in content.pages if domain_of(config.catalogues, p) not in kept]
+    refs, analysed = memo.analyse_pages(root, content.pages, {p.key for p in wanted})
     check_body_references(config, content, refs, media_names(inputs), diags)
     diags.raise_if_errors()
     segments = {key: list(a.segments) for key, a in analysed.items()}
-    templates = {f.path: inputs.absolute(f.path) for f in inputs.of_kind("template")}
-    templates |= theme_templates()
-    pots = []
-    for domain, entries in extract_entries(config, content, segments, templates).items():
-        path = pot_path(config.locales_dir, domain)
-        previous = path.read_text("utf-8") if path.is_file() else None
+    pots = [PotPlan(domain, paths[domain], None, count, False, sha, keys[domain])
+            for domain, (sha, count) in kept.items()]
+    made = extract_entries(config, Content(tuple(wanted)), segments, templates)
+    for domain, entries in made.items():
+        if domain in kept:
+            continue
+        previous = paths[domain].read_text("utf-8") if paths[domain].is_file() else None
         text = pot_text(config, entries, previous)
-        pots.append(PotPlan(domain, path, text, len(entries), text != previous))
-    made = {pot.domain for pot in pots}
+        pots.append(PotPlan(domain, paths[domain], text, len(entries), text != previous,
+                            memo.text_sha(text), keys[domain]))
+    pots.sort(key=lambda pot: order(pot.domain))
     stale = tuple(path for domain, path in pot_files(config.locales_dir).items()
-                  if domain not in made)
+                  if domain not in keys)
     return ExtractPlan(tuple(pots), stale, content.warnings)
 
 
@@ -124,10 +144,9 @@ def plan_update(root: Path, inputs: Inputs, prune_obsolete: bool = False,
     catalogue that is what `update` last wrote for the same POT is not merged again."""
     extracted = plan_extract(root, inputs)
     config = load_config(root)
-    pots = extracted.texts()
     jobs, known = [], {}
     for locale in config.target_locales:
-        job, remembered = _locale_job(config, locale, pots, prune_obsolete)
+        job, remembered = _locale_job(config, locale, extracted, prune_obsolete)
         known[locale] = remembered
         if job.pots:
             jobs.append(job)
@@ -143,20 +162,21 @@ def plan_update(root: Path, inputs: Inputs, prune_obsolete: bool = False,
     return UpdatePlan(extracted, tuple(results), prune_obsolete, tuple(retired))
 
 
-def _locale_job(config: SiteConfig, locale: str, pots: dict[str, str],
+def _locale_job(config: SiteConfig, locale: str, extracted: ExtractPlan,
                 prune: bool) -> tuple[LocaleJob, dict[str, Merged]]:
     """What to merge for `locale` (every domain with a template or a catalogue), and the
     catalogues `update` need not merge again."""
     found = po_files(config.locales_dir, locale)
     foreign = tuple(path for name, path in found.items()
                     if not is_current(config.catalogues, name))
-    domains = sorted(set(pots) | {name for name in found if is_current(config.catalogues, name)},
+    shas = extracted.shas()
+    domains = sorted(set(shas) | {name for name in found if is_current(config.catalogues, name)},
                      key=order)
     paths = {domain: po_path(config.locales_dir, locale, domain) for domain in domains}
-    known = {} if foreign else memo.remembered(config.root, pots, locale, paths, prune)
+    known = {} if foreign else memo.remembered(config.root, shas, locale, paths, prune)
     unmerged = tuple(paths[domain] for domain, (_, result, _) in known.items()
                      if result.obsolete)
-    return LocaleJob(config.root, locale, tuple((d, pots.get(d, "")) for d in domains
+    return LocaleJob(config.root, locale, tuple((d, extracted.text(d)) for d in domains
                                                 if d not in known),
                      config.title, prune, ui_domain(config.catalogues), unmerged,
                      foreign), known
@@ -206,7 +226,9 @@ def apply_update(root: Path, plan: UpdatePlan) -> tuple[tuple[Written, ...], tup
     written = {path for path, _ in files}
     removes = list(ex.stale) + [r.path for r in plan.retired]
     write_all(root, [(path, text.encode("utf-8")) for path, text in files], removes)
-    memo.remember(root, ex.texts(), list(plan.merged), plan.prune_obsolete)
+    memo.remember_pots(root, [(pot.domain, pot.key, pot.sha, pot.messages, pot.path)
+                              for pot in ex.pots])
+    memo.remember(root, ex.shas(), list(plan.merged), plan.prune_obsolete)
     return tuple(Written(pot.path, pot.path in written) for pot in ex.pots), tuple(
         Written(path, path in written) for path, _, _ in plan.merged)
 

@@ -26,13 +26,17 @@ import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
+from typing import Mapping
 
+from builder.catalogues.domains import domain_of, ui_domain
 from builder.catalogues.merge import MergeResult
 from builder.engine.cache import BuildCache
 from builder.segments.analysis import Analysis, analyse, page_digest
 from builder.segments.blocks import make_markdown
-from builder.source.content import Page
-from builder.source.inputs import file_fingerprint
+from builder.segments.references import Refs
+from builder.source.config import SiteConfig
+from builder.source.content import Content, Page
+from builder.source.inputs import Inputs, file_fingerprint
 
 PARALLEL_MIN = 200   # pages to parse before a process pool pays for itself
 
@@ -41,6 +45,13 @@ Merged = tuple[Path, MergeResult, bytes | None]
 
 def _sha(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def text_sha(text: str) -> str:
+    return _sha(text.encode("utf-8"))
+
+
+EMPTY = text_sha("")   # a domain without a template
 
 
 def _file_sha(path: Path) -> str:
@@ -55,8 +66,8 @@ def _file_sha(path: Path) -> str:
 def remembered(root: Path, pots: dict[str, str], locale: str, paths: dict[str, Path],
                prune: bool) -> dict[str, Merged]:
     """The catalogues of `locale` (domain → path) whose merge would give back the file
-    on disk: their results, unmerged. `pots`: domain → POT text ("" for a domain that
-    has none)."""
+    on disk: their results, unmerged. `pots`: domain → its POT's `text_sha` (none for
+    a domain without one)."""
     cache = BuildCache(root)
     try:
         memo = cache.get("update") or {}
@@ -66,7 +77,7 @@ def remembered(root: Path, pots: dict[str, str], locale: str, paths: dict[str, P
     out = {}
     for domain, path in paths.items():
         last = memo.get((locale, domain))
-        pot = _sha(pots.get(domain, "").encode("utf-8"))
+        pot = pots.get(domain, EMPTY)
         if last is None or len(last) != 5 or last[:2] != (pot, prune) or len(last[3]) != size:
             continue
         stat = file_fingerprint(path)
@@ -80,7 +91,8 @@ def remembered(root: Path, pots: dict[str, str], locale: str, paths: dict[str, P
 
 def remember(root: Path, pots: dict[str, str], merged: list[Merged], prune: bool) -> None:
     """After `update` wrote its files: what each catalogue now is (and how the file
-    looks on disk, so that the next `update` need not read it to know it unchanged)."""
+    looks on disk, so that the next `update` need not read it to know it unchanged).
+    `pots`: domain → its POT's `text_sha`."""
     cache = BuildCache(root)
     try:
         memo = {key: value for key, value in (cache.get("update") or {}).items()
@@ -89,9 +101,26 @@ def remember(root: Path, pots: dict[str, str], merged: list[Merged], prune: bool
             if result.remembered:
                 continue
             memo[(result.locale, result.domain)] = (
-                _sha(pots.get(result.domain, "").encode("utf-8")), prune,
+                pots.get(result.domain, EMPTY), prune,
                 _sha(result.text.encode("utf-8")), result.counts(), file_fingerprint(path))
         cache.put("update", memo)
+    finally:
+        cache.close()
+
+
+def loaded_pages(root: Path, inputs: Inputs) -> dict[str, Page]:
+    """The last build's pages whose files are unchanged since (by path), for
+    `load_content(reuse=…)` as the incremental build does: loading a page depends
+    on its file alone, and reading 10,000 front matters is most of `extract`."""
+    cache = BuildCache(root)
+    try:
+        old = cache.content()
+        if old is None:
+            return {}
+        changed = cache.input_changes(inputs).changed
+        return {p.source: p for p in old.pages if p.source not in changed}
+    except sqlite3.Error:
+        return {}     # no usable record: every page is read
     finally:
         cache.close()
 
@@ -101,21 +130,84 @@ def _analyse_chunk(pages: list[Page]) -> list[Analysis]:
     return [analyse(page, md) for page in pages]
 
 
-def analyse_pages(root: Path, pages: tuple[Page, ...]) -> dict[str, Analysis]:
-    """Page key → Analysis for every page, from the cache where the page is unchanged."""
+def analyse_pages(root: Path, pages: tuple[Page, ...], wanted: set[str]
+                  ) -> tuple[dict[str, Refs], dict[str, Analysis]]:
+    """Every page's references (checked across the site), and the analyses of the
+    pages `wanted` (by key): from the record where a page is unchanged."""
     cache = BuildCache(root)
     try:
         digests = {page.key: page_digest(page) for page in pages}
-        found = cache.analyses(digests.values())
-        out = {key: pickle.loads(found[d]) for key, d in digests.items() if d in found}
-        missing = [page for page in pages if page.key not in out]
+        known: dict[bytes, Refs] = cache.get("extract_refs") or {}
+        need = [p for p in pages if p.key in wanted or digests[p.key] not in known]
+        found = cache.analyses(digests[p.key] for p in need)
+        out = {p.key: pickle.loads(found[digests[p.key]]) for p in need
+               if digests[p.key] in found}
+        missing = [page for page in need if page.key not in out]
         fresh = dict(zip((p.key for p in missing), _parse(missing)))
+        out |= fresh
+        refs = {key: known[d] if d in known else Refs.of(out[key]) for key, d in digests.items()}
         try:
             cache.record_analyses({digests[key]: pickle.dumps(a, protocol=pickle.HIGHEST_PROTOCOL)
                                    for key, a in fresh.items()})
+            if known.keys() != set(digests.values()):
+                cache.put("extract_refs", {digests[key]: r for key, r in refs.items()})
         except sqlite3.OperationalError:
             pass     # a memo that cannot be written (a full disk) only costs time next run
-        return out | fresh
+        return refs, {key: a for key, a in out.items() if key in wanted}
+    finally:
+        cache.close()
+
+
+# -- each domain's POT: unchanged when nothing it is made of changed ---------------
+POT_MEMO = 1   # bump when extraction changes what a POT holds for the same inputs
+
+
+def domain_keys(config: SiteConfig, content: Content,
+                templates: Mapping[str, Path]) -> dict[str, str]:
+    """Domain → a digest of everything its POT is made of: site.yaml (the split, the
+    title in the header, the site's own strings), the templates (the interface's
+    domain) and its pages, each by its whole loaded form (`page_digest`)."""
+    base = hashlib.blake2b(digest_size=16)
+    base.update(f"{POT_MEMO}\0".encode())
+    base.update(config.config_path.read_bytes())
+    parts: dict[str, hashlib.blake2b] = {}
+    ui = ui_domain(config.catalogues)
+    parts[ui] = base.copy()
+    for name in sorted(templates):
+        parts[ui].update(name.encode() + b"\0" + templates[name].read_bytes() + b"\0")
+    for page in content.pages:
+        domain = domain_of(config.catalogues, page)
+        part = parts.setdefault(domain, base.copy())
+        part.update(page.source.encode() + b"\0" + page_digest(page))
+    return {domain: part.hexdigest() for domain, part in parts.items()}
+
+
+def unchanged_pots(root: Path, keys: Mapping[str, str],
+                   paths: Mapping[str, Path]) -> dict[str, tuple[str, int]]:
+    """Domain → (sha, messages) of each POT file that is what extraction last wrote
+    from the same inputs (`keys`), untouched since."""
+    cache = BuildCache(root)
+    try:
+        memo = cache.get("pots") or {}
+    finally:
+        cache.close()
+    out = {}
+    for domain, key in keys.items():
+        last = memo.get(domain)
+        if last and last[0] == key and file_fingerprint(paths[domain]) == last[3]:
+            out[domain] = (last[1], last[2])
+    return out
+
+
+def remember_pots(root: Path, pots: list[tuple[str, str, str, int, Path]]) -> None:
+    """After the POT files were written: (domain, key, sha, messages, path) of each."""
+    cache = BuildCache(root)
+    try:
+        memo = {domain: (key, sha, count, file_fingerprint(path))
+                for domain, key, sha, count, path in pots}
+        cache.put("pots", memo)
+    except sqlite3.OperationalError:
+        pass
     finally:
         cache.close()
 

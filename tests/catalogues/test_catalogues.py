@@ -222,7 +222,8 @@ def test_pot_entries_are_written_exactly_as_polib_writes_them(repo: Path):
 
     inputs, config = checked_scan(repo), load_config(repo)
     content = load_content(config, inputs, Collector(repo))
-    segments = {k: list(a.segments) for k, a in analyse_pages(repo, content.pages).items()}
+    _, analysed = analyse_pages(repo, content.pages, {p.key for p in content.pages})
+    segments = {k: list(a.segments) for k, a in analysed.items()}
     templates = {f.path: repo / f.path for f in inputs.of_kind("template")}
     entries = [e for domain in extract(config, content, segments, templates).values()
                for e in domain]

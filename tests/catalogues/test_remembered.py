@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import polib
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, rule
 
 from builder.cli.app import main
+from tests.conftest import SITES, copy_theme, make_project
 
 
 def po(root: Path, locale: str, domain: str = "news-2020") -> Path:
@@ -98,3 +103,110 @@ def test_a_remembered_catalogue_still_lends_its_obsolete_translations(mini: Path
     assert main(["update", "--project", str(mini)]) == 0      # pages.po is not merged
     found = polib.pofile(str(po(mini, "fr", "news-2021"))).find(moved)
     assert found.msgstr == "Nous protégeons les gens." and "fuzzy" not in found.flags
+
+
+# -- random edit sequences: update with its memo = update from scratch ----------------
+# The memo keeps a domain's POT when nothing it is made of changed (memo.domain_keys)
+# and reuses the last build's pages (memo.loaded_pages): any edit, by an author, a
+# translator or by hand in a POT, must still give the files a fresh update gives.
+
+NEWS = ("2020-01-15-first", "2020-03-01-second", "2021-06-30-third")
+
+
+class UpdateWithMemo(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        self.tmp = Path(tempfile.mkdtemp())
+        self.root = make_project(self.tmp, "mini")
+        copy_theme(self.root)
+        assert main(["update", "--project", str(self.root)]) == 0
+
+    def teardown(self):
+        try:
+            self.update()     # every sequence ends compared, whatever its last step
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def page(self, which: int) -> Path:
+        return self.root / "content" / "news" / f"{NEWS[which]}.md"
+
+    def replace(self, path: Path, old: str, new: str) -> None:
+        if path.is_file():
+            path.write_text(path.read_text("utf-8").replace(old, new, 1), "utf-8")
+
+    @rule(which=st.integers(0, 2), text=st.sampled_from(["Changed.", "Body of the second item."]))
+    def edit_body(self, which: int, text: str) -> None:
+        path = self.page(which)
+        if path.is_file():
+            head, _, _ = path.read_text("utf-8").rpartition("---\n")
+            path.write_text(f"{head}---\n\n{text}\n", "utf-8")
+
+    @rule(which=st.integers(0, 2))
+    def edit_title(self, which: int) -> None:
+        self.replace(self.page(which), "title: ", "title: New ")
+
+    @rule(which=st.integers(0, 2), year=st.sampled_from(["2020", "2021", "2022"]))
+    def move_to_year(self, which: int, year: str) -> None:
+        """A new date can move the item to another year's domain."""
+        path = self.page(which)
+        if path.is_file():
+            text = path.read_text("utf-8")
+            date = text.split("date: ", 1)[1][:4]
+            path.write_text(text.replace(f"date: {date}", f"date: {year}", 1), "utf-8")
+
+    @rule(which=st.integers(0, 2))
+    def remove_or_restore(self, which: int) -> None:
+        path = self.page(which)
+        if path.is_file():
+            path.unlink()
+        else:
+            shutil.copy(SITES / "mini" / "content" / "news" / path.name, path)
+
+    @rule()
+    def edit_template(self) -> None:
+        self.replace(self.root / "templates" / "topic.html", "{% block after %}",
+                     '{% block after %}<p>{{ _("Extra words") }}</p>')
+
+    @rule()
+    def edit_site_title(self) -> None:
+        self.replace(self.root / "content" / "site.yaml", "title: ", "title: The ")
+
+    @rule(domain=st.sampled_from(["ui", "news-2020", "news-2021", "topics"]),
+          how=st.sampled_from(["append", "remove"]))
+    def touch_pot_by_hand(self, domain: str, how: str) -> None:
+        path = self.root / "locales" / f"{domain}.pot"
+        if path.is_file() and how == "remove":
+            path.unlink()
+        elif path.is_file():
+            path.write_text(path.read_text("utf-8") + '\nmsgid "By hand"\nmsgstr ""\n', "utf-8")
+
+    @rule(domain=st.sampled_from(["news-2020", "news-2021", "topics"]))
+    def translate(self, domain: str) -> None:
+        path = po(self.root, "fr", domain)
+        if path.is_file():
+            catalogue = polib.pofile(str(path), wrapwidth=0)
+            for entry in catalogue:
+                if not entry.msgstr and not entry.obsolete:
+                    entry.msgstr = "Traduit."
+                    break
+            catalogue.save()
+
+    @rule()
+    def build(self) -> None:
+        """The build record's pages are what `update` reuses."""
+        main(["build", "--project", str(self.root), "--quiet"])
+
+    @rule()
+    def update(self) -> None:
+        status = main(["update", "--project", str(self.root)])
+        copy = self.tmp / "fresh"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(self.root, copy, ignore=shutil.ignore_patterns(".infopages-cache",
+                                                                       "site"))
+        assert main(["update", "--project", str(copy)]) == status
+        assert files(self.root) == files(copy)
+
+
+UpdateWithMemo.TestCase.settings = settings(max_examples=30, stateful_step_count=12,
+                                            deadline=None)
+TestUpdateWithMemo = UpdateWithMemo.TestCase
