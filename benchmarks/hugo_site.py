@@ -17,8 +17,9 @@ What is equivalent to `infopages build` on the same source:
   latest 50 items and their summaries, as our Atom feed's `feed_size: 50`), the
   sitemap, and one HTML file at the root (a redirect to /en/, a static file: Hugo's own default-language redirect
   lands on /en/index.html when uglyURLs is on, 0.168) where we write a language
-  chooser. Hugo also writes an alias for news/page/1 (a redirect): 4 HTML files
-  more than ours.
+  chooser. Hugo also writes an alias for page 1 of each paginated list
+  (news/page/1, topics/x/news/page/1: a redirect): 44 HTML files more than
+  ours.
 - Same Markdown work: every body of every language goes through goldmark with
   CommonMark plus tables (our markdown-it preset), typographer, linkify and
   the other extensions off, raw HTML off (`unsafe: false`). Headings carry
@@ -50,7 +51,7 @@ What is equivalent to `infopages build` on the same source:
   and summary. `uglyURLs` gives one `name.html` file per page, as ours.
 
 Checked by `main_differences` (build_bench.py runs it after every Hugo
-comparison; N = 1,000: 4,448 pages, 0 differ): the <main> of every page ours
+comparison; N = 1,000: 5,044 pages, 0 differ): the <main> of every page ours
 writes is the same in Hugo's output (text, markup, localised dates), up to link
 style and whitespace. Not equivalent (in Hugo's favour, small): links are
 root-relative, not relative (Hugo's `relativeURLs` would add a rewriting pass); an English
