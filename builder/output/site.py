@@ -120,13 +120,20 @@ def remove_stale(root: Path) -> int:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process `pid` still runs. A killed build's workers may linger as zombies
+    (dead, not yet reaped: an init that does not reap orphans keeps them), and a zombie
+    writes nothing: it counts as dead."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text("ascii", "replace")
+    except OSError:
+        return True        # no /proc (not Linux): signal 0 is all there is to go on
+    return stat.rsplit(")", 1)[-1].split()[:1] not in (["Z"], ["X"])
 
 
 # -- publishing -----------------------------------------------------------------
