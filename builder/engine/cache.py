@@ -122,7 +122,7 @@ def up_to_date(root: Path, target: Path) -> tuple[dict, tuple, tuple] | None:
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         meta = dict(db.execute("SELECT name, value FROM meta WHERE name IN "
-                               "('state', 'summary', 'warnings')"))
+                               "('state', 'summary', 'warnings', 'refused')"))
         state = pickle.loads(meta["state"]) if "state" in meta else None
         if state is None or state[:3] != build_state(target)[:3]:
             return None
@@ -135,7 +135,10 @@ def up_to_date(root: Path, target: Path) -> tuple[dict, tuple, tuple] | None:
     inputs = scan(root)
     if inputs.errors or before != inputs.fingerprints():
         return None
-    return pickle.loads(meta["summary"]), pickle.loads(meta["warnings"]), refused
+    # The refused translations the last build showed with file and line, as it did
+    # (`refused.refused_translations` keeps them, for exactly these inputs).
+    shown = pickle.loads(meta["refused"])[1] if "refused" in meta else ()
+    return pickle.loads(meta["summary"]), pickle.loads(meta["warnings"]) + tuple(shown), refused
 
 
 def snapshot_dir(db_path: Path) -> Path:

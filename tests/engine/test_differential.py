@@ -865,6 +865,10 @@ REGRESSIONS: dict[str, tuple[tuple[str, dict], ...]] = {
         ("po_file_edit", {"locale": "fr", "edit": "unterminated-string", "domain": 0})),
     "single-catalogue-then-update": (("add_other_file", {"which": "single-catalogue"}),
                                      ("run_update", {"prune": False})),
+    "refused-translation-then-up-to-date": (
+        ("po_translate", {"locale": "fr", "which": 31, "domain": 58,
+                          "text": "{locale}: text without its placeholders"}),
+        ("add_other_file", {"which": "ds-store"})),
 }
 
 

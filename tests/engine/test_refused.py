@@ -30,7 +30,7 @@ def test_refused_translations_are_listed_by_every_kind_of_build(site: Path,  # n
         assert "ar: " not in out.err
     assert build(site) == 0
     out = capsys.readouterr()
-    assert out.out.startswith("up to date") and count in out.err
+    assert out.out.startswith("up to date") and count in out.err and where in out.err
 
     edit_po(site, "fr", "Body of the second item.", "Corps du second article.")
     assert build(site) == 0
