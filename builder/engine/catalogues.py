@@ -93,11 +93,12 @@ def plan_extract(root: Path, inputs: Inputs) -> ExtractPlan:
     diags.raise_if_errors()
     templates = {f.path: inputs.absolute(f.path) for f in inputs.of_kind("template")}
     templates |= theme_templates()
-    keys = memo.domain_keys(config, content, templates)
+    digests = memo.page_digests(content.pages)
+    keys = memo.domain_keys(config, content, templates, digests)
     paths = {domain: pot_path(config.locales_dir, domain) for domain in keys}
     kept = memo.unchanged_pots(root, keys, paths)
     wanted = [p for p in content.pages if domain_of(config.catalogues, p) not in kept]
-    refs, analysed = memo.analyse_pages(root, content.pages, {p.key for p in wanted})
+    refs, analysed = memo.analyse_pages(root, content.pages, {p.key for p in wanted}, digests)
     check_body_references(config, content, refs, media_names(inputs), diags)
     diags.raise_if_errors()
     segments = {key: list(a.segments) for key, a in analysed.items()}

@@ -130,13 +130,20 @@ def _analyse_chunk(pages: list[Page]) -> list[Analysis]:
     return [analyse(page, md) for page in pages]
 
 
-def analyse_pages(root: Path, pages: tuple[Page, ...], wanted: set[str]
+def page_digests(pages: tuple[Page, ...]) -> dict[str, bytes]:
+    """Page key → `page_digest`: what the analysis memo and `domain_keys` know it by."""
+    return {page.key: page_digest(page) for page in pages}
+
+
+def analyse_pages(root: Path, pages: tuple[Page, ...], wanted: set[str],
+                  digests: Mapping[str, bytes] | None = None
                   ) -> tuple[dict[str, Refs], dict[str, Analysis]]:
     """Every page's references (checked across the site), and the analyses of the
-    pages `wanted` (by key): from the record where a page is unchanged."""
+    pages `wanted` (by key): from the record where a page is unchanged. `digests`:
+    `page_digests(pages)`, if the caller has them already."""
     cache = BuildCache(root)
     try:
-        digests = {page.key: page_digest(page) for page in pages}
+        digests = digests or page_digests(pages)
         known: dict[bytes, Refs] = cache.get("extract_refs") or {}
         need = [p for p in pages if p.key in wanted or digests[p.key] not in known]
         found = cache.analyses(digests[p.key] for p in need)
@@ -162,11 +169,11 @@ def analyse_pages(root: Path, pages: tuple[Page, ...], wanted: set[str]
 POT_MEMO = 1   # bump when extraction changes what a POT holds for the same inputs
 
 
-def domain_keys(config: SiteConfig, content: Content,
-                templates: Mapping[str, Path]) -> dict[str, str]:
+def domain_keys(config: SiteConfig, content: Content, templates: Mapping[str, Path],
+                digests: Mapping[str, bytes]) -> dict[str, str]:
     """Domain → a digest of everything its POT is made of: site.yaml (the split, the
     title in the header, the site's own strings), the templates (the interface's
-    domain) and its pages, each by its whole loaded form (`page_digest`)."""
+    domain) and its pages, each by its whole loaded form (`digests`: `page_digests`)."""
     base = hashlib.blake2b(digest_size=16)
     base.update(f"{POT_MEMO}\0".encode())
     base.update(config.config_path.read_bytes())
@@ -178,7 +185,7 @@ def domain_keys(config: SiteConfig, content: Content,
     for page in content.pages:
         domain = domain_of(config.catalogues, page)
         part = parts.setdefault(domain, base.copy())
-        part.update(page.source.encode() + b"\0" + page_digest(page))
+        part.update(page.source.encode() + b"\0" + digests[page.key])
     return {domain: part.hexdigest() for domain, part in parts.items()}
 
 
