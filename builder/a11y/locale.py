@@ -10,7 +10,6 @@ manifest) skip them: there is nothing to compare against.
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -20,8 +19,8 @@ from urllib.parse import urlparse
 
 from builder.a11y.language import bcp47
 from builder.a11y.model import Finding, NodeRef, PageInfo
+from builder.output.manifest import read_manifest
 
-MANIFEST_PATH = "_infopages/pages.json"
 UNDERSTANDING = "https://www.w3.org/WAI/WCAG22/Understanding/"
 FALLBACK_RULE = "infopages-locale-fallback-lang"
 SWITCHER_RULE = "infopages-locale-switcher"
@@ -101,13 +100,9 @@ def load_manifest(root: Path, content_dir: Path | None = None) -> dict[str, Page
     content file (content/<key>.md): for home and listing pages the builder
     writes title_fallback=false without tracking it, so it says nothing.
     """
-    file = Path(root) / MANIFEST_PATH
-    if not file.is_file():
-        return {}
-    try:
-        pages: Mapping[str, Any] = json.loads(file.read_text(encoding="utf-8")).get("pages", {})
-    except (ValueError, AttributeError):
-        return {}  # not ours (or corrupt): treat the folder as any other folder
+    pages = read_manifest(Path(root))
+    if pages is None:
+        return {}  # none, not ours or corrupt: the folder is checked as any other folder
     heads: dict[str, _HeadLinks | None] = {}
 
     def head(path: str) -> _HeadLinks | None:

@@ -1,6 +1,6 @@
 """Where a finding on a built page was written: content line, template line, PO line.
 
-The builder's manifest (`site/_infopages/pages.json`, "sources") lists, per
+The builder's manifest (`site/_infopages/pages.json` and its parts, "sources") lists, per
 page, its content file, its template chain and the blocks of its rendered
 body with the content line each starts on. An element the check found
 (ElementInfo, read in the browser) is placed like this:
@@ -22,7 +22,6 @@ template string), the locale's PO file and the line of that entry are added.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.a11y.language import bcp47
-from builder.a11y.locale import MANIFEST_PATH
+from builder.output.manifest import read_manifest
 from builder.a11y.model import CheckRun, ElementInfo, NodeRef, PageResult, SourceRef
 
 _TAG_RE = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b((?:[^>{]|\{\{.*?\}\}|\{%.*?%\}|\{(?![{%]))*)>", re.S)
@@ -323,11 +322,7 @@ def _locale_folder(locales: Path, locale: str) -> Path | None:
 def _manifest_sources(site: Path | None) -> dict[str, Mapping[str, Any]]:
     if site is None:
         return {}
-    file = Path(site) / MANIFEST_PATH
-    try:
-        pages = json.loads(file.read_text(encoding="utf-8")).get("pages", {})
-    except (OSError, ValueError, AttributeError):
-        return {}
+    pages = read_manifest(Path(site)) or {}
     return {path: entry["sources"] for path, entry in pages.items()
             if isinstance(entry, Mapping) and isinstance(entry.get("sources"), Mapping)}
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from builder.engine.stored import HashedMessages, MsgKey, StoredMessages, msg_hash
+from builder.output.manifest import entry_line, spread
 from builder.render.routes import Output
 from builder.source.inputs import Fingerprint, Inputs, scan
 
@@ -31,14 +32,14 @@ if TYPE_CHECKING:   # imported when used: the up-to-date check must start fast
     from builder.engine.parallel import Rendered
     from builder.render.translations import Messages
 
-SCHEMA_VERSION = "9"   # 9: pages kept one row each; manifest lines ready-made
+SCHEMA_VERSION = "10"   # 10: the manifest in parts (each output's `spread`)
 CACHE_DIR = ".infopages-cache"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS inputs (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,
                                    ctime_ns INTEGER, inode INTEGER, sha TEXT);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, variant TEXT, locale TEXT, key TEXT,
-                                    prefix TEXT, entry TEXT);
+                                    prefix TEXT, entry TEXT, spread INTEGER);
 CREATE TABLE IF NOT EXISTS deps (locale TEXT, fact TEXT, path TEXT);
 CREATE TABLE IF NOT EXISTS uses (msg BLOB, page TEXT);
 CREATE TABLE IF NOT EXISTS pages (source TEXT PRIMARY KEY, data BLOB);
@@ -55,6 +56,8 @@ CREATE INDEX IF NOT EXISTS deps_fact ON deps (locale, fact);
 CREATE INDEX IF NOT EXISTS deps_path ON deps (path);
 CREATE INDEX IF NOT EXISTS uses_msg ON uses (msg);
 CREATE INDEX IF NOT EXISTS uses_page ON uses (page);
+-- The manifest's parts (`manifest_parts`), and its entry count.
+CREATE INDEX IF NOT EXISTS outputs_spread ON outputs (spread) WHERE entry IS NOT NULL;
 """
 
 
@@ -69,12 +72,7 @@ def file_sha(path: Path) -> str:
 
 
 def manifest_line(path: str, entry: dict | None) -> str | None:
-    """An output's `pages.json` entry as it appears in the document (key, value and
-    indentation): joined in path order, they are the document's middle."""
-    if entry is None:
-        return None
-    text = json.dumps(entry, sort_keys=True, indent=1, ensure_ascii=False)
-    return f"  {json.dumps(path, ensure_ascii=False)}: {text.replace(chr(10), chr(10) + '  ')}"
+    return None if entry is None else entry_line(path, entry)
 
 
 @dataclass(frozen=True)
@@ -110,22 +108,30 @@ def build_state(target: Path, options: tuple = ()) -> tuple:
     return (SCHEMA_VERSION, code_fingerprint(), str(target.resolve()), options)
 
 
-def up_to_date(root: Path, target: Path) -> tuple[dict, tuple, tuple] | None:
-    """(summary, warnings, refused translations per locale) of the last build if no input
-    has been touched since; else None.
+@dataclass(frozen=True)
+class Freshness:
+    """What the up-to-date check found: the last build's (summary, warnings, refused
+    translations per locale) when no input changed; else the scan it took, if any,
+    which the build then uses (its fingerprints are from before anything was read)."""
+    answer: tuple[dict, tuple, tuple] | None
+    inputs: Inputs | None = None
+
+
+def up_to_date(root: Path, target: Path) -> Freshness:
+    """Whether no input has been touched since the last build (see `Freshness`).
     Reads the record without writing, and stats the inputs without opening them. The
     options the last build had are those a plain `build` would have: they come from
     site.yaml, which has not changed."""
     path = root / CACHE_DIR / "build.sqlite"
     if not path.is_file() or not target.is_dir():
-        return None
+        return Freshness(None)
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         meta = dict(db.execute("SELECT name, value FROM meta WHERE name IN "
                                "('state', 'summary', 'warnings', 'refused')"))
         state = pickle.loads(meta["state"]) if "state" in meta else None
         if state is None or state[:3] != build_state(target)[:3]:
-            return None
+            return Freshness(None)
         before = {p: (m, s, c, i) for p, m, s, c, i in db.execute(
             "SELECT path, mtime_ns, size, ctime_ns, inode FROM inputs")}
         refused = tuple(db.execute("SELECT locale, count(*) FROM messages WHERE kind = 'r' "
@@ -134,11 +140,12 @@ def up_to_date(root: Path, target: Path) -> tuple[dict, tuple, tuple] | None:
         db.close()
     inputs = scan(root)
     if inputs.errors or before != inputs.fingerprints():
-        return None
+        return Freshness(None, inputs)
     # The refused translations the last build showed with file and line, as it did
     # (`refused.refused_translations` keeps them, for exactly these inputs).
     shown = pickle.loads(meta["refused"])[1] if "refused" in meta else ()
-    return pickle.loads(meta["summary"]), pickle.loads(meta["warnings"]) + tuple(shown), refused
+    return Freshness((pickle.loads(meta["summary"]),
+                      pickle.loads(meta["warnings"]) + tuple(shown), refused))
 
 
 def snapshot_dir(db_path: Path) -> Path:
@@ -271,7 +278,7 @@ class BuildCache:
 
     def clear_outputs(self) -> None:
         """Before a full build's outputs arrive: no rows, no indexes until `index`."""
-        for name in ("deps_fact", "deps_path", "uses_msg", "uses_page"):
+        for name in ("deps_fact", "deps_path", "uses_msg", "uses_page", "outputs_spread"):
             self.db.execute(f"DROP INDEX IF EXISTS {name}")
         for table in ("outputs", "deps", "uses", "analyses"):
             self.db.execute(f"DELETE FROM {table}")
@@ -286,42 +293,27 @@ class BuildCache:
         rows = list(rendered)
         if not full:
             self.db.executemany("DELETE FROM deps WHERE path = ?", [(r.path,) for r in rows])
-        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
-                            [(r.path, *r.output, manifest_line(r.path, r.entry)) for r in rows])
+        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            [(r.path, *r.output, manifest_line(r.path, r.entry), spread(r.path))
+                             for r in rows])
         self.db.executemany("INSERT INTO deps VALUES (?, ?, ?)",
                             [(r.output.locale, fact, r.path) for r in rows for fact in r.facts])
         if not full:
             self.index()
 
-    def entries_differ(self, rendered: Iterable[Rendered]) -> bool:
-        """Whether any of these outputs' `pages.json` entries differs from the stored one."""
+    def changed_entries(self, rendered: Iterable[Rendered]) -> list[str]:
+        """The outputs whose `pages.json` entry differs from the stored one."""
+        changed = []
         for r in rendered:
             row = self.db.execute("SELECT entry FROM outputs WHERE path = ?", (r.path,)).fetchone()
-            stored = row[0] if row else None
-            if stored != manifest_line(r.path, r.entry):
-                return True
-        return False
+            if (row[0] if row else None) != manifest_line(r.path, r.entry):
+                changed.append(r.path)
+        return changed
 
     def forget_outputs(self, paths: Iterable[str]) -> None:
         rows = [(p,) for p in paths]
         self.db.executemany("DELETE FROM outputs WHERE path = ?", rows)
         self.db.executemany("DELETE FROM deps WHERE path = ?", rows)
-
-    def write_manifest(self, path: Path) -> None:
-        """`pages.json` from the stored entries, as `manifest.manifest_document` writes it,
-        without decoding and encoding 40,000 entries again, streamed (80 MB at 10,000
-        news items)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        rows = self.db.execute("SELECT entry FROM outputs WHERE entry IS NOT NULL ORDER BY path")
-        with open(path, "w", encoding="utf-8", newline="") as out:
-            first = next(rows, None)
-            if first is None:
-                out.write(json.dumps({"pages": {}, "schema_version": 1}, indent=1) + "\n")
-                return
-            out.write('{\n "pages": {\n' + first[0])
-            for (entry,) in rows:
-                out.write(",\n" + entry)
-            out.write('\n },\n "schema_version": 1\n}\n')
 
     # -- pages' segments and references (see analysis.py) -------------------------
     def analyses(self, digests: Iterable[bytes]) -> dict[bytes, bytes]:

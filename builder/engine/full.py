@@ -10,17 +10,17 @@ the publish's commit point, so the record always describes the site on disk.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
 from builder.engine.cache import BuildCache, InputChanges, MsgKey
 from builder.engine.deps import card_signature, list_hashes
+from builder.engine.manifest_parts import write_manifest
 from builder.engine.parallel import PageInfo, Rendered, RenderJob, render_outputs
 from builder.errors import Collector, Diagnostic
+from builder.output.manifest import manifest_files, read_manifest, write_files
 from builder.output.site import owned, publish, staging
-from builder.render.manifest import MANIFEST_PATH, manifest_document
 from builder.render.outputs import Variant, plan
 from builder.render.routes import (CHOOSER, STATIC, THEME_STATIC, Output,
                                    page_count, static_path)
@@ -102,13 +102,12 @@ def full_build(source: BuildInputs, jobs: int, progress: Report | None,
         refs = record.refs if record else {i.key: refs_of(i) for i in results.infos}
         check_references(source, refs)
         if record:
-            record.cache.write_manifest(staged / MANIFEST_PATH)
+            manifest, _ = write_manifest(record.cache, staged)
         else:
             entries = {r.path: r.entry for r in results.rendered if r.entry is not None}
-            (staged / MANIFEST_PATH).parent.mkdir(parents=True, exist_ok=True)
-            (staged / MANIFEST_PATH).write_bytes(manifest_document(
-                entries | _kept_entries(source.target, kept)))
-        files = [o.path for o in outputs] + [MANIFEST_PATH]
+            manifest = write_files(staged, manifest_files(entries | _kept_entries(source.target,
+                                                                                 kept)))
+        files = [o.path for o in outputs] + manifest
         pages = page_count(outputs)
         warnings = model.content.warnings + tuple(d for ds in (broken or {}).values() for d in ds)
         result = BuildResult(source.target, len(files) + 1, pages, model.config.locales,
@@ -121,10 +120,7 @@ def full_build(source: BuildInputs, jobs: int, progress: Report | None,
 
 def _kept_entries(target: Path, kept: set[str]) -> dict:
     """The previous `pages.json` entries of pages kept as they were."""
-    try:
-        pages = json.loads((target / MANIFEST_PATH).read_text("utf-8"))["pages"]
-    except (OSError, ValueError, KeyError):
-        return {}
+    pages = read_manifest(target) or {}
     return {path: entry for path, entry in pages.items() if path in kept}
 
 

@@ -35,10 +35,10 @@ from builder.engine.full import (
     record_summary,
     summary_result,
 )
+from builder.engine.manifest_parts import write_manifest
 from builder.engine.parallel import PARALLEL_MIN, render_outputs
 from builder.errors import Collector, InputError
 from builder.output.site import publish, staging
-from builder.render.manifest import MANIFEST_PATH
 from builder.render.routes import GLOBAL, page_count
 from builder.segments.references import Refs
 from builder.source.config import CatalogueSettings, SiteConfig
@@ -163,16 +163,17 @@ def _apply(source: BuildInputs, cache: BuildCache, seen: InputChanges, changes: 
         results = render_outputs(job, selected, jobs if parallel else 1, progress)
         refs = _refs(cache, source, changes, results.infos)
         check_references(source, refs)
-        manifest_changed = bool(removed) or cache.entries_differ(results.rendered)
+        changed = cache.changed_entries(results.rendered) + removed
         cache.forget_outputs(removed)
         cache.record_outputs(results.rendered, full=False)
         ui = cache.get("ui_keys") or {}
         cache.put("ui_keys", {code: frozenset(ui.get(code, ())) | results.ui.get(code, set())
                               for code in ui.keys() | results.ui.keys()})
         files = [r.path for r in results.rendered]
-        if manifest_changed:     # 40,000 entries: rewritten only when one of them changed
-            cache.write_manifest(staged / MANIFEST_PATH)
-            files.append(MANIFEST_PATH)
+        if changed:     # the manifest's parts that hold the changed entries
+            manifest, stale = write_manifest(cache, staged, changed)
+            files += manifest
+            removed = removed + stale
         pages = summary.pages if wanted is None else page_count(wanted.values())
         result = replace(summary, pages=pages, warnings=content.warnings)
 

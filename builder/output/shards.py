@@ -8,7 +8,6 @@ own pages, so the merge is a union. The result is what one full build makes
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from builder.errors import Diagnostic, InputError
@@ -27,30 +26,30 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
 
 def merge_sites(root: Path, parts: tuple[Path, ...], target: Path) -> int:
     """Write the union of the shard folders `parts` to `target`; returns the file count."""
+    from builder.output.manifest import is_manifest_file, manifest_files, read_manifest
     from builder.output.site import FILES_LIST, check_target, owned, publish, staging
-    from builder.render.manifest import MANIFEST_PATH, manifest_document
 
     check_target(root, target)
     files: dict[str, bytes] = {}
     pages: dict = {}
     problems: list[Diagnostic] = []
     for part in parts:
-        if not (part / MANIFEST_PATH).is_file() or owned(part) is None:
+        entries = read_manifest(part)
+        if entries is None or owned(part) is None:
             raise InputError([Diagnostic(str(part), None, "not a shard built by infopages",
                                          "give the --out folders of `build --shard I/N`")])
+        pages |= entries
         for path in sorted(p for p in part.rglob("*") if p.is_file()):
             name = path.relative_to(part).as_posix()
-            data = path.read_bytes()
-            if name == MANIFEST_PATH:
-                pages |= json.loads(data)["pages"]
-            elif name == FILES_LIST:
+            if is_manifest_file(name) or name == FILES_LIST:
                 continue
-            elif files.setdefault(name, data) != data:
+            data = path.read_bytes()
+            if files.setdefault(name, data) != data:
                 problems.append(Diagnostic(str(path), None, f"`{name}` differs between shards",
                                            "build every shard from the same sources"))
     if problems:
         raise InputError(problems)
-    files[MANIFEST_PATH] = manifest_document(pages)
+    files |= manifest_files(pages)
     before = owned(target) if target.is_dir() else None
     with staging(root, target) as staged:
         for name, data in files.items():

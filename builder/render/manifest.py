@@ -1,6 +1,7 @@
 """What the builder knows about every page it wrote, for the checker's probes.
 
-Written to `_infopages/pages.json` in the site: per page its key, locale and
+Written to the site's manifest (`output.manifest`: `_infopages/pages.json` and its
+parts): per page its key, locale and
 source locale (BCP 47 tags: pt-BR, zh-Hant), direction, translations (hreflang
 alternates) and which segments fell back to the source language, so `check`
 can verify that each of them is marked; and where the page comes from
@@ -23,7 +24,6 @@ the builder names it: `templates/NAME` for the project's own file,
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import jinja2
@@ -32,7 +32,6 @@ from jinja2 import meta
 from builder.render.locale import LocaleRenderer
 from builder.segments.blocks import ParsedBody, front_matter_segments
 
-MANIFEST_PATH = "_infopages/pages.json"
 # Markdown tokens rendered as a block element with no opening token of their own.
 _LEAF_BLOCKS = {"fence": "pre", "code_block": "pre", "hr": "hr"}
 _PAGE_TEMPLATES = {"topic": "topic.html", "news": "news_item.html", "page": "page.html"}
@@ -121,8 +120,3 @@ def template_chain(r: LocaleRenderer, name: str) -> list[str]:
         if filename not in paths:
             paths.append(filename)
     return paths
-
-
-def manifest_document(pages: dict[str, Any]) -> bytes:
-    document = {"schema_version": 1, "pages": pages}
-    return (json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()

@@ -11,6 +11,11 @@ incremental project's `site/` exactly as it was before the step.
 The tool is driven only through its command line (`builder.cli.main`), so the
 test does not depend on how the builder is organised inside.
 
+The page manifest is split into parts of `PART_SIZE` entries (one part for the
+fixture's 52 at the real size): here they are 13, so the fixture has exactly 4
+full parts; adding a page makes 8, removing one makes 4 again (or 2): cases an
+incremental build must handle as a full build does.
+
 Profiles: the default fits CI (a few minutes); `make fuzz` (INFOPAGES_FUZZ=1)
 runs the long one. Every failure ever found is replayed by `REGRESSIONS` below,
 on every run.
@@ -37,6 +42,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from builder.cli import main
+from builder.output import manifest
 from tests.conftest import SITES, THEME, copy_theme
 
 FIXTURE = SITES / "diff"
@@ -54,6 +60,13 @@ settings.register_profile("infopages-ci", max_examples=12, stateful_step_count=2
 settings.register_profile("infopages-fuzz", max_examples=400, stateful_step_count=60, **_COMMON)
 PROFILE = settings.get_profile("infopages-fuzz" if os.environ.get("INFOPAGES_FUZZ")
                                else "infopages-ci")
+
+
+
+
+@pytest.fixture(autouse=True)
+def small_manifest_parts(monkeypatch):
+    monkeypatch.setattr(manifest, "PART_SIZE", 13)
 
 
 # --------------------------------------------------------------------------- running the tool

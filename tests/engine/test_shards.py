@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from builder.cli.app import main
+from builder.output.manifest import read_manifest
 from tests.engine.test_incremental import tree
 
 
@@ -18,7 +18,7 @@ def test_shards_merge_into_the_site_a_full_build_makes(mini: Path, tmp_path: Pat
         assert main(["build", "--project", project, "--quiet", "--shard", f"{index}/3",
                      "--out", str(part)]) == 0
         parts.append(part)
-    pages = [set(json.loads((p / "_infopages/pages.json").read_text())["pages"]) for p in parts]
+    pages = [set(read_manifest(p)) for p in parts]
     assert all(pages) and not (pages[0] & pages[1] or pages[1] & pages[2] or pages[0] & pages[2])
     merged = tmp_path / "merged"
     assert main(["build", "--project", project, "--merge", *map(str, parts),

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from builder.cli.app import main
+from builder.output.manifest import read_manifest
 from tests.langwalk import problems
 from tests.newsite import make_new_site
 
@@ -47,7 +48,7 @@ def test_every_locale_in_its_folder_with_bcp47_tags_and_open_graph(project: Path
         "_infopages", "_preview", "assets", "de", "en", "he", "pt-br", "zh-hant"]
     sitemap = read(project, "sitemap.xml")
     assert 'hreflang="zh-Hant"' in sitemap and 'hreflang="zh_Hant"' not in sitemap
-    manifest = json.loads(read(project, "_infopages/pages.json"))["pages"]
+    manifest = read_manifest(project / "site")
     assert manifest["pt-br/index.html"]["locale"] == "pt-BR"
     assert manifest["pt-br/index.html"]["source_locale"] == "en"
     assert manifest["en/index.html"]["alternates"]["zh-Hant"] == "zh-hant/index.html"
