@@ -20,6 +20,7 @@ from builder.errors import Diagnostic, InputError
 from builder.output.lock import project_lock
 from builder.render.gates import Publication
 from builder.source.config import load_config
+from builder.source.inputs import Inputs
 
 if TYPE_CHECKING:   # the catalogue commands import these when run: `build` starts faster
     from builder.catalogues import merge
@@ -114,10 +115,12 @@ def page_statuses(root: Path) -> Publication:
     return publication(root)
 
 
-def build(root: Path, options: BuildOptions, progress: Report | None = None) -> BuildResult:
-    """`infopages build`: render every locale to static HTML, incrementally when it can."""
+def build(root: Path, options: BuildOptions, progress: Report | None = None,
+          scanned: Inputs | None = None) -> BuildResult:
+    """`infopages build`: render every locale to static HTML, incrementally when it can
+    (`scanned`: the project's inputs, if the up-to-date check just scanned them)."""
     with project_lock(root):
-        return build_site(root, options, progress)
+        return build_site(root, options, progress, scanned)
 
 
 def merge_shards(root: Path, parts: tuple[Path, ...], target: Path) -> int:

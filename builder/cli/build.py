@@ -55,13 +55,15 @@ def run_build(args: argparse.Namespace, progress, warn) -> int:
         count = pipeline.merge_shards(args.project, tuple(args.merge), target)
         print(f"merged {len(args.merge)} shards ({count} files) into {target}")
         return EXIT_OK
+    scanned = None
     if not (args.full or args.locale or args.preview is not None or args.pseudo or args.shard
             or args.status):
         from builder.engine.cache import up_to_date
 
         found = up_to_date(args.project, args.out or args.project / "site")
-        if found is not None:   # answered before the builder itself is even imported
-            summary, warnings, refused = found
+        scanned = found.inputs
+        if found.answer is not None:   # answered before the builder itself is imported
+            summary, warnings, refused = found.answer
             warn(warnings)
             print(f"up to date: {summary['pages']} pages in {len(summary['locales'])} locales "
                   f"({', '.join(map(bcp47, summary['locales']))}) in {summary['out']} "
@@ -73,7 +75,7 @@ def run_build(args: argparse.Namespace, progress, warn) -> int:
 
     options = BuildOptions(args.out, tuple(args.locale), args.preview, args.pseudo, args.full,
                            args.jobs, parse_shard(args.shard), keep_going=args.keep_going)
-    result = pipeline.build(args.project, options, progress)
+    result = pipeline.build(args.project, options, progress, scanned)
     warn(result.warnings)
     if args.status:
         pipeline.status(args.project, result.out)

@@ -53,10 +53,12 @@ class BuildOptions:
     keep_going: bool = False                 # a broken catalogue: build the other locales
 
 
-def build(root: Path, options: BuildOptions, progress: Report | None = None) -> BuildResult:
-    """Build the site: incrementally when the last build's record allows it."""
+def build(root: Path, options: BuildOptions, progress: Report | None = None,
+          scanned: Inputs | None = None) -> BuildResult:
+    """Build the site: incrementally when the last build's record allows it. `scanned`:
+    the inputs as the up-to-date check found them (a scan of 20,000 files, not redone)."""
     config = load_config(root)
-    inputs = checked_scan(root, config)
+    inputs = checked_scan(root, config, scanned)
     unknown = [code for code in options.locales if config.locale_code(code) is None]
     if unknown:
         raise InputError([_no_locale(config, unknown)])
@@ -133,10 +135,12 @@ def broken_catalogues(config: SiteConfig,
     return broken
 
 
-def checked_scan(root: Path, config: SiteConfig | None = None) -> Inputs:
-    """The project's input files; the problems of the scan stop the command, and so
-    does a catalogue folder of a configured locale named in another form (`config`)."""
-    inputs = scan(root)
+def checked_scan(root: Path, config: SiteConfig | None = None,
+                 scanned: Inputs | None = None) -> Inputs:
+    """The project's input files (`scanned`, or a new scan); the problems of the scan
+    stop the command, and so does a catalogue folder of a configured locale named in
+    another form (`config`)."""
+    inputs = scan(root) if scanned is None else scanned
     errors = list(inputs.errors)
     if config is not None:
         errors += catalogue_folder_errors(config.locales, inputs.files)

@@ -28,20 +28,20 @@ def check_body_references(config: SiteConfig, content: Content, refs: Mapping[st
     """Every `page:` link and image of every page body (`refs`: page key → its references)."""
     # A page that failed to load was reported already: links to it are not.
     known = set(content.by_key()) | {"home", "news"} | content.unloaded
+    at = config.root.joinpath   # a page's file: only made for a diagnostic
     for page in content.pages:
-        path = config.root / page.source
         found = refs.get(page.key)
         if found is None:
             continue
         for target, line in found.page_links:
             if target.split("#", 1)[0] not in known:
-                diags.error(path, line, f"link to unknown page `{target}`",
+                diags.error(at(page.source), line, f"link to unknown page `{target}`",
                             suggest(target.split("#", 1)[0], known))
         for line, message, hint in found.problems:
-            diags.error(path, line, message, hint)
+            diags.error(at(page.source), line, message, hint)
         for src, alt, line in found.images:
             if problem := media_problem(src, media):
-                diags.error(path, line, *problem)
+                diags.error(at(page.source), line, *problem)
             if not alt.strip():
-                diags.error(path, line, f"image `{src}` has no alt text",
+                diags.error(at(page.source), line, f"image `{src}` has no alt text",
                             "describe the image between the brackets: ![what it shows](file)")

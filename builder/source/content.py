@@ -336,24 +336,25 @@ def check_references(config: SiteConfig, content: Content, diags: Collector,
                      broken: set[str], media: frozenset[str]) -> None:
     """Related links, topics, front-matter images and navigation point at what exists."""
     keys = content.by_key()
+    at = config.root.joinpath   # a page's file: only made for a diagnostic
     known = set(keys) | {"home", "news"} | broken
     for page in content.pages:
-        path = config.root / page.source
         for link in page.related:
             if link.page == page.key:
-                diags.error(path, link.line, "related link to the page itself",
+                diags.error(at(page.source), link.line, "related link to the page itself",
                             "remove it, or link another page")
             elif link.page is not None and link.page not in known:
-                diags.error(path, link.line, f"related link to unknown page `{link.page}`",
+                diags.error(at(page.source), link.line,
+                            f"related link to unknown page `{link.page}`",
                             suggest(link.page, known))
         for topic in page.topics:
             if topic not in keys and topic not in broken:
                 names = {k.removeprefix("topics/") for k in keys if k.startswith("topics/")}
-                diags.error(path, page.line_of("topics"),
+                diags.error(at(page.source), page.line_of("topics"),
                             f"unknown topic `{topic.removeprefix('topics/')}`",
                             suggest(topic.removeprefix("topics/"), names))
         if page.image and (problem := media_problem(page.image.src, media)):
-            diags.error(path, page.image.line, *problem)
+            diags.error(at(page.source), page.image.line, *problem)
     for item in config.navigation:
         if item.page not in known:
             diags.error(config.config_path, item.line, f"navigation to unknown page `{item.page}`",
