@@ -104,7 +104,9 @@ def plan_extract(root: Path, inputs: Inputs) -> ExtractPlan:
     segments = {key: list(a.segments) for key, a in analysed.items()}
     pots = [PotPlan(domain, paths[domain], None, count, False, sha, keys[domain])
             for domain, (sha, count) in kept.items()]
-    made = extract_entries(config, Content(tuple(wanted)), segments, templates)
+    # Templates only give the interface's messages: unchanged, it is kept, unparsed.
+    used = {} if ui_domain(config.catalogues) in kept else templates
+    made = extract_entries(config, Content(tuple(wanted)), segments, used)
     for domain, entries in made.items():
         if domain in kept:
             continue
