@@ -13,19 +13,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from builder.catalogues.domains import catalogue_files, is_current, order, pot_files
-from builder.engine.build import BuildOptions, checked_scan, publication
-from builder.engine.build import build as build_site
-from builder.engine.full import BuildResult
 from builder.errors import Diagnostic, InputError
 from builder.output.lock import project_lock
-from builder.render.gates import Publication
 from builder.source.config import load_config
-from builder.source.inputs import Inputs
+from builder.source.inputs import Inputs, checked_scan
 
-if TYPE_CHECKING:   # the catalogue commands import these when run: `build` starts faster
+# Each command imports its stages when run: the catalogue commands do not load the
+# renderer (Babel's locale data, Jinja, Markdown), `build` not the catalogue merge.
+if TYPE_CHECKING:
     from builder.catalogues import merge
     from builder.engine import catalogues as work
+    from builder.engine.build import BuildOptions
+    from builder.engine.full import BuildResult
     from builder.engine.localemerge import Retired
+    from builder.render.gates import Publication
 
 Report = Callable[[int, int, str], None]   # (done, total, what): progress for the CLI
 
@@ -112,6 +113,8 @@ def stats(root: Path) -> list[merge.Stats]:
 
 def page_statuses(root: Path) -> Publication:
     """`infopages stats --pages`: every page's translation status and publish gate."""
+    from builder.engine.build import publication
+
     return publication(root)
 
 
@@ -119,6 +122,8 @@ def build(root: Path, options: BuildOptions, progress: Report | None = None,
           scanned: Inputs | None = None) -> BuildResult:
     """`infopages build`: render every locale to static HTML, incrementally when it can
     (`scanned`: the project's inputs, if the up-to-date check just scanned them)."""
+    from builder.engine.build import build as build_site
+
     with project_lock(root):
         return build_site(root, options, progress, scanned)
 

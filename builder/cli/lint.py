@@ -31,7 +31,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from builder.errors import Diagnostic, InputError
     from builder.lint.checks import lint_project
     from builder.lint.glossary import load_glossary
-    from builder.engine.build import checked_scan
+    from builder.source.inputs import checked_scan
     from builder.source.config import load_config
     from builder.source.localecodes import bcp47
 

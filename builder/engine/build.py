@@ -34,8 +34,7 @@ from builder.segments.blocks import make_markdown, parse_body
 from builder.segments.references import Refs, check_body_references
 from builder.source.config import SiteConfig, load_config
 from builder.source.content import Page, load_content, media_names
-from builder.source.inputs import Inputs, scan
-from builder.source.localecodes import catalogue_folder_errors
+from builder.source.inputs import Inputs, checked_scan
 
 Report = Callable[[int, int, str], None]
 
@@ -133,20 +132,6 @@ def broken_catalogues(config: SiteConfig,
         except InputError as exc:
             broken[code] = exc.diagnostics
     return broken
-
-
-def checked_scan(root: Path, config: SiteConfig | None = None,
-                 scanned: Inputs | None = None) -> Inputs:
-    """The project's input files (`scanned`, or a new scan); the problems of the scan
-    stop the command, and so does a catalogue folder of a configured locale named in
-    another form (`config`)."""
-    inputs = scan(root) if scanned is None else scanned
-    errors = list(inputs.errors)
-    if config is not None:
-        errors += catalogue_folder_errors(config.locales, inputs.files)
-    if errors:
-        raise InputError(errors)
-    return inputs
 
 
 def load_site(root: Path, target: Path, inputs: Inputs, config: SiteConfig,

@@ -21,9 +21,13 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
-from builder.errors import Diagnostic
+from builder.errors import Diagnostic, InputError
+from builder.source.localecodes import catalogue_folder_errors
+
+if TYPE_CHECKING:
+    from builder.source.config import SiteConfig
 
 FOLDERS = ("content", "templates", "locales")
 PAGE_FOLDERS = {"topics": "topic", "news": "news", "pages": "page"}
@@ -192,3 +196,17 @@ class _Walker:
             else:
                 self.error(rel, f"cannot be read ({exc.strerror})", "check its permissions")
         return None
+
+
+def checked_scan(root: Path, config: SiteConfig | None = None,
+                 scanned: Inputs | None = None) -> Inputs:
+    """The project's input files (`scanned`, or a new scan); the problems of the scan
+    stop the command, and so does a catalogue folder of a configured locale named in
+    another form (`config`)."""
+    inputs = scan(root) if scanned is None else scanned
+    errors = list(inputs.errors)
+    if config is not None:
+        errors += catalogue_folder_errors(config.locales, inputs.files)
+    if errors:
+        raise InputError(errors)
+    return inputs

@@ -158,7 +158,7 @@ def test_stats_counts_fuzzy_as_not_translated_like_msgfmt(mini: Path, capsys):
 
 def test_update_refuses_to_overwrite_a_catalogue_saved_meanwhile(mini: Path):
     from builder.errors import InputError
-    from builder.engine.build import checked_scan
+    from builder.source.inputs import checked_scan
     from builder.engine.catalogues import apply_update, plan_update
 
     run("update", "--project", str(mini))
@@ -214,7 +214,7 @@ def test_prune_obsolete_drops_removed_entries_on_request(mini: Path):
 
 def test_pot_entries_are_written_exactly_as_polib_writes_them(repo: Path):
     from builder.catalogues.extract import Entry, _po_entry, entry_text, extract
-    from builder.engine.build import checked_scan
+    from builder.source.inputs import checked_scan
     from builder.engine.memo import analyse_pages
     from builder.errors import Collector
     from builder.source.config import load_config
