@@ -18,6 +18,7 @@ from builder.cli.app import main
 from builder.output import manifest
 from builder.output.manifest import is_manifest_file, read_manifest
 from tests.conftest import make_project
+from tests.engine.test_incremental import stamps, tree
 
 NEWS = """---
 title: "Added {n}"
@@ -34,16 +35,6 @@ def small_parts(monkeypatch):
 
 def build(root: Path, *extra: str) -> None:
     assert main(["build", "--project", str(root), "--quiet", *extra]) == 0
-
-
-def tree(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes()
-            for p in sorted(site.rglob("*")) if p.is_file()}
-
-
-def stamps(site: Path) -> dict[str, tuple[int, int]]:
-    return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
-            for p in site.rglob("*") if p.is_file()}
 
 
 def same_as_full_build(project: Path, tmp_path: Path) -> dict[str, bytes]:
