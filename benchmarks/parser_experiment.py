@@ -47,9 +47,12 @@ sys.path.insert(0, str(REPO))
 
 from markdown_it.token import Token  # noqa: E402
 
-from builder.pipeline import load_site  # noqa: E402
-from builder.poread import parse_po  # noqa: E402
-from builder.segments import make_markdown, parse_body  # noqa: E402
+from builder.catalogues.poread import parse_po  # noqa: E402
+from builder.errors import Collector  # noqa: E402
+from builder.segments.blocks import make_markdown, parse_body  # noqa: E402
+from builder.source.config import load_config  # noqa: E402
+from builder.source.content import load_content  # noqa: E402
+from builder.source.inputs import checked_scan  # noqa: E402
 
 NEWLINE_RE = re.compile(b"\n")
 # markdown-it-pyrs plugins for markdown-it-py's "commonmark" preset + table, raw HTML off.
@@ -64,7 +67,8 @@ def corpus(sites: list[Path]) -> tuple[list, list[str]]:
     """(pages of every site, every non-empty msgstr of their catalogues)."""
     pages, msgstrs = [], []
     for site in sites:
-        pages += load_site(site, parse=False).content.pages
+        config = load_config(site)
+        pages += load_content(config, checked_scan(site, config), Collector(site)).pages
         for po in sorted((site / "locales").glob("*/LC_MESSAGES/*.po")):
             for entry in parse_po(po.read_text("utf-8")):
                 if entry.msgstr and not any(r.startswith(("templates/", "theme/"))

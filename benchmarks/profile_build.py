@@ -163,7 +163,7 @@ def classify(stack: str) -> str:
         return "site loading (config, front matter, content model)"
     if _in(frames, "input_changes", "record_inputs"):
         return "build record: input fingerprints"
-    if _in(frames, "manifest_entry", "write_manifest", "manifest_document"):
+    if _in(frames, "manifest_entry", "write_manifest", "manifest_files"):
         return "manifest (pages.json entries and text)"
     if _in(frames, "check_references"):
         return "reference check"

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from builder.cli.app import main
+from builder.source.inputs import scan
 from tests.conftest import translate_catalogues
 
 
@@ -182,6 +183,6 @@ def test_translations_held_in_memory_give_the_same_site_as_looked_up_one_by_one(
         out = tmp_path / name
         assert build(mini, "--full", "--jobs", "2", "--out", str(out), "--quiet") == 0
         sites[name] = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    assert engine.catalogue_bytes(engine.scan(mini)) > 0
+    assert engine.catalogue_bytes(scan(mini)) > 0
     assert "« " in (tmp_path / "lookups" / "fr" / "index.html").read_text("utf-8")
     assert sites["memory"] == sites["lookups"]
