@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from builder.output.manifest import (MANIFEST_PATH, index_text, part_count, part_name,
-                                     part_of, part_text, spread, spread_range)
+                                     part_of, part_text, spread, spread_range, write_files)
 
 if TYPE_CHECKING:
     from builder.engine.cache import BuildCache
@@ -41,7 +41,7 @@ def _write_all(cache: BuildCache, staged: Path, count: int) -> list[str]:
     cache.index()     # a full build drops the indexes while it records its outputs
     for part in range(count):
         _write_part(cache, staged, part, count)
-    _write(staged, MANIFEST_PATH, index_text(count))
+    write_files(staged, {MANIFEST_PATH: index_text(count).encode()})
     return [MANIFEST_PATH, *(part_name(k) for k in range(count))]
 
 
@@ -50,9 +50,5 @@ def _write_part(cache: BuildCache, staged: Path, part: int, count: int) -> None:
     low, high = spread_range(part, count)
     rows = cache.db.execute("SELECT path, entry FROM outputs WHERE spread >= ? AND spread < ? "
                             "AND entry IS NOT NULL", (low, high)).fetchall()
-    _write(staged, part_name(part), part_text(line for _, line in sorted(rows)))
+    write_files(staged, {part_name(part): part_text(line for _, line in sorted(rows)).encode()})
 
-
-def _write(staged: Path, name: str, text: str) -> None:
-    (staged / name).parent.mkdir(parents=True, exist_ok=True)
-    (staged / name).write_text(text, encoding="utf-8", newline="")

@@ -88,7 +88,8 @@ def manifest_files(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, bytes]
 
 
 def write_files(staged: Path, files: Mapping[str, bytes]) -> list[str]:
-    """`manifest_files` written under `staged`; their names."""
+    """Manifest files (site path → bytes, as `manifest_files` makes them) written under
+    `staged`; their names."""
     for name, data in files.items():
         (staged / name).parent.mkdir(parents=True, exist_ok=True)
         (staged / name).write_bytes(data)
