@@ -212,11 +212,11 @@ def run_pipeline_update(root: Path, pot_file: Path) -> tuple[dict[str, str], flo
     jobs = [LocaleJob(root, locale, ((SINGLE, pot_text),), "Benchmark", False, SINGLE)
             for locale in LOCALES]
     results = [merged for done in merge_locales(jobs) for merged in done.merged]
-    for path, result, _ in results:
-        atomic_write(path, result.text.encode("utf-8"))
+    for merged in results:   # as `update` writes them: the bytes made where they merged
+        atomic_write(merged.path, merged.data)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     child_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
-    texts = {result.locale: result.text for _, result, _ in results}
+    texts = {m.result.locale: m.data.decode("utf-8") for m in results}
     return texts, time.perf_counter() - start, time.process_time() - cpu + child_cpu
 
 

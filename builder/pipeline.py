@@ -76,8 +76,8 @@ def update(root: Path, prune_obsolete: bool = False,
         plan = work.plan_update(root, checked_scan(root), prune_obsolete, progress)
         pots, written = work.apply_update(root, plan)
     return UpdateResult(_extract_result(plan.extract, pots),
-                        tuple((path, result, w.written)
-                              for (path, result, _), w in zip(plan.merged, written)),
+                        tuple((m.path, m.result, w.written)
+                              for m, w in zip(plan.merged, written)),
                         plan.retired)
 
 

@@ -112,7 +112,7 @@ def page_sources(project: Path):
         own = f"templates/{name}"
         if (project / own).is_file():
             return own
-        from builder.render.theme import THEME_DIR
+        from builder.source.theme import THEME_DIR
 
         try:
             return (THEME_DIR / name).resolve().relative_to(project.resolve()).as_posix()

@@ -147,7 +147,7 @@ class SourceMap:
         `templates/NAME` is the project's own; `theme/NAME` the built-in theme's, shown
         project-relative when the package lies inside the project (the demo:
         builder/theme/NAME), else by its theme name."""
-        from builder.render.theme import THEME, theme_file
+        from builder.source.theme import THEME, theme_file
 
         if not name or name.startswith("("):
             return None, name

@@ -13,10 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-import jinja2
 import polib
-from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
-from jinja2.ext import babel_extract
 
 from builder.catalogues.domains import domain_of, order, ui_domain
 from builder.errors import Collector
@@ -24,7 +21,7 @@ from builder.segments.blocks import Segment, normalize
 from builder.source.config import SiteConfig
 from builder.source.content import Content
 
-TEMPLATE_KEYWORDS = DEFAULT_KEYWORDS | {"_a": None}
+TEMPLATE_KEYWORD = {"_a": None}   # with Babel's: `_a` marks text for an attribute
 # Where template messages come from: the project's templates/ and the built-in theme
 # (cited as `theme/NAME`, its path inside the package). Their text is plain, not Markdown.
 TEMPLATE_SOURCES = ("templates/", "theme/")
@@ -75,6 +72,11 @@ def template_entries(config: SiteConfig, templates: Mapping[str, Path]) -> list[
     templates/NAME for the project's, theme/NAME for the built-in theme's).
     A template that does not parse stops the command: Babel's Jinja2 extractor would
     skip it without a word, and its messages would silently leave the catalogue."""
+    # Imported here: `update` with the interface's POT kept needs neither (30 ms).
+    import jinja2
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
+    from jinja2.ext import babel_extract
+
     diags = Collector(config.root)
     checker = jinja2.Environment(extensions=["jinja2.ext.i18n"])
     entries = []
@@ -89,7 +91,7 @@ def template_entries(config: SiteConfig, templates: Mapping[str, Path]) -> list[
                         "fix the template (see the Jinja2 documentation)")
             continue
         options = {"trimmed": "true", "extensions": "jinja2.ext.i18n"}
-        found = list(extract_from_file(babel_extract, str(path), keywords=TEMPLATE_KEYWORDS,
+        found = list(extract_from_file(babel_extract, str(path), keywords=DEFAULT_KEYWORDS | TEMPLATE_KEYWORD,
                                        comment_tags=("Translators:",), options=options,
                                        strip_comment_tags=True))
         for lineno, message, comments, context in found:

@@ -55,12 +55,12 @@ def lenders_of(old: polib.POFile, text: str | None,
     `wanted` is None (a file being removed), every entry, translated or not, so that
     translator comments and flags move with it. An obsolete entry's `#~|` lines,
     which polib skips, are read from `text` into its previous fields."""
+    chosen = [entry for entry in old if entry.msgid and (wanted is None or (
+        translated_any(entry) and (entry.obsolete or entry_key(entry) not in wanted)))]
+    if not any(entry.obsolete for entry in chosen):
+        return chosen    # cutting the text into blocks is only for `#~|` lines
     raw = Raw.of(old, text)
-    if wanted is None:
-        return [_with_previous(entry, raw) for entry in old if entry.msgid]
-    return [_with_previous(entry, raw) for entry in old
-            if entry.msgid and translated_any(entry) and
-            (entry.obsolete or entry_key(entry) not in wanted)]
+    return [_with_previous(entry, raw) for entry in chosen]
 
 
 def obsolete_lenders(data: bytes) -> list[polib.POEntry]:

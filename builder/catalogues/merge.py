@@ -46,6 +46,7 @@ from builder.catalogues.plurals import (
 )
 from builder.catalogues.podata import Layout, header_line, language_matches
 from builder.catalogues.pofile import Catalogue, anchors_of
+from builder.catalogues.poread import new_entry
 from builder.catalogues.powrap import detect_width, entry_text, header_text
 from builder.catalogues.similarity import Side, pair_up
 from builder.errors import Collector, InputError
@@ -279,9 +280,10 @@ def plural_examples(locale: str, plural_forms: str | None = None) -> str:
 
 
 def _fresh(template: polib.POEntry, nplurals: int, note: str) -> polib.POEntry:
-    entry = polib.POEntry(msgid=template.msgid, msgctxt=template.msgctxt,
-                          occurrences=list(template.occurrences), comment=template.comment,
-                          flags=[f for f in template.flags if f != "fuzzy"])
+    entry = new_entry(None)
+    entry.msgid, entry.msgctxt, entry.comment = template.msgid, template.msgctxt, template.comment
+    entry.occurrences = list(template.occurrences)
+    entry.flags = [f for f in template.flags if f != "fuzzy"]
     if template.msgid_plural:
         entry.msgid_plural = template.msgid_plural
         entry.msgstr_plural = {i: "" for i in range(nplurals)}

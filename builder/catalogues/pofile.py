@@ -17,7 +17,7 @@ from builder.catalogues.podata import (
     report_empty,
     report_header,
 )
-from builder.catalogues.poread import parse_po
+from builder.catalogues.poread import parse_po, previous_line_problem
 from builder.errors import Collector, InputError
 
 __all__ = ["Catalogue", "read_catalogue", "read_po", "check_po_lines", "anchors_of",
@@ -29,6 +29,7 @@ PO_LINE_RE = re.compile(r"line (\d+)")
 
 PO_STRING = r'"(?:[^"\\]++|\\[\\"abfnrtv0-7xuU])*+"'   # possessive: no backtracking
 PO_LINE = re.compile(rf'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{PO_STRING}\s*$')
+PLAIN_KEYWORDS = frozenset(("msgctxt", "msgid", "msgid_plural", "msgstr"))
 PO_FIX = "fix the entry in your PO editor, or restore the file from version control"
 
 
@@ -79,14 +80,46 @@ def read_catalogue(path: Path, root: Path, repairable: bool = False) -> Catalogu
 
 
 def check_po_lines(text: str, path: Path, diags: Collector, first_line: int = 1) -> bool:
-    """Every line is a comment, a keyword with a string, or a string; False if not."""
+    """Every line is a comment, a keyword with a string, or a string, and every `#|`
+    line (the previous text of a fuzzy entry) is one that GNU msgfmt takes; False if not."""
     ok = True
+    after_previous = False   # a `#| "…"` line continues the `#|` line before it
     for number, line in enumerate(text.splitlines(), first_line):
         stripped = line.strip()
-        if stripped and not stripped.startswith("#") and not PO_LINE.match(stripped):
-            diags.error(path, number, f"PO syntax error: `{stripped[:60]}`", PO_FIX)
-            ok = False
+        if not stripped or stripped.startswith("#~|"):
+            continue     # the reader skips both: what follows continues what came before
+        if stripped.startswith("#~") and len(stripped.split(None, 1)) > 1:
+            stripped = stripped[2:].strip()    # an obsolete entry's line
+        if stripped[0] != "#":
+            after_previous = False
+            if not (_plain_string(stripped) or PO_LINE.match(stripped)):
+                diags.error(path, number, f"PO syntax error: `{stripped[:60]}`", PO_FIX)
+                ok = False
+            continue
+        mark, after = stripped[:2], stripped[2:3]
+        if mark == "#|" and after in ("", " ", "\t"):
+            problem = previous_line_problem(stripped[2:].lstrip(), after_previous)
+            if problem:
+                diags.error(path, number, f"PO syntax error: `{stripped[:60]}`: {problem}",
+                            PO_FIX)
+                ok = False
+            after_previous = problem is None
+        elif not (mark in ("#:", "#,", "#.") and not after):   # the reader ignores those
+            after_previous = False
     return ok
+
+
+def _plain_string(line: str) -> bool:
+    """A keyword and a string without escapes or inner quotes, or such a string alone
+    (most lines): valid for `PO_LINE` without running it, a third of the check's time.
+    Anything else is left to `PO_LINE`."""
+    if line[0] != '"':
+        keyword, _, line = line.partition(" ")
+        if keyword not in PLAIN_KEYWORDS and not (
+                keyword[:7] == "msgstr[" and keyword[-1:] == "]" and keyword[7:-1].isdecimal()):
+            return False
+    return (len(line) > 1 and line[0] == '"' and line[-1] == '"'
+            and '"' not in line[1:-1] and "\\" not in line)
 
 
 def _check_duplicates(catalogue: polib.POFile, path: Path, diags: Collector) -> None:

@@ -15,12 +15,45 @@ import polib
 KEYWORDS = ("msgctxt", "msgid_plural", "msgid", "msgstr")
 PREVIOUS = {"msgctxt": "previous_msgctxt", "msgid": "previous_msgid",
             "msgid_plural": "previous_msgid_plural"}
-MESSAGE_STATES = ("msgstr", "msgstr[]")   # a comment or msgid after these starts an entry
+MESSAGE_STATES = frozenset(("msgstr", "msgstr[]"))   # a comment or msgid after these starts an entry
+MARKS = frozenset(("#:", "#,", "#.", "#|"))
+# What `polib.POEntry()` sets, less the fields that need a new list or dict each time:
+# building entries from this is a third of the cost of polib's keyword constructor
+# (tests/catalogues/test_poread.py holds it to polib's own).
+BLANK = {key: value for key, value in vars(polib.POEntry()).items()
+         if not isinstance(value, (list, dict))}
+
+
+def new_entry(linenum: int | None) -> polib.POEntry:
+    """`polib.POEntry(linenum=linenum)`, faster."""
+    entry = object.__new__(polib.POEntry)
+    fields = entry.__dict__
+    fields.update(BLANK)
+    fields["msgstr_plural"] = {}
+    fields["occurrences"] = []
+    fields["flags"] = []
+    fields["linenum"] = linenum
+    return entry
+
+
+def previous_line_problem(rest: str, continues: bool) -> str | None:
+    """What is wrong with a `#|` line (`rest`: what follows `#|`), as GNU msgfmt sees
+    it; polib takes anything. `continues`: the line before was a `#|` line."""
+    if rest.startswith('"'):
+        if not continues:
+            return "this `#|` string continues no `#| msgid` line"
+        return None if len(rest.rstrip()) > 1 and rest.rstrip()[-1] == '"' else \
+            "this `#|` string has no closing quote"
+    keyword, _, value = rest.partition(" ")
+    value = value.strip()
+    if keyword not in PREVIOUS or len(value) < 2 or value[0] != '"' or value[-1] != '"':
+        return 'a `#|` line holds `msgid "…"`, `msgctxt "…"` or `msgid_plural "…"`'
+    return None
 
 
 def _string(token: str) -> str:
-    token = token.strip()
-    return polib.unescape(token[1:-1])
+    inner = token.strip()[1:-1]
+    return polib.unescape(inner) if "\\" in inner else inner   # most strings have no escape
 
 
 class _Reader:
@@ -28,44 +61,50 @@ class _Reader:
 
     def __init__(self, po: polib.POFile):
         self.po = po
-        self.entry = polib.POEntry(linenum=0)
+        self.entry = new_entry(0)
         self.state = "start"
         self.plural_index = 0
         self.line = 0
 
     def _start_if_done(self) -> None:
         if self.state in MESSAGE_STATES:
-            self.po.append(self.entry)
-            self.entry = polib.POEntry(linenum=self.line)
+            list.append(self.po, self.entry)    # polib's append only checks duplicates, if asked
+            self.entry = new_entry(self.line)
 
     def comment(self, line: str) -> None:
-        mark = line[:2]
-        if mark not in ("#:", "#,", "#.", "#|") or (len(line) > 2 and line[2] not in " \t"):
+        mark, after = line[:2], line[2:3]
+        if mark not in MARKS or after not in ("", " ", "\t"):
             mark = "#"
-        elif len(line) == 2 and mark != "#|":
+            if self.state == "start":
+                self.po.header += ("\n" if self.po.header else "") + line[2:]
+                return
+        elif not after and mark != "#|":
             return   # an empty `#:`, `#,` or `#.` line: polib ignores it
-        if self.state == "start" and mark not in ("#:", "#,", "#.", "#|"):
-            self.po.header += ("\n" if self.po.header else "") + line[2:]
-            return
-        self._start_if_done()
-        if mark == "#:":
+        if self.state in MESSAGE_STATES:
+            self._start_if_done()
+        entry = self.entry
+        if mark == "#.":
+            entry.comment = f"{entry.comment}\n{line[3:]}" if entry.comment else line[3:]
+        elif mark == "#:":
             for item in line[3:].split():
                 path, _, number = item.rpartition(":")
-                self.entry.occurrences.append((path, number) if path and number.isdigit()
-                                              else (item, ""))
+                entry.occurrences.append((path, number) if path and number.isdigit()
+                                         else (item, ""))
         elif mark == "#,":
-            self.entry.flags += [flag.strip() for flag in line[3:].split(",")]
-        elif mark == "#.":
-            self.entry.comment += ("\n" if self.entry.comment else "") + line[3:]
+            entry.flags += [flag.strip() for flag in line[3:].split(",")]
         elif mark == "#|":
             self.previous(line[2:].lstrip())
+            return
         else:
             text = line.lstrip("#")
-            self.entry.tcomment += ("\n" if self.entry.tcomment else "") + \
-                (text[1:] if text.startswith(" ") else text)
-        self.state = "comment" if mark != "#|" else self.state
+            text = text[1:] if text[:1] == " " else text
+            entry.tcomment = f"{entry.tcomment}\n{text}" if entry.tcomment else text
+        self.state = "comment"
 
     def previous(self, rest: str) -> None:
+        problem = previous_line_problem(rest, self.state.startswith("#|"))
+        if problem:    # `check_po_lines` refuses it first: only an unchecked text gets here
+            raise ValueError(f"line {self.line}: {problem}")
         if rest.startswith('"'):
             self.continuation(rest)
             return
@@ -103,22 +142,26 @@ def parse_po(text: str) -> polib.POFile:
     reader = _Reader(po)
     last_is_comment = True
     for number, raw in enumerate(text.split("\n"), 1):
-        reader.line = number
         line = raw.strip()
         if number == 1:
             line = line.lstrip("\ufeff")
-        if not line or line.startswith("#~|"):
+        if not line:
             continue
-        obsolete = line.startswith("#~") and len(line.split(None, 1)) > 1
-        if obsolete:
-            line = line[2:].strip()
-        if line.startswith(KEYWORDS):
+        reader.line = number
+        obsolete = False
+        if line[:2] == "#~":
+            if line[2:3] == "|":
+                continue
+            if len(line.split(None, 1)) > 1:
+                obsolete, line = True, line[2:].strip()
+        first = line[0]    # one test of the first character rather than four prefixes
+        if first == "m" and line.startswith(KEYWORDS):
             reader.keyword(line, obsolete)
-        elif line.startswith('"'):
+        elif first == '"':
             reader.continuation(line)
-        elif line.startswith("#"):
+        elif first == "#":
             reader.comment(line)
-        last_is_comment = line.startswith("#")
+        last_is_comment = first == "#"
     if not last_is_comment:
         po.append(reader.entry)
     _metadata(po)

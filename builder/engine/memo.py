@@ -31,6 +31,7 @@ from typing import Mapping
 from builder.catalogues.domains import domain_of, ui_domain
 from builder.catalogues.merge import MergeResult
 from builder.engine.cache import BuildCache
+from builder.engine.localemerge import Merged
 from builder.segments.analysis import Analysis, analyse, page_digest
 from builder.segments.blocks import make_markdown
 from builder.segments.references import Refs
@@ -39,9 +40,6 @@ from builder.source.content import Content, Page
 from builder.source.inputs import Inputs, file_fingerprint
 
 PARALLEL_MIN = 200   # pages to parse before a process pool pays for itself
-
-Merged = tuple[Path, MergeResult, bytes | None]
-
 
 def _sha(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
@@ -83,26 +81,30 @@ def remembered(root: Path, pots: dict[str, str], locale: str, paths: dict[str, P
         stat = file_fingerprint(path)
         if stat is not None and (stat == last[4] or _file_sha(path) == last[2]):
             # The file as it is; nothing happened in this run.
-            out[domain] = (path, replace(MergeResult(locale, "", *last[3]), remembered=True,
-                                         fuzzy=0, new=0, carried=0, similar=0, moved=0,
-                                         obsoleted=0), None)
+            out[domain] = Merged(path, replace(MergeResult(locale, "", *last[3]),
+                                               remembered=True, fuzzy=0, new=0, carried=0,
+                                               similar=0, moved=0, obsoleted=0))
     return out
 
 
+def bytes_sha(data: bytes) -> str:
+    return _sha(data)
+
+
 def remember(root: Path, pots: dict[str, str], merged: list[Merged], prune: bool) -> None:
-    """After `update` wrote its files: what each catalogue now is (and how the file
-    looks on disk, so that the next `update` need not read it to know it unchanged).
-    `pots`: domain → its POT's `text_sha`."""
+    """After `update` wrote its files: what each catalogue merged now is (its
+    `Merged.sha`), and how the file looks on disk, so that the next `update` need not
+    read it to know it unchanged. `pots`: domain → its POT's `text_sha`."""
     cache = BuildCache(root)
     try:
         memo = {key: value for key, value in (cache.get("update") or {}).items()
                 if isinstance(key, tuple)}
-        for path, result, _ in merged:
-            if result.remembered:
+        for done in merged:
+            if done.result.remembered:
                 continue
-            memo[(result.locale, result.domain)] = (
-                pots.get(result.domain, EMPTY), prune,
-                _sha(result.text.encode("utf-8")), result.counts(), file_fingerprint(path))
+            memo[(done.result.locale, done.result.domain)] = (
+                pots.get(done.result.domain, EMPTY), prune, done.sha, done.result.counts(),
+                file_fingerprint(done.path))
         cache.put("update", memo)
     finally:
         cache.close()

@@ -10,7 +10,8 @@ from typing import Iterable, Mapping, Sequence
 from builder.errors import Collector
 from builder.render.locales import LocaleInfo, site_locales
 from builder.render.routes import news_page_key
-from builder.render.theme import THEME, PreloadedTemplates, theme_templates
+from builder.render.theme import PreloadedTemplates
+from builder.source.theme import THEME, theme_templates
 from builder.segments.blocks import ParsedBody
 from builder.source.config import SiteConfig
 from builder.source.content import Content, Page

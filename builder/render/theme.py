@@ -19,36 +19,11 @@ from markupsafe import Markup, escape
 
 from builder.errors import Collector
 from builder.render.translations import Localized, Translator
+from builder.source.theme import THEME
 
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
        "base-uri 'none'; form-action 'none'")
 CSS_PATH = "assets/style.css"
-PACKAGE = Path(__file__).resolve().parent.parent
-THEME_DIR = PACKAGE / "theme"
-THEME = "theme/"                 # the name prefix of the theme's templates and files
-TEMPLATE_SUFFIXES = (".html", ".xml")
-
-
-def theme_templates() -> dict[str, Path]:
-    """The theme's page templates by name: "theme/base.html" → its file. The name is
-    also the file's path inside the package, which the POT cites (`#: theme/base.html`)."""
-    return {f"{THEME}{p.name}": p for p in sorted(THEME_DIR.iterdir())
-            if p.is_file() and p.name.endswith(TEMPLATE_SUFFIXES)}
-
-
-def theme_static() -> dict[str, Path]:
-    """The theme's static files by source name: "theme/static/style.css" → its file."""
-    folder = THEME_DIR / "static"
-    return {f"{THEME}static/{p.relative_to(folder).as_posix()}": p
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def theme_file(name: str) -> Path:
-    """The file of a theme name ("theme/static/style.css"); KeyError if there is none."""
-    found = {**theme_templates(), **theme_static()}.get(name)
-    if found is None:
-        raise KeyError(name)
-    return found
 
 
 class PreloadedTemplates(jinja2.BaseLoader):

@@ -15,12 +15,14 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from builder.segments.linkslots import to_slots
 from builder.source.content import Page
+
+if TYPE_CHECKING:   # the parser is imported where it is made: `update` often needs none
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 # ASCII whitespace only: a no-break space (French « … », "10\u00a0km") is meaningful.
 WS_RE = re.compile(r"[ \t\n\r\f\v]+")
@@ -36,6 +38,8 @@ MAX_NESTING = 60
 
 
 def make_markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     # html=False: raw HTML from authors or translators is shown as text, never markup.
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "xhtmlOut": False,
                                    "maxNesting": MAX_NESTING}).enable("table")

@@ -31,7 +31,8 @@ from builder.catalogues.pofile import anchors_of
 from builder.engine.build import publication
 from builder.render.locales import LocaleInfo, locale_info, site_locales
 from builder.render.routes import output_path
-from builder.render.theme import CSP, THEME_DIR
+from builder.render.theme import CSP
+from builder.source.theme import THEME_DIR
 from builder.render.translations import load_messages
 
 STATUS_DIR = "_status"

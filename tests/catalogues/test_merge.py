@@ -10,9 +10,11 @@ from pathlib import Path
 import polib
 import pytest
 
+from builder.catalogues.lenders import lenders_of
 from builder.catalogues.merge import merge, new_catalogue, plural_examples
 from builder.catalogues.plurals import plural_header
 from builder.catalogues.pofile import read_po
+from builder.catalogues.poread import parse_po
 from builder.errors import InputError
 
 GNU_ARABIC = ("n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
@@ -262,3 +264,34 @@ def test_permuted_plural_formula_is_refused_never_rewritten(tmp_path: Path):
     with pytest.raises(InputError) as caught:
         read_po(path, tmp_path)
     assert "Plural-Forms picks form 1 for n=0" in caught.value.diagnostics[0].format()
+
+
+LENDING = '''msgid ""
+msgstr ""
+"Language: fr\\n"
+
+msgid "Kept"
+msgstr "Gardé"
+
+msgid "Left the template"
+msgstr "Parti du modèle"
+
+#, fuzzy
+#~| msgid "Old text"
+#~ msgid "Older text"
+#~ msgstr "Texte ancien"
+'''
+
+
+def test_lenders_are_what_left_and_obsolete_entries_keep_their_previous_text():
+    """`lenders_of` cuts the text into blocks only when an obsolete entry needs its
+    `#~|` lines (polib skips them); without one, the entries come as read."""
+    po = parse_po(LENDING)
+    lent = lenders_of(po, LENDING, {(None, "Kept")})
+    assert [e.msgid for e in lent] == ["Left the template", "Older text"]
+    assert lent[0] is po[1]                      # not obsolete: the entry itself
+    assert lent[1].previous_msgid == "Old text" and po[2].previous_msgid is None
+    without = LENDING.split("#, fuzzy")[0]
+    parsed = parse_po(without)
+    assert lenders_of(parsed, without, {(None, "Kept")}) == [parsed[1]]
+    assert [e.msgid for e in lenders_of(parsed, without, None)] == ["Kept", "Left the template"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import polib
 
 from builder.cli.app import main
-from builder.render.theme import THEME_DIR
+from builder.source.theme import THEME_DIR
 
 
 def locales(root: Path) -> dict[str, bytes]:

@@ -13,7 +13,8 @@ import pytest
 
 from builder.cli.app import main
 from builder.render.locale import LocaleRenderer
-from builder.render.theme import make_env, theme_templates
+from builder.render.theme import make_env
+from builder.source.theme import theme_templates
 from tests.conftest import REPO, SITES
 from tests.newsite import make_new_site
 
