@@ -91,7 +91,8 @@ def template_entries(config: SiteConfig, templates: Mapping[str, Path]) -> list[
                         "fix the template (see the Jinja2 documentation)")
             continue
         options = {"trimmed": "true", "extensions": "jinja2.ext.i18n"}
-        found = list(extract_from_file(babel_extract, str(path), keywords=DEFAULT_KEYWORDS | TEMPLATE_KEYWORD,
+        found = list(extract_from_file(babel_extract, str(path),
+                                       keywords=DEFAULT_KEYWORDS | TEMPLATE_KEYWORD,
                                        comment_tags=("Translators:",), options=options,
                                        strip_comment_tags=True))
         for lineno, message, comments, context in found:

@@ -37,12 +37,12 @@ from builder.engine import memo
 from builder.engine.localemerge import LocaleJob, LocaleMerge, Merged, Retired, merge_locale
 from builder.errors import Collector, Diagnostic, InputError
 from builder.output import journal
-from builder.source.theme import theme_templates
 from builder.segments.references import check_body_references
 from builder.source.config import SiteConfig, load_config
 from builder.source.content import Content, load_content, media_names
 from builder.source.inputs import Inputs
 from builder.source.localecodes import catalogue_folder_errors
+from builder.source.theme import theme_templates
 
 Report = Callable[[int, int, str], None]
 # Below this many messages, starting processes costs more than merging in one.
@@ -158,7 +158,7 @@ def plan_update(root: Path, inputs: Inputs, prune_obsolete: bool = False,
     results, retired = [], []
     for locale in config.target_locales:
         done = merged.get(locale)
-        fresh = {merged.result.domain: merged for merged in (done.merged if done else ())}
+        fresh = {m.result.domain: m for m in (done.merged if done else ())}
         both = known[locale] | fresh
         results += [both[domain] for domain in sorted(both, key=order)]
         retired += done.retired if done else ()

@@ -25,11 +25,11 @@ from builder.render.outputs import Variant, plan
 from builder.render.routes import (CHOOSER, STATIC, THEME_STATIC, Output,
                                    page_count, static_path)
 from builder.render.site import SiteModel
-from builder.source.theme import theme_file, theme_static
 from builder.render.translations import Messages
 from builder.segments.references import Refs, check_body_references
 from builder.source.content import media_names
 from builder.source.inputs import Inputs
+from builder.source.theme import theme_file, theme_static
 
 Report = Callable[[int, int, str], None]
 

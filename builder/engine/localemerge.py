@@ -31,7 +31,6 @@ from builder.catalogues.poread import parse_po
 from builder.errors import Collector
 
 
-
 @dataclass(frozen=True)
 class Merged:
     """One catalogue of a locale after `update`. Merged now: `result.text` is the new

@@ -41,12 +41,14 @@ from builder.source.inputs import Inputs, file_fingerprint
 
 PARALLEL_MIN = 200   # pages to parse before a process pool pays for itself
 
-def _sha(data: bytes) -> str:
+
+def bytes_sha(data: bytes) -> str:
+    """The digest the memo keeps of a file `update` wrote."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def text_sha(text: str) -> str:
-    return _sha(text.encode("utf-8"))
+    return bytes_sha(text.encode("utf-8"))
 
 
 EMPTY = text_sha("")   # a domain without a template
@@ -85,10 +87,6 @@ def remembered(root: Path, pots: dict[str, str], locale: str, paths: dict[str, P
                                                remembered=True, fuzzy=0, new=0, carried=0,
                                                similar=0, moved=0, obsoleted=0))
     return out
-
-
-def bytes_sha(data: bytes) -> str:
-    return _sha(data)
 
 
 def remember(root: Path, pots: dict[str, str], merged: list[Merged], prune: bool) -> None:
