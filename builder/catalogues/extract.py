@@ -72,6 +72,8 @@ def template_entries(config: SiteConfig, templates: Mapping[str, Path]) -> list[
     templates/NAME for the project's, theme/NAME for the built-in theme's).
     A template that does not parse stops the command: Babel's Jinja2 extractor would
     skip it without a word, and its messages would silently leave the catalogue."""
+    if not templates:
+        return []
     # Imported here: `update` with the interface's POT kept needs neither (30 ms).
     import jinja2
     from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file

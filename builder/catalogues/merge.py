@@ -51,8 +51,9 @@ from builder.catalogues.powrap import detect_width, entry_text, header_text
 from builder.catalogues.similarity import Side, pair_up
 from builder.errors import Collector, InputError
 
-__all__ = ["MergeResult", "Neighbours", "Stats", "complete", "stats", "total", "merge",
-           "merge_read", "merge_into_new", "new_catalogue", "plural_examples", "PluralsInUse"]
+__all__ = ["MergeResult", "MergeParts", "Neighbours", "Stats", "complete", "stats", "total",
+           "merge", "merge_parts", "merge_read", "merge_into_new", "new_catalogue",
+           "plural_examples", "PluralsInUse"]
 
 PO_HEADER = "Translations for {title}.\nThis file is edited by translators; `infopages update` merges new text in."
 NOTE = "infopages: "            # our own `#.` notes, kept while the text is unchanged
@@ -120,7 +121,33 @@ def merge(pot: polib.POFile, old: polib.POFile, locale: str,
     """`old` brought up to date with `pot`. `old_text` is the old file's text (LF
     line endings, no BOM: `podata.normalise`), `layout` how it was saved; the
     result's text is written in that layout and at the file's wrap width (`width`
-    for a new file made from another one)."""
+    for a new file made from another one, or the whole file's for a cut one)."""
+    parts = merge_parts(pot, old, locale, prune_obsolete, old_text, layout, neighbours,
+                        width, domain)
+    return replace(parts.result, text=layout.text(parts.text()))
+
+
+@dataclass(frozen=True)
+class MergeParts:
+    """A merge's file in pieces (`patch` splices them into a catalogue it cut down):
+    the header, one block per template entry in the template's order, then the
+    obsolete entries; `whole` is the old text when it comes back unchanged."""
+    result: MergeResult      # its `text` is ""
+    header: str
+    blocks: tuple[str, ...]
+    whole: str | None = None
+
+    def text(self) -> str:
+        if self.whole is not None:
+            return self.whole
+        return "\n\n".join((self.header,) + self.blocks) + "\n"
+
+
+def merge_parts(pot: polib.POFile, old: polib.POFile, locale: str,
+                prune_obsolete: bool = False, old_text: str | None = None,
+                layout: Layout = Layout(), neighbours: Neighbours = Neighbours(),
+                width: int | None = None, domain: str = "") -> MergeParts:
+    """`merge`, its file in pieces (LF line endings)."""
     raw = Raw.of(old, old_text)
     if width is not None:
         raw = replace(raw, fixed_width=width)
@@ -154,7 +181,7 @@ def merge(pot: polib.POFile, old: polib.POFile, locale: str,
     result = replace(_result(locale, "", run.counts, len(gone) + len(kept),
                              tally(run.written + gone + kept), notes),
                      domain=domain, borrowed=frozenset(run.borrowed), kept=len(kept))
-    return replace(result, text=layout.text(_text(old, meta, raw, run)))
+    return _parts(result, old, meta, raw, run)
 
 
 @dataclass
@@ -186,15 +213,15 @@ class _Run:
                                    template.flags))
 
 
-def _text(old: polib.POFile, meta: dict[str, str], raw: Raw, run: _Run) -> str:
+def _parts(result: MergeResult, old: polib.POFile, meta: dict[str, str], raw: Raw,
+           run: _Run) -> MergeParts:
     """The file: as it was if every block is an old one, unchanged and in order."""
     if meta == old.metadata and raw.header is not None:
-        if run.reused == [e.linenum for e in old] and len(run.reused) == len(run.blocks):
-            return raw.text
-        header = raw.header
-    else:
-        header = header_text(old.header, bool(old.metadata_is_fuzzy), meta, raw.width)
-    return "\n\n".join([header] + run.blocks) + "\n"
+        whole = raw.text if run.reused == [e.linenum for e in old] and \
+            len(run.reused) == len(run.blocks) else None
+        return MergeParts(result, raw.header, tuple(run.blocks), whole)
+    header = header_text(old.header, bool(old.metadata_is_fuzzy), meta, raw.width)
+    return MergeParts(result, header, tuple(run.blocks))
 
 
 def _result(locale: str, text: str, counts: Counter, obsolete: int,

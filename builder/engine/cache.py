@@ -190,6 +190,9 @@ class BuildCache:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                         (name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
 
+    def drop(self, name: str) -> None:
+        self.db.execute("DELETE FROM meta WHERE name = ?", (name,))
+
     def snapshot_path(self, locale: str, domain: str) -> Path:
         return snapshot_path(self.path, locale, domain)
 

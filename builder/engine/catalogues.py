@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+from builder.catalogues import patch
 from builder.catalogues.domains import (
     domain_of,
     is_current,
@@ -34,7 +35,14 @@ from builder.catalogues.domains import (
 from builder.catalogues.extract import extract as extract_entries
 from builder.catalogues.extract import pot_text
 from builder.engine import memo
-from builder.engine.localemerge import LocaleJob, LocaleMerge, Merged, Retired, merge_locale
+from builder.engine.localemerge import (
+    Basis,
+    LocaleJob,
+    LocaleMerge,
+    Merged,
+    Retired,
+    merge_locale,
+)
 from builder.errors import Collector, Diagnostic, InputError
 from builder.output import journal
 from builder.segments.references import check_body_references
@@ -148,9 +156,9 @@ def plan_update(root: Path, inputs: Inputs, prune_obsolete: bool = False,
     catalogue that is what `update` last wrote for the same POT is not merged again."""
     extracted = plan_extract(root, inputs)
     config = load_config(root)
-    jobs, known = [], {}
+    jobs, known, cuts = [], {}, {}
     for locale in config.target_locales:
-        job, remembered = _locale_job(config, locale, extracted, prune_obsolete)
+        job, remembered = _locale_job(config, locale, extracted, prune_obsolete, cuts)
         known[locale] = remembered
         if job.pots:
             jobs.append(job)
@@ -165,10 +173,11 @@ def plan_update(root: Path, inputs: Inputs, prune_obsolete: bool = False,
     return UpdatePlan(extracted, tuple(results), prune_obsolete, tuple(retired))
 
 
-def _locale_job(config: SiteConfig, locale: str, extracted: ExtractPlan,
-                prune: bool) -> tuple[LocaleJob, dict[str, Merged]]:
+def _locale_job(config: SiteConfig, locale: str, extracted: ExtractPlan, prune: bool,
+                cuts: dict) -> tuple[LocaleJob, dict[str, Merged]]:
     """What to merge for `locale` (every domain with a template or a catalogue), and the
-    catalogues `update` need not merge again."""
+    catalogues `update` need not merge again. `cuts`: templates `patch.cut` already,
+    by digest, shared by the locales."""
     found = po_files(config.locales_dir, locale)
     foreign = tuple(path for name, path in found.items()
                     if not is_current(config.catalogues, name))
@@ -178,15 +187,30 @@ def _locale_job(config: SiteConfig, locale: str, extracted: ExtractPlan,
     paths = {domain: po_path(config.locales_dir, locale, domain) for domain in domains}
     known = {} if foreign else memo.remembered(config.root, shas, locale, paths, prune)
     unmerged = tuple(paths[domain] for domain, done in known.items() if done.result.obsolete)
-    return LocaleJob(config.root, locale, tuple((d, extracted.text(d)) for d in domains
-                                                if d not in known),
+    merged = {domain: path for domain, path in paths.items() if domain not in known}
+    bases = {}
+    for domain, (sha, old, totals) in ({} if foreign else memo.patch_bases(
+            config.root, shas, locale, merged, prune)).items():
+        was = _cut(cuts, sha, old)
+        now = _cut(cuts, shas.get(domain, memo.EMPTY), extracted.text(domain))
+        if was is not None and now is not None:
+            bases[domain] = Basis(was, now, totals)
+    return LocaleJob(config.root, locale, tuple((d, extracted.text(d)) for d in merged),
                      config.title, prune, ui_domain(config.catalogues), unmerged,
-                     foreign), known
+                     foreign, tuple(bases.items())), known
+
+
+def _cut(cuts: dict, sha: str, text: str) -> patch.Pieces | None:
+    if sha not in cuts:
+        cuts[sha] = patch.cut(text)
+    return cuts[sha]
 
 
 def merge_locales(jobs: list[LocaleJob], progress: Report | None = None) -> list[LocaleMerge]:
     """Each locale's catalogues merged, one locale per process for large catalogues."""
-    sizes = [sum(text.count("\nmsgid ") for _, text in job.pots) for job in jobs]
+    # A catalogue cut down (`job.bases`) is a few entries to merge, whatever its size.
+    sizes = [sum(text.count("\nmsgid ") for domain, text in job.pots
+                 if domain not in dict(job.bases)) for job in jobs]
     cores = os.cpu_count() or 1
     if len(jobs) > 1 and cores > 1 and sum(sizes) > PARALLEL_MESSAGES:
         # Largest first: the locale that merges two catalogues (a translator's edit
@@ -254,7 +278,7 @@ def apply_update(root: Path, plan: UpdatePlan) -> tuple[tuple[Written, ...], tup
     write_all(root, files, removes)
     memo.remember_pots(root, [(pot.domain, pot.key, pot.sha, pot.messages, pot.path)
                               for pot in ex.pots])
-    memo.remember(root, ex.shas(), list(plan.merged), plan.prune_obsolete)
+    memo.remember(root, ex.shas(), list(plan.merged), plan.prune_obsolete, ex.text)
     return tuple(Written(pot.path, pot.path in written) for pot in ex.pots), tuple(
         Written(m.path, m.path in written) for m in plan.merged)
 

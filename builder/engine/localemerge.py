@@ -13,6 +13,10 @@ splits its catalogues, or the reverse) lends everything it holds: each
 translation goes to the domain whose template has its text, what no domain
 takes is kept as obsolete entries of the interface catalogue, and the file is
 removed in the same journalled step that writes the new ones (`Retired`).
+
+A catalogue that is what `update` last wrote, from a template that changed since
+(`Basis`), is cut down to the entries that changed (`catalogues.patch`) and
+merged like the others, cut; the kept blocks are put back around the result.
 """
 
 from __future__ import annotations
@@ -22,12 +26,16 @@ from pathlib import Path
 
 import polib
 
-from builder.catalogues import merge
-from builder.catalogues.counts import translated_any
+from builder.catalogues import merge, patch
+from builder.catalogues.counts import tally, translated_any
 from builder.catalogues.domains import po_path
 from builder.catalogues.lenders import Neighbours, lenders_of, obsolete_lenders
+from builder.catalogues.oldtext import entry_key
+from builder.catalogues.plurals import plural_problem
+from builder.catalogues.podata import normalise
 from builder.catalogues.pofile import Catalogue, read_catalogue
 from builder.catalogues.poread import parse_po
+from builder.catalogues.powrap import detect_width
 from builder.errors import Collector
 
 
@@ -63,6 +71,16 @@ class Retired:
 
 
 @dataclass(frozen=True)
+class Basis:
+    """A catalogue that is what `update` last wrote: the template it was merged with
+    then (`was`) and the new one (`now`), both `patch.cut`, and the file's
+    (translated, fuzzy, untranslated) counts."""
+    was: patch.Pieces
+    now: patch.Pieces
+    totals: tuple[int, int, int]
+
+
+@dataclass(frozen=True)
 class LocaleJob:
     root: Path
     locale: str
@@ -72,6 +90,7 @@ class LocaleJob:
     ui: str                             # where translations no domain takes are kept
     unmerged: tuple[Path, ...] = ()     # catalogues not merged now, with obsolete entries
     foreign: tuple[Path, ...] = ()      # catalogues of another layout, to retire
+    bases: tuple[tuple[str, Basis], ...] = ()   # (domain, …) of catalogues to cut
 
 
 @dataclass(frozen=True)
@@ -86,28 +105,35 @@ class _Old:
     path: Path
     before: bytes | None
     read: Catalogue | None       # None: no file, or an empty one
+    cut: patch.Patch | None = None       # `read` is the catalogue cut down to `cut.po_text`
+    width: int | None = None             # the whole file's wrap width, when cut
+    totals: tuple[int, int, int] = (0, 0, 0)    # the whole file's, when cut
 
 
 def merge_locale(job: LocaleJob) -> LocaleMerge:
     """Every catalogue of `job.pots` merged for one locale; InputError on a broken file."""
-    pots = {domain: parse_po(text) if text else polib.POFile() for domain, text in job.pots}
-    olds = [_read(job, domain, po_path(job.root / "locales", job.locale, domain))
+    bases = dict(job.bases)
+    olds = [_read_cut(job, domain, bases[domain]) if domain in bases else None
             for domain, _ in job.pots]
+    olds = [old or _read(job, domain, po_path(job.root / "locales", job.locale, domain))
+            for old, (domain, _) in zip(olds, job.pots)]
+    pots = {old.domain: parse_po(old.cut.pot_text if old.cut else text) if text
+            else polib.POFile() for old, (_, text) in zip(olds, job.pots)}
     foreign = [_read(job, path.stem, path) for path in job.foreign]
     held = _check_conflicts(job, olds, pots, foreign)
-    lenders: list[polib.POEntry] = []
+    lent: dict[str, list[polib.POEntry]] = {}     # domain ("" another file) → lenders
     for old in olds:
         if old.read is not None:
-            lenders += lenders_of(old.read.po, old.read.text,
-                                  {(e.msgctxt or None, e.msgid) for e in pots[old.domain]})
-    for path in job.unmerged:
-        lenders += obsolete_lenders(path.read_bytes())
+            lent[old.domain] = lenders_of(old.read.po, old.read.text,
+                                          {entry_key(e) for e in pots[old.domain]})
+    lent[""] = [e for path in job.unmerged for e in obsolete_lenders(path.read_bytes())]
     moving = [e for old in foreign if old.read is not None
               for e in lenders_of(old.read.po, old.read.text, None)]
-    neighbours = Neighbours(tuple(lenders), tuple(moving))
+    neighbours = Neighbours(tuple(e for entries in lent.values() for e in entries),
+                            tuple(moving))
     origin = next((o.read for o in foreign if o.read is not None and o.read.po.metadata), None)
-    results = {old.domain: _merge(job, pots[old.domain], old, neighbours, origin)
-               for old in olds}
+    results = {old.domain: _merge(job, pots[old.domain], old,
+                                  _for_cut(old, neighbours, lent), origin) for old in olds}
     taken = held.union(*(r.borrowed for r in results.values()))
     left = tuple(e for e in moving if (e.msgctxt or None, e.msgid) not in taken and
                  translated_any(e))
@@ -162,8 +188,42 @@ def _read(job: LocaleJob, domain: str, path: Path) -> _Old:
     return _Old(domain, path, before, None)
 
 
+def _read_cut(job: LocaleJob, domain: str, basis: Basis) -> _Old | None:
+    """The catalogue cut down to what merging the new template must look at
+    (`patch.plan`), or None: merged whole."""
+    path = po_path(job.root / "locales", job.locale, domain)
+    before = path.read_bytes()
+    data, layout = normalise(before)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    cut = None if layout.bom or job.foreign else patch.plan(basis.was, basis.now, text)
+    if cut is None:
+        return None
+    po = parse_po(cut.po_text)
+    if plural_problem(po.metadata.get("Plural-Forms"), job.locale) is not None:
+        return None     # settling it looks at every plural entry: merged whole
+    return _Old(domain, path, before, Catalogue(po, cut.po_text, layout), cut,
+                detect_width(text), basis.totals)
+
+
+def _for_cut(old: _Old, neighbours: Neighbours,
+             lent: dict[str, list[polib.POEntry]]) -> Neighbours:
+    """The lenders a cut catalogue's merge sees: none of a key among its kept entries,
+    which the whole merge would not borrow since the file has it (`Neighbours.by_key`)."""
+    others = [e for domain, entries in lent.items() if domain != old.domain for e in entries]
+    if old.cut is None or not others:
+        return neighbours
+    kept = {entry_key(e) for e in parse_po("\n\n".join(old.cut.kept_pot) + "\n")}
+    return replace(neighbours, lenders=tuple(e for e in neighbours.lenders
+                                             if entry_key(e) not in kept))
+
+
 def _merge(job: LocaleJob, pot: polib.POFile, old: _Old, neighbours: Neighbours,
            origin: Catalogue | None) -> merge.MergeResult:
+    if old.cut is not None:
+        return _merge_cut(job, pot, old, neighbours)
     if old.read is not None:
         return merge.merge(pot, old.read.po, job.locale, job.prune, old_text=old.read.text,
                            layout=old.read.layout, neighbours=neighbours, domain=old.domain)
@@ -171,6 +231,21 @@ def _merge(job: LocaleJob, pot: polib.POFile, old: _Old, neighbours: Neighbours,
         return merge.merge_into_new(pot, origin, job.locale, job.prune, neighbours, old.domain)
     return merge.merge(pot, merge.new_catalogue(job.locale, job.title), job.locale, job.prune,
                        neighbours=neighbours, domain=old.domain)
+
+
+def _merge_cut(job: LocaleJob, pot: polib.POFile, old: _Old,
+               neighbours: Neighbours) -> merge.MergeResult:
+    """`merge` of the cut catalogue, spliced back: the kept entries count as exact
+    matches, and the file's totals change by what the cut entries became."""
+    parts = merge.merge_parts(pot, old.read.po, job.locale, job.prune, old.read.text,
+                              old.read.layout, neighbours, old.width, old.domain)
+    done = parts.result
+    before = tally(e for e in old.read.po if not e.obsolete)
+    totals = [whole - cut + now for whole, cut, now in
+              zip(old.totals, before, (done.translated, done.fuzzy_total, done.untranslated))]
+    text = patch.splice(old.cut, parts.header, parts.blocks, parts.whole)
+    return replace(done, text=old.read.layout.text(text), exact=done.exact + old.cut.unchanged,
+                   translated=totals[0], fuzzy_total=totals[1], untranslated=totals[2])
 
 
 def _count(old: _Old, taken: frozenset, was_taken: bool = True) -> int:

@@ -14,6 +14,11 @@ one last merged and a locale's catalogue of that domain is byte for byte what
 edit of one news item merges one catalogue per locale. Any edit — by `update`,
 a translator or git — changes the file's hash and the catalogue is merged again.
 The file's stat (with ctime) recorded after the write spares hashing it.
+
+When the POT did change, a catalogue that is still what `update` wrote need not
+be merged whole either: `update` also keeps each domain's POT as last merged
+(`TEMPLATES`), and `patch_bases` gives it back with the file's counts, so that
+only the entries whose template entry changed are merged (`catalogues.patch`).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from builder.catalogues.domains import domain_of, ui_domain
 from builder.catalogues.merge import MergeResult
@@ -40,6 +45,7 @@ from builder.source.content import Content, Page
 from builder.source.inputs import Inputs, file_fingerprint
 
 PARALLEL_MIN = 200   # pages to parse before a process pool pays for itself
+TEMPLATES = "update_pot"   # domain → sha of the template last merged; + ":DOMAIN": its text
 
 
 def bytes_sha(data: bytes) -> str:
@@ -89,10 +95,39 @@ def remembered(root: Path, pots: dict[str, str], locale: str, paths: dict[str, P
     return out
 
 
-def remember(root: Path, pots: dict[str, str], merged: list[Merged], prune: bool) -> None:
+def patch_bases(root: Path, pots: dict[str, str], locale: str, paths: dict[str, Path],
+                prune: bool) -> dict[str, tuple[str, str, tuple[int, int, int]]]:
+    """The catalogues of `locale` (domain → path) that are what `update` last wrote, from
+    a template it kept (`remember`) and that has changed since: domain → (that
+    template's digest and text, the file's translated, fuzzy and untranslated counts), what
+    `patch` needs to merge only the entries that changed."""
+    cache = BuildCache(root)
+    try:
+        memo, shas = cache.get("update") or {}, cache.get(TEMPLATES) or {}
+        size = len(MergeResult(locale, "", 0, 0, 0, 0).counts())
+        out = {}
+        for domain, path in paths.items():
+            last = memo.get((locale, domain))
+            if last is None or len(last) != 5 or last[1] != prune or len(last[3]) != size \
+                    or last[0] == pots.get(domain, EMPTY) or shas.get(domain) != last[0]:
+                continue
+            stat = file_fingerprint(path)
+            if stat is None or (stat != last[4] and _file_sha(path) != last[2]):
+                continue
+            kept = cache.get(f"{TEMPLATES}:{domain}")
+            if kept is not None and kept[0] == last[0]:
+                out[domain] = (kept[0], kept[1], tuple(last[3][9:12]))
+        return out
+    finally:
+        cache.close()
+
+
+def remember(root: Path, pots: dict[str, str], merged: list[Merged], prune: bool,
+             template: Callable[[str], str]) -> None:
     """After `update` wrote its files: what each catalogue merged now is (its
     `Merged.sha`), and how the file looks on disk, so that the next `update` need not
-    read it to know it unchanged. `pots`: domain → its POT's `text_sha`."""
+    read it to know it unchanged; and each domain's template (`template(domain)` its
+    text), for `patch_bases`. `pots`: domain → its POT's `text_sha`."""
     cache = BuildCache(root)
     try:
         memo = {key: value for key, value in (cache.get("update") or {}).items()
@@ -104,8 +139,22 @@ def remember(root: Path, pots: dict[str, str], merged: list[Merged], prune: bool
                 pots.get(done.result.domain, EMPTY), prune, done.sha, done.result.counts(),
                 file_fingerprint(done.path))
         cache.put("update", memo)
+        if merged:   # `extract` (nothing merged) writes templates no catalogue was merged with
+            _keep_templates(cache, pots, template)
     finally:
         cache.close()
+
+
+def _keep_templates(cache: BuildCache, pots: dict[str, str],
+                    template: Callable[[str], str]) -> None:
+    """Each domain's template as last merged, stored only when it changed."""
+    kept = cache.get(TEMPLATES) or {}
+    for domain in kept.keys() - pots.keys():
+        cache.drop(f"{TEMPLATES}:{domain}")
+    for domain, sha in pots.items():
+        if kept.get(domain) != sha:
+            cache.put(f"{TEMPLATES}:{domain}", (sha, template(domain)))
+    cache.put(TEMPLATES, dict(pots))
 
 
 def loaded_pages(root: Path, inputs: Inputs) -> dict[str, Page]:
@@ -220,6 +269,8 @@ def remember_pots(root: Path, pots: list[tuple[str, str, str, int, Path]]) -> No
 
 
 def _parse(pages: list[Page]) -> list[Analysis]:
+    if not pages:
+        return []    # nor the import of markdown-it (60 ms)
     cores = os.cpu_count() or 1
     if cores < 2 or len(pages) < PARALLEL_MIN:
         return _analyse_chunk(pages)

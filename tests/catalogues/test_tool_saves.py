@@ -10,13 +10,16 @@ save by the same tool followed by `update` is still quiet.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from builder.catalogues.powrap import detect_width
+from builder.catalogues.powrap import _any_wrapped, detect_width
 from builder.cli.app import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -145,3 +148,17 @@ def test_gnu_layout_of_a_rewritten_entry_is_msgcats(demo: Path):
     theirs = subprocess.run(["msgcat", str(po(demo, "fr"))], capture_output=True,
                             check=True).stdout
     assert ours.replace(b"#, fuzzy, md-text\n", b"#, fuzzy\n") == theirs
+
+
+# The wrapped-string test that `detect_width` starts with searches for the join of two
+# string lines rather than trying a pattern at every line: it must say what the
+# line-anchored pattern it replaced says, on any text.
+WRAPPED_LINE_RE = re.compile(r'^(?:#~\|? |#\| )?"[^\n]*(?<!\\n)"\n(?:#~\|? |#\| )?"',
+                             re.MULTILINE)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(['"', "\\n", "\n", "#~ ", "#| ", "#~| ", "msgid ", "a", " ",
+                                 "\\", "n", "#"]), max_size=25).map("".join))
+def test_any_wrapped_is_the_line_anchored_pattern(text: str):
+    assert _any_wrapped(text) == bool(WRAPPED_LINE_RE.search(text))
