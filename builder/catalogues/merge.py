@@ -37,31 +37,19 @@ import polib
 from builder.catalogues.counts import Stats, complete, stats, tally, total, translated_any
 from builder.catalogues.lenders import Neighbours
 from builder.catalogues.oldtext import Raw, entry_key
-from builder.catalogues.plurals import (
-    SAMPLES,
-    catalogue_rule,
-    plural_header,
-    plural_hint,
-    plural_problem,
-)
-from builder.catalogues.podata import Layout, header_line, language_matches
+from builder.catalogues.plurals import catalogue_rule
+from builder.catalogues.podata import Layout
 from builder.catalogues.pofile import Catalogue, anchors_of
 from builder.catalogues.poread import new_entry
 from builder.catalogues.powrap import detect_width, entry_text, header_text
+from builder.catalogues.settle import check_plurals, plural_examples, settled_metadata
 from builder.catalogues.similarity import Side, pair_up
-from builder.errors import Collector, InputError
 
 __all__ = ["MergeResult", "MergeParts", "Neighbours", "Stats", "complete", "stats", "total",
-           "merge", "merge_parts", "merge_read", "merge_into_new", "new_catalogue",
-           "plural_examples", "PluralsInUse"]
+           "merge", "merge_parts", "merge_read", "merge_into_new", "new_catalogue"]
 
 PO_HEADER = "Translations for {title}.\nThis file is edited by translators; `infopages update` merges new text in."
 NOTE = "infopages: "            # our own `#.` notes, kept while the text is unchanged
-PLURAL_NOTE = "plural forms: "
-
-
-class PluralsInUse(ValueError):
-    """The catalogue's Plural-Forms is wrong and translated plural forms depend on it."""
 
 
 @dataclass(frozen=True)
@@ -151,7 +139,7 @@ def merge_parts(pot: polib.POFile, old: polib.POFile, locale: str,
     raw = Raw.of(old, old_text)
     if width is not None:
         raw = replace(raw, fixed_width=width)
-    meta = _metadata(old, locale)
+    meta = settled_metadata(old, locale)
     nplurals = catalogue_rule(meta["Plural-Forms"], locale)[0]
     note = plural_examples(locale, meta["Plural-Forms"])
     old_by_key: dict = {}
@@ -253,17 +241,6 @@ def merge_read(pot: polib.POFile, read: Catalogue, locale: str, prune: bool, pat
                  neighbours=neighbours, domain=domain)
 
 
-def check_plurals(read: Catalogue, locale: str, path: Path, root: Path) -> None:
-    """InputError if `update` could not settle the file's Plural-Forms (see `_metadata`)."""
-    try:
-        _metadata(read.po, locale)
-    except PluralsInUse as exc:
-        diags = Collector(root)
-        diags.error(path, header_line(read.text, "Plural-Forms") if read.po.metadata else 1,
-                    str(exc), plural_hint(locale))
-        raise InputError(diags.items) from None
-
-
 def merge_into_new(pot: polib.POFile, origin: Catalogue, locale: str, prune: bool,
                    neighbours: Neighbours, domain: str) -> MergeResult:
     """A new catalogue made from `origin` (a file being split or joined): its header,
@@ -294,16 +271,6 @@ def _pairs(pot: polib.POFile, old: polib.POFile, old_by_key: dict, wanted: set,
         [Side(e.msgid, frozenset(anchors_of(e)), bool(e.msgid_plural), not e.obsolete)
          for e in olds])
     return {news[m.new][0]: (olds[m.old], m.kind) for m in matches}
-
-
-def plural_examples(locale: str, plural_forms: str | None = None) -> str:
-    """`plural forms: [0] n=0, [1] n=1, …`: the smallest n that picks each form of the
-    catalogue's rule, so a translator knows which msgstr[i] is which."""
-    count, formula = catalogue_rule(plural_forms, locale)
-    first: dict[int, int] = {}
-    for n in sorted(SAMPLES):   # CLDR's "many" of French or Spanish starts at a million
-        first.setdefault(formula(n), n)
-    return PLURAL_NOTE + ", ".join(f"[{i}] n={first[i]}" for i in range(count) if i in first)
 
 
 def _fresh(template: polib.POEntry, nplurals: int, note: str) -> polib.POEntry:
@@ -409,25 +376,3 @@ def _render(entry: polib.POEntry, previous: polib.POEntry | None, raw: Raw,
             reused.append(previous.linenum)
             return raw.blocks[previous.linenum]
     return entry_text(entry, raw.width)
-
-
-def _metadata(old: polib.POFile, locale: str) -> dict[str, str]:
-    """The old header, in its order, with Language, charset and Plural-Forms settled.
-
-    An equivalent Plural-Forms (same form for every n = 0…1000) is kept as the
-    translator's tool wrote it. A different one is never rewritten header-only:
-    that would silently swap the meaning of every msgstr[i] already translated.
-    Language stays as the translator's tool wrote it when it names the folder's
-    language (`fr_FR` in `fr/`)."""
-    meta = dict(old.metadata)
-    if not language_matches(meta.get("Language", ""), locale):
-        meta["Language"] = locale   # `fr_FR`, as a translator's tool wrote it, stays
-    if "charset=utf-8" not in meta.get("Content-Type", "").lower().replace(" ", ""):
-        meta["Content-Type"] = "text/plain; charset=UTF-8"
-    if plural_problem(meta.get("Plural-Forms"), locale) is not None:
-        if any(e.msgid_plural and translated_any(e) for e in old):
-            problem = plural_problem(meta.get("Plural-Forms"), locale)
-            raise PluralsInUse(f"{problem}: the translated plural forms depend on it; "
-                               "fix the catalogue before merging")
-        meta["Plural-Forms"] = plural_header(locale)[1]
-    return meta

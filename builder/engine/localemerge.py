@@ -36,6 +36,7 @@ from builder.catalogues.podata import normalise
 from builder.catalogues.pofile import Catalogue, read_catalogue
 from builder.catalogues.poread import parse_po
 from builder.catalogues.powrap import detect_width
+from builder.catalogues.settle import check_plurals
 from builder.errors import Collector
 
 
@@ -183,7 +184,7 @@ def _read(job: LocaleJob, domain: str, path: Path) -> _Old:
     before = path.read_bytes() if path.is_file() else None
     read = read_catalogue(path, job.root, repairable=True) if before is not None else None
     if read is not None and not read.empty:
-        merge.check_plurals(read, job.locale, path, job.root)
+        check_plurals(read, job.locale, path, job.root)
         return _Old(domain, path, before, read)
     return _Old(domain, path, before, None)
 

@@ -11,7 +11,8 @@ import polib
 import pytest
 
 from builder.catalogues.lenders import lenders_of
-from builder.catalogues.merge import merge, new_catalogue, plural_examples
+from builder.catalogues.merge import merge, new_catalogue
+from builder.catalogues.settle import plural_examples
 from builder.catalogues.plurals import plural_header
 from builder.catalogues.pofile import read_po
 from builder.catalogues.poread import parse_po
