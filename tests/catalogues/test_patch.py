@@ -13,7 +13,7 @@ import polib
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
+from hypothesis.stateful import initialize, rule
 
 from builder import pipeline
 from builder.catalogues import patch
@@ -22,7 +22,12 @@ from builder.engine import catalogues as work
 from builder.errors import InputError
 from builder.source.config import load_config
 from builder.source.inputs import scan
-from tests.conftest import SITES, copy_theme, make_project
+from tests.catalogues.miniedits import (
+    MiniEdits,
+    news_page,
+    set_body,
+)
+from tests.conftest import copy_theme, make_project
 
 HEADER = 'msgid ""\nmsgstr ""\n"Language: fr\\n"'
 ENTRY = '#: a.md\nmsgid "One"\nmsgstr "Un"'
@@ -140,27 +145,21 @@ def test_an_edited_news_item_is_merged_cut_and_equals_the_whole_merge(mini: Path
     assert "#, fuzzy" in text and "#| msgid" in text          # the old title offered
 
 
-def set_body(root: Path, name: str, body: str) -> None:
-    path = root / "content" / "news" / f"{name}.md"
-    head, _, _ = path.read_text("utf-8").rpartition("---\n")
-    path.write_text(f"{head}---\n\n{body}\n", "utf-8")
-
-
 def test_a_lender_of_a_text_the_cut_catalogue_keeps_is_not_offered(mini: Path,
                                                                     tmp_path: Path):
     """Text that left news-2021 lends to news-2020 — but not when news-2020 has that
     text itself, among the entries the cut leaves out: the whole merge would not see
     it as a lender, so neither may the cut one."""
     shared = "Shared words of one paragraph that two news items of two years both have."
-    set_body(mini, "2020-01-15-first", shared)
-    set_body(mini, "2021-06-30-third", shared)
+    set_body(news_page(mini, "2020-01-15-first"), shared)
+    set_body(news_page(mini, "2021-06-30-third"), shared)
     assert main(["update", "--project", str(mini)]) == 0
     for domain in ("news-2020", "news-2021"):
         translate_all(mini / "locales/fr/LC_MESSAGES" / f"{domain}.po")
     assert main(["update", "--project", str(mini)]) == 0
-    set_body(mini, "2021-06-30-third", "Something else entirely.")
+    set_body(news_page(mini, "2021-06-30-third"), "Something else entirely.")
     # A paragraph added (its own old text stays): only a lender could start it.
-    set_body(mini, "2020-03-01-second", "Body of the second item.\n\n" +
+    set_body(news_page(mini, "2020-03-01-second"), "Body of the second item.\n\n" +
              shared.replace("both have.", "both have, again."))
     assert bases(mini)["fr"] == ["news-2020", "news-2021"]
     ours, whole = update_both(mini, tmp_path / "whole")
@@ -172,11 +171,10 @@ def test_a_lender_of_a_text_the_cut_catalogue_keeps_is_not_offered(mini: Path,
 
 # -- random edit sequences: every update cut is the whole merge ------------------------
 
-NEWS = ("2020-01-15-first", "2020-03-01-second", "2021-06-30-third")
 DOMAINS = ("news-2020", "news-2021", "pages", "topics", "ui")
 
 
-class CutEqualsWhole(RuleBasedStateMachine):
+class CutEqualsWhole(MiniEdits):
     """Authors' edits, translators' saves (polib at two widths, GNU msgcat) and updates
     in any order; each update runs with the memo and without it, from the same files."""
 
@@ -198,54 +196,22 @@ class CutEqualsWhole(RuleBasedStateMachine):
             finally:
                 shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def page(self, which: int) -> Path:
-        return self.root / "content" / "news" / f"{NEWS[which]}.md"
-
-    def replace(self, path: Path, old: str, new: str) -> None:
-        if path.is_file():
-            path.write_text(path.read_text("utf-8").replace(old, new, 1), "utf-8")
-
     @rule(which=st.integers(0, 2), text=st.sampled_from(
         ["Changed.", "Body of the second item.", "Body of the second item!",
          "A paragraph.\n\nAnother paragraph, quite long enough to be wrapped by a tool "
          "that wraps its strings at seventy-nine columns as GNU gettext does."]))
     def edit_body(self, which: int, text: str) -> None:
-        path = self.page(which)
-        if path.is_file():
-            head, _, _ = path.read_text("utf-8").rpartition("---\n")
-            path.write_text(f"{head}---\n\n{text}\n", "utf-8")
+        set_body(news_page(self.root, which), text)
 
     @rule(which=st.integers(0, 2), word=st.sampled_from(["New ", "Old ", ""]))
     def edit_title(self, which: int, word: str) -> None:
-        path = self.page(which)
+        path = news_page(self.root, which)
         if path.is_file():
             lines = path.read_text("utf-8").split("\n")
             at = next(i for i, line in enumerate(lines) if line.startswith("title: "))
             title = lines[at][7:].strip('"').removeprefix("New ").removeprefix("Old ")
             lines[at] = f'title: "{word}{title}"'
             path.write_text("\n".join(lines), "utf-8")
-
-    @rule(which=st.integers(0, 2), year=st.sampled_from(["2020", "2021"]))
-    def move_to_year(self, which: int, year: str) -> None:
-        """Its text then lends from one domain's catalogue to another's."""
-        path = self.page(which)
-        if path.is_file():
-            text = path.read_text("utf-8")
-            date = text.split("date: ", 1)[1][:4]
-            path.write_text(text.replace(f"date: {date}", f"date: {year}", 1), "utf-8")
-
-    @rule(which=st.integers(0, 2))
-    def remove_or_restore(self, which: int) -> None:
-        path = self.page(which)
-        if path.is_file():
-            path.unlink()
-        else:
-            shutil.copy(SITES / "mini" / "content" / "news" / path.name, path)
-
-    @rule()
-    def edit_template(self) -> None:
-        self.replace(self.root / "templates" / "topic.html", "{% block after %}",
-                     '{% block after %}<p>{{ _("Extra words") }}</p>')
 
     @rule(locale=st.sampled_from(["fr", "ar"]), domain=st.sampled_from(DOMAINS),
           width=st.sampled_from([0, 79]))

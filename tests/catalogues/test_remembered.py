@@ -9,10 +9,16 @@ from pathlib import Path
 import polib
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, rule
+from hypothesis.stateful import rule
 
 from builder.cli.app import main
-from tests.conftest import SITES, copy_theme, make_project
+from tests.catalogues.miniedits import (
+    MiniEdits,
+    news_page,
+    replace_once,
+    set_body,
+)
+from tests.conftest import copy_theme, make_project
 
 
 def po(root: Path, locale: str, domain: str = "news-2020") -> Path:
@@ -110,10 +116,7 @@ def test_a_remembered_catalogue_still_lends_its_obsolete_translations(mini: Path
 # and reuses the last build's pages (memo.loaded_pages): any edit, by an author, a
 # translator or by hand in a POT, must still give the files a fresh update gives.
 
-NEWS = ("2020-01-15-first", "2020-03-01-second", "2021-06-30-third")
-
-
-class UpdateWithMemo(RuleBasedStateMachine):
+class UpdateWithMemo(MiniEdits):
     def __init__(self):
         super().__init__()
         self.tmp = Path(tempfile.mkdtemp())
@@ -127,49 +130,17 @@ class UpdateWithMemo(RuleBasedStateMachine):
         finally:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def page(self, which: int) -> Path:
-        return self.root / "content" / "news" / f"{NEWS[which]}.md"
-
-    def replace(self, path: Path, old: str, new: str) -> None:
-        if path.is_file():
-            path.write_text(path.read_text("utf-8").replace(old, new, 1), "utf-8")
-
     @rule(which=st.integers(0, 2), text=st.sampled_from(["Changed.", "Body of the second item."]))
     def edit_body(self, which: int, text: str) -> None:
-        path = self.page(which)
-        if path.is_file():
-            head, _, _ = path.read_text("utf-8").rpartition("---\n")
-            path.write_text(f"{head}---\n\n{text}\n", "utf-8")
+        set_body(news_page(self.root, which), text)
 
     @rule(which=st.integers(0, 2))
     def edit_title(self, which: int) -> None:
-        self.replace(self.page(which), "title: ", "title: New ")
-
-    @rule(which=st.integers(0, 2), year=st.sampled_from(["2020", "2021", "2022"]))
-    def move_to_year(self, which: int, year: str) -> None:
-        """A new date can move the item to another year's domain."""
-        path = self.page(which)
-        if path.is_file():
-            text = path.read_text("utf-8")
-            date = text.split("date: ", 1)[1][:4]
-            path.write_text(text.replace(f"date: {date}", f"date: {year}", 1), "utf-8")
-
-    @rule(which=st.integers(0, 2))
-    def remove_or_restore(self, which: int) -> None:
-        path = self.page(which)
-        if path.is_file():
-            path.unlink()
-        else:
-            shutil.copy(SITES / "mini" / "content" / "news" / path.name, path)
-
-    @rule()
-    def edit_template(self) -> None:
-        self.replace(self.root / "templates" / "topic.html", "{% block after %}",
-                     '{% block after %}<p>{{ _("Extra words") }}</p>')
+        replace_once(news_page(self.root, which), "title: ", "title: New ")
 
     @rule()
     def edit_site_title(self) -> None:
-        self.replace(self.root / "content" / "site.yaml", "title: ", "title: The ")
+        replace_once(self.root / "content" / "site.yaml", "title: ", "title: The ")
 
     @rule(domain=st.sampled_from(["ui", "news-2020", "news-2021", "topics"]),
           how=st.sampled_from(["append", "remove"]))
