@@ -188,16 +188,17 @@ def _locale_job(config: SiteConfig, locale: str, extracted: ExtractPlan, prune: 
     known = {} if foreign else memo.remembered(config.root, shas, locale, paths, prune)
     unmerged = tuple(paths[domain] for domain, done in known.items() if done.result.obsolete)
     merged = {domain: path for domain, path in paths.items() if domain not in known}
+    texts = {domain: extracted.text(domain) for domain in merged}   # a kept POT is read
     bases = {}
     for domain, (sha, old, totals) in ({} if foreign else memo.patch_bases(
             config.root, shas, locale, merged, prune)).items():
         was = _cut(cuts, sha, old)
-        now = _cut(cuts, shas.get(domain, memo.EMPTY), extracted.text(domain))
+        now = _cut(cuts, shas.get(domain, memo.EMPTY), texts[domain])
         if was is not None and now is not None:
             bases[domain] = Basis(was, now, totals)
-    return LocaleJob(config.root, locale, tuple((d, extracted.text(d)) for d in merged),
-                     config.title, prune, ui_domain(config.catalogues), unmerged,
-                     foreign, tuple(bases.items())), known
+    return LocaleJob(config.root, locale, tuple(texts.items()), config.title, prune,
+                     ui_domain(config.catalogues), unmerged, foreign,
+                     tuple(bases.items())), known
 
 
 def _cut(cuts: dict, sha: str, text: str) -> patch.Pieces | None:

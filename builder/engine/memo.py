@@ -69,6 +69,21 @@ def _file_sha(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _written(memo: dict, locale: str, domain: str, path: Path, prune: bool,
+             wanted: Callable[[tuple], bool]) -> tuple | None:
+    """What `remember` kept of a catalogue, if `wanted` takes it and the file is still
+    what `update` wrote then (the same stat, or else the same digest); else None."""
+    last = memo.get((locale, domain))
+    size = len(MergeResult(locale, "", 0, 0, 0, 0).counts())
+    if last is None or len(last) != 5 or last[1] != prune or len(last[3]) != size or \
+            not wanted(last):
+        return None
+    stat = file_fingerprint(path)
+    if stat is None or (stat != last[4] and _file_sha(path) != last[2]):
+        return None
+    return last
+
+
 def remembered(root: Path, pots: dict[str, str], locale: str, paths: dict[str, Path],
                prune: bool) -> dict[str, Merged]:
     """The catalogues of `locale` (domain → path) whose merge would give back the file
@@ -79,16 +94,11 @@ def remembered(root: Path, pots: dict[str, str], locale: str, paths: dict[str, P
         memo = cache.get("update") or {}
     finally:
         cache.close()
-    size = len(MergeResult(locale, "", 0, 0, 0, 0).counts())
     out = {}
     for domain, path in paths.items():
-        last = memo.get((locale, domain))
         pot = pots.get(domain, EMPTY)
-        if last is None or len(last) != 5 or last[:2] != (pot, prune) or len(last[3]) != size:
-            continue
-        stat = file_fingerprint(path)
-        if stat is not None and (stat == last[4] or _file_sha(path) == last[2]):
-            # The file as it is; nothing happened in this run.
+        last = _written(memo, locale, domain, path, prune, lambda last: last[0] == pot)
+        if last is not None:    # the file as it is; nothing happened in this run
             out[domain] = Merged(path, replace(MergeResult(locale, "", *last[3]),
                                                remembered=True, fuzzy=0, new=0, carried=0,
                                                similar=0, moved=0, obsoleted=0))
@@ -104,17 +114,12 @@ def patch_bases(root: Path, pots: dict[str, str], locale: str, paths: dict[str, 
     cache = BuildCache(root)
     try:
         memo, shas = cache.get("update") or {}, cache.get(TEMPLATES) or {}
-        size = len(MergeResult(locale, "", 0, 0, 0, 0).counts())
         out = {}
         for domain, path in paths.items():
-            last = memo.get((locale, domain))
-            if last is None or len(last) != 5 or last[1] != prune or len(last[3]) != size \
-                    or last[0] == pots.get(domain, EMPTY) or shas.get(domain) != last[0]:
-                continue
-            stat = file_fingerprint(path)
-            if stat is None or (stat != last[4] and _file_sha(path) != last[2]):
-                continue
-            kept = cache.get(f"{TEMPLATES}:{domain}")
+            pot = pots.get(domain, EMPTY)
+            last = _written(memo, locale, domain, path, prune,
+                            lambda last: last[0] != pot and shas.get(domain) == last[0])
+            kept = cache.get(f"{TEMPLATES}:{domain}") if last is not None else None
             if kept is not None and kept[0] == last[0]:
                 out[domain] = (kept[0], kept[1], tuple(last[3][9:12]))
         return out
