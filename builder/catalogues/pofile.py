@@ -86,8 +86,8 @@ def check_po_lines(text: str, path: Path, diags: Collector, first_line: int = 1)
     after_previous = False   # a `#| "…"` line continues the `#|` line before it
     for number, line in enumerate(text.splitlines(), first_line):
         stripped = line.strip()
-        if not stripped or stripped.startswith("#~|"):
-            continue     # the reader skips both: what follows continues what came before
+        if not stripped or stripped.startswith("#~|") or stripped == "#|":
+            continue     # the reader skips these (GNU msgfmt reads past a bare `#|` too)
         if stripped.startswith("#~") and len(stripped.split(None, 1)) > 1:
             stripped = stripped[2:].strip()    # an obsolete entry's line
         if stripped[0] != "#":

@@ -78,8 +78,8 @@ class _Reader:
             if self.state == "start":
                 self.po.header += ("\n" if self.po.header else "") + line[2:]
                 return
-        elif not after and mark != "#|":
-            return   # an empty `#:`, `#,` or `#.` line: polib ignores it
+        elif not after:
+            return   # an empty `#:`, `#,` or `#.` line: polib ignores it; a bare `#|`, GNU
         if self.state in MESSAGE_STATES:
             self._start_if_done()
         entry = self.entry

@@ -49,7 +49,8 @@ def settled_metadata(old: polib.POFile, locale: str) -> dict[str, str]:
 
 
 def check_plurals(read: Catalogue, locale: str, path: Path, root: Path) -> None:
-    """InputError if `update` could not settle the file's Plural-Forms (see `settled_metadata`)."""
+    """InputError if `update` could not settle the file's Plural-Forms (see
+    `settled_metadata`)."""
     try:
         settled_metadata(read.po, locale)
     except PluralsInUse as exc:

@@ -210,8 +210,9 @@ def _cut(cuts: dict, sha: str, text: str) -> patch.Pieces | None:
 def merge_locales(jobs: list[LocaleJob], progress: Report | None = None) -> list[LocaleMerge]:
     """Each locale's catalogues merged, one locale per process for large catalogues."""
     # A catalogue cut down (`job.bases`) is a few entries to merge, whatever its size.
-    sizes = [sum(text.count("\nmsgid ") for domain, text in job.pots
-                 if domain not in dict(job.bases)) for job in jobs]
+    cut = [{domain for domain, _ in job.bases} for job in jobs]
+    sizes = [sum(text.count("\nmsgid ") for domain, text in job.pots if domain not in skip)
+             for job, skip in zip(jobs, cut)]
     cores = os.cpu_count() or 1
     if len(jobs) > 1 and cores > 1 and sum(sizes) > PARALLEL_MESSAGES:
         # Largest first: the locale that merges two catalogues (a translator's edit

@@ -114,10 +114,9 @@ class _Old:
 def merge_locale(job: LocaleJob) -> LocaleMerge:
     """Every catalogue of `job.pots` merged for one locale; InputError on a broken file."""
     bases = dict(job.bases)
-    olds = [_read_cut(job, domain, bases[domain]) if domain in bases else None
+    olds = [(_read_cut(job, domain, bases[domain]) if domain in bases else None) or
+            _read(job, domain, po_path(job.root / "locales", job.locale, domain))
             for domain, _ in job.pots]
-    olds = [old or _read(job, domain, po_path(job.root / "locales", job.locale, domain))
-            for old, (domain, _) in zip(olds, job.pots)]
     pots = {old.domain: parse_po(old.cut.pot_text if old.cut else text) if text
             else polib.POFile() for old, (_, text) in zip(olds, job.pots)}
     foreign = [_read(job, path.stem, path) for path in job.foreign]
@@ -191,7 +190,8 @@ def _read(job: LocaleJob, domain: str, path: Path) -> _Old:
 
 def _read_cut(job: LocaleJob, domain: str, basis: Basis) -> _Old | None:
     """The catalogue cut down to what merging the new template must look at
-    (`patch.plan`), or None: merged whole."""
+    (`patch.plan`), or None: merged whole. (A job with catalogues of another layout to
+    retire has no bases.)"""
     path = po_path(job.root / "locales", job.locale, domain)
     before = path.read_bytes()
     data, layout = normalise(before)
@@ -199,7 +199,7 @@ def _read_cut(job: LocaleJob, domain: str, basis: Basis) -> _Old | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    cut = None if layout.bom or job.foreign else patch.plan(basis.was, basis.now, text)
+    cut = None if layout.bom else patch.plan(basis.was, basis.now, text)
     if cut is None:
         return None
     po = parse_po(cut.po_text)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from builder.catalogues.pofile import PO_LINE, check_po_lines
@@ -117,6 +117,8 @@ LINES = st.sampled_from([
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(LINES, max_size=40))
+@example(["#|", 'msgid ""', 'msgstr "un"'])      # GNU msgfmt reads past a bare `#|`
+@example(['#| msgid "x"', "#|", '#| "y"', 'msgid "a"', 'msgstr "b"'])
 def test_same_as_polib_on_random_line_sequences(lines):
     text = "\n".join(lines) + "\n"
     last = next((line.strip() for line in reversed(lines) if line.strip()), "")
