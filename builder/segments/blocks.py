@@ -26,6 +26,9 @@ if TYPE_CHECKING:   # the parser is imported where it is made: `update` often ne
 
 # ASCII whitespace only: a no-break space (French « … », "10\u00a0km") is meaningful.
 WS_RE = re.compile(r"[ \t\n\r\f\v]+")
+# What str.split() takes for whitespace and WS_RE does not (str.isspace, less WS_RE's).
+OTHER_SPACE_RE = re.compile("[\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f"
+                            "\u205f\u3000]")
 MARKDOWN_KINDS = {"heading", "paragraph", "list item", "table header", "table cell",
                   "quotation", "summary", "title", "figure caption"}
 BLOCK_KINDS = {"h": "heading", "p": "paragraph", "li": "list item", "th": "table header",
@@ -50,7 +53,11 @@ def make_markdown() -> MarkdownIt:
 
 
 def normalize(text: str) -> str:
-    return WS_RE.sub(" ", unicodedata.normalize("NFC", text)).strip(" ")
+    """NFC, runs of ASCII whitespace as one space, no space at either end."""
+    text = unicodedata.normalize("NFC", text)
+    if OTHER_SPACE_RE.search(text):   # str.split would cut there too: the regex way
+        return WS_RE.sub(" ", text).strip(" ")
+    return " ".join(text.split())     # the same, three times faster
 
 
 def slugify(text: str) -> str:

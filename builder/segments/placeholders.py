@@ -11,4 +11,6 @@ STRAY_PERCENT_RE = re.compile(r"%(?!\([A-Za-z_][A-Za-z0-9_]*\)[sd]|%)")
 
 
 def placeholders(text: str) -> list[str]:
+    if "%" not in text and "{" not in text:   # most text: no placeholder, no regex scan
+        return []
     return sorted(PLACEHOLDER_RE.findall(text))

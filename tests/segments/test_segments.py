@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from builder.render.body import render_body
-from builder.segments.blocks import make_markdown, normalize, page_segments, parse_body
+from builder.segments.blocks import (OTHER_SPACE_RE, WS_RE, make_markdown, normalize,
+                                     page_segments, parse_body)
 from builder.source.content import Page
 
 
@@ -50,6 +57,23 @@ def test_lone_image_is_its_alt_text_with_a_context():
 
 def test_normalize_is_nfc_and_collapses_whitespace():
     assert normalize("  Cafe\u0301 \t au\n lait ") == "Café au lait"
+    assert normalize(" 10\u00a0km \u2009 x\x1c") == "10\u00a0km \u2009 x\x1c"   # kept
+
+
+def test_other_space_is_what_split_cuts_at_and_the_regex_does_not():
+    """`normalize`'s fast way (str.split) is taken only where it cuts where WS_RE does."""
+    spaces = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert {c for c in spaces if OTHER_SPACE_RE.match(c)} == spaces - set(" \t\n\r\f\v")
+    assert not any(OTHER_SPACE_RE.match(chr(c)) for c in range(sys.maxunicode + 1)
+                   if not chr(c).isspace())
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from([" ", "  ", "\t", "\n", "\r\n", "\f", "\v", "\x1c", "\x85",
+                                 "\u00a0", "\u2009", "\u3000", "e", "\u0301", "word", "كلمة"]),
+                max_size=20).map("".join))
+def test_normalize_equals_the_regex_way(text: str):
+    assert normalize(text) == WS_RE.sub(" ", unicodedata.normalize("NFC", text)).strip(" ")
 
 
 def render(body: str, table: dict, fallback=True):
