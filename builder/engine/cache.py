@@ -18,6 +18,7 @@ import hashlib
 import json
 import pickle
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from builder.engine.stored import HashedMessages, MsgKey, StoredMessages, msg_hash
 from builder.output.manifest import entry_line, spread
 from builder.render.routes import Output
-from builder.source.inputs import Fingerprint, Inputs, scan
+from builder.source.inputs import Fingerprint, Inputs, clock_tick, racy, scan
 
 if TYPE_CHECKING:   # imported when used: the up-to-date check must start fast
     from builder.source.content import Content
@@ -67,6 +68,11 @@ def entry_hash(entry) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
+# The modification time recorded for a file that was racy when scanned (`inputs.racy`):
+# no stat has it, so the next build reads the file and compares its digest.
+RACY = -1
+
+
 def file_sha(path: Path) -> str:
     return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
 
@@ -80,6 +86,7 @@ class InputChanges:
     changed: frozenset[str]    # added, removed or modified (by content, not by date)
     fingerprints: dict[str, Fingerprint]
     shas: dict[str, str]       # of every file whose fingerprint moved
+    scanned_ns: int | None = None   # when the fingerprints were taken (`Inputs.scanned_ns`)
 
 
 def code_fingerprint() -> str:
@@ -208,7 +215,7 @@ class BuildCache:
                 shas[path] = file_sha(root / path)
                 if old is not None and old[1] != shas[path]:
                     changed.add(path)
-        return InputChanges(frozenset(changed), now, shas)
+        return InputChanges(frozenset(changed), now, shas, inputs.scanned_ns)
 
     def record_inputs(self, root: Path, changes: InputChanges, full: bool) -> None:
         """The fingerprints `changes` saw; only the moved ones unless `full`."""
@@ -216,9 +223,13 @@ class BuildCache:
         if full:
             self.db.execute("DELETE FROM inputs")
         rows = []
+        taken = time.time_ns() if changes.scanned_ns is None else changes.scanned_ns
+        tick = clock_tick(self.dir / ".tick")
         for path, fingerprint in changes.fingerprints.items():
             if full or path in changes.shas or path not in old:
                 sha = changes.shas.get(path) or old.get(path) or file_sha(root / path)
+                if racy(fingerprint, taken, tick):   # matches nothing: the next build reads it
+                    fingerprint = (RACY, *fingerprint[1:])
                 rows.append((path, *fingerprint, sha))
         gone = [] if full else [(p,) for p in old if p not in changes.fingerprints]
         self.db.executemany("DELETE FROM inputs WHERE path = ?", gone)

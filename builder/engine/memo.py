@@ -42,7 +42,7 @@ from builder.segments.blocks import make_markdown
 from builder.segments.references import Refs
 from builder.source.config import SiteConfig
 from builder.source.content import Content, Page
-from builder.source.inputs import Inputs, file_fingerprint
+from builder.source.inputs import Inputs, file_fingerprint, wait_past_tick
 
 PARALLEL_MIN = 200   # pages to parse before a process pool pays for itself
 TEMPLATES = "update_pot"   # domain → sha of the template last merged; + ":DOMAIN": its text
@@ -137,13 +137,18 @@ def remember(root: Path, pots: dict[str, str], merged: list[Merged], prune: bool
     try:
         memo = {key: value for key, value in (cache.get("update") or {}).items()
                 if isinstance(key, tuple)}
+        stamps = []
         for done in merged:
             if done.result.remembered:
                 continue
+            stamps.append(file_fingerprint(done.path))
             memo[(done.result.locale, done.result.domain)] = (
                 pots.get(done.result.domain, EMPTY), prune, done.sha, done.result.counts(),
-                file_fingerprint(done.path))
+                stamps[-1])
         cache.put("update", memo)
+        if stamps := [stamp[0] for stamp in stamps if stamp is not None]:
+            # A translator's save from now on cannot leave a file with the stat kept here.
+            wait_past_tick(max(stamps), cache.dir / ".tick")
         if merged:   # `extract` (nothing merged) writes templates no catalogue was merged with
             _keep_templates(cache, pots, template)
     finally:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -41,6 +42,58 @@ def fingerprint(info: os.stat_result) -> Fingerprint:
     return info.st_mtime_ns, info.st_size, info.st_ctime_ns, info.st_ino
 
 
+# A save within one tick of the file system's clock after a fingerprint was taken can
+# leave every field of it as it was (git's "racily clean" files). The tick: two seconds
+# on FAT, one on file systems with whole-second times, at most 10 ms of the kernel's
+# coarse clock on others — unless the file system stamps every change afresh once its
+# time was read (Linux's multigrain timestamps), as a scan reads it.
+COARSE_TICK_NS = 2_100_000_000
+FINE_TICK_NS = 20_000_000
+
+
+def racy(fingerprint: Fingerprint, taken_ns: int, tick: int = FINE_TICK_NS) -> bool:
+    """Whether a save just after `taken_ns` (when `fingerprint` was taken) could have kept
+    it as it is: the file's time is within a tick of that moment (`tick`: the file
+    system's, from `clock_tick`; whole-second times have a coarse one). Such a file is
+    to be read, not trusted by its fingerprint."""
+    if fingerprint[0] % 1_000_000_000 == 0:
+        tick = COARSE_TICK_NS
+    return fingerprint[0] > taken_ns - tick
+
+
+def clock_tick(probe: Path) -> int:
+    """0 if the file system gives a change a time of its own after a stat (two writes of
+    `probe`, ours and removed, with a stat between: twice, to rule out a tick falling
+    between them by chance); else FINE_TICK_NS."""
+    try:
+        for _ in range(2):
+            probe.write_bytes(b"1")
+            first = probe.stat().st_mtime_ns
+            probe.write_bytes(b"2")
+            if probe.stat().st_mtime_ns == first:
+                return FINE_TICK_NS
+        return 0
+    except OSError:
+        return FINE_TICK_NS
+    finally:
+        probe.unlink(missing_ok=True)
+
+
+def wait_past_tick(mtime_ns: int, probe: Path) -> None:
+    """Return once a file written now gets a later time than `mtime_ns`, so that a save
+    after this returns cannot leave a file written at `mtime_ns` with its fingerprint.
+    `probe`: a scratch file of ours, on the same file system, removed here."""
+    deadline = time.monotonic() + 2 * COARSE_TICK_NS / 1e9
+    try:
+        while time.monotonic() < deadline:
+            probe.write_bytes(b"")
+            if probe.stat().st_mtime_ns > mtime_ns:
+                return
+            time.sleep(0.001)
+    finally:
+        probe.unlink(missing_ok=True)
+
+
 def file_fingerprint(path: Path) -> Fingerprint | None:
     """A file's fingerprint, or None if it cannot be read."""
     try:
@@ -62,6 +115,7 @@ class Inputs:
     root: Path
     files: Mapping[str, InputFile]
     errors: tuple[Diagnostic, ...] = ()
+    scanned_ns: int | None = None   # when the walk began (time.time_ns()); None: unknown
 
     def of_kind(self, kind: str) -> list[InputFile]:
         return [f for _, f in sorted(self.files.items()) if f.kind == kind]
@@ -108,13 +162,13 @@ def ignored(name: str) -> bool:
 
 def scan(root: Path) -> Inputs:
     """Walk the project's input folders: os.scandir and stat, no file is opened."""
-    walker = _Walker(root)
+    walker, began = _Walker(root), time.time_ns()
     for folder in FOLDERS:
         base = root / folder
         if base.is_dir() or base.is_symlink():
             walker.enter(base, folder)
     return Inputs(root, MappingProxyType(dict(sorted(walker.files.items()))),
-                  tuple(walker.errors))
+                  tuple(walker.errors), began)
 
 
 class _Walker:
