@@ -224,12 +224,14 @@ class BuildCache:
             self.db.execute("DELETE FROM inputs")
         rows = []
         taken = time.time_ns() if changes.scanned_ns is None else changes.scanned_ns
-        tick = clock_tick(self.dir / ".tick")
+        tick = None   # the clock's: probed only when a file was saved near the scan
         for path, fingerprint in changes.fingerprints.items():
             if full or path in changes.shas or path not in old:
                 sha = changes.shas.get(path) or old.get(path) or file_sha(root / path)
-                if racy(fingerprint, taken, tick):   # matches nothing: the next build reads it
-                    fingerprint = (RACY, *fingerprint[1:])
+                if racy(fingerprint, taken):
+                    tick = clock_tick(self.dir / ".tick") if tick is None else tick
+                    if racy(fingerprint, taken, tick):   # matches nothing: read next time
+                        fingerprint = (RACY, *fingerprint[1:])
                 rows.append((path, *fingerprint, sha))
         gone = [] if full else [(p,) for p in old if p not in changes.fingerprints]
         self.db.executemany("DELETE FROM inputs WHERE path = ?", gone)

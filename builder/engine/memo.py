@@ -146,9 +146,9 @@ def remember(root: Path, pots: dict[str, str], merged: list[Merged], prune: bool
                 pots.get(done.result.domain, EMPTY), prune, done.sha, done.result.counts(),
                 stamps[-1])
         cache.put("update", memo)
-        if stamps := [stamp[0] for stamp in stamps if stamp is not None]:
+        if times := [stamp[0] for stamp in stamps if stamp is not None]:
             # A translator's save from now on cannot leave a file with the stat kept here.
-            wait_past_tick(max(stamps), cache.dir / ".tick")
+            wait_past_tick(max(times), cache.dir / ".tick")
         if merged:   # `extract` (nothing merged) writes templates no catalogue was merged with
             _keep_templates(cache, pots, template)
     finally:
