@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,24 @@ SITES = Path(__file__).resolve().parent / "sites"
 
 
 THEME = REPO / "builder" / "theme"
+
+# 2026-01-01: a POT written now takes this creation date, not the clock's minute.
+SOURCE_DATE = "1767225600"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fixed_source_date():
+    """Every test that compares two runs' POT files (the memo against a fresh update,
+    an incremental build against a clean one) sees one creation date: on the clock, two
+    runs either side of a minute boundary differ in their headers, and such tests failed
+    at random. The date rule itself is tested with the variable removed."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE
+    yield
+    if before is None:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = before
 
 
 def make_project(tmp_path: Path, name: str) -> Path:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -67,6 +69,39 @@ def test_extract_writes_a_valid_deterministic_pot_per_domain(mini: Path, capsys)
     assert "#: content/news/2020-01-15-first.md" in text["news-2020"]
     assert "#: content/news/2021-06-30-third.md" in text["news-2021"]
     assert "content/news/" not in text["ui"] + text["topics"] + text["pages"]
+
+
+def creation_date(pot: Path) -> str:
+    return pot.read_text("utf-8").split('"POT-Creation-Date: ', 1)[1].split("\\n", 1)[0]
+
+
+def test_a_pot_s_creation_date_is_the_clock_s_and_moves_only_with_its_messages(
+        mini: Path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    pot = mini / "locales" / "pages.pot"
+    pot.parent.mkdir(exist_ok=True)
+    pot.write_text(pot_of(mini).replace("POT-Creation-Date: ", "POT-Creation-Date: 1999-"),
+                   "utf-8")
+    assert run("extract", "--project", str(mini)) == 0    # messages the same: date kept
+    assert creation_date(pot).startswith("1999-")
+    about = mini / "content/pages/about.md"
+    about.write_text(about.read_text("utf-8") + "\nOne more paragraph.\n", "utf-8")
+    before = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+    assert run("extract", "--project", str(mini)) == 0
+    written = dt.datetime.strptime(creation_date(pot), "%Y-%m-%d %H:%M%z")
+    assert before <= written <= dt.datetime.now(dt.UTC)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")                # reproducible builds
+    about.write_text(about.read_text("utf-8") + "\nAnd another.\n", "utf-8")
+    assert run("extract", "--project", str(mini)) == 0
+    assert creation_date(pot) == "1970-01-01 00:00+0000"
+
+
+def pot_of(root: Path) -> str:
+    """pages.pot as `extract` writes it, from a copy of the site."""
+    copy = root.parent / "pot-of"
+    shutil.copytree(root, copy)
+    assert run("extract", "--project", str(copy)) == 0
+    return (copy / "locales" / "pages.pot").read_text("utf-8")
 
 
 def test_update_creates_catalogues_with_canonical_plural_forms(mini: Path):
