@@ -8,9 +8,7 @@ load the site with `load`, and render with `render.outputs.render_output`.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Mapping
@@ -20,6 +18,7 @@ from builder.engine.cache import BuildCache, build_state
 from builder.engine.catstream import store_catalogues
 from builder.engine.full import BuildInputs, BuildResult, Record, full_build
 from builder.engine.incremental import rebuild
+from builder.engine.pool import fork_pool
 from builder.engine.refused import refused_translations
 from builder.engine.parallel import LazyParsed
 from builder.errors import Collector, Diagnostic, InputError
@@ -169,8 +168,7 @@ def load_all_messages(config: SiteConfig, locales: tuple[str, ...],
     """Every locale's catalogues, read and checked in parallel (a locale per process)."""
     size = sum(path.stat().st_size for path in pot_files(config.locales_dir).values())
     if jobs > 1 and len(locales) > 1 and size > 1_000_000:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(min(jobs, len(locales)), mp_context=context) as pool:
+        with fork_pool(min(jobs, len(locales))) as pool:
             return dict(zip(locales, pool.map(load_messages, [config] * len(locales), locales)))
     return {code: load_messages(config, code) for code in locales}
 

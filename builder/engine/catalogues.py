@@ -13,10 +13,9 @@ place any more as one transaction — all or none, even if the command is killed
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import tempfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -43,6 +42,7 @@ from builder.engine.localemerge import (
     Retired,
     merge_locale,
 )
+from builder.engine.pool import fork_pool
 from builder.errors import Collector, Diagnostic, InputError
 from builder.output import journal
 from builder.segments.references import check_body_references
@@ -218,8 +218,7 @@ def merge_locales(jobs: list[LocaleJob], progress: Report | None = None) -> list
         # Largest first: the locale that merges two catalogues (a translator's edit
         # and a new template) must not start last, after the others took the cores.
         first = sorted(range(len(jobs)), key=lambda i: -sizes[i])
-        pool = ProcessPoolExecutor(min(cores, len(jobs)),
-                                   mp_context=multiprocessing.get_context("fork"))
+        pool = fork_pool(min(cores, len(jobs)))
         try:
             futures = {pool.submit(_merge_locale, jobs[i]): i for i in first}
             results: dict[int, LocaleMerge] = {}

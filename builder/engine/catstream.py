@@ -13,11 +13,9 @@ instead of holding every catalogue in memory.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 import sqlite3
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,6 +26,7 @@ from builder.catalogues.podata import decode_block, normalise, report_empty, rep
 from builder.catalogues.pofile import check_duplicate, check_po_lines
 from builder.catalogues.poread import parse_po
 from builder.engine.cache import snapshot_dir, snapshot_path
+from builder.engine.pool import fork_pool
 from builder.errors import Collector, Diagnostic, InputError
 from builder.render.translations import fuzzy_text, visible
 from builder.source.config import SiteConfig
@@ -160,8 +159,7 @@ def store_catalogues(db_path: Path, config: SiteConfig, locales: tuple[str, ...]
     shutil.rmtree(snapshot_dir(db_path), ignore_errors=True)
     args = [[db_path] * len(files), [config.root] * len(files), *zip(*files)] if files else []
     if jobs > 1 and len(files) > 1:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(min(jobs, len(files)), mp_context=context) as pool:
+        with fork_pool(min(jobs, len(files))) as pool:
             found = list(pool.map(store_catalogue, *args))
     else:
         found = [store_catalogue(db_path, config.root, code, domain) for code, domain in files]

@@ -24,11 +24,9 @@ only the entries whose template entry changed are merged (`catalogues.patch`).
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import pickle
 import sqlite3
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Mapping
@@ -37,6 +35,7 @@ from builder.catalogues.domains import domain_of, ui_domain
 from builder.catalogues.merge import MergeResult
 from builder.engine.cache import BuildCache
 from builder.engine.localemerge import Merged
+from builder.engine.pool import fork_pool
 from builder.segments.analysis import Analysis, analyse, page_digest
 from builder.segments.blocks import make_markdown
 from builder.segments.references import Refs
@@ -286,5 +285,5 @@ def _parse(pages: list[Page]) -> list[Analysis]:
         return _analyse_chunk(pages)
     size = max(1, len(pages) // (cores * 4))
     chunks = [pages[i:i + size] for i in range(0, len(pages), size)]
-    with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork")) as pool:
+    with fork_pool(cores) as pool:
         return [a for chunk in pool.map(_analyse_chunk, chunks) for a in chunk]

@@ -10,18 +10,17 @@ only what the build record keeps: path, facts and `pages.json` entry.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import signal
 from collections import OrderedDict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from builder.catalogues.domains import domain_of
 from builder.engine.deps import FactIndex
+from builder.engine.pool import fork_pool
 from builder.errors import Diagnostic, InputError
 from builder.output.write import write_new
 from builder.render.manifest import manifest_entry
@@ -233,9 +232,7 @@ def render_outputs(job: RenderJob, outputs: list[Output], jobs: int | None = Non
     results = Results()
     count = 0
     if cores > 1 and len(outputs) >= PARALLEL_MIN:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(cores, mp_context=context, initializer=_init,
-                                 initargs=(job,)) as pool:
+        with fork_pool(cores, _init, (job,)) as pool:
             done = pool.map(_run_chunk, tasks)   # submits every task now
             try:
                 if meanwhile:

@@ -144,6 +144,9 @@ class Translator:
         # Interface strings looked up (templates, site settings, the builder's own words):
         # the build record keeps them, so that a change to one re-renders every page.
         self.ui_keys: set[Key] = set()
+        # Template strings without variables ("Skip to main content"), formatted once:
+        # every page's header and footer asks for the same ones.
+        self._plain: dict[str, Markup] = {}
 
     def lookup(self, msgctxt: str | None, msgid: str, domain: str) -> tuple[str, bool]:
         text, state = self.state(msgctxt, msgid, domain)
@@ -223,7 +226,13 @@ class Translator:
     # Templates speak for the interface: their strings are in its domain.
     def gettext(self, message: str, **variables: object) -> Markup:
         self.ui_keys.add((self.messages.ui, None, message))
-        return self._format(*self.lookup(None, message, self.messages.ui), variables)
+        if variables:
+            return self._format(*self.lookup(None, message, self.messages.ui), variables)
+        found = self._plain.get(message)
+        if found is None:
+            found = self._plain[message] = self._format(
+                *self.lookup(None, message, self.messages.ui), variables)
+        return found
 
     def pgettext(self, context: str, message: str, **variables: object) -> Markup:
         self.ui_keys.add((self.messages.ui, context, message))
