@@ -49,7 +49,7 @@ golden: setup
 # Figures, not tests: see benchmarks/README.md.
 bench: setup system-deps
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
-	$(BIN)/python benchmarks/build_bench.py --news 1000 --news 10000
+	$(BIN)/python benchmarks/build_bench.py --news 1000 --news 10000 --repeat 5
 	$(BIN)/python benchmarks/merge_bench.py
 	$(BIN)/python benchmarks/serve_reload.py
 	$(BIN)/python benchmarks/a11y_throughput.py

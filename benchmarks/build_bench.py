@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/build_bench.py --news 1000 [--news 10000]
         [--work /tmp/infopages-bench] [--skip-check] [--skip-hugo] [--hugo-only]
-        [--catalogues-only] [--clean-only]
+        [--catalogues-only] [--clean-only] [--repeat R]
         [--json FILE]
 
 For each N, `gen_site.generate` writes a site of N news items into
@@ -20,6 +20,9 @@ copy, in this order, every step is a subprocess of the real CLI:
  4. one news item changed    one word of the second paragraph of the middle item
  5. one news title changed   the same item's front-matter title
  6. one template changed     `<!-- bench -->` before </article> in news_item.html
+    --repeat R: then steps 3–5 again in turn, R - 1 more times each (a new edit of
+    the same file each time), a row with the median of the R runs of each, and
+    one reference build (step 7) of the site after the last
  7. after each of 1–6: a reference build of the same sources (copied to
     WORK/nN/refsrc, so that nothing it does can touch the measured copy's
     cache) with `build --full --out WORK/nN/reference` (plain `build` if the CLI
@@ -457,7 +460,7 @@ class Row:
                    note=note, sampler_cpu=m.sampler_cpu)
 
 
-HEADER = (f"{'scenario':<28}{'wall s':>8}{'CPU s':>8}{'written':>9}{'removed':>9}{'changed':>9}"
+HEADER = (f"{'scenario':<38}{'wall s':>8}{'CPU s':>8}{'written':>9}{'removed':>9}{'changed':>9}"
           f"{'tree MiB':>10}{'HWM MiB':>9}{'maxrss':>9}  identical")
 
 
@@ -465,20 +468,20 @@ def print_row(row: Row) -> None:
     counts = "".join(f"{'-' if n is None else n:>9}" for n in (row.written, row.removed, row.changed))
     # *: no more than this script's own peak RSS, which the child inherits (see maxrss_floor).
     maxrss = "-" if row.maxrss_mib is None else f"{row.maxrss_mib:.1f}" + "*" * row.inherited
-    print(f"{row.scenario:<28}{row.wall:>8.2f}{row.cpu:>8.2f}{counts}"
+    print(f"{row.scenario:<38}{row.wall:>8.2f}{row.cpu:>8.2f}{counts}"
           f"{row.tree_mib:>10.1f}{row.hwm_mib:>9.1f}{maxrss:>9}  {row.identical or '-'}"
           + (f"   {row.note}" if row.note else ""), flush=True)
     for line in row.differences[:5]:
-        print(f"{'':<28}{line}")
+        print(f"{'':<38}{line}")
     if len(row.differences) > 5:
-        print(f"{'':<28}… {len(row.differences) - 5} more")
+        print(f"{'':<38}… {len(row.differences) - 5} more")
 
 
 class Bench:
     """One N: the working copy, the reference builds and every row."""
 
-    def __init__(self, work: Path, news: int) -> None:
-        self.work, self.news = work, news
+    def __init__(self, work: Path, news: int, repeat: int = 1) -> None:
+        self.work, self.news, self.repeat = work, news, repeat
         self.pristine: Path | None = None
         self.site = work / "run"
         self.rows: list[Row] = []
@@ -537,9 +540,34 @@ class Bench:
                            ("one template changed", edit_template)):
             note = edit(self.site)
             self.step(name, build, "site", note, identity=True)
+        if self.repeat > 1:
+            self.repeated_edits(build)
         if not self.full_flag:
             print("  (reference builds without --full: the CLI rejects it; "
                   "the reference sources are a cache-less copy)")
+
+    def repeated_edits(self, build: list[str]) -> None:
+        """The three small edits again, in turn, REPEAT - 1 more times (each a new edit of
+        the same file), and the median of every run of each: one run of half a second
+        on a machine whose speed moves by a fifth is not a figure. The site after the
+        last one is compared with a clean build once."""
+        edits = (("one PO entry changed", edit_po_entry),
+                 ("one news item changed", edit_news_body),
+                 ("one news title changed", edit_news_title))
+        runs: dict[str, list[Measure]] = {name: [] for name, _ in edits}
+        for _ in range(self.repeat - 1):
+            for name, edit in edits:
+                edit(self.site)
+                runs[name].append(run(build))
+        differences = self.compare_with_reference()
+        self.differ |= bool(differences)
+        for name, _ in edits:
+            first = next(r for r in self.rows if r.scenario == name)
+            row = self.median_row(f"{name} (median of {self.repeat})",
+                                  [first, *runs[name]], "")
+            row.identical, row.differences = ("DIFF" if differences else "OK"), differences
+            self.rows.append(row)
+            print_row(row)
 
     def clean_build(self) -> None:
         """Step 1 alone, with the sizes of what it made (--clean-only: the scaling table)."""
@@ -551,7 +579,7 @@ class Bench:
                            if p.is_file()) / 2**20
                  for name in ("site", ".infopages-cache", "locales")}
         self.extra["sizes_mib"] = sizes
-        print(f"{'':<28}site {sizes['site']:.0f} MiB, build record and snapshots "
+        print(f"{'':<38}site {sizes['site']:.0f} MiB, build record and snapshots "
               f"{sizes['.infopages-cache']:.0f} MiB, catalogues {sizes['locales']:.0f} MiB",
               flush=True)
 
@@ -561,7 +589,7 @@ class Bench:
         self.step("update (before the edits)", self.cli("update", "--project", str(self.site)),
                   "locales")
         for edit in (edit_po_entry, edit_news_body, edit_news_title):
-            print(f"{'':<28}edit: {edit(self.site)}", flush=True)
+            print(f"{'':<38}edit: {edit(self.site)}", flush=True)
 
     def catalogue_scenarios(self) -> None:
         # The edits of steps 4–5 changed two msgids: extract rewrites the POT, the
@@ -608,12 +636,12 @@ class Bench:
             "median_ours": asdict(mine), "median": asdict(hugo),
             "ratio_wall": mine.wall / hugo.wall, "ratio_cpu": mine.cpu / hugo.cpu if hugo.cpu else None,
             "main_compared": compared, "main_differences": differ}
-        print(f"{'':<28}ours / hugo (interleaved medians): {mine.wall / hugo.wall:.2f}× wall, "
+        print(f"{'':<38}ours / hugo (interleaved medians): {mine.wall / hugo.wall:.2f}× wall, "
               + (f"{mine.cpu / hugo.cpu:.2f}× CPU" if hugo.cpu else "CPU n/a")
               + f"; <main> of {compared} pages: "
               + (f"{len(differ)} DIFFER" if differ else "all equal"), flush=True)
         for line in differ[:5]:
-            print(f"{'':<28}{line}")
+            print(f"{'':<38}{line}")
         self.failed |= bool(differ)
 
     @staticmethod
@@ -664,9 +692,9 @@ class Bench:
         cached, cold = (len(pages) / figures[phase]["pages_per_s_per_worker"]
                         for phase in ("cached", "cold"))
         figures["full_site_estimate_cached_s"], figures["full_site_estimate_cold_s"] = cached, cold
-        print(f"{'':<28}EXTRAPOLATION from the {figures['cached']['pages']}-page sample to all "
+        print(f"{'':<38}EXTRAPOLATION from the {figures['cached']['pages']}-page sample to all "
               f"{len(pages)} pages, one worker: cached ≈ {cached:.0f} s, cold ≈ {cold:.0f} s\n"
-              f"{'':<28}(each run's start-up is spread over the sample's pages: an overestimate)")
+              f"{'':<38}(each run's start-up is spread over the sample's pages: an overestimate)")
         self.extra["check"] = figures
 
     def run_all(self, skip_check: bool, hugo_only: bool, catalogues_only: bool = False,
@@ -736,7 +764,7 @@ def machine() -> dict:
 def summary(benches: list[Bench]) -> None:
     names = list(dict.fromkeys(r.scenario for b in benches for r in b.rows))
     print("\nsummary: wall s / files written (identical)")
-    print(f"{'scenario':<28}" + "".join(f"{'N=' + str(b.news):>24}" for b in benches))
+    print(f"{'scenario':<38}" + "".join(f"{'N=' + str(b.news):>24}" for b in benches))
     for name in names:
         cells = []
         for b in benches:
@@ -744,10 +772,10 @@ def summary(benches: list[Bench]) -> None:
             cells.append("-" if row is None else f"{row.wall:.2f} / "
                          + ("-" if row.written is None else str(row.written))
                          + (f" ({row.identical})" if row.identical else ""))
-        print(f"{name:<28}" + "".join(f"{c:>24}" for c in cells))
+        print(f"{name:<38}" + "".join(f"{c:>24}" for c in cells))
     ratios = [b.extra.get("hugo") for b in benches]
     ratios = [f"{h['ratio_wall']:.1f}x" if isinstance(h, dict) else "-" for h in ratios]
-    print(f"{'ours (clean) / hugo, wall':<28}" + "".join(f"{r:>24}" for r in ratios))
+    print(f"{'ours (clean) / hugo, wall':<38}" + "".join(f"{r:>24}" for r in ratios))
 
 
 def main() -> int:
@@ -762,13 +790,15 @@ def main() -> int:
                         help="only step 1, the clean build, and the sizes of what it made")
     parser.add_argument("--skip-hugo", action="store_true",
                         help="leave out step 10, the clean builds versus Hugo")
+    parser.add_argument("--repeat", type=int, default=1, metavar="R",
+                        help="run the three small edits R times each and add their medians")
     parser.add_argument("--catalogues-only", action="store_true",
                         help="only extract and update after the edits (no build, Hugo or check)")
     args = parser.parse_args()
     run([str(INFOPAGES), "--version"])   # compiles changed modules: not the clean build's cost
     benches, status = [], 0
     for news in args.news or [1000]:
-        bench = Bench(args.work.resolve() / f"n{news}", news)
+        bench = Bench(args.work.resolve() / f"n{news}", news, args.repeat)
         benches.append(bench)
         try:
             bench.run_all(args.skip_check, args.hugo_only, args.catalogues_only, args.skip_hugo,
