@@ -435,6 +435,12 @@ def edit_template(site: Path) -> str:
     return "news_item.html: `<!-- bench -->` before </article>"
 
 
+# The edits of steps 3–5, each a few pages' worth of work: the scenario targets.
+SMALL_EDITS = (("one PO entry changed", edit_po_entry),
+               ("one news item changed", edit_news_body),
+               ("one news title changed", edit_news_title))
+
+
 # -- scenarios ------------------------------------------------------------------------
 
 @dataclass
@@ -534,10 +540,7 @@ class Bench:
         # next one, as in a project (a clean build removes what `update` remembers).
         self.step("update (before the edits)", self.cli("update", "--project", str(self.site)),
                   "locales")
-        for name, edit in (("one PO entry changed", edit_po_entry),
-                           ("one news item changed", edit_news_body),
-                           ("one news title changed", edit_news_title),
-                           ("one template changed", edit_template)):
+        for name, edit in (*SMALL_EDITS, ("one template changed", edit_template)):
             note = edit(self.site)
             self.step(name, build, "site", note, identity=True)
         if self.repeat > 1:
@@ -551,19 +554,16 @@ class Bench:
         the same file), and the median of every run of each: one run of half a second
         on a machine whose speed moves by a fifth is not a figure. The site after the
         last one is compared with a clean build once."""
-        edits = (("one PO entry changed", edit_po_entry),
-                 ("one news item changed", edit_news_body),
-                 ("one news title changed", edit_news_title))
-        runs: dict[str, list[Measure]] = {name: [] for name, _ in edits}
+        runs: dict[str, list[Measure]] = {name: [] for name, _ in SMALL_EDITS}
         for _ in range(self.repeat - 1):
-            for name, edit in edits:
+            for name, edit in SMALL_EDITS:
                 edit(self.site)
                 runs[name].append(run(build))
         differences = self.compare_with_reference()
         self.differ |= bool(differences)
-        for name, _ in edits:
-            first = next(r for r in self.rows if r.scenario == name)
-            row = self.median_row(f"{name} (median of {self.repeat})",
+        for name, _ in SMALL_EDITS:
+            first = next(r for r in self.rows if r.scenario == name)   # a Row has the
+            row = self.median_row(f"{name} (median of {self.repeat})",  # figures used
                                   [first, *runs[name]], "")
             row.identical, row.differences = ("DIFF" if differences else "OK"), differences
             self.rows.append(row)
@@ -588,7 +588,7 @@ class Bench:
         after an `update` that leaves its record (the working copy has none)."""
         self.step("update (before the edits)", self.cli("update", "--project", str(self.site)),
                   "locales")
-        for edit in (edit_po_entry, edit_news_body, edit_news_title):
+        for _, edit in SMALL_EDITS:
             print(f"{'':<38}edit: {edit(self.site)}", flush=True)
 
     def catalogue_scenarios(self) -> None:

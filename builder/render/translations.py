@@ -226,12 +226,11 @@ class Translator:
     # Templates speak for the interface: their strings are in its domain.
     def gettext(self, message: str, **variables: object) -> Markup:
         self.ui_keys.add((self.messages.ui, None, message))
-        if variables:
-            return self._format(*self.lookup(None, message, self.messages.ui), variables)
-        found = self._plain.get(message)
+        found = None if variables else self._plain.get(message)
         if found is None:
-            found = self._plain[message] = self._format(
-                *self.lookup(None, message, self.messages.ui), variables)
+            found = self._format(*self.lookup(None, message, self.messages.ui), variables)
+            if not variables:
+                self._plain[message] = found
         return found
 
     def pgettext(self, context: str, message: str, **variables: object) -> Markup:
