@@ -153,7 +153,7 @@ def classify(stack: str) -> str:
     paths = [p for _, p in frames]
     if any("importlib._bootstrap" in p for p in paths):
         return "start-up and imports"
-    if _in(frames, "store_catalogues"):
+    if _in(frames, "store_catalogue", "catalogue_rows"):
         if _in(frames, "visible"):
             return "catalogue loading: publishable checks (lint, Markdown)"
         if _in(frames, "write_snapshot") or frames[-1][0] == "store_catalogue":
@@ -168,9 +168,9 @@ def classify(stack: str) -> str:
     if _in(frames, "check_references"):
         return "reference check"
     if _in(frames, "write_bytes", "mkdir", "atomic_write", "write_tree", "swap_in", "rmtree",
-           "staging_dir", "write_text"):
+           "staging_dir", "write_text", "write_new"):
         return "file writing (mkdir, write, staging, swap)"
-    if _in(frames, "Worker._bytes"):
+    if _in(frames, "render_output"):
         return _render_activity(frames)
     if _in(frames, "Record.start", "Record.add", "Record.finish", "Worker.info", "_collect",
            "FactIndex.facts"):

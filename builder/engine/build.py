@@ -15,7 +15,7 @@ from typing import Callable, Mapping
 
 from builder.catalogues.domains import is_current, pot_files, ui_domain
 from builder.engine.cache import BuildCache, build_state
-from builder.engine.catstream import store_catalogues
+from builder.engine.catstream import catalogues_stored
 from builder.engine.full import BuildInputs, BuildResult, Record, full_build
 from builder.engine.incremental import rebuild
 from builder.engine.pool import fork_pool
@@ -84,18 +84,21 @@ def build(root: Path, options: BuildOptions, progress: Report | None = None,
             if result is not None:
                 return with_refused(root, cache, result)
         cache.invalidate()   # until a build of the whole site commits a new record
-        source = load({})
         broken = broken_catalogues(config, config.target_locales) if options.keep_going else {}
         ui = ui_domain(config.catalogues)
         if recorded and not broken:   # translations go to the record, where workers look
-            store_catalogues(cache.path, config, config.target_locales, jobs)   # them up
+            # them up; this process loads the content while they read the catalogues.
+            with catalogues_stored(cache.path, config, config.target_locales, jobs):
+                source = load({})
+                changes = cache.input_changes(inputs)
             # Small catalogues are held in memory and inherited by the render workers
             # (fork): a dict lookup instead of an SQLite query per translation.
             loaded = catalogue_bytes(inputs) <= IN_MEMORY_CATALOGUES
             messages = {code: cache.messages(code, ui, loaded=True) if loaded
                         else cache.shared_messages(code, ui) for code in config.locales}
-            record = Record(cache, source, cache.input_changes(inputs), state)
+            record = Record(cache, source, changes, state)
         else:
+            source = load({})
             fine = tuple(code for code in config.locales if code not in broken)
             messages, record = load_all_messages(config, fine, jobs), None
             messages |= {code: Messages(code, {}, {}, ui=ui) for code in broken}

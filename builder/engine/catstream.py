@@ -16,8 +16,9 @@ import json
 import os
 import shutil
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from builder.catalogues.counts import complete
 from builder.catalogues.diff import numbered_blocks
@@ -141,15 +142,45 @@ def write_snapshot(snapshot: Path, data: bytes | None) -> None:
     os.replace(partial, snapshot)
 
 
-def store_catalogues(db_path: Path, config: SiteConfig, locales: tuple[str, ...],
-                     jobs: int) -> None:
+@contextmanager
+def catalogues_stored(db_path: Path, config: SiteConfig, locales: tuple[str, ...],
+                      jobs: int) -> Iterator[None]:
     """Every catalogue of `locales` into the cache, one process per file, in place of
-    whatever the record held (its rows and snapshots)."""
+    whatever the record held (its rows and snapshots). The workers read while the block
+    runs: a clean build loads its content meanwhile instead of leaving a core idle.
+    Their errors are raised when the block ends, after the block's own (InputError);
+    any other exception of the block stops them."""
     foreign = [d for code in locales for d in _foreign(config, code)]
-    if foreign:
-        raise InputError(foreign)
-    files = [(code, domain) for code in locales
-             for domain in catalogue_files(config, code)]
+    files = [] if foreign else [(code, domain) for code in locales
+                                for domain in catalogue_files(config, code)]
+    _clear(db_path)
+    args = [[db_path] * len(files), [config.root] * len(files), *zip(*files)] if files else []
+    first: list[Diagnostic] = []     # the block's own problems, reported first
+    if jobs > 1 and len(files) > 1:
+        with fork_pool(min(jobs, len(files))) as pool:
+            pending = pool.map(store_catalogue, *args)    # submits every file now
+            try:
+                try:
+                    yield
+                except InputError as exc:     # every problem in one run: theirs too
+                    first = list(exc.diagnostics)
+                found = list(pending)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    else:
+        try:
+            yield
+        except InputError as exc:
+            first = list(exc.diagnostics)
+        found = [store_catalogue(db_path, config.root, code, domain) for code, domain in files]
+    errors = first + foreign + [d for diagnostics in found for d in diagnostics]
+    if errors:
+        raise InputError(errors)
+
+
+def _clear(db_path: Path) -> None:
+    """No rows and no snapshots: what the record held goes, whatever is read next."""
     db = sqlite3.connect(db_path, timeout=600, isolation_level=None)
     try:
         db.execute("DELETE FROM messages")
@@ -157,15 +188,6 @@ def store_catalogues(db_path: Path, config: SiteConfig, locales: tuple[str, ...]
     finally:
         db.close()
     shutil.rmtree(snapshot_dir(db_path), ignore_errors=True)
-    args = [[db_path] * len(files), [config.root] * len(files), *zip(*files)] if files else []
-    if jobs > 1 and len(files) > 1:
-        with fork_pool(min(jobs, len(files))) as pool:
-            found = list(pool.map(store_catalogue, *args))
-    else:
-        found = [store_catalogue(db_path, config.root, code, domain) for code, domain in files]
-    errors = [d for diagnostics in found for d in diagnostics]
-    if errors:
-        raise InputError(errors)
 
 
 def _foreign(config: SiteConfig, locale: str) -> list[Diagnostic]:

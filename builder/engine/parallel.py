@@ -25,7 +25,7 @@ from builder.errors import Diagnostic, InputError
 from builder.output.write import write_new
 from builder.render.manifest import manifest_entry
 from builder.render.outputs import PUBLISHED, Output, Renderers, Variant, render_output
-from builder.render.routes import FEED, GLOBAL, NOT_FOUND
+from builder.render.routes import FEED, GLOBAL, NOT_FOUND, SITEMAP
 from builder.render.site import SiteModel
 from builder.render.translations import Key as MsgKey
 from builder.render.translations import Messages
@@ -182,13 +182,19 @@ def _run_chunk(outputs: list[Output]) -> Chunk:
 
 
 def chunks(outputs: list[Output]) -> list[list[Output]]:
-    """Outputs grouped by key (all locales of a page together), CHUNK keys a task."""
+    """Outputs grouped by key (all locales of a page together), CHUNK keys a task. The
+    feeds and the sitemap, which each read many pages, come first, a task each: last,
+    they kept one core busy while the other had nothing left to do."""
     by_key: dict[str, list[Output]] = {}
     for output in outputs:
-        by_key.setdefault(output.key, []).append(output)
+        if output.key not in LONG:
+            by_key.setdefault(output.key, []).append(output)
     groups = list(by_key.values())
-    return [[o for group in groups[i:i + CHUNK] for o in group]
-            for i in range(0, len(groups), CHUNK)]
+    return [[o] for o in outputs if o.key in LONG] + \
+        [[o for group in groups[i:i + CHUNK] for o in group] for i in range(0, len(groups), CHUNK)]
+
+
+LONG = frozenset({FEED, SITEMAP})    # outputs made from many pages
 
 
 Sink = Callable[[list[Rendered], list[PageInfo]], None]

@@ -1,0 +1,96 @@
+"""A clean build's schedule: this process loads the content while the catalogue
+workers read, and the outputs made from many pages are handed out first. Neither
+may change what is reported or built."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from builder.cli.app import main
+from builder.engine.cache import BuildCache
+from builder.engine import catstream
+from builder.engine.catstream import catalogues_stored
+from builder.engine.parallel import chunks
+from builder.errors import Diagnostic
+from builder.render.routes import CHOOSER, FEED, GLOBAL, SITEMAP, Output
+from builder.source.config import load_config
+from tests.engine.test_incremental import po
+
+
+def _stored(root: Path, jobs: int):
+    config = load_config(root)
+    cache = BuildCache(root, "build")
+    return catalogues_stored(cache.path, config, config.target_locales, jobs), cache
+
+
+# Set before the workers fork, so that they inherit it.
+_INSIDE = multiprocessing.get_context("fork").Event()
+_STORE = catstream.store_catalogue
+
+
+def _store_once_the_block_runs(db_path, root, locale, domain):
+    """`store_catalogue`, started only once the parent is inside the block: with the
+    storing done before the block (no overlap), it waits in vain and says so."""
+    if not _INSIDE.wait(timeout=10):
+        return (Diagnostic(f"{locale}/{domain}", None, "stored before the block ran"),)
+    return _STORE(db_path, root, locale, domain)
+
+
+def test_the_catalogue_workers_read_while_the_block_runs(mini: Path, monkeypatch):
+    assert main(["update", "--project", str(mini)]) == 0
+    stored, cache = _stored(mini, 2)
+    monkeypatch.setattr(catstream, "store_catalogue", _store_once_the_block_runs)
+    _INSIDE.clear()
+    try:
+        with stored:
+            _INSIDE.set()
+        rows = cache.db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+        assert rows > 0
+    finally:
+        cache.close()
+    assert not multiprocessing.active_children()
+
+
+def test_a_failure_of_the_block_stops_the_workers(mini: Path):
+    assert main(["update", "--project", str(mini)]) == 0
+    stored, cache = _stored(mini, 2)
+    try:
+        with pytest.raises(KeyError):
+            with stored:
+                raise KeyError("not an input problem")
+    finally:
+        cache.close()
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_content_and_catalogue_errors_are_reported_in_one_run(mini: Path, capsys, jobs):
+    assert main(["update", "--project", str(mini)]) == 0
+    po(mini, "fr").write_bytes(po(mini, "fr").read_bytes()
+                               + b'\nmsgid "broken"\nmsgstr "unterminated\n')
+    page = mini / "content" / "topics" / "safety.md"
+    page.write_text(page.read_text("utf-8").replace("title: Safety", "title: Safety\ncolour: red"),
+                    "utf-8")
+    capsys.readouterr()
+    assert main(["build", "--project", str(mini), "--quiet", "--jobs", jobs]) == 2
+    err = capsys.readouterr().err
+    assert "content/topics/safety.md:" in err and "colour" in err
+    assert "locales/fr/LC_MESSAGES/" in err
+    assert err.index("content/topics/safety.md:") < err.index("locales/fr/LC_MESSAGES/")
+    assert "Traceback" not in err
+
+
+def test_outputs_made_from_many_pages_are_handed_out_first_and_nothing_is_lost():
+    pages = [Output("", locale, key, locale) for key in ("home", "news", "topics/a", "news/b")
+             for locale in ("en", "fr")]
+    outputs = pages + [Output("", "en", FEED, "en"), Output("", "fr", FEED, "fr"),
+                       Output("", GLOBAL, SITEMAP), Output("", GLOBAL, CHOOSER)]
+    tasks = chunks(outputs)
+    assert tasks[:3] == [[Output("", "en", FEED, "en")], [Output("", "fr", FEED, "fr")],
+                         [Output("", GLOBAL, SITEMAP)]]
+    assert sorted(o for task in tasks for o in task) == sorted(outputs)
+    for key in ("home", "news", "topics/a", "news/b"):   # a page's locales stay together
+        assert len({i for i, task in enumerate(tasks) for o in task if o.key == key}) == 1
