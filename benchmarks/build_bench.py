@@ -59,7 +59,9 @@ VmHWM of each process of the tree, last read before it ended); maxrss
 (ru_maxrss from os.wait4, the kernel's figure for the largest process of the
 tree — but vfork + exec hands the parent's peak RSS on to the child's, so it
 is never below this script's own peak: `*` marks values that may be just
-that; `-` for the medians of step 10); identical (step 7).
+that; `-` for the medians of step 10); identical (step 7). Rows of medians
+list each run as wall/CPU/kernel seconds: the kernel's part (ru_stime) moves
+with what the file system did lately (benchmarks/README.md, "The disk counts").
 CPU s is the stable figure on a shared machine; wall time includes waiting
 for other processes (the load average is in the machine line).
 
@@ -225,6 +227,7 @@ class Measure:
     stdout: str = ""
     stderr: str = ""
     returncode: int = 0
+    kernel: float = 0.0      # the part of `cpu` spent in the kernel (ru_stime)
 
 
 def run(cmd: list[str], ok: tuple[int, ...] = (0,)) -> Measure:
@@ -256,7 +259,7 @@ def run(cmd: list[str], ok: tuple[int, ...] = (0,)) -> Measure:
                     sampler.peak_hwm_kib / 1024, maxrss, maxrss <= floor + 1, sampler.samples,
                     sampler.cpu_s,
                     out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                    proc.returncode)
+                    proc.returncode, usage.ru_stime)
     if m.returncode not in ok:
         raise CommandFailed(f"`{' '.join(map(str, cmd))}` exited {m.returncode}\n"
                             f"--- stderr ---\n{m.stderr.strip()}\n--- stdout (tail) ---\n"
@@ -650,7 +653,8 @@ class Bench:
             return statistics.median(getattr(m, attr) for m in ms)
         return Row(name, med("wall"), med("cpu"), None, None, None, med("tree_mib"), med("hwm_mib"),
                    None, note=note + ("; " if note else "")
-                   + "runs " + ", ".join(f"{m.wall:.2f}/{m.cpu:.2f}" for m in ms) + " s wall/CPU")
+                   + "runs " + ", ".join(f"{m.wall:.2f}/{m.cpu:.2f}/{m.kernel:.2f}" for m in ms)
+                   + " s wall/CPU/kernel")
 
     def check(self) -> None:
         sys.path.insert(0, str(REPO))
