@@ -183,8 +183,8 @@ def _run_chunk(outputs: list[Output]) -> Chunk:
 
 def chunks(outputs: list[Output]) -> list[list[Output]]:
     """Outputs grouped by key (all locales of a page together), CHUNK keys a task. The
-    feeds and the sitemap, which each read many pages, come first, a task each: last,
-    they kept one core busy while the other had nothing left to do."""
+    feeds and the sitemap, which each read many pages, come first, a task each: the
+    longest tasks first, so that none is left for one core at the end."""
     by_key: dict[str, list[Output]] = {}
     for output in outputs:
         if output.key not in LONG:
