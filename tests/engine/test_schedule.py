@@ -1,6 +1,7 @@
 """A clean build's schedule: this process loads the content while the catalogue
-workers read, and the outputs made from many pages are handed out first. Neither
-may change what is reported or built."""
+workers read, and the outputs made from many pages are handed out first. What is
+built stays the same (the golden and differential tests); the problems of both
+stages are reported in one run."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from builder.cli.app import main
-from builder.engine.cache import BuildCache
 from builder.engine import catstream
+from builder.engine.cache import BuildCache
 from builder.engine.catstream import catalogues_stored
 from builder.engine.parallel import chunks
 from builder.errors import Diagnostic
