@@ -148,33 +148,27 @@ def catalogues_stored(db_path: Path, config: SiteConfig, locales: tuple[str, ...
     """Every catalogue of `locales` into the cache, one process per file, in place of
     whatever the record held (its rows and snapshots). The workers read while the block
     runs: a clean build loads its content meanwhile instead of leaving a core idle.
-    Their errors are raised when the block ends, after the block's own (InputError);
-    any other exception of the block stops them."""
+    Their errors are raised when the block ends. An exception of the block stops them
+    and comes alone: content errors hide catalogue errors, as in an incremental build,
+    which stops at the content (tests/engine/test_differential.py holds them equal)."""
     foreign = [d for code in locales for d in _foreign(config, code)]
     files = [] if foreign else [(code, domain) for code in locales
                                 for domain in catalogue_files(config, code)]
     _clear(db_path)
     args = [[db_path] * len(files), [config.root] * len(files), *zip(*files)] if files else []
-    first: list[Diagnostic] = []     # the block's own problems, reported first
     if jobs > 1 and len(files) > 1:
         with fork_pool(min(jobs, len(files))) as pool:
             pending = pool.map(store_catalogue, *args)    # submits every file now
             try:
-                try:
-                    yield
-                except InputError as exc:     # every problem in one run: theirs too
-                    first = list(exc.diagnostics)
+                yield
                 found = list(pending)
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
     else:
-        try:
-            yield
-        except InputError as exc:
-            first = list(exc.diagnostics)
+        yield
         found = [store_catalogue(db_path, config.root, code, domain) for code, domain in files]
-    errors = first + foreign + [d for diagnostics in found for d in diagnostics]
+    errors = foreign + [d for diagnostics in found for d in diagnostics]
     if errors:
         raise InputError(errors)
 
