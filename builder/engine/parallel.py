@@ -35,6 +35,7 @@ from builder.segments.blocks import ParsedBody, page_segments, parse_body
 Report = Callable[[int, int, str], None]
 CHUNK = 24                     # page keys per task: small enough to balance two cores
 PARALLEL_MIN = 200             # below this many outputs a pool costs more than it saves
+LONG = frozenset({FEED, SITEMAP})    # outputs made from many pages: handed out first
 
 
 @dataclass(frozen=True)
@@ -192,9 +193,6 @@ def chunks(outputs: list[Output]) -> list[list[Output]]:
     groups = list(by_key.values())
     return [[o] for o in outputs if o.key in LONG] + \
         [[o for group in groups[i:i + CHUNK] for o in group] for i in range(0, len(groups), CHUNK)]
-
-
-LONG = frozenset({FEED, SITEMAP})    # outputs made from many pages
 
 
 Sink = Callable[[list[Rendered], list[PageInfo]], None]
