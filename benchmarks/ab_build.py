@@ -11,9 +11,10 @@ compiling on every run. Each pair builds the synthetic site of build_bench.py
 from clean with both (`build --quiet`, site/ and .infopages-cache/ removed
 first), alternating which goes first. Printed: median wall, CPU and kernel
 seconds and peak RSS (as build_bench.py measures them) of each, and the median
-of the pairs' differences with how many pairs the head won. Use a RAM disk for WORK (the default) unless the disk is what is
-measured: on ext4 without a journal, creating files right after deleting others
-costs kernel time that depends on what ran before (benchmarks/README.md).
+of the pairs' differences with how many pairs the head won. Use a RAM disk for
+WORK (the default) unless the disk is what is measured: on ext4 without a
+journal, creating files right after deleting others costs kernel time that
+depends on what ran before (benchmarks/README.md).
 """
 
 from __future__ import annotations

@@ -462,11 +462,12 @@ class Row:
     note: str = ""
     differences: list[str] = field(default_factory=list)
     sampler_cpu: float = 0.0
+    kernel: float = 0.0      # Measure.kernel: a row of one run is a run of its median
 
     @classmethod
     def of(cls, name: str, m: Measure, counts: tuple, note: str = "") -> Row:
         return cls(name, m.wall, m.cpu, *counts, m.tree_mib, m.hwm_mib, m.maxrss_mib, m.inherited,
-                   note=note, sampler_cpu=m.sampler_cpu)
+                   note=note, sampler_cpu=m.sampler_cpu, kernel=m.kernel)
 
 
 HEADER = (f"{'scenario':<38}{'wall s':>8}{'CPU s':>8}{'written':>9}{'removed':>9}{'changed':>9}"
