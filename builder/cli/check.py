@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
-from typing import TextIO
+
+from builder.cli.progress import Progress
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 MERGE = "merge"
@@ -70,7 +70,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from builder.a11y.run import check, merge
 
     is_merge = bool(args.targets) and args.targets[0] == MERGE
-    progress = None if args.quiet or args.json or is_merge else Progress(sys.stderr)
+    progress = None if args.quiet or args.json or is_merge else Progress(0, "pages", sys.stderr, prefix="check")
     try:
         if is_merge:
             req = _request(argparse.Namespace(**{**vars(args), "targets": []}), None)
@@ -139,37 +139,3 @@ def outcome_lines(outcome) -> list[str]:
     lines.append(f"Report: {outcome.report_html} (data: {outcome.results_json}; "
                  f"JUnit: {outcome.junit_xml.name}; SARIF: {outcome.sarif.name})")
     return lines
-
-
-class Progress:
-    """Pages done, rate and ETA: one redrawn line on a terminal, a line per ~10 % otherwise."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.tty = stream.isatty()
-        self.start = time.monotonic()
-        self.last_decile = -1
-        self.drawn = False
-
-    def __call__(self, done: int, total: int, path: str) -> None:
-        elapsed = max(time.monotonic() - self.start, 1e-6)
-        rate = done / elapsed
-        eta = f"{(total - done) / rate:.0f}s" if rate > 0 else "unknown"
-        text = f"{done}/{total} pages, {rate:.2f} pages/s, ETA {eta}"
-        if self.tty:
-            width = 24
-            filled = width * done // total if total else width
-            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {text}\x1b[K")
-            self.drawn = True
-        else:
-            decile = 10 * done // total if total else 10
-            if decile == self.last_decile:
-                return
-            self.last_decile = decile
-            self.stream.write(f"check: {text}\n")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.drawn:
-            self.stream.write("\n")
-            self.stream.flush()

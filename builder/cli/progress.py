@@ -26,10 +26,14 @@ class Snapshot:
     total: int
     elapsed: float
     label: str = "pages"
+    # (done, elapsed) at the first item: the rate counts from there, so that start-up
+    # (loading, forking) and a long first task do not show as a two-hour ETA.
+    since: tuple[int, float] = (0, 0.0)
 
     @property
     def rate(self) -> float:
-        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+        items, seconds = self.done - self.since[0], self.elapsed - self.since[1]
+        return items / seconds if items > 0 and seconds > 0 else 0.0
 
     @property
     def eta(self) -> float | None:
@@ -54,8 +58,9 @@ def duration(seconds: float) -> str:
 
 def counts_text(s: Snapshot) -> str:
     total = f"/{s.total}" if s.total else ""
+    rate = f", {s.rate:.1f}/s" if s.rate > 0 else ""
     eta = f", ETA {duration(s.eta)}" if s.eta is not None and s.done < s.total else ""
-    return f"{s.done}{total} {s.label}, {s.rate:.1f}/s{eta}"
+    return f"{s.done}{total} {s.label}{rate}{eta}"
 
 
 def bar_line(s: Snapshot, width: int = BAR_WIDTH) -> str:
@@ -90,21 +95,29 @@ class Progress:
         self.clock = clock
         self.start = clock()
         self.done = 0
+        self._since: tuple[int, float] | None = None   # Snapshot.since, at the first item
         self._last_plain = (-1, self.start)   # (decile, time) of the last plain line
         self._drawn = False
         self._closed = False
 
     def snapshot(self) -> Snapshot:
-        return Snapshot(self.done, self.total, self.clock() - self.start, self.label)
+        return Snapshot(self.done, self.total, self.clock() - self.start, self.label,
+                        self._since or (0, 0.0))
+
+    def _first_item(self) -> None:
+        if self._since is None and self.done > 0:
+            self._since = (self.done, self.clock() - self.start)
 
     def advance(self, n: int = 1) -> None:
         self.done += n
+        self._first_item()
         self._show()
 
     def __call__(self, done: int, total: int, path: str = "") -> None:
         # Runners that know their total only once started (the checker's
         # render matrix) report it here.
         self.done, self.total = done, total
+        self._first_item()
         self._show()
 
     def _show(self) -> None:

@@ -239,24 +239,24 @@ def test_url_targets_and_sitemap(small: Path, tmp_path: Path, capsys) -> None:
 def test_progress_lines_in_ci_and_bar_on_a_terminal() -> None:
     import io
 
-    from builder.cli.check import Progress
+    from builder.cli.check import Progress   # the one every command uses
 
     plain = io.StringIO()
-    progress = Progress(plain)
+    progress = Progress(0, "pages", plain, prefix="check")
     for done in range(0, 41):
         progress(done, 40, "p.html")
     lines = plain.getvalue().splitlines()
     assert len(lines) == 11 and lines[-1].startswith("check: 40/40 pages, ")
-    assert "pages/s, ETA" in lines[-1]
+    assert lines[-1].endswith("/s (100 %)") and "/s, ETA " in lines[5]
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
             return True
 
     tty = Terminal()
-    bar = Progress(tty)
+    bar = Progress(0, "pages", tty, prefix="check")
     bar(1, 4, "a")
     bar(4, 4, "b")
     bar.close()
     text = tty.getvalue()
-    assert text.count("\r") == 2 and "[########################] 4/4 pages" in text and text.endswith("\n")
+    assert text.count("\r") == 2 and "[####################] 4/4 pages" in text and text.endswith("\n")

@@ -58,6 +58,22 @@ def test_log_also_speaks_every_few_seconds_when_slow() -> None:
     assert "ETA" in out.getvalue().splitlines()[1]
 
 
+def test_start_up_and_a_long_first_task_do_not_make_the_eta() -> None:
+    """A build loads for seconds before its first task, the longest (the feeds), ends:
+    its ETA and rate count from that first item, not from the start."""
+    out, clock = io.StringIO(), Clock()
+    progress = Progress(5000, stream=out, is_tty=False, prefix="build", clock=clock)
+    clock.now += 12.0
+    progress.advance()           # the feed, after start-up
+    for _ in range(50):
+        clock.now += 0.01        # then 100 pages a second
+        progress.advance(10)
+    progress.close()
+    first, *rest = out.getvalue().splitlines()
+    assert first == "build: 1/5000 pages (0 %)"          # no rate, no ETA yet
+    assert rest[0].startswith("build: 501/5000 pages, 1000.0/s, ETA 4s")
+
+
 def test_quiet_writes_nothing() -> None:
     out = io.StringIO()
     progress = Progress(10, stream=out, is_tty=True, quiet=True)
