@@ -70,7 +70,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from builder.a11y.run import check, merge
 
     is_merge = bool(args.targets) and args.targets[0] == MERGE
-    progress = None if args.quiet or args.json or is_merge else Progress(0, "pages", sys.stderr, prefix="check")
+    progress = None if args.quiet or args.json or is_merge else \
+        Progress(0, "pages", sys.stderr, prefix="check")
     try:
         if is_merge:
             req = _request(argparse.Namespace(**{**vars(args), "targets": []}), None)
