@@ -147,7 +147,8 @@ def load_site(root: Path, target: Path, inputs: Inputs, config: SiteConfig,
         refs = {p.key: Refs.of(parse_body(p, md)) for p in content.pages}
         check_body_references(config, content, refs, media_names(inputs), diags)
     diags.raise_if_errors()
-    model = site_model(config, content, LazyParsed(content.by_key(), make_markdown()), inputs)
+    parsed = LazyParsed(content.by_key(), make_markdown(), config.feed_size)
+    model = site_model(config, content, parsed, inputs)
     pots = {domain: path for domain, path in pot_files(config.locales_dir).items()
             if is_current(config.catalogues, domain)}
     everything = Publication({}, config.source_locale, everything=True)   # until translations

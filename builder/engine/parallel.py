@@ -70,12 +70,19 @@ class RenderJob:
     pseudo_messages: Callable[[str], Messages] | None = None
 
 
+KEEP_PARSED = 32               # bodies a worker keeps: one page in every locale, then the next
+KEEP_PARSED_MAX = 256          # at most, whatever the feed size
+
+
 class LazyParsed(Mapping):
     """Page key → ParsedBody, parsed on first use; keeps the last few (a worker
-    renders one page in every locale, then moves on)."""
+    renders one page in every locale, then moves on). A feed reads its `feed_size`
+    newest bodies once per locale: with fewer kept than that, each locale's feed would
+    parse all of them again (first in, first out, in the same order)."""
 
-    def __init__(self, pages: Mapping, md, keep: int = 32):
-        self.pages, self.md, self.keep = pages, md, keep
+    def __init__(self, pages: Mapping, md, feed_size: int = 0):
+        self.pages, self.md = pages, md
+        self.keep = max(KEEP_PARSED, min(feed_size, KEEP_PARSED_MAX))
         self.recent: OrderedDict[str, ParsedBody] = OrderedDict()
 
     def __getitem__(self, key: str) -> ParsedBody:
@@ -184,15 +191,16 @@ def _run_chunk(outputs: list[Output]) -> Chunk:
 
 def chunks(outputs: list[Output]) -> list[list[Output]]:
     """Outputs grouped by key (all locales of a page together), CHUNK keys a task. The
-    feeds and the sitemap, which each read many pages, come first, a task each: the
-    longest tasks first, so that none is left for one core at the end."""
+    feeds and the sitemap, which each read many pages, come first, a key a task (the
+    feeds of every locale together: they render the same bodies): the longest tasks
+    first, so that none is left for one core at the end."""
     by_key: dict[str, list[Output]] = {}
     for output in outputs:
-        if output.key not in LONG:
-            by_key.setdefault(output.key, []).append(output)
-    groups = list(by_key.values())
-    return [[o] for o in outputs if o.key in LONG] + \
-        [[o for group in groups[i:i + CHUNK] for o in group] for i in range(0, len(groups), CHUNK)]
+        by_key.setdefault(output.key, []).append(output)
+    long = [group for key, group in by_key.items() if key in LONG]
+    groups = [group for key, group in by_key.items() if key not in LONG]
+    return long + [[o for group in groups[i:i + CHUNK] for o in group]
+                   for i in range(0, len(groups), CHUNK)]
 
 
 Sink = Callable[[list[Rendered], list[PageInfo]], None]

@@ -13,10 +13,14 @@ from builder.cli.app import main
 from builder.engine import catstream
 from builder.engine.cache import BuildCache
 from builder.engine.catstream import catalogues_stored
-from builder.engine.parallel import chunks
-from builder.errors import Diagnostic
+from builder.engine.parallel import KEEP_PARSED, KEEP_PARSED_MAX, LazyParsed, chunks
+from builder.errors import Collector, Diagnostic
 from builder.render.routes import CHOOSER, FEED, GLOBAL, SITEMAP, Output
+from builder.segments.blocks import make_markdown
 from builder.source.config import load_config
+from builder.source.content import load_content
+from builder.source.inputs import checked_scan
+from tests.conftest import make_project
 from tests.engine.test_incremental import po
 
 
@@ -94,8 +98,33 @@ def test_outputs_made_from_many_pages_are_handed_out_first_and_nothing_is_lost()
     outputs = pages + [Output("", "en", FEED, "en"), Output("", "fr", FEED, "fr"),
                        Output("", GLOBAL, SITEMAP), Output("", GLOBAL, CHOOSER)]
     tasks = chunks(outputs)
-    assert tasks[:3] == [[Output("", "en", FEED, "en")], [Output("", "fr", FEED, "fr")],
+    # The feeds of every locale in one task: they render the same newest bodies.
+    assert tasks[:2] == [[Output("", "en", FEED, "en"), Output("", "fr", FEED, "fr")],
                          [Output("", GLOBAL, SITEMAP)]]
     assert sorted(o for task in tasks for o in task) == sorted(outputs)
     for key in ("home", "news", "topics/a", "news/b"):   # a page's locales stay together
         assert len({i for i, task in enumerate(tasks) for o in task if o.key == key}) == 1
+
+
+@pytest.mark.parametrize("feed_size", [KEEP_PARSED + 8, 2 * KEEP_PARSED])
+def test_a_feed_parses_its_bodies_once_for_every_locale(tmp_path: Path, feed_size: int):
+    """A worker renders the feeds of every locale in turn, each reading the newest
+    `feed_size` bodies in the same order: the bodies are kept for the next locale's feed
+    instead of parsed again (with the old fixed 32 kept, every locale parsed them all)."""
+    root = make_project(tmp_path, "mini")
+    for index in range(feed_size + 5):
+        day = f"2020-{index % 12 + 1:02d}-{index % 28 + 1:02d}"
+        (root / "content" / "news" / f"{day}-item-{index}.md").write_text(
+            f"---\ntitle: Item {index}\ndate: {day}\n---\n\nText of *item* {index}.\n")
+    config = load_config(root)
+    diags = Collector(root)
+    content = load_content(config, checked_scan(root, config), diags)
+    assert not diags.errors
+    newest = [p.key for p in content.news_newest_first()][:feed_size]
+    parsed = LazyParsed(content.by_key(), make_markdown(), feed_size)
+    first = [parsed[key] for key in newest]
+    for _locale in range(3):
+        assert all(parsed[key] is body for key, body in zip(newest, first))
+    small = LazyParsed(content.by_key(), make_markdown(), 0)   # no feed: the usual few
+    assert small.keep == KEEP_PARSED
+    assert LazyParsed(content.by_key(), make_markdown(), 10 ** 6).keep == KEEP_PARSED_MAX
