@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from builder.cli.app import main
-from builder.engine import catstream
+from builder.engine import catstream, parallel
 from builder.engine.cache import BuildCache
 from builder.engine.catstream import catalogues_stored
 from builder.engine.parallel import KEEP_PARSED, KEEP_PARSED_MAX, LazyParsed, chunks
 from builder.errors import Collector, Diagnostic
 from builder.render.routes import CHOOSER, FEED, GLOBAL, SITEMAP, Output
-from builder.segments.blocks import make_markdown
+from builder.segments.blocks import make_markdown, parse_body
 from builder.source.config import load_config
 from builder.source.content import load_content
 from builder.source.inputs import checked_scan
@@ -128,3 +128,27 @@ def test_a_feed_parses_its_bodies_once_for_every_locale(tmp_path: Path, feed_siz
     small = LazyParsed(content.by_key(), make_markdown(), 0)   # no feed: the usual few
     assert small.keep == KEEP_PARSED
     assert LazyParsed(content.by_key(), make_markdown(), 10 ** 6).keep == KEEP_PARSED_MAX
+
+
+def test_a_build_parses_a_feed_item_at_most_twice(mini: Path, monkeypatch):
+    """The build's own wiring: its render workers keep `feed_size` bodies, so the feeds
+    of all three locales parse the newest 40 once (and their pages may parse them
+    again later), where 32 kept made every locale's feed parse all 40 (156 parses of
+    50 pages then; 66 now)."""
+    (mini / "content" / "site.yaml").write_text(
+        (mini / "content" / "site.yaml").read_text("utf-8") + "feed_size: 40\n", "utf-8")
+    for index in range(45):
+        day = f"2019-{index % 12 + 1:02d}-{index % 28 + 1:02d}"
+        (mini / "content" / "news" / f"{day}-item-{index}.md").write_text(
+            f"---\ntitle: Item {index}\ndate: {day}\n---\n\nText of item {index}.\n")
+    parses: list[str] = []
+
+    def counted(page, md):
+        parses.append(page.key)
+        return parse_body(page, md)
+
+    monkeypatch.setattr(parallel, "parse_body", counted)
+    assert main(["build", "--project", str(mini), "--quiet", "--jobs", "1"]) == 0
+    pages = len(set(parses))
+    assert pages >= 45 + 3
+    assert len(parses) <= pages + 40, (len(parses), pages)
