@@ -36,6 +36,8 @@ Report = Callable[[int, int, str], None]
 CHUNK = 24                     # page keys per task: small enough to balance two cores
 PARALLEL_MIN = 200             # below this many outputs a pool costs more than it saves
 LONG = frozenset({FEED, SITEMAP})    # outputs made from many pages: handed out first
+KEEP_PARSED = 32               # bodies a worker keeps: one page in every locale, then the next
+KEEP_PARSED_MAX = 256          # at most, whatever the feed size
 
 
 @dataclass(frozen=True)
@@ -68,10 +70,6 @@ class RenderJob:
     target: Path               # an empty staging folder
     read: Callable[[str], bytes]                          # an input file's bytes
     pseudo_messages: Callable[[str], Messages] | None = None
-
-
-KEEP_PARSED = 32               # bodies a worker keeps: one page in every locale, then the next
-KEEP_PARSED_MAX = 256          # at most, whatever the feed size
 
 
 class LazyParsed(Mapping):
