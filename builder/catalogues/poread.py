@@ -10,6 +10,8 @@ tests/test_poread.py compares it with polib on every PO file of the repository.
 
 from __future__ import annotations
 
+import re
+
 import polib
 
 KEYWORDS = ("msgctxt", "msgid_plural", "msgid", "msgstr")
@@ -22,6 +24,47 @@ MARKS = frozenset(("#:", "#,", "#.", "#|"))
 # (tests/catalogues/test_poread.py holds it to polib's own).
 BLANK = {key: value for key, value in vars(polib.POEntry()).items()
          if not isinstance(value, (list, dict))}
+
+
+# The commonest entry, as `update` writes it and most tools save it: `#.`, `#:` and
+# `#,` lines, then a msgctxt, a msgid and a msgstr, each a string or continued strings.
+# One regular expression checks and splits such a block in C; any other goes through
+# `check_po_lines` and `parse_po`. It takes only lines those take (no character at
+# which `str.splitlines` breaks a line inside a string, only the escapes `\\ \" \n \t`,
+# no whitespace at either end of a line) and reads them as they do
+# (tests/catalogues/test_poread.py holds the two ways equal on random blocks).
+_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_STRING = rf'"(?:[^"\\{_BREAKS}]++|\\[\\"nt])*+"'   # possessive: no backtracking
+_STRINGS = rf'{_STRING}(?:\n{_STRING})*'
+SIMPLE_ENTRY = re.compile(rf'((?:#[.:,] [^{_BREAKS}]*\S\n)*)(?:msgctxt ({_STRINGS})\n)?'
+                          rf'msgid ({_STRINGS})\nmsgstr ({_STRINGS})')
+
+
+def simple_entry(block: str) -> polib.POEntry | None:
+    """The one entry of `block` if it is of the commonest shape (`SIMPLE_ENTRY`, not a
+    header), as `parse_po` reads it; None for any other block."""
+    found = SIMPLE_ENTRY.fullmatch(block)
+    if found is None:
+        return None
+    notes, msgctxt, msgid, msgstr = found.groups()
+    msgid = _strings(msgid)
+    if not msgid:
+        return None      # `parse_po` takes an entry with an empty msgid for a header
+    entry = new_entry(0)
+    for line in notes.splitlines():
+        note(entry, line[:2], line[3:])
+    if msgctxt is not None:
+        entry.msgctxt = _strings(msgctxt)
+    entry.obsolete = 0
+    entry.msgid, entry.msgstr = msgid, _strings(msgstr)
+    return entry
+
+
+def _strings(lines: str) -> str:
+    """Quoted strings, one a line, as one text."""
+    if "\n" not in lines:
+        return _string(lines)
+    return "".join(_string(line) for line in lines.split("\n"))
 
 
 def new_entry(linenum: int | None) -> polib.POEntry:
@@ -49,6 +92,20 @@ def previous_line_problem(rest: str, continues: bool) -> str | None:
     if keyword not in PREVIOUS or len(value) < 2 or value[0] != '"' or value[-1] != '"':
         return 'a `#|` line holds `msgid "…"`, `msgctxt "…"` or `msgid_plural "…"`'
     return None
+
+
+def note(entry: polib.POEntry, mark: str, text: str) -> None:
+    """A `#.` (extracted comment), `#:` (references) or `#,` (flags) line's `text`,
+    after the mark and one space or tab, into `entry`: as polib reads it."""
+    if mark == "#.":
+        entry.comment = f"{entry.comment}\n{text}" if entry.comment else text
+    elif mark == "#:":
+        for item in text.split():
+            path, _, number = item.rpartition(":")
+            entry.occurrences.append((path, number) if path and number.isdigit()
+                                     else (item, ""))
+    else:
+        entry.flags += [flag.strip() for flag in text.split(",")]
 
 
 def _string(token: str) -> str:
@@ -82,23 +139,16 @@ class _Reader:
             return   # an empty `#:`, `#,` or `#.` line: polib ignores it; a bare `#|`, GNU
         if self.state in MESSAGE_STATES:
             self._start_if_done()
-        entry = self.entry
-        if mark == "#.":
-            entry.comment = f"{entry.comment}\n{line[3:]}" if entry.comment else line[3:]
-        elif mark == "#:":
-            for item in line[3:].split():
-                path, _, number = item.rpartition(":")
-                entry.occurrences.append((path, number) if path and number.isdigit()
-                                         else (item, ""))
-        elif mark == "#,":
-            entry.flags += [flag.strip() for flag in line[3:].split(",")]
-        elif mark == "#|":
+        if mark == "#|":
             self.previous(line[2:].lstrip())
             return
-        else:
+        if mark == "#":
             text = line.lstrip("#")
             text = text[1:] if text[:1] == " " else text
+            entry = self.entry
             entry.tcomment = f"{entry.tcomment}\n{text}" if entry.tcomment else text
+        else:
+            note(self.entry, mark, line[3:])
         self.state = "comment"
 
     def previous(self, rest: str) -> None:

@@ -25,7 +25,7 @@ from builder.catalogues.diff import numbered_blocks
 from builder.catalogues.domains import catalogue_files, po_path
 from builder.catalogues.podata import decode_block, normalise, report_empty, report_header
 from builder.catalogues.pofile import check_duplicate, check_po_lines
-from builder.catalogues.poread import parse_po
+from builder.catalogues.poread import parse_po, simple_entry
 from builder.engine.cache import snapshot_dir, snapshot_path
 from builder.engine.pool import fork_pool
 from builder.errors import Collector, Diagnostic, InputError
@@ -56,9 +56,13 @@ def catalogue_rows(root: Path, locale: str, domain: str, data: bytes) -> Stored:
         text = decode_block(block, line, path, syntax)
         if text is None:
             break                                       # read_po stops at the first bad byte
-        if not check_po_lines(text, path, syntax, first_line=line):
+        simple = simple_entry(text) if index else None  # most blocks: one plain entry
+        if simple is not None:
+            catalogue = [simple]
+        elif not check_po_lines(text, path, syntax, first_line=line):
             continue
-        catalogue = parse_po(text + "\n")
+        else:
+            catalogue = parse_po(text + "\n")
         if index == 0:
             report_header(catalogue.metadata, text, path, locale, checks, first_line=line)
             rule = catalogue.metadata.get("Plural-Forms")
