@@ -23,7 +23,7 @@ from builder.engine.deps import FactIndex
 from builder.engine.pool import fork_pool
 from builder.errors import Diagnostic, InputError
 from builder.output.write import write_new
-from builder.render.manifest import manifest_entry
+from builder.render.manifest import ManifestMemo, manifest_entry
 from builder.render.outputs import PUBLISHED, Output, Renderers, Variant, render_output
 from builder.render.routes import FEED, GLOBAL, NOT_FOUND, SITEMAP
 from builder.render.site import SiteModel
@@ -107,7 +107,7 @@ class Worker:
         self.job = job
         self.renderers = Renderers(job.model, job.messages, job.variants,
                                    job.pseudo_messages, job.read)
-        self.template_chains: dict[str, list[str]] = {}   # for pages.json sources
+        self.manifest = ManifestMemo()    # what pages.json entries share
         self.facts = FactIndex(job.model.content, job.model.config)
         self.folders: set[Path] = set()
 
@@ -117,7 +117,7 @@ class Worker:
         if output.variant == PUBLISHED and output.locale != GLOBAL and \
                 output.key not in (FEED, NOT_FOUND):
             entry = manifest_entry(self.renderers.get(PUBLISHED, output.locale), output.key,
-                                   self.template_chains)
+                                   self.manifest)
         path = output.path
         target = self.job.target / path
         try:

@@ -24,33 +24,54 @@ the builder names it: `templates/NAME` for the project's own file,
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
 from jinja2 import meta
 
 from builder.render.locale import LocaleRenderer
-from builder.segments.blocks import ParsedBody, front_matter_segments
+from builder.segments.blocks import ParsedBody, Segment, front_matter_segments
+from builder.source.content import Page
 
 # Markdown tokens rendered as a block element with no opening token of their own.
 _LEAF_BLOCKS = {"fence": "pre", "code_block": "pre", "hr": "hr"}
 _PAGE_TEMPLATES = {"topic": "topic.html", "news": "news_item.html", "page": "page.html"}
 
 
-def manifest_entry(r: LocaleRenderer, key: str,
-                   chains: dict[str, list[str]] | None = None) -> dict[str, Any] | None:
-    """What the checker needs to know about one published page of one locale.
+@dataclass
+class ManifestMemo:
+    """What one process's entries share: template chains by template name, and the
+    parts of the last page's entry that are the same in every locale (a render worker
+    makes a page in every locale in turn)."""
+    chains: dict[str, list[str]] = field(default_factory=dict)
+    key: str | None = None
+    segments: list[Segment] = field(default_factory=list)
+    sources: dict[str, Any] = field(default_factory=dict)
 
-    `chains` memoises template chains by template name (a worker passes one
-    dict for all its pages)."""
+    def page(self, r: LocaleRenderer, key: str, page: Page | None) -> None:
+        """Make `key` the page whose segments and sources are held."""
+        if key != self.key:
+            self.key = key
+            self.segments = [] if page is None else \
+                front_matter_segments(page) + [s.segment for s in r.model.parsed[key].slots]
+            self.sources = page_sources(r, key, self.chains)
+
+
+def manifest_entry(r: LocaleRenderer, key: str,
+                   memo: ManifestMemo | None = None) -> dict[str, Any] | None:
+    """What the checker needs to know about one published page of one locale.
+    `memo`: what a process's entries share (a worker passes one for all its pages)."""
     if not r.published(key):
         return None
     page = r.model.content.by_key().get(key)
+    memo = memo or ManifestMemo()
+    memo.page(r, key, page)
     fallbacks = []
     if page is not None and not r.t.is_source:
-        segments = front_matter_segments(page) + [s.segment for s in r.model.parsed[key].slots]
         domain = r.domain(page)
-        fallbacks = [s.anchor for s in segments if r.t.lookup(s.msgctxt, s.msgid, domain)[1]]
+        fallbacks = [s.anchor for s in memo.segments
+                     if r.t.lookup(s.msgctxt, s.msgid, domain)[1]]
     return {
         "key": key, "locale": r.info.bcp47, "dir": r.info.direction,
         "source_locale": r.source_info.bcp47,
@@ -58,7 +79,7 @@ def manifest_entry(r: LocaleRenderer, key: str,
         "fallback_segments": fallbacks,
         "alternates": {info.bcp47: r.path(key, info.code)
                        for info in r.published_locales if r.published(key, info.code)},
-        "sources": page_sources(r, key, {} if chains is None else chains),
+        "sources": memo.sources,
     }
 
 

@@ -5,16 +5,20 @@ built and what is reported stay the same (the golden and differential tests)."""
 from __future__ import annotations
 
 import multiprocessing
+import random
 from pathlib import Path
 
 import pytest
 
 from builder.cli.app import main
 from builder.engine import catstream, parallel
+from builder.engine.build import BuildOptions, load_all_messages, load_site, with_messages
 from builder.engine.cache import BuildCache
 from builder.engine.catstream import catalogues_stored
 from builder.engine.parallel import KEEP_PARSED, KEEP_PARSED_MAX, LazyParsed, chunks
 from builder.errors import Collector, Diagnostic
+from builder.render.manifest import ManifestMemo, manifest_entry
+from builder.render.outputs import PUBLISHED, Renderers
 from builder.render.routes import CHOOSER, FEED, GLOBAL, SITEMAP, Output
 from builder.segments.blocks import make_markdown, parse_body
 from builder.source.config import load_config
@@ -152,3 +156,26 @@ def test_a_build_parses_a_feed_item_at_most_twice(mini: Path, monkeypatch):
     pages = len(set(parses))
     assert pages >= 45 + 3
     assert len(parses) <= pages + 40, (len(parses), pages)
+
+
+def _renderers(root: Path):
+    """The published site's renderers of `root`, loaded as a build loads them."""
+    config = load_config(root)
+    inputs = checked_scan(root, config)
+    source = load_site(root, root / "site", inputs, config, {}, False, BuildOptions())
+    source = with_messages(source, load_all_messages(config, config.locales, 1))
+    return source, Renderers(source.model, source.messages, source.variants, None, source.read)
+
+
+def test_pages_json_entries_are_the_same_whatever_order_a_worker_makes_them_in(repo: Path):
+    """A worker keeps the parts of the last page's entry that every locale shares: an
+    entry made in any order, the memo shared, equals one made with a memo of its own."""
+    source, renderers = _renderers(repo)
+    outputs = [o for o in source.outputs() if o.variant == PUBLISHED and o.locale != GLOBAL]
+    fresh = {o: manifest_entry(renderers.get(PUBLISHED, o.locale), o.key) for o in outputs}
+    assert sum(1 for e in fresh.values() if e and e["sources"]["blocks"]) >= 8
+    memo = ManifestMemo()
+    for order in (sorted(outputs, key=lambda o: o.key), outputs,
+                  random.Random(7).sample(outputs, len(outputs))):
+        for o in order:
+            assert manifest_entry(renderers.get(PUBLISHED, o.locale), o.key, memo) == fresh[o]
