@@ -18,6 +18,8 @@ import re
 
 from markdown_it.token import Token
 
+from builder.render.tokens import copy_token
+
 _LATIN = "A-Za-z\u00C0-\u024F"
 # A number as the bidi algorithm keeps it together: digits joined by one separator.
 _NUMBER = r"[0-9]+(?:[.,:/][0-9]+)*%?"
@@ -48,11 +50,11 @@ def isolate_ltr_runs(children: list[Token]) -> list[Token]:
         position = 0
         for start, end in spans:
             if start > position:
-                out.append(child.copy(content=child.content[position:start]))
+                out.append(copy_token(child, content=child.content[position:start]))
             out += [Token("html_inline", "", 0, content='<bdi dir="ltr">'),
-                    child.copy(content=child.content[start:end]),
+                    copy_token(child, content=child.content[start:end]),
                     Token("html_inline", "", 0, content="</bdi>")]
             position = end
         if position < len(child.content):
-            out.append(child.copy(content=child.content[position:]))
+            out.append(copy_token(child, content=child.content[position:]))
     return out

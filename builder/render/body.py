@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from builder.render.bidi import isolate_ltr_runs
+from builder.render.tokens import copy_token
 from builder.segments.blocks import ParsedBody, Segment, normalize
 from builder.segments.linkslots import from_slots
 
@@ -57,7 +58,7 @@ def render_body(parsed: ParsedBody, md: MarkdownIt, translate: Translate,
             if attrs:
                 children = _mark_block(tokens, slot.index, children, attrs)
         children = _translate_titles(children, translate, fallback)
-        tokens[slot.index] = inline.copy(children=_resolve_links(children, resolve))
+        tokens[slot.index] = copy_token(inline, children=_resolve_links(children, resolve))
     return md.renderer.render(scroll_regions(tokens), md.options, {}), fallbacks
 
 
@@ -107,7 +108,7 @@ def _inline_children(md: MarkdownIt, text: str, env: dict) -> list[Token]:
 
 
 def _image_with_alt(image: Token, alt: str, attrs: dict[str, str] | bool) -> Token:
-    new = image.copy(children=[Token("text", "", 0, content=alt)], attrs=dict(image.attrs))
+    new = copy_token(image, children=[Token("text", "", 0, content=alt)], attrs=dict(image.attrs))
     for name, value in (attrs or {}).items():
         new.attrSet(name, value)
     return new
@@ -117,7 +118,7 @@ def _mark_block(tokens: list[Token], index: int, children: list[Token],
                 attrs: dict[str, str]) -> list[Token]:
     opener = tokens[index - 1]
     if not opener.hidden and opener.nesting == 1:
-        marked = opener.copy(attrs=dict(opener.attrs))
+        marked = copy_token(opener, attrs=dict(opener.attrs))
         for name, value in attrs.items():
             marked.attrSet(name, value)
         tokens[index - 1] = marked
@@ -138,7 +139,7 @@ def _translate_titles(children: list[Token], translate: Translate,
     for child in children:
         title = child.attrGet("title") if child.type in ("link_open", "image") else None
         if title:
-            child = child.copy(attrs=dict(child.attrs))
+            child = copy_token(child, attrs=dict(child.attrs))
             text, fallback = translate("link.title", normalize(str(title)))
             if fallback and not block_fallback:
                 child.attrs.pop("title", None)
@@ -155,10 +156,10 @@ def _resolve_links(children: list[Token], resolve: LinkResolver) -> list[Token]:
         href = child.attrGet("href") if child.type == "link_open" else None
         src = child.attrGet("src") if child.type == "image" else None
         if isinstance(href, str) and href.startswith("page:"):
-            child = child.copy(attrs=dict(child.attrs))
+            child = copy_token(child, attrs=dict(child.attrs))
             child.attrSet("href", resolve(href))
         elif isinstance(src, str) and ":" not in src and not src.startswith("/"):
-            child = child.copy(attrs=dict(child.attrs))
+            child = copy_token(child, attrs=dict(child.attrs))
             child.attrSet("src", resolve(f"media:{src}"))
         out.append(child)
     return out
