@@ -6,6 +6,7 @@ host path and straight from the file system.
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 NOT_FOUND = "404"              # the key of each locale's 404 page
@@ -18,6 +19,9 @@ SPECIAL = {NOT_FOUND: "{prefix}/404.html", FEED: "{prefix}/feed.xml", SITEMAP: "
            CHOOSER: "index.html", BRAND_CSS: "assets/brand.css"}
 
 
+# A page's path is asked for two dozen times a page (links, alternates, the switcher):
+# a pure function of its arguments, memoised (bounded: 65,536 paths, a few MB).
+@functools.lru_cache(maxsize=1 << 16)
 def output_path(key: str, prefix: str) -> str:
     """Page key → path under the site root, in the folder `prefix` of its locale (the
     locale's `LocaleInfo.prefix`): ("topics/x", "pt-br") → "pt-br/topics/x.html"."""
