@@ -99,10 +99,38 @@ def plain_inline(text: str) -> list[Token] | None:
     return [Token("text", "", 0, content=text)]
 
 
+# A link as `linkslots.from_slots` writes one back: a label of plain text (one character
+# at least) and a destination with no character that needs unescaping or decoding.
+LINK_RE = re.compile(r"\[([^\n\r\0\\`*_\[\]!<&]+)\]\(([A-Za-z0-9:/._#?=%+~-]+)\)")
+
+
+def linked_inline(md: MarkdownIt, text: str) -> list[Token] | None:
+    """What parseInline makes of `text`, without parsing, when it is plain text and
+    plain links (most translated paragraphs: `[label]{1}` put back as a link); else
+    None (tests/render/test_inline_fast_path.py: equal to the parser's)."""
+    tokens: list[Token] = []
+    position = 0
+    for link in LINK_RE.finditer(text):
+        before = text[position:link.start()]
+        href = md.normalizeLink(link.group(2))
+        if INLINE_SYNTAX_RE.search(before) or not md.validateLink(href):
+            return None
+        if before:
+            tokens.append(Token("text", "", 0, content=before))
+        tokens += [Token("link_open", "a", 1, attrs={"href": href}),
+                   Token("text", "", 0, level=1, content=link.group(1)),
+                   Token("link_close", "a", -1)]
+        position = link.end()
+    rest = text[position:]
+    if not tokens or INLINE_SYNTAX_RE.search(rest):
+        return None
+    return tokens + [Token("text", "", 0, content=rest)] if rest else tokens
+
+
 def _inline_children(md: MarkdownIt, text: str, env: dict) -> list[Token]:
-    plain = plain_inline(text)
-    if plain is not None:
-        return plain
+    quick = plain_inline(text) or linked_inline(md, text)
+    if quick is not None:
+        return quick
     parsed = md.parseInline(text, dict(env))
     return list(parsed[0].children or []) if parsed else []
 

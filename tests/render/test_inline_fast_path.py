@@ -1,16 +1,19 @@
-"""The inline fast path (`render.body.plain_inline`) equals markdown-it-py's parseInline
-wherever it answers: on random text and on every msgstr of the repository."""
+"""The inline fast paths (`render.body.plain_inline`, `linked_inline`) equal
+markdown-it-py's parseInline wherever they answer: on random text and on every msgstr
+of the repository."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from builder.catalogues.poread import parse_po
-from builder.render.body import plain_inline, render_inline
+from builder.render.body import linked_inline, plain_inline, render_inline
 from builder.segments.blocks import make_markdown
+from builder.segments.linkslots import SLOT_RE, from_slots
 
 ROOT = Path(__file__).resolve().parents[2]
 MD = make_markdown()
@@ -59,3 +62,55 @@ def test_fast_path_refuses_text_with_inline_syntax() -> None:
     for text in ("a *b*", "a [b](c)", "a\nb", "a &amp; b", "a \\* b", "`x`", "<http://a>",
                  "![i](s)", "a_b", ""):
         assert plain_inline(text) is None
+
+
+# Text made of plain runs and links, with the pieces that must stop the link fast path:
+# unsafe schemes, escapes, entities, nesting, titles, images, spaces in destinations.
+LINK_PIECES = st.sampled_from([
+    "[", "]", "(", ")", "](", "[a](page:x)", "[a b](page:topics/x#y)",
+    "[é](https://x.org/a?b=1%20)",
+    "[x](javascript:alert)", "[x](JAVASCRIPT:y)", "[x](data:a)", "[x](vbscript:z)", "[x](file:/a)",
+    "[ x ](p)", "[x]( p)", "[x](p q)", "[x](p \"t\")", "[x](<p>)", "[x](p&amp;)", "[x](p\\_)",
+    "![x](p)", "[[x]](p)", "[x](p)(q)", "[x]", "[x][y]", "[]( p)", "[](p)", "%", "%zz", "#",
+    "page:x", "word", " ", "  ", "\n", "ك", "*", "_", "`", "&", "!", "<", "\\", "\u00a0",
+])
+LINKED = st.lists(st.one_of(LINK_PIECES, PIECES), max_size=20).map("".join)
+
+
+def check_linked(text: str) -> bool:
+    quick = linked_inline(MD, text)
+    if quick is None:
+        return False
+    assert [t.as_dict() for t in quick] == parsed(text), text
+    return True
+
+
+@settings(max_examples=4000, deadline=None)
+@given(LINKED)
+@example("a [b c](page:topics/x#y) d [e](https://x.org/a?b=1%20) f")
+@example("[x](javascript:alert)")
+@example("!x [a](b)")
+def test_link_fast_path_equals_parser_on_random_text(text: str) -> None:
+    check_linked(text)
+
+
+def test_link_fast_path_equals_parser_on_every_translated_paragraph(tmp_path: Path) -> None:
+    """On the msgstrs of the repository's catalogues (the demo's, the test sites') and of
+    a site of random text (the benchmarks' generator), with their links put back as the
+    renderer puts them back (`from_slots`)."""
+    spec = importlib.util.spec_from_file_location("gen_site", ROOT / "benchmarks" / "gen_site.py")
+    gen_site = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen_site)
+    gen_site.generate(tmp_path / "random", 20, seed=5)
+    answered = 0
+    catalogues = [*ROOT.glob("locales/*/LC_MESSAGES/*.po"),
+                  *ROOT.glob("tests/sites/*/locales/*/LC_MESSAGES/*.po"),
+                  *tmp_path.glob("random/locales/*/LC_MESSAGES/*.po")]
+    texts = [entry.msgstr for po in sorted(catalogues)
+             for entry in parse_po(po.read_text("utf-8")) if entry.msgstr]
+    for text in texts:
+        slots = sorted(set(SLOT_RE.findall(text)), key=int)
+        restored = from_slots(text, tuple(f"(page:topics/x-{n})" for n in slots)) \
+            if slots == [str(n) for n in range(1, len(slots) + 1)] else text
+        answered += check_linked(restored or text)
+    assert answered >= 100, answered   # taken on real text, not only refused
