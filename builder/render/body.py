@@ -7,7 +7,6 @@ inline Markdown is replaced by its translation and the token stream rendered aga
 from __future__ import annotations
 
 import html
-import re
 from typing import Callable
 
 from markdown_it import MarkdownIt
@@ -17,6 +16,7 @@ from builder.render.bidi import isolate_ltr_runs
 from builder.render.tokens import copy_token
 from builder.segments.blocks import ParsedBody, Segment, normalize
 from builder.segments.linkslots import from_slots
+from builder.segments.quickinline import linked_inline, plain_inline
 
 Translate = Callable[[str | None, str], tuple[str, bool]]
 
@@ -83,48 +83,6 @@ def scroll_regions(tokens: list[Token]) -> list[Token]:
         if token.type == "table_close":
             out.append(Token("html_block", "", 0, content="</div>\n"))
     return out
-
-
-# Every character an inline rule of make_markdown()'s parser acts on (escape, code,
-# emphasis, link, image, autolink, entity, line break) or that its `normalize` core
-# rule rewrites: inline text without any of them parses to a single text token.
-INLINE_SYNTAX_RE = re.compile(r"[\n\r\0\\`*_\[\]!<&]")
-
-
-def plain_inline(text: str) -> list[Token] | None:
-    """What parseInline makes of `text`, without parsing, when it has no inline syntax
-    (tests/render/test_inline_fast_path.py: equal to the parser's); else None."""
-    if not text or INLINE_SYNTAX_RE.search(text):
-        return None
-    return [Token("text", "", 0, content=text)]
-
-
-# A link as `linkslots.from_slots` writes one back: a label of plain text (one character
-# at least) and a destination with no character that needs unescaping or decoding.
-LINK_RE = re.compile(r"\[([^\n\r\0\\`*_\[\]!<&]+)\]\(([A-Za-z0-9:/._#?=%+~-]+)\)")
-
-
-def linked_inline(md: MarkdownIt, text: str) -> list[Token] | None:
-    """What parseInline makes of `text`, without parsing, when it is plain text and
-    plain links (most translated paragraphs: `[label]{1}` put back as a link); else
-    None (tests/render/test_inline_fast_path.py: equal to the parser's)."""
-    tokens: list[Token] = []
-    position = 0
-    for link in LINK_RE.finditer(text):
-        before = text[position:link.start()]
-        href = md.normalizeLink(link.group(2))
-        if INLINE_SYNTAX_RE.search(before) or not md.validateLink(href):
-            return None
-        if before:
-            tokens.append(Token("text", "", 0, content=before))
-        tokens += [Token("link_open", "a", 1, attrs={"href": href}),
-                   Token("text", "", 0, level=1, content=link.group(1)),
-                   Token("link_close", "a", -1)]
-        position = link.end()
-    rest = text[position:]
-    if not tokens or INLINE_SYNTAX_RE.search(rest):
-        return None
-    return tokens + [Token("text", "", 0, content=rest)] if rest else tokens
 
 
 def _inline_children(md: MarkdownIt, text: str, env: dict) -> list[Token]:

@@ -43,12 +43,15 @@ MAX_NESTING = 60
 def make_markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
+    from builder.segments.quickinline import quick_inline
+
     # html=False: raw HTML from authors or translators is shown as text, never markup.
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "xhtmlOut": False,
                                    "maxNesting": MAX_NESTING}).enable("table")
     # A link's destination is normalised (~10 µs) every time it is parsed, and the same
     # ones recur (every locale of a page, `page:` links on many pages): a pure function.
     md.normalizeLink = functools.lru_cache(maxsize=4096)(md.normalizeLink)
+    md.core.ruler.at("inline", quick_inline)   # most blocks: plain text and plain links
     return md
 
 

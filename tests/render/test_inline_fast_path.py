@@ -1,4 +1,4 @@
-"""The inline fast paths (`render.body.plain_inline`, `linked_inline`) equal
+"""The inline fast paths (`segments.quickinline`: `plain_inline`, `linked_inline`) equal
 markdown-it-py's parseInline wherever they answer: on random text and on every msgstr
 of the repository."""
 
@@ -9,14 +9,19 @@ from pathlib import Path
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from markdown_it.rules_core import inline as core_inline
 
 from builder.catalogues.poread import parse_po
-from builder.render.body import linked_inline, plain_inline, render_inline
+from builder.render.body import render_inline
 from builder.segments.blocks import make_markdown
 from builder.segments.linkslots import SLOT_RE, from_slots
+from builder.segments.quickinline import linked_inline, plain_inline
 
 ROOT = Path(__file__).resolve().parents[2]
 MD = make_markdown()
+# The reference: the same parser with markdown-it's own `inline` core rule, no fast path.
+REFERENCE = make_markdown()
+REFERENCE.core.ruler.at("inline", core_inline)
 PIECES = st.sampled_from([
     "word", "mot", "كلمة", " ", "  ", "\t", "\n", "\r", "\0", "\\", "`", "*", "_", "[", "]",
     "!", "<", ">", "&", "&amp;", "(", ")", "{1}", "]{1}", "~~", "#", "|", "-", ".", "%(x)s",
@@ -26,7 +31,7 @@ TEXT = st.lists(st.one_of(PIECES, st.text(max_size=6)), max_size=30).map("".join
 
 
 def parsed(text: str) -> list[dict]:
-    tokens = MD.parseInline(text, {})
+    tokens = REFERENCE.parseInline(text, {})
     return [t.as_dict() for t in (tokens[0].children or [])] if tokens else []
 
 
@@ -35,9 +40,10 @@ def check(text: str) -> None:
     if plain is None:
         return
     assert [t.as_dict() for t in plain] == parsed(text)
-    slow = MD.parseInline(text)
-    html = MD.renderer.render(slow, MD.options, {})
-    plain_text = MD.renderer.renderInlineAsText(slow[0].children or [], MD.options, {})
+    slow = REFERENCE.parseInline(text)
+    html = REFERENCE.renderer.render(slow, REFERENCE.options, {})
+    plain_text = REFERENCE.renderer.renderInlineAsText(slow[0].children or [],
+                                                       REFERENCE.options, {})
     assert render_inline(MD, text) == (html, plain_text)
     assert render_inline(MD, text, isolate_ltr=True)[1] == plain_text
 
@@ -114,3 +120,43 @@ def test_link_fast_path_equals_parser_on_every_translated_paragraph(tmp_path: Pa
             if slots == [str(n) for n in range(1, len(slots) + 1)] else text
         answered += check_linked(restored or text)
     assert answered >= 100, answered   # taken on real text, not only refused
+
+
+# Lines of every block kind, each holding plain text, plain links or other inline syntax.
+INLINE = st.one_of(st.sampled_from([
+    "word", "un mot", "[a](page:x)", "see [b c](page:topics/y#z)", "[d][ref]", "[ref]", "*em*",
+    "`c`", "![i](m.png)", "a  ", "<https://a.org>", "&amp;", "\\*", "x_y", "[e](javascript:x)"]),
+    LINKED)
+LINE = st.tuples(st.sampled_from(["", "# ", "## ", "- ", "* ", "1. ", "> ", "    ", "| ", "   "]),
+                 st.lists(INLINE, min_size=1, max_size=4).map(" ".join)).map("".join)
+BLOCKS = st.sampled_from(["", "", "```", "---", "| - |", "[ref]: page:r", "[ref]: <a b>",
+                          "<div>", "a\\"])
+DOCUMENT = st.lists(st.one_of(LINE, BLOCKS), max_size=14).map("\n".join)
+
+
+def same_document(text: str) -> None:
+    assert [t.as_dict() for t in MD.parse(text, {})] == \
+        [t.as_dict() for t in REFERENCE.parse(text, {})], text
+
+
+@settings(max_examples=1500, deadline=None)
+@given(DOCUMENT)
+def test_a_random_document_parses_as_without_the_fast_paths(text: str) -> None:
+    same_document(text)
+
+
+def test_every_page_body_parses_as_without_the_fast_paths(tmp_path: Path) -> None:
+    """Every content file of the repository and of a generated site of random text."""
+    spec = importlib.util.spec_from_file_location("gen_site", ROOT / "benchmarks" / "gen_site.py")
+    gen_site = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen_site)
+    gen_site.generate(tmp_path / "random", 20, seed=9)
+    pages = [*ROOT.glob("content/**/*.md"), *ROOT.glob("tests/**/content/**/*.md"),
+             *tmp_path.glob("random/content/**/*.md")]
+    assert len(pages) > 40
+    for page in sorted(p for p in pages if p.is_file() and not p.is_symlink()):
+        try:
+            text = page.read_text("utf-8")
+        except UnicodeDecodeError:     # tests/broken: a page that is not UTF-8
+            continue
+        same_document(text)
