@@ -32,7 +32,7 @@ BLANK = {key: value for key, value in vars(polib.POEntry()).items()
 # `check_po_lines` and `parse_po`. It takes only lines those take (no character at
 # which `str.splitlines` breaks a line inside a string, only the escapes `\\ \" \n \t`,
 # no whitespace at either end of a line) and reads them as they do
-# (tests/catalogues/test_poread.py holds the two ways equal on random blocks).
+# (tests/catalogues/test_simple_entry.py holds the two ways equal on random blocks).
 _BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _STRING = rf'"(?:[^"\\{_BREAKS}]++|\\[\\"nt])*+"'   # possessive: no backtracking
 _STRINGS = rf'{_STRING}(?:\n{_STRING})*'
