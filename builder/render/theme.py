@@ -18,6 +18,7 @@ from typing import Any, Mapping
 import jinja2
 import markupsafe
 from jinja2.compiler import CodeGenerator, optimizeconst
+from jinja2.runtime import Macro
 from markupsafe import Markup, escape
 
 from builder.errors import Collector
@@ -138,14 +139,19 @@ class _CodeGenerator(CodeGenerator):
 
 class _Context(jinja2.runtime.Context):
     """Jinja's Context, with one shortcut: the Translator's methods (`_`, `gettext`…, a
-    dozen calls a page) take no context, so `call` skips Jinja's search for a
-    `pass_context` mark on them, four attribute lookups a call."""
+    dozen calls a page) and macros take no context, so `call` skips Jinja's search for
+    a `pass_context` mark on them, four attribute lookups a call."""
 
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's)
-        if type(__obj) is MethodType and type(__obj.__self__) is Translator:
+        if type(__obj) is Macro or \
+                type(__obj) is MethodType and type(__obj.__self__) is Translator:
             kwargs.pop("_loop_vars", None)
             kwargs.pop("_block_vars", None)
-            return __obj(*args, **kwargs)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:     # as Jinja's: a generator must not see it
+                return __self.environment.undefined("value was undefined because a callable"
+                                                    " raised a StopIteration exception")
         return super().call(__obj, *args, **kwargs)
 
 
@@ -191,11 +197,17 @@ def make_env(templates: PreloadedTemplates, translator: Translator) -> jinja2.En
     return env
 
 
+_NO_ATTRS = Markup("")
+
+
 def _lang_attrs(translator: Translator):
     def lang_attrs(value: Any) -> Markup:
         if not isinstance(value, Localized):
-            return Markup("")
-        return Markup("".join(f' {k}="{escape(v)}"' for k, v in translator.attrs(value).items()))
+            return _NO_ATTRS
+        attrs = translator.attrs(value)
+        if not attrs:          # translated text: most of a page's
+            return _NO_ATTRS
+        return Markup("".join(f' {k}="{escape(v)}"' for k, v in attrs.items()))
     return lang_attrs
 
 
