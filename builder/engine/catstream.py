@@ -132,7 +132,7 @@ def replace_catalogue(db: sqlite3.Connection, locale: str, domain: str,
     db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?, ?)", sorted(stored.rows))
     db.execute("DELETE FROM entries WHERE locale = ? AND domain = ?", (locale, domain))
     db.executemany("INSERT OR IGNORE INTO entries VALUES (?, ?, ?)",
-                   [(locale, domain, key) for key in stored.entries])
+                   [(locale, domain, key) for key in sorted(stored.entries)])
 
 
 def write_snapshot(snapshot: Path, data: bytes | None) -> None:
