@@ -60,7 +60,15 @@ def listing(key: str) -> tuple[str | None, int] | None:
 
 
 def relative(target: str, current: str) -> str:
-    """A link from the file `current` to the file `target` (both site-relative).
+    """A link from the file `current` to the file `target` (both site-relative)."""
+    return _relative(target, current.rpartition("/")[0])
+
+
+# Most of a page's links (stylesheet, menus, footer, topics) are the same from every page
+# of a folder: memoised by folder (bounded, as output_path).
+@functools.lru_cache(maxsize=1 << 16)
+def _relative(target: str, folder: str) -> str:
+    """A link from a file in `folder` to the file `target` (both site-relative).
 
     Both are normalised site paths, so this walks their folders instead of
     calling `posixpath.relpath`, which resolves absolute paths on every link.
@@ -69,7 +77,7 @@ def relative(target: str, current: str) -> str:
     if "#" in target:
         target, fragment = target.split("#", 1)
         fragment = "#" + fragment
-    base = current.split("/")[:-1]
+    base = folder.split("/") if folder else []
     parts = target.split("/")
     common = 0
     while common < len(base) and common < len(parts) - 1 and base[common] == parts[common]:
