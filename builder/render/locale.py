@@ -58,7 +58,8 @@ def template_marks(page: LocaleInfo) -> dict[str, str]:
 
 
 class LocaleRenderer:
-    """Renders the pages of one locale; holds no state between pages."""
+    """Renders the pages of one locale; keeps nothing of a page but memos of what pages
+    share (dates, names, list separators, the links of a folder)."""
 
     def __init__(self, model: SiteModel, translator: Translator, md: MarkdownIt,
                  publication: Publication | None = None):
@@ -73,6 +74,8 @@ class LocaleRenderer:
         self._prefixes = {info.code: info.prefix for info in model.locales}
         self._names: dict[str, Dual] = {}
         self._separators: dict[int, tuple[str, ...]] = {}
+        self._chrome: dict[tuple[str, str | None, str | None], dict[str, Any]] = {}
+        self._nav_pages = frozenset(item.page for item in self.config.navigation)
 
     def published(self, key: str, locale: str | None = None) -> bool:
         return self.publication.published(locale or self.info.code, key)
@@ -206,24 +209,39 @@ class LocaleRenderer:
                root: str | None = None) -> dict[str, Any]:
         """What every page's template gets (docs/templates.md lists it). `key`: the page
         whose translations the language links offer; `root`: see `href`."""
-        config = self.config
+        published = self.published_locales
         alternates = [{"hreflang": info.bcp47, "href": self.absolute(self.path(key, info.code))}
-                      for info in self.published_locales if self.published(key, info.code)]
-        return {
-            "locale": self.info, "locales": self.model.locales,
-            "site_title": self.t.ui(config.title),
+                      for info in published if self.published(key, info.code)]
+        # The links every page of a folder shares, and the site's texts: made once per
+        # folder (a relative link depends on the folder alone; see routes.relative).
+        nav_key = key if key in self._nav_pages else None
+        memo = (current.rpartition("/")[0], root, nav_key)
+        chrome = self._chrome.get(memo)
+        if chrome is None:
+            chrome = self._chrome[memo] = self._chrome_context(nav_key, current, root)
+        return chrome | {
             "page_title": str(title), "description": description,
             "canonical": self.absolute(current), "alternates": alternates,
             "x_default": self.x_default(key),
-            "og_locales": [i.og_locale for i in self.published_locales
+            "og_locales": [i.og_locale for i in published
                            if i.code != self.info.code and self.published(key, i.code)],
+            "switcher": self.switcher(key, current, root),
+        }
+
+    def _chrome_context(self, key: str | None, current: str,
+                        root: str | None) -> dict[str, Any]:
+        """The part of `common` that is the same on every page of `current`'s folder
+        (`key`: the page, where it is in the menu)."""
+        config = self.config
+        return {
+            "locale": self.info, "locales": self.model.locales,
+            "site_title": self.t.ui(config.title),
             "css_href": self.link(CSS_PATH, current, root),
             "brand_css_href": self.link(output_path(BRAND_CSS, ""), current, root)
             if config.branding.accent else None,
             "feed_href": self.link(self.path(FEED), current, root),
             "home_href": self.href("home", current, root=root),
             "root_href": self.link(output_path(CHOOSER, ""), current, root),
-            "switcher": self.switcher(key, current, root),
             "nav": [{"label": self.t.ui(item.label, "nav"),
                      "href": self.href(item.page, current, root=root),
                      "current": item.page == key and root is None}
