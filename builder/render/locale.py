@@ -57,6 +57,9 @@ def template_marks(page: LocaleInfo) -> dict[str, str]:
     return language_marks(locale_info(TEMPLATE_LANGUAGE), page)
 
 
+CARDS = 1024   # cards a renderer keeps: a news list page's, its topics', a page's neighbours
+
+
 class LocaleRenderer:
     """Renders the pages of one locale; keeps nothing of a page but memos of what pages
     share (dates, names, list separators, the links of a folder)."""
@@ -74,6 +77,7 @@ class LocaleRenderer:
         self._prefixes = {info.code: info.prefix for info in model.locales}
         self._names: dict[str, Dual] = {}
         self._separators: dict[int, tuple[str, ...]] = {}
+        self._cards: dict[tuple[str, str], dict[str, Any]] = {}
         self._chrome: dict[tuple[str, str | None, str | None], dict[str, Any]] = {}
         self._nav_pages = frozenset(item.page for item in self.config.navigation)
 
@@ -182,6 +186,18 @@ class LocaleRenderer:
         return self.config.base_url + path
 
     def card(self, page: Page, current: str) -> dict[str, Any]:
+        """A page as a list shows it. The same card shows on many pages of a folder (a
+        topic on its news items, a news item on its two neighbours): the last CARDS
+        made are kept."""
+        memo = (page.key, current.rpartition("/")[0])
+        found = self._cards.get(memo)
+        if found is None:
+            found = self._cards[memo] = self._card(page, current)
+            if len(self._cards) > CARDS:
+                del self._cards[next(iter(self._cards))]    # the oldest
+        return found
+
+    def _card(self, page: Page, current: str) -> dict[str, Any]:
         elsewhere = None if self.published(page.key) else self.source_info
         return {"title": self.title(page), "href": self.href(page.key, current),
                 "summary": self.text(page, page.summary, page.context("summary"))

@@ -71,9 +71,7 @@ def _related(r: LocaleRenderer, page: Page, current: str) -> list[dict[str, Any]
             card = r.card(target, current) if target else {
                 "title": label, "href": r.href(link.page or "home", current),
                 "summary": None, "elsewhere": None}
-            if label:
-                card["title"] = label
-            out.append(card | {"external": False})
+            out.append(card | {"external": False} | ({"title": label} if label else {}))
     return out
 
 
