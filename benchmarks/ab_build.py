@@ -43,7 +43,11 @@ def checkout(rev: str, where: Path) -> Path:
 def build(tree: Path, project: Path, jobs: int | None) -> Measure:
     for name in ("site", ".infopages-cache"):
         shutil.rmtree(project / name, ignore_errors=True)
-    cmd = [str(PYTHON), "-c", "import sys; from builder.cli.app import main; sys.exit(main())",
+    # -P: no current folder first on sys.path, where `python -c` puts it: run from this
+    # repository, its own builder would shadow the tree's, and both sides run the same code.
+    cmd = [str(PYTHON), "-P", "-c", "import sys, builder; from builder.cli.app import main; "
+           f"assert builder.__file__.startswith({str(tree) + '/'!r}), builder.__file__; "
+           "sys.exit(main())",
            "build", "--project", str(project), "--quiet"]
     # The tree's own builder, not the one installed in the virtual environment.
     os.environ["PYTHONPATH"] = str(tree)
