@@ -1,7 +1,8 @@
 """The publishability checks' shortcuts say what the full checks say, on random text.
 
 The build checks every translation of a clean build (27,000 at N = 1,000), so the
-checks skip work when a text cannot hold what they look for: a Markdown parse
+checks skip work when a text cannot hold what they look for: all of it for a plain
+source and translation (no character any check looks for), a Markdown parse
 when the text has no markup, the raw HTML count without a `<`, code spans
 without a backtick, hidden controls the text does not have. Each shortcut is held
 here to the long way round on text drawn from the characters that matter.
@@ -14,8 +15,8 @@ from collections import Counter
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from builder.lint.checks import (CODE_RE, HTML_RE, SLOT_RE, _parsed_shape, _shape, _tags,
-                                 error_problems)
+from builder.lint.checks import (CODE_RE, HTML_RE, SLOT_RE, _error_problems, _parsed_shape,
+                                 _shape, _tags, error_problems)
 from builder.segments.placeholders import placeholders
 from builder.source.content import HIDDEN_RE
 
@@ -73,3 +74,16 @@ def test_the_checks_with_shortcuts_find_what_the_long_way_finds(msgid: str, msgs
     found = [p.code for p in error_problems(msgid, msgstr, markdown, formatted=False)
              if p.code != "newline"]
     assert found == long_way(msgid, msgstr, markdown)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(texts, texts, st.booleans(), st.booleans())
+@example("a\n", "a", True, False)        # only a trailing newline differs
+@example("a", "a\u202e", True, False)
+@example("50", "50 %", False, True)
+def test_plain_text_is_passed_without_a_check_only_when_every_check_passes(
+        msgid: str, msgstr: str, markdown: bool, formatted: bool):
+    """error_problems answers "no problem" at once for a source and a translation without
+    any character a check looks for: every check, the newline's included, agrees."""
+    assert [(p.code, p.message) for p in error_problems(msgid, msgstr, markdown, formatted)] \
+        == [(p.code, p.message) for p in _error_problems(msgid, msgstr, markdown, formatted)]
