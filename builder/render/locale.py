@@ -18,7 +18,7 @@ from builder.errors import Diagnostic, InputError
 from builder.render.body import render_body
 from builder.render.gates import Publication
 from builder.render.locales import LocaleInfo, locale_info
-from builder.render.routes import BRAND_CSS, CHOOSER, FEED, output_path, relative
+from builder.render.routes import BRAND_CSS, CHOOSER, FEED, folder, output_path, relative
 from builder.render.site import SiteModel
 from builder.render.theme import CSP, CSS_PATH, make_env, template_location
 from builder.render.translations import (
@@ -189,7 +189,7 @@ class LocaleRenderer:
         """A page as a list shows it. The same card shows on many pages of a folder (a
         topic on its news items, a news item on its two neighbours): the last CARDS
         made are kept."""
-        memo = (page.key, current.rpartition("/")[0])
+        memo = (page.key, folder(current))
         found = self._cards.get(memo)
         if found is None:
             found = self._cards[memo] = self._card(page, current)
@@ -231,7 +231,7 @@ class LocaleRenderer:
         # The links every page of a folder shares, and the site's texts: made once per
         # folder (a relative link depends on the folder alone; see routes.relative).
         nav_key = key if key in self._nav_pages else None
-        memo = (current.rpartition("/")[0], root, nav_key)
+        memo = (folder(current), root, nav_key)
         chrome = self._chrome.get(memo)
         if chrome is None:
             chrome = self._chrome[memo] = self._chrome_context(nav_key, current, root)

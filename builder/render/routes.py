@@ -59,9 +59,14 @@ def listing(key: str) -> tuple[str | None, int] | None:
     return None
 
 
+def folder(path: str) -> str:
+    """The folder of a site path: "fr/news/x.html" → "fr/news", "index.html" → ""."""
+    return path.rpartition("/")[0]
+
+
 def relative(target: str, current: str) -> str:
     """A link from the file `current` to the file `target` (both site-relative)."""
-    return _relative(target, current.rpartition("/")[0])
+    return _relative(target, folder(current))
 
 
 # Most of a page's links (stylesheet, menus, footer, topics) are the same from every page
