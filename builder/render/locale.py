@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from builder.catalogues.domains import domain_of
 from builder.errors import Diagnostic, InputError
-from builder.render.body import render_body
+from builder.render.body import Skeletons, render_body
 from builder.render.gates import Publication
 from builder.render.locales import LocaleInfo, locale_info
 from builder.render.routes import BRAND_CSS, CHOOSER, FEED, folder, output_path, relative
@@ -65,7 +65,7 @@ class LocaleRenderer:
     share (dates, names, list separators, the links of a folder)."""
 
     def __init__(self, model: SiteModel, translator: Translator, md: MarkdownIt,
-                 publication: Publication | None = None):
+                 publication: Publication | None = None, skeletons: Skeletons | None = None):
         self.model = model
         self.config = model.config
         self.info = next(i for i in model.locales if i.code == translator.locale)
@@ -80,6 +80,7 @@ class LocaleRenderer:
         self._cards: dict[tuple[str, str], dict[str, Any]] = {}
         self._chrome: dict[tuple[str, str | None, str | None], dict[str, Any]] = {}
         self._nav_pages = frozenset(item.page for item in self.config.navigation)
+        self._skeletons = skeletons or Skeletons()   # shared by the locales of a Renderers
 
     def published(self, key: str, locale: str | None = None) -> bool:
         return self.publication.published(locale or self.info.code, key)
@@ -307,10 +308,12 @@ class LocaleRenderer:
 
     def body(self, page: Page, current: str, absolute: bool = False) -> tuple[Markup, int]:
         domain = self.domain(page)
+        parsed = self.model.parsed[page.key]
         html, fallbacks = render_body(
-            self.model.parsed[page.key], self.md, partial(self.t.lookup, domain=domain),
+            parsed, self.md, partial(self.t.lookup, domain=domain),
             self.t.fallback_attrs, lambda target: self.resolve(target, current, absolute),
-            self.t.rtl, partial(self.t.marker, domain=domain) if self.t.preview else None)
+            self.t.rtl, partial(self.t.marker, domain=domain) if self.t.preview else None,
+            self._skeletons.get(parsed, self.md))
         return Markup(html), fallbacks
 
     def render(self, template: str, context: dict[str, Any]) -> bytes:

@@ -15,6 +15,7 @@ from typing import Callable, Mapping
 
 from markdown_it import MarkdownIt
 
+from builder.render.body import Skeletons
 from builder.render.brand import brand_css
 from builder.render.feeds import atom_feed, language_chooser, sitemap
 from builder.render.gates import Publication
@@ -97,6 +98,7 @@ class Renderers:
         self.pseudo_messages = pseudo_messages
         self.read = read
         self.made: dict[tuple[str, str], LocaleRenderer] = {}
+        self.skeletons = Skeletons()   # a body's HTML around its blocks, for every locale
 
     @cached_property
     def md(self) -> MarkdownIt:
@@ -118,7 +120,8 @@ class Renderers:
                                      variant.preview)
         model = self.model if variant.listed == self.model.locales else \
             replace(self.model, locales=variant.listed)
-        return LocaleRenderer(model, translator, self.md, variant.publication)
+        return LocaleRenderer(model, translator, self.md, variant.publication,
+                              self.skeletons)
 
 
 def render_output(renderers: Renderers, output: Output) -> bytes:

@@ -40,20 +40,35 @@ def plain_inline(text: str) -> list[Token] | None:
     return [Token("text", "", 0, content=text)]
 
 
-def linked_inline(md: MarkdownIt, text: str) -> list[Token] | None:
-    """What parseInline makes of `text`, without parsing, when it is plain text and
-    plain links, over one line or several (most paragraphs); else None."""
-    tokens: list[Token] = []
+def link_runs(md: MarkdownIt, text: str) -> tuple[list[tuple[str, str, str]], str] | None:
+    """Each link of `text` that LINK_RE finds as (the text before it, its label, its
+    normalised destination), and the text after the last; None if a destination is
+    one markdown-it refuses (it would be text, not a link)."""
+    links = []
     position = 0
     for link in LINK_RE.finditer(text):
         href = md.normalizeLink(link.group(2))
-        if not md.validateLink(href) or not _plain_run(text[position:link.start()], tokens):
+        if not md.validateLink(href):
+            return None
+        links.append((text[position:link.start()], link.group(1), href))
+        position = link.end()
+    return links, text[position:]
+
+
+def linked_inline(md: MarkdownIt, text: str) -> list[Token] | None:
+    """What parseInline makes of `text`, without parsing, when it is plain text and
+    plain links, over one line or several (most paragraphs); else None."""
+    found = link_runs(md, text)
+    if found is None:
+        return None
+    tokens: list[Token] = []
+    for run, label, href in found[0]:
+        if not _plain_run(run, tokens):
             return None
         tokens += [Token("link_open", "a", 1, attrs={"href": href}),
-                   Token("text", "", 0, level=1, content=link.group(1)),
+                   Token("text", "", 0, level=1, content=label),
                    Token("link_close", "a", -1)]
-        position = link.end()
-    if not _plain_run(text[position:], tokens) or not tokens:
+    if not _plain_run(found[1], tokens) or not tokens:
         return None
     return tokens
 
