@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import MethodType
-from typing import Any, Mapping
+from typing import Any, Mapping, MutableMapping
 
 import jinja2
 import markupsafe
@@ -110,6 +110,10 @@ def output_escape(value: Any) -> str:
         return _escape_str(value)
     if type(value) is Markup:
         return value
+    html = getattr(value, "__html__", None)    # Localized, DateValue: a page's dozens
+    if html is not None:
+        text = html()
+        return text if type(text) is str else Markup(text)   # as escape: Markup(__html__())
     return escape(value)
 
 
@@ -164,6 +168,13 @@ class _Environment(jinja2.Environment):
     code_generator_class = _CodeGenerator
     context_class = _Context
     output_escape = staticmethod(output_escape)
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as one dict, not Jinja's ChainMap over the Environment's:
+        each page's context copies them, and copying a ChainMap looks every key up
+        through it. The Environment's globals are all set before a template is loaded
+        (`make_env`), as Jinja asks; a copy holds what the ChainMap would show."""
+        return {**self.globals, **(d or {})}
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:

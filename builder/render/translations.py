@@ -12,6 +12,7 @@ interface's (`Messages.ui`). Keys are (domain, msgctxt, msgid).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Callable, Mapping
 
 import polib
@@ -324,8 +325,12 @@ class DateValue:
     text: str
     fallback_text: str
 
-    def __html__(self) -> str:
+    @cached_property
+    def html(self) -> str:    # made once: a renderer keeps a date's DateValue for its cards
         return f'<time datetime="{escape(self.iso)}">{escape(self.text)}</time>'
+
+    def __html__(self) -> str:
+        return self.html
 
     def __str__(self) -> str:
         return self.text
