@@ -193,6 +193,9 @@ def make_env(templates: PreloadedTemplates, translator: Translator) -> jinja2.En
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         auto_reload=False,   # compiled once per Environment: no stat per page rendered
+        # A theme's templates, all kept (a dozen): a dict, not Jinja's locked LRU, looked
+        # up three times a page (the page's template, the one it extends, its macros).
+        cache_size=-1,
     )
     # Newstyle gettext (`{% trans %}` passes its variables as keywords), with the
     # Translator's own callables rather than Jinja's wrappers: they format the message

@@ -15,7 +15,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from builder.segments.linkslots import to_slots
 from builder.source.content import Page
@@ -48,11 +48,26 @@ def make_markdown() -> MarkdownIt:
     # html=False: raw HTML from authors or translators is shown as text, never markup.
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "xhtmlOut": False,
                                    "maxNesting": MAX_NESTING}).enable("table")
-    # A link's destination is normalised (~10 µs) every time it is parsed, and the same
-    # ones recur (every locale of a page, `page:` links on many pages): a pure function.
-    md.normalizeLink = functools.lru_cache(maxsize=4096)(md.normalizeLink)
+    md.normalizeLink = _quick_normalize(md.normalizeLink)
     md.core.ruler.at("inline", quick_inline)   # most blocks: plain text and plain links
     return md
+
+
+# An http(s) URL that markdown-it's normalizeLink gives back as it is: a lower-case ASCII
+# host, a path of unreserved characters (tests/render/test_inline_fast_path.py).
+PLAIN_URL_RE = re.compile(r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:/[A-Za-z0-9._~/-]*)?")
+
+
+def _quick_normalize(normalize_link: Callable[[str], str]) -> Callable[[str], str]:
+    """markdown-it's normalizeLink (URL parsing and encoding, some 50 µs), skipped for
+    plain URLs, which it keeps as they are (a page's own links, each once), and
+    memoised for the rest: the same ones recur (every locale of a page, `page:`
+    links on many pages)."""
+    memo = functools.lru_cache(maxsize=4096)(normalize_link)
+
+    def normalize_link_quickly(url: str) -> str:
+        return url if PLAIN_URL_RE.fullmatch(url) else memo(url)
+    return normalize_link_quickly
 
 
 def normalize(text: str) -> str:
@@ -122,6 +137,7 @@ class _Walker:
 
     def __init__(self, page: Page):
         self.page = page
+        self.title = normalize(page.title)
         self.section = "intro"
         self.counts: dict[str, int] = {}
         self.heading_ids: dict[str, int] = {}
@@ -132,7 +148,7 @@ class _Walker:
 
     @property
     def context(self) -> str:
-        return " › ".join([normalize(self.page.title)] + [t for _, t in self.headings])
+        return " › ".join([self.title] + [t for _, t in self.headings])
 
     def anchor(self, short: str) -> str:
         key = f"{self.section}.{short}"

@@ -160,3 +160,27 @@ def test_every_page_body_parses_as_without_the_fast_paths(tmp_path: Path) -> Non
         except UnicodeDecodeError:     # tests/broken: a page that is not UTF-8
             continue
         same_document(text)
+
+
+# Plain URLs, and nearly plain ones: one character or piece that markdown-it may
+# encode, in the host or in the path.
+ODD_HOST = st.sampled_from(["", "", "", "é", "A", "%", "_", ":8080", "u@", "..", "["])
+ODD_PATH = st.sampled_from(["", "", "", "%", "%zz", "%20", " ", "é", "?q=1&r", "#x", "@", ":",
+                            "(", "\\", "\"", "'", "<", "\u00a0", "*", "%2F"])
+URL = st.builds("{}://{}{}{}/{}{}{}".format, st.sampled_from(["http", "https", "ftp", "HTTP"]),
+                st.from_regex(r"\A[a-z0-9-]{1,6}(\.[a-z0-9-]{1,5}){0,2}\Z"), ODD_HOST,
+                st.from_regex(r"\A[a-z0-9-]{0,3}\Z"), st.text(alphabet="/aZ9._~-", max_size=8),
+                ODD_PATH, st.text(alphabet="/aZ9._~-", max_size=4))
+
+
+@settings(max_examples=500, deadline=None)
+@given(url=URL)
+@example(url="https://example.org/1990-01-01-item-000000")
+@example(url="HTTPS://Example.org/x")
+@example(url="https://bücher.example/a b")
+def test_link_normalisation_equals_markdown_its_own(url: str) -> None:
+    """make_markdown's normalizeLink (plain URLs kept as they are, others memoised)
+    gives what markdown-it's own gives, on random URLs, plain ones most of all."""
+    from markdown_it.common.normalize_url import normalizeLink
+
+    assert MD.normalizeLink(url) == normalizeLink(url)
