@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from builder.segments.linkslots import to_slots
+from builder.segments.linkslots import code_span_end, to_slots
 from builder.source.content import Page
 
 if TYPE_CHECKING:   # the parser is imported where it is made: `update` often needs none
@@ -76,6 +76,38 @@ def normalize(text: str) -> str:
     if OTHER_SPACE_RE.search(text):   # str.split would cut there too: the regex way
         return WS_RE.sub(" ", text).strip(" ")
     return " ".join(text.split())     # the same, three times faster
+
+
+# A hard line break in inline Markdown: a backslash, or two spaces or more, before a newline.
+HARD_BREAK_RE = re.compile(r"(?:\\| {2,})\n")
+
+
+def block_text(token: Token) -> str:
+    """A block's msgid: its inline Markdown normalised, each hard line break kept (as a
+    backslash and a newline): whitespace would make it a space, or a stray backslash.
+    Where the breaks the parser found are not the ones found here, the text is
+    normalised whole (a stray backslash, as before)."""
+    breaks = sum(1 for child in token.children or [] if child.type == "hardbreak")
+    if not breaks:
+        return normalize(token.content)
+    found = _hard_breaks(token.content)
+    if len(found) != breaks:
+        return normalize(token.content)
+    edges = [0] + [edge for match in found for edge in match.span()] + [len(token.content)]
+    return "\\\n".join(normalize(token.content[start:end])
+                      for start, end in zip(edges[::2], edges[1::2]))
+
+
+def _hard_breaks(text: str) -> list[re.Match]:
+    """HARD_BREAK_RE's matches outside code spans (where a newline is a space)."""
+    spans, start = [], text.find("`")
+    while start != -1:
+        end = code_span_end(text, start)
+        if end > start + len(text[start:]) - len(text[start:].lstrip("`")):   # closed
+            spans.append((start, end))
+        start = text.find("`", end)
+    return [match for match in HARD_BREAK_RE.finditer(text)
+            if not any(first <= match.start() < end for first, end in spans)]
 
 
 def slugify(text: str) -> str:
@@ -214,7 +246,7 @@ def _slot(index: int, token: Token, stack: list[str], walker: _Walker, page: Pag
         seg = Segment(alt, "img.alt", walker.anchor("alt"), BLOCK_KINDS["alt"], page.source, line,
                       context=walker.context)
         return Slot(index, seg, True)
-    raw = normalize(token.content)
+    raw = block_text(token)
     if not raw:
         return None
     links = sum(1 for c in token.children or [] if c.type in ("link_open", "image"))

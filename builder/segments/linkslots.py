@@ -23,7 +23,7 @@ class Slotted:
         return "\n".join(f"{{{n}}}: {target[1:-1]}" for n, target in enumerate(self.targets, 1))
 
 
-def _code_span_end(text: str, start: int) -> int:
+def code_span_end(text: str, start: int) -> int:
     """Index after the code span opening at `start`, or start + run length if unclosed."""
     rest = text[start:]
     run = len(rest) - len(rest.lstrip("`"))
@@ -43,7 +43,7 @@ def _label_end(text: str, start: int) -> int | None:
             i += 2
             continue
         if char == "`":
-            i = _code_span_end(text, i)
+            i = code_span_end(text, i)
             continue
         depth += {"[": 1, "]": -1}.get(char, 0)
         if depth == 0:
@@ -94,7 +94,7 @@ def to_slots(text: str, expected_links: int) -> Slotted:
             out.append(text[i:i + 2])
             i += 2
         elif char == "`":
-            end = _code_span_end(text, i)
+            end = code_span_end(text, i)
             out.append(text[i:end])
             i = end
         elif char == "[" and (end := _label_end(text, i)) is not None and \

@@ -175,3 +175,45 @@ def test_link_titles_are_segments_of_their_own():
     html, _ = render('See [the report](https://example.org/r "Annual report 2024").\n',
                      {"Annual report 2024": "Rapport annuel 2024"})
     assert 'title="Rapport annuel 2024"' in html
+
+
+def test_a_hard_line_break_stays_in_the_msgid_as_a_backslash_and_a_newline():
+    """An address or a verse breaks its lines on purpose (`\\` or two spaces at a line's
+    end): the msgid keeps each break, written one way, so re-wrapping elsewhere still
+    changes nothing, and the page shows the break instead of a stray backslash."""
+    one = segments("Office one\\\nRue du Lac 4  \n1000   Town\n")
+    two = segments("Office   one\\\nRue du\nLac 4   \n1000 Town\n")
+    assert one[-1].msgid == two[-1].msgid == "Office one\\\nRue du Lac 4\\\n1000 Town"
+    # A code span's newline is a space, whatever precedes it: no break there.
+    assert segments("Call `a  \nb` now\\\nplease\n")[-1].msgid == "Call `a b` now\\\nplease"
+    html, fallbacks = render("Office one\\\nRue du Lac 4  \n1000 Town\n",
+                             {"Office one\\\nRue du Lac 4\\\n1000 Town":
+                              "Bureau un\\\nRue du Lac 4\\\n1000 Ville"})
+    assert fallbacks == 0 and html == "<p>Bureau un<br>\nRue du Lac 4<br>\n1000 Ville</p>\n"
+    html, fallbacks = render("Office one\\\nTown\n", {})
+    assert fallbacks == 1 and html == '<p lang="en" dir="ltr">Office one<br>\nTown</p>\n'
+
+
+def test_a_hard_line_break_reaches_the_catalogue_and_the_page(tmp_path):
+    import subprocess
+
+    import polib
+
+    from builder.engine.build import BuildOptions
+    from builder.pipeline import build, update
+    from tests.conftest import catalogue_of, make_project
+
+    root = make_project(tmp_path, "mini")
+    (root / "content" / "pages" / "about.md").write_text(
+        "---\ntitle: About us\n---\n\nOur office:\\\nRue du Lac 4  \n1000 Town\n", "utf-8")
+    update(root)
+    msgid = "Our office:\\\nRue du Lac 4\\\n1000 Town"
+    path = catalogue_of(root, "fr", msgid)
+    for checked in (path, root / "locales" / f"{path.stem}.pot"):
+        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(checked)], check=True)
+    catalogue = polib.pofile(str(path), wrapwidth=0)
+    catalogue.find(msgid).msgstr = "Notre bureau :\\\nRue du Lac 4\\\n1000 Ville"
+    catalogue.save()
+    build(root, BuildOptions())
+    page = (root / "site" / "fr" / "about.html").read_text("utf-8")
+    assert "<p>Notre bureau :<br>\nRue du Lac 4<br>\n1000 Ville</p>" in page
