@@ -8,8 +8,11 @@ import json
 import os
 from pathlib import Path
 
-from builder.output.manifest import (MANIFEST_PATH, PART_SIZE, manifest_files, part_count,
-                                     part_of, read_manifest, spread, write_files)
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from builder.output.manifest import (MANIFEST_PATH, PART_SIZE, entry_line, manifest_files,
+                                     part_count, part_of, read_manifest, spread, write_files)
 
 
 def entries(count: int) -> dict[str, dict]:
@@ -74,3 +77,22 @@ def test_a_manifest_that_is_not_ours_reads_as_none(tmp_path: Path):
     for text in ("[]", "{", '{"parts": "pages/0.json"}', '{"parts": [3]}', "null"):
         (tmp_path / MANIFEST_PATH).write_text(text, "utf-8")
         assert read_manifest(tmp_path) is None, text
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) |
+    st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.lists(inner, max_size=3).map(tuple) |
+    st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=20)
+
+
+@settings(max_examples=500, deadline=None)
+@given(path=st.text(max_size=12), entry=st.dictionaries(st.text(max_size=6), JSON, max_size=6)
+       | st.dictionaries(st.integers(), JSON, max_size=2))
+def test_an_entry_line_is_json_dumps_indented(path, entry):
+    """entry_line lays dicts and lists out itself (the C encoder writes each string and
+    number): the text json.dumps(sort_keys=True, indent=1) gives, on random values."""
+    text = json.dumps(entry, sort_keys=True, indent=1, ensure_ascii=False)
+    assert entry_line(path, entry) == \
+        f"  {json.dumps(path, ensure_ascii=False)}: {text.replace(chr(10), chr(10) + '  ')}"
