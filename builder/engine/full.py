@@ -99,7 +99,7 @@ def full_build(source: BuildInputs, jobs: int, progress: Report | None,
     with staging(source.root, source.target) as staged:
         results = render_outputs(source.job(staged), outputs, jobs, progress,
                                  record and record.start, record and record.add)
-        refs = record.refs if record else {i.key: refs_of(i) for i in results.infos}
+        refs = record.refs if record else {i.key: i.refs for i in results.infos}
         check_references(source, refs)
         if record:
             manifest, _ = write_manifest(record.cache, staged)
@@ -128,10 +128,6 @@ def _stale(source: BuildInputs, files: set[str]) -> list[str]:
     """Files of the last build that this one does not make."""
     before = owned(source.target) if source.target.is_dir() else None
     return sorted((before or set()) - files)
-
-
-def refs_of(info: PageInfo) -> Refs:
-    return Refs.of(info.analysis)
 
 
 def check_references(source: BuildInputs, refs: dict[str, Refs]) -> None:
@@ -169,7 +165,7 @@ class Record:
         self.cache.record_outputs(rendered, full=True)
         self.cache.record_uses({i.key: i.messages for i in infos}, full=True)
         self.cache.record_analyses({i.digest: i.pickled for i in infos})
-        self.refs |= {i.key: refs_of(i) for i in infos}
+        self.refs |= {i.key: i.refs for i in infos}
 
     def finish(self, summary: BuildResult, ui: dict[str, set[MsgKey]]) -> None:
         self.cache.index()

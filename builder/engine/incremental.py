@@ -221,7 +221,7 @@ def _refs(cache: BuildCache, source: BuildInputs, changes: Changes, infos) -> di
     for key in changed & pages.keys():
         if key not in fresh:   # changed, but none of its outputs was rendered
             refs[key] = Refs.of(source.model.parsed[key])
-    refs |= {key: Refs.of(i.analysis) for key, i in fresh.items()}
+    refs |= {key: i.refs for key, i in fresh.items()}
     cache.record_uses({key: fresh[key].messages for key in fresh}
                       | {key: () for key in changed if key not in pages}, full=False)
     cache.record_analyses({i.digest: i.pickled for i in fresh.values()})

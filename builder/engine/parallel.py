@@ -31,6 +31,7 @@ from builder.render.translations import Key as MsgKey
 from builder.render.translations import Messages
 from builder.segments.analysis import Analysis, page_digest
 from builder.segments.blocks import ParsedBody, page_segments, parse_body
+from builder.segments.references import Refs
 
 Report = Callable[[int, int, str], None]
 CHUNK = 24                     # page keys per task: small enough to balance two cores
@@ -50,16 +51,20 @@ class Rendered:
 
 @dataclass(frozen=True)
 class PageInfo:
-    """What the parent needs of a page a worker parsed: its analysis, and the
-    messages its segments use."""
+    """What the parent needs of a page a worker parsed: its body's references, the
+    messages its segments use, and its analysis as the record stores it (pickled
+    here: sent to the parent as bytes, it is neither unpickled nor pickled again there)."""
     key: str
-    analysis: Analysis
+    refs: Refs
     messages: tuple[MsgKey, ...]   # (domain, msgctxt, msgid): the page's domain
-    digest: bytes = b""        # of the page, for `extract` (segments.analysis)
+    digest: bytes                  # of the page, for `extract` (segments.analysis)
+    pickled: bytes                 # its Analysis
 
-    @property
-    def pickled(self) -> bytes:
-        return pickle.dumps(self.analysis, pickle.HIGHEST_PROTOCOL)
+    @classmethod
+    def of(cls, key: str, analysis: Analysis, messages: tuple[MsgKey, ...],
+           digest: bytes) -> PageInfo:
+        return cls(key, Refs.of(analysis), messages, digest,
+                   pickle.dumps(analysis, pickle.HIGHEST_PROTOCOL))
 
 
 @dataclass(frozen=True)
@@ -138,9 +143,9 @@ class Worker:
         segments = tuple(page_segments(page, parsed))
         analysis = Analysis(segments, parsed.page_links, parsed.images, parsed.problems)
         domain = domain_of(self.job.model.config.catalogues, page)
-        return PageInfo(key, analysis,
-                        tuple(dict.fromkeys((domain, s.msgctxt, s.msgid) for s in segments)),
-                        page_digest(page))
+        return PageInfo.of(key, analysis,
+                           tuple(dict.fromkeys((domain, s.msgctxt, s.msgid) for s in segments)),
+                           page_digest(page))
 
     def chunk(self, outputs: list[Output]) -> Chunk:
         """Render `outputs`; an output whose template fails is reported, not fatal: every
