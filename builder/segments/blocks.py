@@ -43,12 +43,14 @@ MAX_NESTING = 60
 def make_markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
+    from builder.segments.quickblock import quick_block
     from builder.segments.quickinline import quick_inline
 
     # html=False: raw HTML from authors or translators is shown as text, never markup.
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "xhtmlOut": False,
                                    "maxNesting": MAX_NESTING}).enable("table")
     md.normalizeLink = _quick_normalize(md.normalizeLink)
+    md.core.ruler.at("block", quick_block)     # most bodies: paragraphs, headings, lists
     md.core.ruler.at("inline", quick_inline)   # most blocks: plain text and plain links
     return md
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from markdown_it.rules_core import block as core_block
 from markdown_it.rules_core import inline as core_inline
 
 from builder.catalogues.poread import parse_po
@@ -19,9 +20,11 @@ from builder.segments.quickinline import linked_inline, plain_inline
 
 ROOT = Path(__file__).resolve().parents[2]
 MD = make_markdown()
-# The reference: the same parser with markdown-it's own `inline` core rule, no fast path.
+# The reference: the same parser with markdown-it's own `block` and `inline` core rules,
+# no fast path.
 REFERENCE = make_markdown()
 REFERENCE.core.ruler.at("inline", core_inline)
+REFERENCE.core.ruler.at("block", core_block)
 PIECES = st.sampled_from([
     "word", "mot", "كلمة", " ", "  ", "\t", "\n", "\r", "\0", "\\", "`", "*", "_", "[", "]",
     "!", "<", ">", "&", "&amp;", "(", ")", "{1}", "]{1}", "~~", "#", "|", "-", ".", "%(x)s",
