@@ -240,7 +240,9 @@ def _nesting_problems(tokens: list[Token], body_line: int) -> tuple[tuple[int, s
 
 def _slot(index: int, token: Token, stack: list[str], walker: _Walker, page: Page,
           line: int) -> Slot | None:
-    children = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())]
+    children = token.children or []
+    if any(c.type == "image" for c in children):
+        children = [c for c in children if not (c.type == "text" and not c.content.strip())]
     if len(children) == 1 and children[0].type == "image":
         alt = normalize(_plain(children[0].children or []))
         if not alt:
@@ -251,8 +253,8 @@ def _slot(index: int, token: Token, stack: list[str], walker: _Walker, page: Pag
     raw = block_text(token)
     if not raw:
         return None
-    links = sum(1 for c in token.children or [] if c.type in ("link_open", "image"))
-    slotted = to_slots(raw, links)
+    linked = [c for c in children if c.type in ("link_open", "image")]
+    slotted = to_slots(raw, len(linked))
     short = _short_kind(stack)
     context = walker.context if short != "h" else " › ".join(walker.context.split(" › ")[:-1])
     segment = Segment(slotted.text, None, walker.anchor(short), BLOCK_KINDS[short],
@@ -260,9 +262,7 @@ def _slot(index: int, token: Token, stack: list[str], walker: _Walker, page: Pag
     titles = tuple(Segment(normalize(str(c.attrGet("title"))), "link.title",
                            f"{segment.anchor}.title{n}", "link title", page.source, line,
                            context=context)
-                   for n, c in enumerate((c for c in token.children or []
-                                          if c.type in ("link_open", "image")
-                                          and c.attrGet("title")), 1))
+                   for n, c in enumerate((c for c in linked if c.attrGet("title")), 1))
     return Slot(index, segment, False, titles)
 
 

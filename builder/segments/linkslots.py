@@ -79,6 +79,8 @@ SPECIAL_RE = re.compile(r"[\\`\[]")   # what can start an escape, a code span or
 
 def to_slots(text: str, expected_links: int) -> Slotted:
     """Replace inline link and image destinations with numbered slots."""
+    if not expected_links:    # most blocks: with no target found, the text is kept whole
+        return Slotted(text, ())
     out, targets, i = [], [], 0
     while i < len(text):
         # Jump over plain text in one step (SPECIAL_RE).
