@@ -28,7 +28,7 @@ from builder.source.theme import THEME
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
        "base-uri 'none'; form-action 'none'")
 CSS_PATH = "assets/style.css"
-CODE_VERSION = "infopages-codegen-2\n"   # changes whenever _CodeGenerator's output does
+CODE_VERSION = "infopages-codegen-3\n"   # changes whenever _CodeGenerator's output does
 
 
 class PreloadedTemplates(jinja2.BaseLoader):
@@ -118,16 +118,33 @@ def output_escape(value: Any) -> str:
 
 
 class _CodeGenerator(CodeGenerator):
-    """Jinja's code with two shortcuts, each giving the same result:
+    """Jinja's code with three shortcuts, each giving the same result:
     - `{{ }}` escaped by `output_escape`: the module of a compiled template binds
       `escape`, which only its output statements call, to it;
     - `item.href` on a view-model dict reads the item in place, without calling the
       Environment's `getattr` (which does the same, see _Environment), some hundred
-      times a page; any other object, or a missing key, goes to `getattr` as before."""
+      times a page; any other object, or a missing key, goes to `getattr` as before;
+    - a run of three pieces of output or more is yielded as one text."""
 
     def visit_Template(self, node, frame=None) -> None:
         super().visit_Template(node, frame)
         self.writeline("escape = environment.output_escape")
+
+    def visit_Output(self, node, frame) -> None:
+        if frame.buffer is not None or frame.require_output_check or len(node.nodes) < 3:
+            super().visit_Output(node, frame)
+            return
+        # Jinja's own code for a buffered frame (its pieces into a list), then one
+        # yield of their text: each yield resumes every template up the `extends`
+        # chain and the block's caller.
+        parts = self.temporary_identifier()
+        self.writeline(f"{parts} = []")
+        frame.buffer = parts
+        try:
+            super().visit_Output(node, frame)
+        finally:
+            frame.buffer = None
+        self.writeline(f"yield ''.join({parts})")
 
     @optimizeconst
     def visit_Getattr(self, node, frame) -> None:
