@@ -99,11 +99,13 @@ class LocaleRenderer:
         return Dual(self.digits(str(value)), str(value))
 
     def date(self, value: dt.date) -> DateValue:
-        if value not in self._dates:
+        found = self._dates.get(value)
+        if found is None:
             (own, here), (english, there) = self._date_formats
-            self._dates[value] = DateValue(value.isoformat(), self.digits(own.apply(value, here)),
-                                           english.apply(value, there))
-        return self._dates[value]
+            found = self._dates[value] = DateValue(value.isoformat(),
+                                                   self.digits(own.apply(value, here)),
+                                                   partial(english.apply, value, there))
+        return found
 
     @cached_property
     def _date_formats(self) -> tuple[tuple[Any, Locale], tuple[Any, Locale]]:

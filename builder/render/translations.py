@@ -320,10 +320,15 @@ def span(html: str, attrs: Mapping[str, str]) -> Markup:
 @dataclass(frozen=True)
 class DateValue:
     """A date as a page shows it: `<time datetime="2015-02-20">20 février 2015</time>`,
-    with the same date in English for a template message left untranslated."""
+    with the same date in English for a template message left untranslated (`english`
+    makes it: formatted only where a page needs it)."""
     iso: str
     text: str
-    fallback_text: str
+    english: Callable[[], str] = field(compare=False, repr=False)
+
+    @cached_property
+    def fallback_text(self) -> str:
+        return self.english()
 
     @cached_property
     def html(self) -> str:    # made once: a renderer keeps a date's DateValue for its cards
