@@ -273,6 +273,8 @@ def _resolve_links(children: list[Token], resolve: LinkResolver) -> list[Token]:
 
 def render_inline(md: MarkdownIt, text: str, isolate_ltr: bool = False) -> tuple[str, str]:
     """(html, plain text) of one inline Markdown string."""
+    if text and not INLINE_SYNTAX_RE.search(text):   # plain text: most titles and summaries
+        return (_isolated(text) if isolate_ltr else escapeHtml(text)), text
     plain = plain_inline(text)
     tokens = md.parseInline(text) if plain is None else \
         [Token("inline", "", 0, content=text, map=[0, 1], children=plain)]
