@@ -144,7 +144,7 @@ def _quick_html(md: MarkdownIt, text: str, resolve: LinkResolver, isolate: bool)
     """The HTML of plain text, or of plain text and plain links on one line (most
     blocks), written directly: what rendering their tokens gives (`linked_inline`'s, the
     links resolved, the text isolated where asked); else None."""
-    text_html = _isolated if isolate else escapeHtml
+    text_html = _isolated if isolate else _escape_plain
     if not INLINE_SYNTAX_RE.search(text):
         return text_html(text)
     found = link_runs(md, text) if "](" in text else None
@@ -159,15 +159,21 @@ def _quick_html(md: MarkdownIt, text: str, resolve: LinkResolver, isolate: bool)
     return "".join(out)
 
 
+def _escape_plain(text: str) -> str:
+    """markdown-it's escapeHtml of text without `&` or `<` (INLINE_SYNTAX_RE finds
+    neither): two of its four replacements."""
+    return text.replace(">", "&gt;").replace('"', "&quot;")
+
+
 def _isolated(text: str) -> str:
-    """Plain text's HTML with its left-to-right runs isolated: what rendering
-    `isolate_ltr_runs` of its one text token gives."""
+    """Plain text's HTML (no `&` or `<`) with its left-to-right runs isolated: what
+    rendering `isolate_ltr_runs` of its one text token gives."""
     out, position = [], 0
     for start, end in ltr_runs(text):
-        out += [escapeHtml(text[position:start]), '<bdi dir="ltr">',
-                escapeHtml(text[start:end]), "</bdi>"]
+        out += [_escape_plain(text[position:start]), '<bdi dir="ltr">',
+                _escape_plain(text[start:end]), "</bdi>"]
         position = end
-    out.append(escapeHtml(text[position:]))
+    out.append(_escape_plain(text[position:]))
     return "".join(out)
 
 
@@ -274,7 +280,7 @@ def _resolve_links(children: list[Token], resolve: LinkResolver) -> list[Token]:
 def render_inline(md: MarkdownIt, text: str, isolate_ltr: bool = False) -> tuple[str, str]:
     """(html, plain text) of one inline Markdown string."""
     if text and not INLINE_SYNTAX_RE.search(text):   # plain text: most titles and summaries
-        return (_isolated(text) if isolate_ltr else escapeHtml(text)), text
+        return (_isolated(text) if isolate_ltr else _escape_plain(text)), text
     plain = plain_inline(text)
     tokens = md.parseInline(text) if plain is None else \
         [Token("inline", "", 0, content=text, map=[0, 1], children=plain)]
