@@ -348,13 +348,13 @@ class BuildCache:
         self.db.executemany("INSERT OR REPLACE INTO analyses VALUES (?, ?)", items.items())
 
     # -- messages: who uses them, and their publishable translations ---------------
-    def record_uses(self, uses: Mapping[str, Iterable[MsgKey]], full: bool) -> None:
-        """Which content page's segments use which message (page key → messages)."""
+    def record_uses(self, uses: Mapping[str, Iterable[bytes]], full: bool) -> None:
+        """Which content page's segments use which message (page key → the `msg_hash`
+        of each message, once each)."""
         if not full:
             self.db.executemany("DELETE FROM uses WHERE page = ?", [(k,) for k in uses])
         self.db.executemany("INSERT INTO uses VALUES (?, ?)",
-                            [(msg_hash(m), page) for page, msgs in uses.items()
-                             for m in set(msgs)])
+                            [(key, page) for page, keys in uses.items() for key in keys])
 
     def users(self, keys: Iterable[MsgKey]) -> dict[MsgKey, set[str]]:
         out: dict[MsgKey, set[str]] = {}

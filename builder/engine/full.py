@@ -163,7 +163,7 @@ class Record:
 
     def add(self, rendered: list[Rendered], infos: list[PageInfo]) -> None:
         self.cache.record_outputs(rendered, full=True)
-        self.cache.record_uses({i.key: i.messages for i in infos}, full=True)
+        self.cache.record_uses({i.key: i.uses for i in infos}, full=True)
         self.cache.record_analyses({i.digest: i.pickled for i in infos})
         self.refs |= {i.key: i.refs for i in infos}
 

@@ -222,7 +222,7 @@ def _refs(cache: BuildCache, source: BuildInputs, changes: Changes, infos) -> di
         if key not in fresh:   # changed, but none of its outputs was rendered
             refs[key] = Refs.of(source.model.parsed[key])
     refs |= {key: i.refs for key, i in fresh.items()}
-    cache.record_uses({key: fresh[key].messages for key in fresh}
+    cache.record_uses({key: fresh[key].uses for key in fresh}
                       | {key: () for key in changed if key not in pages}, full=False)
     cache.record_analyses({i.digest: i.pickled for i in fresh.values()})
     if changed:

@@ -16,11 +16,12 @@ import signal
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 from builder.catalogues.domains import domain_of
 from builder.engine.deps import FactIndex
 from builder.engine.pool import fork_pool
+from builder.engine.stored import msg_hash
 from builder.errors import Diagnostic, InputError
 from builder.output.write import write_new
 from builder.render.manifest import ManifestMemo, manifest_entry
@@ -52,19 +53,20 @@ class Rendered:
 @dataclass(frozen=True)
 class PageInfo:
     """What the parent needs of a page a worker parsed: its body's references, the
-    messages its segments use, and its analysis as the record stores it (pickled
-    here: sent to the parent as bytes, it is neither unpickled nor pickled again there)."""
+    messages its segments use, and its analysis as the record stores it. Made here
+    as the record keeps them (hashes, pickled bytes): the parent neither receives
+    every paragraph's text nor pickles the analysis again."""
     key: str
     refs: Refs
-    messages: tuple[MsgKey, ...]   # (domain, msgctxt, msgid): the page's domain
+    uses: tuple[bytes, ...]        # `msg_hash` of each (domain, msgctxt, msgid), once each
     digest: bytes                  # of the page, for `extract` (segments.analysis)
     pickled: bytes                 # its Analysis
 
     @classmethod
-    def of(cls, key: str, analysis: Analysis, messages: tuple[MsgKey, ...],
+    def of(cls, key: str, analysis: Analysis, messages: Iterable[MsgKey],
            digest: bytes) -> PageInfo:
-        return cls(key, Refs.of(analysis), messages, digest,
-                   pickle.dumps(analysis, pickle.HIGHEST_PROTOCOL))
+        return cls(key, Refs.of(analysis), tuple(dict.fromkeys(map(msg_hash, messages))),
+                   digest, pickle.dumps(analysis, pickle.HIGHEST_PROTOCOL))
 
 
 @dataclass(frozen=True)
@@ -143,8 +145,7 @@ class Worker:
         segments = tuple(page_segments(page, parsed))
         analysis = Analysis(segments, parsed.page_links, parsed.images, parsed.problems)
         domain = domain_of(self.job.model.config.catalogues, page)
-        return PageInfo.of(key, analysis,
-                           tuple(dict.fromkeys((domain, s.msgctxt, s.msgid) for s in segments)),
+        return PageInfo.of(key, analysis, ((domain, s.msgctxt, s.msgid) for s in segments),
                            page_digest(page))
 
     def chunk(self, outputs: list[Output]) -> Chunk:
