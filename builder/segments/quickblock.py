@@ -19,11 +19,17 @@ from typing import TYPE_CHECKING
 from markdown_it.rules_core import block as parser_block
 from markdown_it.token import Token
 
+try:     # markdown-it-py 4 trims a block's text of CommonMark's whitespace only
+    from markdown_it.common.utils import mdTrim as trim
+except ImportError:   # markdown-it-py 3: of what str.strip takes
+    trim = str.strip
+
 if TYPE_CHECKING:
     from markdown_it.rules_core import StateCore
 
 # A line of a paragraph or a list item's text: a letter or an opening quote first (no
-# block starts with one), then anything but a tab (which counts as spaces in places).
+# block starts with one; a table's second line starts with `|`, `-` or `:`), then
+# anything but a tab (which counts as spaces in places).
 _TEXT = r"(?:[^\W\d_]|[\"'(«¿¡“‘„])[^\t]*"
 PARAGRAPH_LINE = re.compile(_TEXT)
 HEADING_LINE = re.compile(rf"(#{{1,6}}) ({_TEXT})")
@@ -35,8 +41,7 @@ BLANK_LINE = re.compile(r" *")
 
 def quick_block(state: StateCore) -> None:
     """markdown-it's `block` core rule, with `simple_blocks` tried first."""
-    tokens = None if state.inlineMode or "|" in state.src or "\t" in state.src \
-        else simple_blocks(state.src)
+    tokens = None if state.inlineMode or "\t" in state.src else simple_blocks(state.src)
     if tokens is None:
         parser_block(state)
     else:
@@ -88,7 +93,7 @@ def _paragraph(chunk: list[str], first: int, end: int) -> list[Token] | None:
         return None
     where = [first, end]
     return [_block("paragraph_open", "p", 1, 0, map=where),
-            _block("inline", "", 0, 1, map=list(where), content="\n".join(chunk).strip(),
+            _block("inline", "", 0, 1, map=list(where), content=trim("\n".join(chunk)),
                    children=[]),
             _block("paragraph_close", "p", -1, 0)]
 
@@ -100,7 +105,7 @@ def _heading(text: str, first: int) -> list[Token] | None:
     tag, markup = f"h{len(found.group(1))}", found.group(1)
     return [_block("heading_open", tag, 1, 0, map=[first, first + 1], markup=markup),
             _block("inline", "", 0, 1, map=[first, first + 1],
-                   content=found.group(2).strip(), children=[]),
+                   content=trim(found.group(2)), children=[]),
             _block("heading_close", tag, -1, 0, markup=markup)]
 
 
@@ -116,7 +121,7 @@ def _list(chunk: list[str], first: int, next_text: int) -> list[Token] | None:
             _block("list_item_open", "li", 1, 1, markup="-",
                    map=[at, at + 1 if number < len(items) - 1 else next_text]),
             _block("paragraph_open", "p", 1, 2, map=[at, at + 1], hidden=True),
-            _block("inline", "", 0, 3, map=[at, at + 1], content=item.group(1).strip(),
+            _block("inline", "", 0, 3, map=[at, at + 1], content=trim(item.group(1)),
                    children=[]),
             _block("paragraph_close", "p", -1, 2, hidden=True),
             _block("list_item_close", "li", -1, 1, markup="-")]

@@ -23,7 +23,8 @@ REFERENCE = make_markdown()           # the same parser, markdown-it's own block
 REFERENCE.core.ruler.at("block", parser_block)
 
 WORDS = st.sampled_from(["Word", "mot", "كلمة", "«Quote»", "'q'", "(x)", "¿Qué?", "a", "Z",
-                         "é", "word  ", "x\u00a0", "[l](page:x)", "*em*", "a | b", "1.", "#"])
+                         "é", "word  ", "x\u00a0", "y\x85", "\x1c", "\u2028", "[l](page:x)",
+                         "*em*", "a | b", "1.", "#"])
 TEXT = st.lists(WORDS, min_size=1, max_size=4).map(" ".join)
 LINE = st.one_of(
     TEXT, TEXT, TEXT, TEXT.map("- {}".format), TEXT.map("- {}".format),
@@ -49,6 +50,7 @@ def tokens(md, text: str) -> list[dict]:
 @example("# Head\n\n- a\n\n- b\n")
 @example("Text\n- item\n")
 @example("- a\n- b")
+@example("A\x85\n\n- b\x1c\n\n# c\x85\n")    # not whitespace to CommonMark's trim
 def test_quick_blocks_equal_the_block_parser_on_random_documents(text: str) -> None:
     assert tokens(MD, text) == tokens(REFERENCE, text)
 
