@@ -95,9 +95,12 @@ def block_text(token: Token) -> str:
     found = _hard_breaks(token.content)
     if len(found) != breaks:
         return normalize(token.content)
-    edges = [0] + [edge for match in found for edge in match.span()] + [len(token.content)]
-    return "\\\n".join(normalize(token.content[start:end])
-                      for start, end in zip(edges[::2], edges[1::2]))
+    parts, start = [], 0
+    for match in found:
+        parts.append(token.content[start:match.start()])
+        start = match.end()
+    parts.append(token.content[start:])
+    return "\\\n".join(map(normalize, parts))
 
 
 def _hard_breaks(text: str) -> list[re.Match]:
@@ -105,7 +108,8 @@ def _hard_breaks(text: str) -> list[re.Match]:
     spans, start = [], text.find("`")
     while start != -1:
         end = code_span_end(text, start)
-        if end > start + len(text[start:]) - len(text[start:].lstrip("`")):   # closed
+        ticks = len(text) - start - len(text[start:].lstrip("`"))
+        if end > start + ticks:    # closed: an unclosed run of backticks is text
             spans.append((start, end))
         start = text.find("`", end)
     return [match for match in HARD_BREAK_RE.finditer(text)
