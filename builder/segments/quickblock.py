@@ -55,6 +55,8 @@ def simple_blocks(src: str) -> list[Token] | None:
     lines = src.split("\n")
     if src.endswith("\n"):
         lines.pop()
+    elif BLANK_LINE.fullmatch(lines[-1]) and len(lines) > 1:
+        return None    # a last line of spaces, unended: markdown-it does not count it
     tokens: list[Token] = []
     line, end = 0, len(lines)
     after_list = False

@@ -51,6 +51,7 @@ def tokens(md, text: str) -> list[dict]:
 @example("Text\n- item\n")
 @example("- a\n- b")
 @example("A\x85\n\n- b\x1c\n\n# c\x85\n")    # not whitespace to CommonMark's trim
+@example("- A\n   ")                                 # an unended last line of spaces
 def test_quick_blocks_equal_the_block_parser_on_random_documents(text: str) -> None:
     assert tokens(MD, text) == tokens(REFERENCE, text)
 
