@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
-from jinja2 import meta
 
 from builder.render.locale import LocaleRenderer
+from builder.render.theme import referenced_templates
 from builder.segments.blocks import ParsedBody, Segment, front_matter_segments
 from builder.source.content import Page
 
@@ -132,8 +132,8 @@ def template_chain(r: LocaleRenderer, name: str) -> list[str]:
             continue
         order.append(current)
         try:
-            source, filename, _ = r.env.loader.get_source(r.env, current)
-            pending += [t for t in meta.find_referenced_templates(r.env.parse(source)) if t]
+            pending += referenced_templates(r.env, current)
+            filename = r.env.loader.get_source(r.env, current)[1]
         except jinja2.TemplateError:
             # A name that loads nothing or a template that does not parse: rendering
             # reports it with the template's file and line; the chain just omits it.

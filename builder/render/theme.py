@@ -17,6 +17,7 @@ from typing import Any, Mapping, MutableMapping
 
 import jinja2
 import markupsafe
+from jinja2 import meta
 from jinja2.compiler import CodeGenerator, optimizeconst
 from jinja2.runtime import Macro
 from markupsafe import Markup, escape
@@ -28,7 +29,7 @@ from builder.source.theme import THEME
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
        "base-uri 'none'; form-action 'none'")
 CSS_PATH = "assets/style.css"
-CODE_VERSION = "infopages-codegen-3\n"   # changes whenever _CodeGenerator's output does
+CODE_VERSION = "infopages-codegen-4\n"   # changes whenever _CodeGenerator's output does
 
 
 class PreloadedTemplates(jinja2.BaseLoader):
@@ -124,11 +125,16 @@ class _CodeGenerator(CodeGenerator):
     - `item.href` on a view-model dict reads the item in place, without calling the
       Environment's `getattr` (which does the same, see _Environment), some hundred
       times a page; any other object, or a missing key, goes to `getattr` as before;
-    - a run of three pieces of output or more is yielded as one text."""
+    - a run of three pieces of output or more is yielded as one text.
+    The module also names the templates it extends, includes or imports
+    (`referenced_templates`), so that no one parses a compiled template again to
+    find them."""
 
     def visit_Template(self, node, frame=None) -> None:
         super().visit_Template(node, frame)
         self.writeline("escape = environment.output_escape")
+        names = tuple(name for name in meta.find_referenced_templates(node) if name)
+        self.writeline(f"referenced_templates = {names!r}")
 
     def visit_Output(self, node, frame) -> None:
         if frame.buffer is not None or frame.require_output_check or len(node.nodes) < 3:
@@ -200,6 +206,20 @@ class _Environment(jinja2.Environment):
             except KeyError:
                 return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
+
+
+def referenced_templates(env: jinja2.Environment, name: str) -> tuple[str, ...]:
+    """The names the template `name` extends, includes or imports as literals in its
+    source (a name computed while rendering is not known before), in the order written.
+    Raises jinja2.TemplateError if it loads nothing or does not compile."""
+    template = env.get_template(name)   # compiled once per process: rendering needs it
+    # A compiled module's globals are the namespace its code ran in (Template.from_code).
+    names = template.root_render_func.__globals__.get("referenced_templates")
+    if names is None:   # compiled by another code generator (stock Jinja's)
+        source = env.loader.get_source(env, name)[0]
+        names = tuple(found for found in meta.find_referenced_templates(env.parse(source))
+                      if found)
+    return names
 
 
 def make_env(templates: PreloadedTemplates, translator: Translator) -> jinja2.Environment:

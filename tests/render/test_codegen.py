@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -124,6 +125,32 @@ def test_templates_render_as_with_stock_jinja() -> None:
                 env.get_template(name).render(context())
             errors.append(str(caught.value))
         assert errors[0] == errors[1]
+
+
+REFERENCING = {
+    **TEMPLATES,
+    "refs.html": """{% extends "page.html" %}{% import "macros.html" as m %}
+{% block main %}{% include ["part.html", "other.html"] %}{% include page.which %}
+{% include "part.html" ignore missing %}{% from "macros.html" import box %}{% endblock %}""",
+    "dynamic.html": "{% extends page.layout %}",
+    "none.html": "<p>{{ page.title }}</p>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCING))
+def test_a_compiled_template_names_what_a_parse_of_its_source_finds(name: str) -> None:
+    """`referenced_templates` reads the names our code generator wrote into the module;
+    stock Jinja's module has none, and its names come from parsing the source."""
+    options = dict(loader=jinja2.DictLoader(REFERENCING), autoescape=True)
+    ours, stock = theme._Environment(**options), jinja2.Environment(**options)
+    parsed = [found for found in jinja2.meta.find_referenced_templates(
+        stock.parse(REFERENCING[name])) if found]
+    assert theme.referenced_templates(ours, name) == tuple(parsed)
+    assert theme.referenced_templates(stock, name) == tuple(parsed)
+    assert "referenced_templates = " in ours.compile(REFERENCING[name], raw=True)
+    if name == "refs.html":
+        assert parsed == ["page.html", "macros.html", "part.html", "other.html", "part.html",
+                          "macros.html"]
 
 
 def project(tmp_path: Path, name: str) -> Path:
