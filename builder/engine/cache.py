@@ -15,11 +15,12 @@ killed leaves the previous record, and the next build redoes its work.
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 import pickle
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:   # imported when used: the up-to-date check must start fast
     from builder.engine.parallel import Rendered
     from builder.render.translations import Messages
 
-SCHEMA_VERSION = "10"   # 10: the manifest in parts (each output's `spread`)
+SCHEMA_VERSION = "11"   # 11: a page's row holds its fields' values, not the object
 CACHE_DIR = ".infopages-cache"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB);
@@ -97,10 +98,18 @@ def code_fingerprint() -> str:
     import importlib.util
     import sys
 
-    here = Path(__file__).parent.parent
-    theme = [p for p in (here / "theme").rglob("*") if p.is_file()]
-    files = sorted((p.relative_to(here).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
-                   for p in [*here.rglob("*.py"), *theme])
+    here = os.path.dirname(os.path.dirname(__file__))
+    files = []
+    for folder, dirs, names in os.walk(here):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        theme = os.path.relpath(folder, here).split(os.sep)[0] == "theme"
+        for name in names:
+            if theme or name.endswith(".py"):
+                path = os.path.join(folder, name)
+                stat = os.stat(path)
+                files.append((os.path.relpath(path, here).replace(os.sep, "/"),
+                              stat.st_size, stat.st_mtime_ns))
+    files.sort()
     libraries = []
     for name in ("babel", "jinja2", "markdown_it", "markupsafe", "yaml"):
         spec = importlib.util.find_spec(name)
@@ -243,12 +252,12 @@ class BuildCache:
     # -- the content as loaded, one row per page file ------------------------------
     def content(self) -> Content | None:
         """The last build's pages (without warnings), or None without a record of them."""
-        from builder.source.content import Content
+        from builder.source.content import Content, Page
 
         unloaded = self.get("unloaded")
         if unloaded is None:
             return None
-        return Content(tuple(pickle.loads(data) for (data,) in
+        return Content(tuple(Page(*pickle.loads(data)) for (data,) in
                              self.db.execute("SELECT data FROM pages ORDER BY source")),
                        (), unloaded)
 
@@ -262,8 +271,12 @@ class BuildCache:
             changed = set(changed)
             self.db.executemany("DELETE FROM pages WHERE source = ?", [(p,) for p in changed])
             pages = tuple(p for p in content.pages if p.source in changed)
+        # The values only: a page object's pickle names each field, and a 10,000-page
+        # rebuild unpickles them all (twice as fast as tuples).
+        names = [f.name for f in fields(pages[0])] if pages else []
         self.db.executemany("INSERT INTO pages VALUES (?, ?)",
-                            [(p.source, pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL))
+                            [(p.source, pickle.dumps(tuple(getattr(p, name) for name in names),
+                                                     protocol=pickle.HIGHEST_PROTOCOL))
                              for p in pages])
         self.put("unloaded", content.unloaded)
 
