@@ -25,6 +25,7 @@ from builder.errors import Collector, Diagnostic, InputError
 from builder.output.site import check_target
 from builder.render.gates import Publication, evaluate
 from builder.render.locale import make_translator
+from builder.render.locales import LocaleNames
 from builder.render.outputs import variants
 from builder.render.pseudo import pseudo_messages
 from builder.render.site import site_model
@@ -69,8 +70,8 @@ def build(root: Path, options: BuildOptions, progress: Report | None = None,
     state = build_state(target, (preview,))
     jobs = options.jobs or os.cpu_count() or 1
 
-    def load(reuse: Mapping[str, Page]) -> BuildInputs:
-        return load_site(root, target, inputs, config, reuse, preview, options)
+    def load(reuse: Mapping[str, Page], names: LocaleNames | None = None) -> BuildInputs:
+        return load_site(root, target, inputs, config, reuse, preview, options, names)
 
     cache = BuildCache(root, options.record)
     try:
@@ -137,9 +138,11 @@ def broken_catalogues(config: SiteConfig,
 
 
 def load_site(root: Path, target: Path, inputs: Inputs, config: SiteConfig,
-              reuse: Mapping[str, Page], preview: bool, options: BuildOptions) -> BuildInputs:
+              reuse: Mapping[str, Page], preview: bool, options: BuildOptions,
+              names: LocaleNames | None = None) -> BuildInputs:
     """Content loaded and validated (pages of unchanged files reused), bodies parsed on
-    first use (by the render workers, who report their references)."""
+    first use (by the render workers, who report their references). `names`: the
+    locales' names as the last build found them (`render.locales.site_locales`)."""
     diags = Collector(root)
     content = load_content(config, inputs, diags, reuse)
     if diags.errors:   # report the bodies' broken links too: every problem in one run
@@ -148,7 +151,7 @@ def load_site(root: Path, target: Path, inputs: Inputs, config: SiteConfig,
         check_body_references(config, content, refs, media_names(inputs), diags)
     diags.raise_if_errors()
     parsed = LazyParsed(content.by_key(), make_markdown(), config.feed_size)
-    model = site_model(config, content, parsed, inputs)
+    model = site_model(config, content, parsed, inputs, names)
     pots = {domain: path for domain, path in pot_files(config.locales_dir).items()
             if is_current(config.catalogues, domain)}
     everything = Publication({}, config.source_locale, everything=True)   # until translations

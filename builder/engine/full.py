@@ -21,6 +21,7 @@ from builder.engine.parallel import PageInfo, Rendered, RenderJob, render_output
 from builder.errors import Collector, Diagnostic
 from builder.output.manifest import manifest_files, read_manifest, write_files
 from builder.output.site import owned, publish, staging
+from builder.render.locales import locale_names
 from builder.render.outputs import Variant, plan
 from builder.render.routes import (CHOOSER, STATIC, THEME_STATIC, Output,
                                    page_count, static_path)
@@ -160,6 +161,7 @@ class Record:
         cache.record_content(model.content)
         cache.put("lists", list_hashes(model.content, config))
         cache.put("cards", {p.key: card_signature(p) for p in model.content.pages})
+        cache.put("locale_names", locale_names(model.locales))
 
     def add(self, rendered: list[Rendered], infos: list[PageInfo]) -> None:
         self.cache.record_outputs(rendered, full=True)

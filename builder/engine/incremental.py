@@ -99,18 +99,19 @@ def classify_changes(changed: frozenset[str], locales: tuple[str, ...],
 
 
 def rebuild(root: Path, target: Path, cache: BuildCache, inputs: Inputs, state: tuple,
-            load: Callable[[dict[str, Page]], BuildInputs], jobs: int,
+            load: Callable[..., BuildInputs], jobs: int,
             progress: Report | None) -> BuildResult | None:
     """Bring `target` up to date with the sources, or None if a full build is needed.
-    `load(reuse)` loads the build's inputs as a full build does, with the pages of
-    unchanged files (`reuse`, by path) taken from the record."""
+    `load(reuse, names)` loads the build's inputs as a full build does, with the pages of
+    unchanged files (`reuse`, by path) and the locales' names taken from the record."""
     if cache.get("state") != state or not target.is_dir():
         return None
     changes_seen = cache.input_changes(inputs)   # before reading anything
     old = cache.content()
     if old is None:
         return None
-    source = load(reusable(old, changes_seen.changed))
+    # The record's state is this builder's, Babel included: its locale names hold.
+    source = load(reusable(old, changes_seen.changed), cache.get("locale_names"))
     config = source.model.config
     changes = classify_changes(changes_seen.changed, config.target_locales, config.catalogues)
     if changes is None or source.model.config.has_gates:   # a gate may open or close

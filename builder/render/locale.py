@@ -17,7 +17,7 @@ from builder.catalogues.domains import domain_of
 from builder.errors import Diagnostic, InputError
 from builder.render.body import Skeletons, render_body
 from builder.render.gates import Publication
-from builder.render.locales import LocaleInfo, locale_info
+from builder.render.locales import LocaleInfo, LocaleNames, locale_info
 from builder.render.routes import BRAND_CSS, CHOOSER, FEED, folder, output_path, relative
 from builder.render.site import SiteModel
 from builder.render.theme import CSP, CSS_PATH, make_env, template_location
@@ -35,11 +35,14 @@ from builder.source.content import Page
 
 
 def make_translator(messages: Messages, source_locale: str, md: MarkdownIt,
-                    preview: bool = False) -> Translator:
-    info, source = locale_info(messages.locale), locale_info(source_locale)
+                    preview: bool = False, known: LocaleNames | None = None) -> Translator:
+    """`known`: the locales' names and directions, if looked up already (`site_locales`)."""
+    known = known or {}
+    info = locale_info(messages.locale, known=known.get(messages.locale))
+    source = locale_info(source_locale, known=known.get(source_locale))
     return Translator(messages, source_locale, md, messages.plural_index(info.data_locale),
                       preview, info.direction == "rtl", language_marks(source, info),
-                      template_marks(info))
+                      template_marks(info, known))
 
 
 def language_marks(text: LocaleInfo, page: LocaleInfo) -> dict[str, str]:
@@ -49,12 +52,13 @@ def language_marks(text: LocaleInfo, page: LocaleInfo) -> dict[str, str]:
                                    if text.direction != page.direction else {})
 
 
-def template_marks(page: LocaleInfo) -> dict[str, str]:
+def template_marks(page: LocaleInfo, known: LocaleNames | None = None) -> dict[str, str]:
     """How template text left untranslated is marked: English (TEMPLATE_LANGUAGE), unless
     the page is in English (any English: an en-GB page needs no mark for it)."""
     if page.bcp47.split("-")[0] == TEMPLATE_LANGUAGE:
         return {}
-    return language_marks(locale_info(TEMPLATE_LANGUAGE), page)
+    return language_marks(locale_info(TEMPLATE_LANGUAGE,
+                                      known=(known or {}).get(TEMPLATE_LANGUAGE)), page)
 
 
 CARDS = 1024   # cards a renderer keeps: a news list page's, its topics', a page's neighbours
@@ -96,23 +100,33 @@ class LocaleRenderer:
 
     def number(self, value: int) -> Dual:
         """A number in this locale's digits, and in Latin digits for English text."""
-        return Dual(self.digits(str(value)), str(value))
+        return Dual(self.digits(str(value)), partial(str, value))
 
     def date(self, value: dt.date) -> DateValue:
         found = self._dates.get(value)
         if found is None:
-            (own, here), (english, there) = self._date_formats
+            pattern, locale = self._date_format
             found = self._dates[value] = DateValue(value.isoformat(),
-                                                   self.digits(own.apply(value, here)),
-                                                   partial(english.apply, value, there))
+                                                   self.digits(pattern.apply(value, locale)),
+                                                   partial(self._english_date, value))
         return found
 
+    def _english_date(self, value: dt.date) -> str:
+        pattern, locale = self._english_date_format
+        return pattern.apply(value, locale)
+
+    # CLDR's long date pattern of this locale and of English, parsed once: what
+    # `babel.dates.format_date(value, "long")` does on every call. English only where a
+    # page shows a date in English (a template message left untranslated).
     @cached_property
-    def _date_formats(self) -> tuple[tuple[Any, Locale], tuple[Any, Locale]]:
-        """CLDR's long date pattern of this locale and of English, parsed once: what
-        `babel.dates.format_date(value, "long")` does on every call."""
-        own, english = Locale.parse(self.info.data_locale), Locale.parse(self.english_locale)
-        return (get_date_format("long", own), own), (get_date_format("long", english), english)
+    def _date_format(self) -> tuple[Any, Locale]:
+        locale = Locale.parse(self.info.data_locale)
+        return get_date_format("long", locale), locale
+
+    @cached_property
+    def _english_date_format(self) -> tuple[Any, Locale]:
+        locale = Locale.parse(self.english_locale)
+        return get_date_format("long", locale), locale
 
     @property
     def english_locale(self) -> str:
@@ -216,7 +230,7 @@ class LocaleRenderer:
             name = Locale.parse(code)
             found = self._names[code] = Dual(
                 name.get_display_name(self.info.data_locale) or code,
-                name.get_display_name(self.english_locale) or code)
+                lambda: name.get_display_name(self.english_locale) or code)
         return found
 
     @property

@@ -20,7 +20,7 @@ from builder.render.brand import brand_css
 from builder.render.feeds import atom_feed, language_chooser, sitemap
 from builder.render.gates import Publication
 from builder.render.locale import LocaleRenderer, make_translator
-from builder.render.locales import LocaleInfo, locale_info
+from builder.render.locales import LocaleInfo, locale_info, locale_names
 from builder.render.pages import locale_keys, render_key
 from builder.render.routes import (
     BRAND_CSS,
@@ -117,7 +117,7 @@ class Renderers:
         else:
             messages = self.messages.get(locale) or Messages(locale, {}, {})
         translator = make_translator(messages, self.model.config.source_locale, self.md,
-                                     variant.preview)
+                                     variant.preview, locale_names(self.model.locales))
         model = self.model if variant.listed == self.model.locales else \
             replace(self.model, locales=variant.listed)
         return LocaleRenderer(model, translator, self.md, variant.publication,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from builder.errors import Collector
-from builder.render.locales import LocaleInfo, site_locales
+from builder.render.locales import LocaleInfo, LocaleNames, site_locales
 from builder.render.routes import news_page_key
 from builder.render.theme import PreloadedTemplates
 from builder.source.theme import THEME, theme_templates
@@ -33,15 +33,15 @@ class SiteModel:
 
 
 def site_model(config: SiteConfig, content: Content, parsed: Mapping[str, ParsedBody],
-               inputs: Inputs) -> SiteModel:
+               inputs: Inputs, names: LocaleNames | None = None) -> SiteModel:
     """The model of a loaded site; the templates are those the input scan found, over
-    the built-in theme's."""
+    the built-in theme's. `names`: the locales' names, if known (`site_locales`)."""
     diags = Collector(config.root)
     files = project_templates(inputs, diags)
     templates = PreloadedTemplates(files, diags, config.root / ".infopages-cache" / "jinja",
                                    theme_templates())
     diags.raise_if_errors()
-    return SiteModel(config, content, parsed, site_locales(config), templates)
+    return SiteModel(config, content, parsed, site_locales(config, names), templates)
 
 
 def project_templates(inputs: Inputs, diags: Collector) -> dict[str, Path]:

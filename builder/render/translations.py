@@ -282,9 +282,14 @@ class Translator:
 class Dual:
     """A value a template message is filled with, in the reader's language and in the
     template language, English (`fallback_form`): a language's name, a number in the
-    locale's digits. A message left untranslated takes the English form (`_format`)."""
+    locale's digits. A message left untranslated takes the English form (`_format`):
+    `english` makes it where a page needs it (a name in English: Babel's English data)."""
     reader: str
-    fallback_form: str
+    english: Callable[[], str] = field(compare=False, repr=False)
+
+    @cached_property
+    def fallback_form(self) -> str:
+        return self.english()
 
     def __html__(self) -> str:
         return str(escape(self.reader))

@@ -70,6 +70,8 @@ def test_an_untranslated_message_shows_its_values_in_english_too(mini: Path):
     fr = read(mini, "fr/news/2021-06-30-third.html")
     assert ('<p class="meta"><span lang="en">Published <time datetime="2021-06-30">'
             'June 30, 2021</time></span></p>') in fr
+    # A language's name too: "shown in English", not "shown in anglais".
+    assert "are not yet translated and are shown in English.</span>" in fr
     ar = read(mini, "ar/news/index.html")    # Arabic-Indic digits on the page, not in English
     assert '<span lang="en" dir="ltr">Page 1 of 2</span>' in ar
     assert '<a href="page-2.html"><span class="visually-hidden">' in ar and ">٢</a>" in ar

@@ -306,3 +306,28 @@ def test_a_one_page_rebuild_runs_in_one_process_without_the_pool_s_imports(site:
     assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
     assert "Corps du deuxième article." in (site / "site/fr/news/2020-03-01-second.html"
                                             ).read_text("utf-8")
+
+
+def test_a_one_locale_rebuild_reads_no_other_locale_s_cldr_data(site: Path):
+    """The language switcher names every locale in its own language, which Babel finds
+    in each locale's CLDR data (some 10 ms a locale). A full build records the names;
+    a rebuild of French pages takes them from the record and loads French data only."""
+    from builder.engine.cache import BuildCache
+    from builder.render.locales import babel_name
+
+    record = BuildCache(site)
+    try:
+        names = record.get("locale_names")
+    finally:
+        record.close()
+    assert names == {code: babel_name(code) for code in ("en", "fr", "ar")}
+    assert names["ar"] == ("العربية", "rtl")
+    edit_po(site, "fr", "Body of the second item.", "Corps du deuxième article.")
+    probe = ("import babel.localedata as data; from builder.cli.app import main; "
+             f"code = main(['build', '--quiet', '--project', {str(site)!r}]); "
+             "print(code, sorted(data._cache))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=REPO, check=True)
+    assert done.stdout.splitlines()[-1] == "0 ['fr', 'root']", done.stdout + done.stderr
+    html = (site / "site/fr/news/2020-03-01-second.html").read_text("utf-8")
+    assert "Corps du deuxième article." in html and 'lang="ar"' in html and "العربية" in html
