@@ -331,3 +331,47 @@ def test_a_one_locale_rebuild_reads_no_other_locale_s_cldr_data(site: Path):
     assert done.stdout.splitlines()[-1] == "0 ['fr', 'root']", done.stdout + done.stderr
     html = (site / "site/fr/news/2020-03-01-second.html").read_text("utf-8")
     assert "Corps du deuxième article." in html and 'lang="ar"' in html and "العربية" in html
+
+
+def test_listings_are_hashed_again_only_when_a_listed_field_changed(site: Path):
+    """A rebuild skips hashing every listing when each changed page keeps its kind,
+    date, order and topics (`_listed_same`); the listings stored then must be those a
+    hash of the new content gives. Held to `list_hashes` on real edits of the mini site."""
+    from builder.engine.cache import BuildCache
+    from builder.engine.deps import list_hashes
+    from builder.engine.incremental import _listed_same
+    from builder.source.config import load_config
+    from builder.source.content import load_content
+    from builder.source.inputs import scan
+    from builder.errors import Collector
+
+    def content():
+        config = load_config(site)
+        return config, load_content(config, scan(site), Collector(site))
+
+    item = site / "content/news/2020-03-01-second.md"
+    original = item.read_text("utf-8")
+    edits = [("Body of the second", "New body of the second", True),
+             ("The second news item", "Second item", True),
+             ("2020-03-01", "2022-01-01", False), ("topics: [safety]", "topics: []", False)]
+    for old, new, same in edits:
+        config, before = content()
+        item.write_text(original.replace(old, new, 1), "utf-8")
+        config, after = content()
+        item.write_text(original, "utf-8")
+        changed = ("content/news/2020-03-01-second.md",)
+        assert _listed_same(before, after, changed) is same, old
+        assert (list_hashes(before, config) == list_hashes(after, config)) is same, old
+    record = BuildCache(site)
+    try:
+        stored = record.get("lists")
+    finally:
+        record.close()
+    edit(item, "Body of the second", "New body of the second")
+    assert build(site) == 0
+    config, now = content()
+    record = BuildCache(site)
+    try:
+        assert record.get("lists") == stored == list_hashes(now, config)
+    finally:
+        record.close()
