@@ -53,9 +53,10 @@ class ManifestMemo:
         """Make `key` the page whose segments and sources are held."""
         if key != self.key:
             self.key = key
-            self.segments = [] if page is None else \
-                front_matter_segments(page) + [s.segment for s in r.model.parsed[key].slots]
-            self.sources = page_sources(r, key, self.chains)
+            front = [] if page is None else front_matter_segments(page)
+            body = [] if page is None else [s.segment for s in r.model.parsed[key].slots]
+            self.segments = front + body
+            self.sources = page_sources(r, key, self.chains, front)
 
 
 def manifest_entry(r: LocaleRenderer, key: str,
@@ -83,7 +84,9 @@ def manifest_entry(r: LocaleRenderer, key: str,
     }
 
 
-def page_sources(r: LocaleRenderer, key: str, chains: dict[str, list[str]]) -> dict[str, Any]:
+def page_sources(r: LocaleRenderer, key: str, chains: dict[str, list[str]],
+                 front: list[Segment]) -> dict[str, Any]:
+    """`front`: the page's `front_matter_segments` (none for a list page)."""
     page = r.model.content.by_key().get(key)
     if key == "home":
         template = "home.html"
@@ -98,7 +101,7 @@ def page_sources(r: LocaleRenderer, key: str, chains: dict[str, list[str]]) -> d
     return {"content": page.source, "templates": chains[template],
             "blocks": body_blocks(r.model.parsed[key], page.body_line),
             "fields": [{"anchor": s.anchor, "line": s.line, "msgid": s.msgid}
-                       for s in front_matter_segments(page)]}
+                       for s in front]}
 
 
 def body_blocks(parsed: ParsedBody, body_line: int) -> list[dict[str, Any]]:
