@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from builder.engine.stored import HashedMessages, MsgKey, StoredMessages, msg_hash
-from builder.output.manifest import entry_line, spread
+from builder.output.manifest import spread
 from builder.render.routes import Output
 from builder.source.inputs import Fingerprint, Inputs, clock_tick, racy, scan
 
@@ -76,10 +76,6 @@ RACY = -1
 
 def file_sha(path: Path) -> str:
     return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-
-
-def manifest_line(path: str, entry: dict | None) -> str | None:
-    return None if entry is None else entry_line(path, entry)
 
 
 @dataclass(frozen=True)
@@ -326,7 +322,7 @@ class BuildCache:
         if not full:
             self.db.executemany("DELETE FROM deps WHERE path = ?", [(r.path,) for r in rows])
         self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            [(r.path, *r.output, manifest_line(r.path, r.entry), spread(r.path))
+                            [(r.path, *r.output, r.line, spread(r.path))
                              for r in rows])
         self.db.executemany("INSERT INTO deps VALUES (?, ?, ?)",
                             [(r.output.locale, fact, r.path) for r in rows for fact in r.facts])
@@ -338,7 +334,7 @@ class BuildCache:
         changed = []
         for r in rendered:
             row = self.db.execute("SELECT entry FROM outputs WHERE path = ?", (r.path,)).fetchone()
-            if (row[0] if row else None) != manifest_line(r.path, r.entry):
+            if (row[0] if row else None) != r.line:
                 changed.append(r.path)
         return changed
 

@@ -19,7 +19,7 @@ from builder.engine.deps import card_signature, list_hashes
 from builder.engine.manifest_parts import write_manifest
 from builder.engine.parallel import PageInfo, Rendered, RenderJob, render_outputs
 from builder.errors import Collector, Diagnostic
-from builder.output.manifest import manifest_files, read_manifest, write_files
+from builder.output.manifest import entry_line, files_of_lines, read_manifest, write_files
 from builder.output.site import owned, publish, staging
 from builder.render.locales import locale_names
 from builder.render.outputs import Variant, plan
@@ -105,9 +105,9 @@ def full_build(source: BuildInputs, jobs: int, progress: Report | None,
         if record:
             manifest, _ = write_manifest(record.cache, staged)
         else:
-            entries = {r.path: r.entry for r in results.rendered if r.entry is not None}
-            manifest = write_files(staged, manifest_files(entries | _kept_entries(source.target,
-                                                                                 kept)))
+            lines = {r.path: r.line for r in results.rendered if r.line is not None}
+            manifest = write_files(staged, files_of_lines(lines | _kept_lines(source.target,
+                                                                              kept)))
         files = [o.path for o in outputs] + manifest
         pages = page_count(outputs)
         warnings = model.content.warnings + tuple(d for ds in (broken or {}).values() for d in ds)
@@ -119,10 +119,10 @@ def full_build(source: BuildInputs, jobs: int, progress: Report | None,
     return replace(result, written=ours)
 
 
-def _kept_entries(target: Path, kept: set[str]) -> dict:
-    """The previous `pages.json` entries of pages kept as they were."""
+def _kept_lines(target: Path, kept: set[str]) -> dict[str, str]:
+    """The previous `pages.json` entries of pages kept as they were, as their lines."""
     pages = read_manifest(target) or {}
-    return {path: entry for path, entry in pages.items() if path in kept}
+    return {path: entry_line(path, entry) for path, entry in pages.items() if path in kept}
 
 
 def _stale(source: BuildInputs, files: set[str]) -> list[str]:

@@ -23,6 +23,7 @@ from builder.engine.deps import FactIndex
 from builder.engine.pool import fork_pool
 from builder.engine.stored import msg_hash
 from builder.errors import Diagnostic, InputError
+from builder.output.manifest import NOTHING_LAID, entry_line, laid_value
 from builder.output.write import write_new
 from builder.render.manifest import ManifestMemo, manifest_entry
 from builder.render.outputs import PUBLISHED, Output, Renderers, Variant, render_output
@@ -47,7 +48,7 @@ class Rendered:
     output: Output
     path: str
     facts: tuple[str, ...]
-    entry: dict | None         # the page's `pages.json` entry
+    line: str | None           # the page's `pages.json` entry, as its line in its part
 
 
 @dataclass(frozen=True)
@@ -115,16 +116,18 @@ class Worker:
         self.renderers = Renderers(job.model, job.messages, job.variants,
                                    job.pseudo_messages, job.read)
         self.manifest = ManifestMemo()    # what pages.json entries share
+        self.laid: tuple[object, Mapping[str, str]] = (None, NOTHING_LAID)   # sources, text
         self.facts = FactIndex(job.model.content, job.model.config)
         self.folders: set[Path] = set()
 
     def render(self, output: Output) -> Rendered:
         data = render_output(self.renderers, output)
-        entry = None
+        line = None
         if output.variant == PUBLISHED and output.locale != GLOBAL and \
                 output.key not in (FEED, NOT_FOUND):
             entry = manifest_entry(self.renderers.get(PUBLISHED, output.locale), output.key,
                                    self.manifest)
+            line = None if entry is None else self.entry_line(output.path, entry)
         path = output.path
         target = self.job.target / path
         try:
@@ -137,7 +140,16 @@ class Worker:
                                          f"cannot write the new site ({exc.strerror})",
                                          "free some disk space or fix the permissions; the "
                                          "previous site is unchanged")]) from None
-        return Rendered(output, path, self.facts.facts(output.key), entry)
+        return Rendered(output, path, self.facts.facts(output.key), line)
+
+    def entry_line(self, path: str, entry: dict) -> str:
+        """The entry's line, its page's sources laid out once for all its locales (they
+        are most of it; the parent used to lay out each locale's in turn)."""
+        sources = entry["sources"]
+        if sources is not self.laid[0]:
+            text = laid_value(sources)
+            self.laid = (sources, NOTHING_LAID if text is None else {"sources": text})
+        return entry_line(path, entry, self.laid[1])
 
     def info(self, key: str) -> PageInfo:
         parsed = self.job.model.parsed[key]

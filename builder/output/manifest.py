@@ -22,12 +22,14 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
 MANIFEST_PATH = "_infopages/pages.json"
 MANIFEST_DIR = "_infopages"
 SCHEMA_VERSION = 2
 PART_SIZE = 256
+NOTHING_LAID: Mapping[str, str] = MappingProxyType({})
 _PART_NAME = re.compile(r"pages/(0|[1-9][0-9]{0,5})\.json")
 
 
@@ -60,16 +62,40 @@ def part_name(part: int) -> str:
     return f"{MANIFEST_DIR}/pages/{part}.json"
 
 
-def entry_line(path: str, entry: Mapping[str, Any]) -> str:
+def entry_line(path: str, entry: Mapping[str, Any], laid: Mapping[str, str] = NOTHING_LAID
+               ) -> str:
     """An entry as it appears in its part (key, value, indentation): as
     `json.dumps(entry, sort_keys=True, indent=1, ensure_ascii=False)` writes it, each
-    line indented two more spaces."""
+    line indented two more spaces. `laid`: some of the entry's values as `laid_value`
+    laid them out (a page's sources, the same in each of its locales' entries)."""
     try:
-        text = _indented(entry, "\n  ")
+        text = _with_laid(entry, laid) if laid else _indented(entry, _ENTRY)
     except _Unusual:
         text = json.dumps(entry, sort_keys=True, indent=1, ensure_ascii=False) \
             .replace("\n", "\n  ")
     return f"  {_encode(path)}: {text}"
+
+
+def laid_value(value: Any) -> str | None:
+    """A value of an entry's key as `entry_line` lays it out, for its `laid`; None where
+    entry_line leaves the whole entry to json.dumps."""
+    try:
+        return _indented(value, _ENTRY + " ")
+    except _Unusual:
+        return None
+
+
+_ENTRY = "\n  "   # what starts each line of an entry in its part
+
+
+def _with_laid(entry: Mapping[str, Any], laid: Mapping[str, str]) -> str:
+    """`_indented(entry, _ENTRY)`, taking the text of the keys of `laid` from it."""
+    if type(entry) is not dict or not entry or any(type(key) is not str for key in entry):
+        raise _Unusual
+    inner = _ENTRY + " "
+    return "{" + ",".join(f"{inner}{_encode(key)}: "
+                          f"{laid[key] if key in laid else _indented(entry[key], inner)}"
+                          for key in sorted(entry)) + _ENTRY + "}"
 
 
 # JSON of one string or number, by the C encoder (json.dumps with `indent` runs the
@@ -116,11 +142,16 @@ def index_text(count: int) -> str:
 
 def manifest_files(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, bytes]:
     """Every file of the manifest of these entries (path → entry), by site path."""
-    count = part_count(len(entries))
-    lines: list[list[str]] = [[] for _ in range(count)]
-    for path in sorted(entries):
-        lines[part_of(spread(path), count)].append(entry_line(path, entries[path]))
-    files = {part_name(k): part_text(lines[k]).encode() for k in range(count)}
+    return files_of_lines({path: entry_line(path, entry) for path, entry in entries.items()})
+
+
+def files_of_lines(lines: Mapping[str, str]) -> dict[str, bytes]:
+    """Every file of the manifest of these entries' lines (path → `entry_line`)."""
+    count = part_count(len(lines))
+    parts: list[list[str]] = [[] for _ in range(count)]
+    for path in sorted(lines):
+        parts[part_of(spread(path), count)].append(lines[path])
+    files = {part_name(k): part_text(parts[k]).encode() for k in range(count)}
     return {MANIFEST_PATH: index_text(count).encode()} | files
 
 

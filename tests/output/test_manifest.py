@@ -11,8 +11,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.output.manifest import (MANIFEST_PATH, PART_SIZE, entry_line, manifest_files,
-                                     part_count, part_of, read_manifest, spread, write_files)
+from builder.output.manifest import (MANIFEST_PATH, PART_SIZE, entry_line, laid_value,
+                                     manifest_files, part_count, part_of, read_manifest, spread,
+                                     write_files)
 
 
 def entries(count: int) -> dict[str, dict]:
@@ -96,3 +97,22 @@ def test_an_entry_line_is_json_dumps_indented(path, entry):
     text = json.dumps(entry, sort_keys=True, indent=1, ensure_ascii=False)
     assert entry_line(path, entry) == \
         f"  {json.dumps(path, ensure_ascii=False)}: {text.replace(chr(10), chr(10) + '  ')}"
+
+
+@settings(max_examples=500, deadline=None)
+@given(path=st.text(max_size=12), entry=st.dictionaries(st.text(max_size=6), JSON, max_size=6),
+       sources=JSON, other=st.integers() | st.dictionaries(st.integers(), JSON, max_size=2))
+def test_a_value_laid_out_once_gives_the_same_line(path, entry, sources, other):
+    """A render worker lays a page's sources out once (`laid_value`) for the entries of
+    all its locales: the line is the one entry_line makes of the whole entry, including
+    when another value leaves the entry to json.dumps (a dict with integer keys)."""
+    entry = entry | {"sources": sources, "other": other}
+    text = laid_value(sources)
+    laid = {} if text is None else {"sources": text}
+    assert entry_line(path, entry, laid) == entry_line(path, entry)
+
+
+def test_a_laid_out_value_is_taken_as_it_is():
+    """The text given is used, not laid out again (else the worker saves nothing)."""
+    assert entry_line("p", {"a": 1, "sources": [1]}, {"sources": "LAID"}) == \
+        '  "p": {\n   "a": 1,\n   "sources": LAID\n  }'
