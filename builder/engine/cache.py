@@ -34,7 +34,7 @@ if TYPE_CHECKING:   # imported when used: the up-to-date check must start fast
     from builder.engine.parallel import Rendered
     from builder.render.translations import Messages
 
-SCHEMA_VERSION = "11"   # 11: a page's row holds its fields' values, not the object
+SCHEMA_VERSION = "12"   # 12: inputs' digests by SHA-256; 11: a page's row holds its values
 CACHE_DIR = ".infopages-cache"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB);
@@ -75,7 +75,9 @@ RACY = -1
 
 
 def file_sha(path: Path) -> str:
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    # SHA-256, not BLAKE2: processors' SHA instructions make it three times as fast
+    # here, and a clean build digests every input (46 MB of catalogues at N = 1,000).
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -253,9 +255,15 @@ class BuildCache:
         unloaded = self.get("unloaded")
         if unloaded is None:
             return None
-        return Content(tuple(Page(*pickle.loads(data)) for (data,) in
-                             self.db.execute("SELECT data FROM pages ORDER BY source")),
-                       (), unloaded)
+        names, new = [f.name for f in fields(Page)], object.__new__
+        pages = []
+        for (data,) in self.db.execute("SELECT data FROM pages ORDER BY source"):
+            # As pickle makes an object (its dict filled in, no __init__): a frozen
+            # dataclass's __init__ sets each of 17 fields through object.__setattr__.
+            page = new(Page)
+            page.__dict__.update(zip(names, pickle.loads(data)))
+            pages.append(page)
+        return Content(tuple(pages), (), unloaded)
 
     def record_content(self, content: Content, changed: Iterable[str] | None = None) -> None:
         """Every page of `content`, or (incremental) only those of the `changed` files:
