@@ -37,10 +37,15 @@ def owned(target: Path) -> set[str] | None:
     listing = target / FILES_LIST
     if listing.is_file():
         return set(filter(None, listing.read_text("utf-8").split("\n")))
-    if (target / LEGACY_MARK).is_file():
+    if is_output_folder(target):
         return {p.relative_to(target).as_posix() for p in target.rglob("*")
                 if p.is_file() or p.is_symlink()}
     return None
+
+
+def is_output_folder(target: Path) -> bool:
+    """Whether `owned(target)` has an answer (without reading 50,000 names)."""
+    return (target / FILES_LIST).is_file() or (target / LEGACY_MARK).is_file()
 
 
 def files_list(paths: Iterable[str]) -> bytes:
@@ -59,7 +64,7 @@ def check_target(root: Path, target: Path) -> None:
         problem = "is one of the project's source folders"
     elif real.exists() and not real.is_dir():
         problem = "is a file"
-    elif real.is_dir() and any(real.iterdir()) and owned(real) is None:
+    elif real.is_dir() and any(real.iterdir()) and not is_output_folder(real):
         problem = "is not empty and was not made by infopages"
     if problem:
         raise InputError([Diagnostic(str(target), None, f"output folder {problem}",
