@@ -272,4 +272,7 @@ def _update_progress(root: Path):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    return run_build(args, _progress(args.quiet, "build"), _warn)
+    from builder.engine.pool import cyclic_gc_paused
+
+    with cyclic_gc_paused():    # from the imports on: the builder's modules make no cycles
+        return run_build(args, _progress(args.quiet, "build"), _warn)

@@ -18,7 +18,7 @@ from builder.engine.cache import BuildCache, build_state
 from builder.engine.catstream import catalogues_stored
 from builder.engine.full import BuildInputs, BuildResult, Record, full_build
 from builder.engine.incremental import rebuild
-from builder.engine.pool import fork_pool
+from builder.engine.pool import cyclic_gc_paused, fork_pool
 from builder.engine.refused import refused_translations
 from builder.engine.parallel import LazyParsed
 from builder.errors import Collector, Diagnostic, InputError
@@ -55,7 +55,15 @@ class BuildOptions:
 def build(root: Path, options: BuildOptions, progress: Report | None = None,
           scanned: Inputs | None = None) -> BuildResult:
     """Build the site: incrementally when the last build's record allows it. `scanned`:
-    the inputs as the up-to-date check found them (a scan of 20,000 files, not redone)."""
+    the inputs as the up-to-date check found them (a scan of 20,000 files, not redone).
+    Without the cyclic garbage collector, in this process and its workers (see
+    `cyclic_gc_paused`)."""
+    with cyclic_gc_paused():
+        return _build(root, options, progress, scanned)
+
+
+def _build(root: Path, options: BuildOptions, progress: Report | None,
+           scanned: Inputs | None) -> BuildResult:
     config = load_config(root)
     inputs = checked_scan(root, config, scanned)
     unknown = [code for code in options.locales if config.locale_code(code) is None]

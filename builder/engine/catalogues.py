@@ -12,7 +12,6 @@ place any more as one transaction — all or none, even if the command is killed
 
 from __future__ import annotations
 
-import gc
 import os
 import tempfile
 from concurrent.futures import as_completed
@@ -42,7 +41,7 @@ from builder.engine.localemerge import (
     Retired,
     merge_locale,
 )
-from builder.engine.pool import fork_pool
+from builder.engine.pool import cyclic_gc_paused, fork_pool
 from builder.errors import Collector, Diagnostic, InputError
 from builder.output import journal
 from builder.segments.references import check_body_references
@@ -243,13 +242,8 @@ def _merge_locale(job: LocaleJob) -> LocaleMerge:
     the cyclic garbage collector: a merge makes tens of thousands of entries, none in
     a cycle, and the collector's passes over them cost about a tenth of the merge
     while freeing nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with cyclic_gc_paused():
         done = merge_locale(job)
-    finally:
-        if enabled:
-            gc.enable()
     return replace(done, merged=tuple(m.as_file(memo.bytes_sha) for m in done.merged))
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from builder.cli.app import main
 from builder.source.inputs import scan
-from tests.conftest import translate_catalogues
+from tests.conftest import REPO, translate_catalogues
 
 
 def build(root: Path, *extra: str) -> int:
@@ -188,3 +188,27 @@ def test_translations_held_in_memory_give_the_same_site_as_looked_up_one_by_one(
     assert engine.catalogue_bytes(scan(mini)) > 0
     assert "« " in (tmp_path / "lookups" / "fr" / "index.html").read_text("utf-8")
     assert sites["memory"] == sites["lookups"]
+
+
+def test_a_build_leaves_no_cycles_for_the_paused_collector(tmp_path: Path):
+    """A build runs without the cyclic garbage collector (`engine.pool.cyclic_gc_paused`:
+    its collections were some 9 % of a clean build's CPU). That is sound only while a
+    build makes no reference cycles: a page's would pile up, uncollected, 50,000 times
+    at N = 10,000. Here three sites of 5 to 120 news items, built in this process, leave
+    no cyclic garbage at all, and the collector is on again afterwards."""
+    import gc
+    import importlib.util
+
+    from builder.engine.build import BuildOptions, build as build_site
+
+    spec = importlib.util.spec_from_file_location("gen_site", REPO / "benchmarks" / "gen_site.py")
+    gen_site = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen_site)
+    for count in (5, 40, 120):
+        gen_site.generate(tmp_path / f"site{count}", count, seed=3)
+        gc.collect()
+        during = set()
+        result = build_site(tmp_path / f"site{count}", BuildOptions(jobs=1),
+                            lambda done, total, what: during.add(gc.isenabled()))
+        assert result.pages > count and during == {False} and gc.isenabled()
+        assert gc.collect() == 0, count
