@@ -89,7 +89,7 @@ _ENTRY = "\n  "   # what starts each line of an entry in its part
 
 
 def _with_laid(entry: Mapping[str, Any], laid: Mapping[str, str]) -> str:
-    """`_indented(entry, _ENTRY)`, taking the text of the keys of `laid` from it."""
+    """`_indented(entry, _ENTRY)`, with the values of `laid`'s keys as laid out there."""
     if type(entry) is not dict or not entry or any(type(key) is not str for key in entry):
         raise _Unusual
     inner = _ENTRY + " "

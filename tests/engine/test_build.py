@@ -192,7 +192,7 @@ def test_translations_held_in_memory_give_the_same_site_as_looked_up_one_by_one(
 
 def test_a_build_leaves_no_cycles_for_the_paused_collector(tmp_path: Path):
     """A build runs without the cyclic garbage collector (`engine.pool.cyclic_gc_paused`:
-    its collections were some 9 % of a clean build's CPU). That is sound only while a
+    its collections found next to nothing to free). That is sound only while a
     build makes no reference cycles: a page's would pile up, uncollected, 50,000 times
     at N = 10,000. Here three sites of 5 to 120 news items, built in this process, leave
     no cyclic garbage at all, and the collector is on again afterwards."""
