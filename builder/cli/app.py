@@ -274,5 +274,5 @@ def _update_progress(root: Path):
 def cmd_build(args: argparse.Namespace) -> int:
     from builder.engine.pool import cyclic_gc_paused
 
-    with cyclic_gc_paused():    # from the imports on: the builder's modules make no cycles
+    with cyclic_gc_paused():    # from the imports on: what a build makes is freed by refcount
         return run_build(args, _progress(args.quiet, "build"), _warn)

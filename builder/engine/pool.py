@@ -30,12 +30,13 @@ def cyclic_gc_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off for a piece of work that makes no cycles
     worth collecting, and in the processes forked meanwhile (which inherit it).
 
-    A clean build at N = 1,000 ran some 170 collections over its processes, and they
-    freed about 900 objects in all, most at import: its pages, tokens and rows hold
-    no cycles, and reference counting frees them. Without them a clean build took
-    about 2 % less CPU (8 interleaved pairs), a one-page rebuild 34 collections fewer.
-    Restored afterwards, so a long-lived process (`serve`) still collects between
-    builds."""
+    A clean build at N = 1,000 ran some 170 collections over its processes. Without
+    them it took about 2 % less CPU (8 interleaved pairs), a one-page rebuild 34
+    collections fewer. Sound only while what a build makes in bulk (pages, tokens,
+    rows, renderers) is freed by reference counting: anything caught in a cycle waits
+    for the first collection after the build (`tests/engine/test_build.py`). Only
+    Jinja's and markdown-it's own objects are. Restored afterwards, so a long-lived
+    process (`serve`) still collects between builds."""
     enabled = gc.isenabled()
     gc.disable()
     try:

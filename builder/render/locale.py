@@ -61,6 +61,25 @@ def template_marks(page: LocaleInfo, known: LocaleNames | None = None) -> dict[s
                                       known=(known or {}).get(TEMPLATE_LANGUAGE)), page)
 
 
+class LongDates:
+    """Dates in one locale's long CLDR form, its pattern parsed on first use: English
+    only where a page shows a date in English (a template message left untranslated).
+    Apart from the renderer so that the dates it keeps, which hold this, do not hold it:
+    a renderer in a reference cycle would keep its site's pages until a collection."""
+
+    def __init__(self, locale: str):
+        self.locale = locale
+
+    @cached_property
+    def _format(self) -> tuple[Any, Locale]:
+        locale = Locale.parse(self.locale)
+        return get_date_format("long", locale), locale
+
+    def __call__(self, value: dt.date) -> str:
+        pattern, locale = self._format
+        return pattern.apply(value, locale)
+
+
 CARDS = 1024   # cards a renderer keeps: a news list page's, its topics', a page's neighbours
 
 
@@ -108,25 +127,19 @@ class LocaleRenderer:
             pattern, locale = self._date_format
             found = self._dates[value] = DateValue(value.isoformat(),
                                                    self.digits(pattern.apply(value, locale)),
-                                                   partial(self._english_date, value))
+                                                   partial(self._english_dates, value))
         return found
 
-    def _english_date(self, value: dt.date) -> str:
-        pattern, locale = self._english_date_format
-        return pattern.apply(value, locale)
-
-    # CLDR's long date pattern of this locale and of English, parsed once: what
-    # `babel.dates.format_date(value, "long")` does on every call. English only where a
-    # page shows a date in English (a template message left untranslated).
+    # CLDR's long date pattern of this locale, parsed once: what
+    # `babel.dates.format_date(value, "long")` does on every call.
     @cached_property
     def _date_format(self) -> tuple[Any, Locale]:
         locale = Locale.parse(self.info.data_locale)
         return get_date_format("long", locale), locale
 
     @cached_property
-    def _english_date_format(self) -> tuple[Any, Locale]:
-        locale = Locale.parse(self.english_locale)
-        return get_date_format("long", locale), locale
+    def _english_dates(self) -> "LongDates":
+        return LongDates(self.english_locale)
 
     @property
     def english_locale(self) -> str:
@@ -227,10 +240,10 @@ class LocaleRenderer:
         English for a template message left untranslated ("(in English)")."""
         found = self._names.get(code)
         if found is None:   # on every page (the source language's name): ask Babel once
-            name = Locale.parse(code)
-            found = self._names[code] = Dual(
+            name, english = Locale.parse(code), self.english_locale
+            found = self._names[code] = Dual(   # the English form must not hold `self`
                 name.get_display_name(self.info.data_locale) or code,
-                lambda: name.get_display_name(self.english_locale) or code)
+                lambda: name.get_display_name(english) or code)
         return found
 
     @property

@@ -190,12 +190,15 @@ def test_translations_held_in_memory_give_the_same_site_as_looked_up_one_by_one(
     assert sites["memory"] == sites["lookups"]
 
 
-def test_a_build_leaves_no_cycles_for_the_paused_collector(tmp_path: Path):
-    """A build runs without the cyclic garbage collector (`engine.pool.cyclic_gc_paused`:
-    its collections found next to nothing to free). That is sound only while a
-    build makes no reference cycles: a page's would pile up, uncollected, 50,000 times
-    at N = 10,000. Here three sites of 5 to 120 news items, built in this process, leave
-    no cyclic garbage at all, and the collector is on again afterwards."""
+def test_a_build_leaves_its_pages_to_reference_counting(tmp_path: Path):
+    """A build runs without the cyclic garbage collector (`engine.pool.cyclic_gc_paused`).
+    What a build leaves in reference cycles waits for the next collection: at
+    N = 10,000, a renderer caught in one kept 73,000 objects (every page read back
+    from the record) for a collection of 0.1 s after a one-page rebuild. Here sites of
+    5 to 120 news items are built, then one news title is changed and built again, in
+    this process: nothing a page makes, and no renderer, is left in a cycle. What is
+    (Jinja's and markdown-it's objects, which refer to themselves) is collected, and
+    the collector is on again after each build."""
     import gc
     import importlib.util
 
@@ -204,11 +207,26 @@ def test_a_build_leaves_no_cycles_for_the_paused_collector(tmp_path: Path):
     spec = importlib.util.spec_from_file_location("gen_site", REPO / "benchmarks" / "gen_site.py")
     gen_site = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen_site)
+    page_made = {"Page", "Content", "SiteModel", "LocaleRenderer", "Token", "Segment",
+                 "ParsedBody", "Skeleton", "DateValue", "Dual"}
     for count in (5, 40, 120):
-        gen_site.generate(tmp_path / f"site{count}", count, seed=3)
-        gc.collect()
-        during = set()
-        result = build_site(tmp_path / f"site{count}", BuildOptions(jobs=1),
-                            lambda done, total, what: during.add(gc.isenabled()))
-        assert result.pages > count and during == {False} and gc.isenabled()
-        assert gc.collect() == 0, count
+        root = tmp_path / f"site{count}"
+        gen_site.generate(root, count, seed=3)
+        news = sorted((root / "content" / "news").glob("*.md"))[count // 2]
+        for edit in ("", "title: Changed "):
+            if edit:
+                news.write_text(news.read_text("utf-8").replace("title: ", edit, 1), "utf-8")
+            gc.collect()
+            gc.set_debug(gc.DEBUG_SAVEALL)   # what a collection frees is kept, to be seen
+            try:
+                during = set()
+                result = build_site(root, BuildOptions(jobs=1),
+                                    lambda done, total, what: during.add(gc.isenabled()))
+                gc.collect()
+                left = {type(thing).__name__ for thing in gc.garbage}
+            finally:
+                gc.set_debug(0)
+                gc.garbage.clear()
+            assert result.incremental == bool(edit), count
+            assert result.pages > count and during == {False} and gc.isenabled()
+            assert left and not left & page_made, (count, edit, left & page_made)
