@@ -7,7 +7,7 @@ remembered (`engine.memo`).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from builder.segments.blocks import Segment, make_markdown, page_segments, parse_body
 from builder.source.content import Page
@@ -21,8 +21,17 @@ class Analysis:
     problems: tuple[tuple[int, str, str], ...] = ()
 
 
+_HEAD = tuple(f.name for f in fields(Page) if f.name != "body")
+
+
 def page_digest(page: Page) -> bytes:
-    return hashlib.blake2b(repr(page).encode("utf-8"), digest_size=16).digest()
+    """Of every field. The body, most of a page, is hashed as it is encoded, not as
+    `repr` escapes it: half the time (`update` digests every page of the site). Its
+    length in the head keeps two pages that split the same text apart."""
+    head = (*(getattr(page, name) for name in _HEAD), len(page.body))
+    digest = hashlib.blake2b(repr(head).encode("utf-8"), digest_size=16)
+    digest.update(page.body.encode("utf-8", "surrogatepass"))
+    return digest.digest()
 
 
 def analyse(page: Page, md=None) -> Analysis:

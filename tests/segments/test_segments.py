@@ -217,3 +217,31 @@ def test_a_hard_line_break_reaches_the_catalogue_and_the_page(tmp_path):
     build(root, BuildOptions())
     page = (root / "site" / "fr" / "about.html").read_text("utf-8")
     assert "<p>Notre bureau :<br>\nRue du Lac 4<br>\n1000 Ville</p>" in page
+
+
+def test_page_digest_tells_apart_every_field_and_keeps_equal_pages_equal():
+    """`page_digest` keys a page's analysis and its domain's template in the record:
+    a field it missed would let a rebuild or an `update` keep what an edit changed."""
+    import dataclasses
+    import datetime as dt
+
+    from builder.segments.analysis import page_digest
+    from builder.source.content import Link
+
+    base = page("Intro.\n\nText, \"quoted\" and \\ escaped.\n", lines=(("title", 2),))
+    other = dict(key="topics/u", kind="news", source="content/topics/u.md", title="U",
+                 summary="S", date=dt.date(2024, 5, 1), topics=("topics/t",),
+                 related=(Link(None, "https://example.org/", "Elsewhere", 9),), image=None, order=3,
+                 translator_note="note", limits=(("title", 40),), required=("summary",),
+                 contexts=(("title", "heading"),), body="Intro.\n", body_line=6,
+                 lines=(("title", 3),))
+    digests = {page_digest(base)}
+    for name, value in other.items():
+        if name != "image":
+            digests.add(page_digest(dataclasses.replace(base, **{name: value})))
+    assert len(digests) == len(other)   # every field but the (equal) image moved it
+    # The same values in new objects: the same digest (a page read again from its file).
+    assert page_digest(page(str(base.body))) == page_digest(base)
+    # A one-character edit anywhere in the body.
+    assert page_digest(dataclasses.replace(base, body=base.body.replace("\\", "/"))) != \
+        page_digest(base)
