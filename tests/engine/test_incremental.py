@@ -163,6 +163,32 @@ def test_a_template_edit_and_a_stylesheet_edit(site: Path, tmp_path: Path, capsy
     assert "assets/style.css" in written and "fr/news/2020-03-01-second.html" in written
 
 
+def test_a_rebuild_in_worker_processes_reads_the_translations_it_changed(
+        site: Path, tmp_path: Path, capsys, monkeypatch):
+    """Above `PARALLEL_MIN` outputs a rebuild renders in a process pool. The workers read
+    the record's committed translations themselves, except those of a locale whose
+    catalogue this build changed (still in its transaction), which they inherit loaded.
+    Here a template edit renders every page in two worker processes, in the build that
+    also takes a new French translation: identical to a full build, the French new."""
+    from builder.engine import incremental
+
+    monkeypatch.setattr(incremental, "PARALLEL_MIN", 1)
+    copy_theme(site)
+    rebuild_and_compare(site, tmp_path, capsys)
+    edit(site / "templates/news_item.html", "</article>", "</article>\n<!-- changed -->")
+    edit_po(site, "fr", "Body of the second item.", "Corps du deuxième article.")
+    before = stamps(site / "site")
+    capsys.readouterr()
+    assert build(site, "--jobs", "2") == 0
+    assert capsys.readouterr().out.startswith("rebuilt ")
+    assert {"fr/news/2020-03-01-second.html", "ar/news/2020-03-01-second.html"} <= \
+        touched(before, site / "site")
+    assert tree(site / "site") == reference(site, tmp_path)
+    page = (site / "site" / "fr/news/2020-03-01-second.html").read_text("utf-8")
+    assert "Corps du deuxième article." in page and "<!-- changed -->" in page
+    assert "ar: " in (site / "site" / "ar/news/2020-03-01-second.html").read_text("utf-8")
+
+
 def test_an_override_of_a_theme_file_added_and_removed(site: Path, tmp_path: Path, capsys):
     """templates/static/style.css over the theme's: the same assets/style.css, from
     another source; removed, the theme's comes back. A template that extends the
