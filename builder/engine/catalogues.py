@@ -140,13 +140,9 @@ class UpdatePlan:
         """Files `update` would change or remove: what `update --check` reports."""
         out = [pot.path for pot in self.extract.pots if pot.changed]
         out += list(self.extract.stale)
-        out += [done.path for done in self.merged
-                if not done.result.remembered and not _same(done.path, done.data)]
+        out += [done.path for done in self.merged if not done.result.remembered and
+                not done.same]
         return out + [r.path for r in self.retired]
-
-
-def _same(path: Path, data: bytes) -> bool:
-    return path.is_file() and path.read_bytes() == data
 
 
 def plan_update(root: Path, inputs: Inputs, prune_obsolete: bool = False,
@@ -258,16 +254,16 @@ def apply_update(root: Path, plan: UpdatePlan) -> tuple[tuple[Written, ...], tup
     catalogues that have no place any more, all in one journalled step — unless a
     translator saved one of them meanwhile (then nothing is written)."""
     diags = Collector(root)
-    for path, before in [(m.path, m.before) for m in plan.merged if not m.result.remembered] + \
-            [(r.path, r.before) for r in plan.retired]:
-        if (path.read_bytes() if path.is_file() else None) != before:
+    for path, before in [(m.path, m.read_sha) for m in plan.merged if not m.result.remembered] + \
+            [(r.path, memo.bytes_sha(r.before)) for r in plan.retired]:
+        if (memo.bytes_sha(path.read_bytes()) if path.is_file() else None) != before:
             diags.error(path, None, "changed on disk while `update` was merging it",
                         "save your work in the editor, then run `infopages update` again")
     diags.raise_if_errors()
     ex = plan.extract
     files = [(pot.path, pot.text.encode("utf-8")) for pot in ex.pots if pot.changed]
-    files += [(m.path, m.data) for m in plan.merged
-              if not m.result.remembered and not _same(m.path, m.data)]
+    # Not `same`: the file is as read (above), so its bytes differ from the new ones.
+    files += [(m.path, m.data) for m in plan.merged if not m.result.remembered and not m.same]
     written = {path for path, _ in files}
     removes = list(ex.stale) + [r.path for r in plan.retired]
     write_all(root, files, removes)
