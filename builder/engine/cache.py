@@ -34,9 +34,9 @@ if TYPE_CHECKING:   # imported when used: the up-to-date check must start fast
     from builder.engine.parallel import Rendered
     from builder.render.translations import Messages
 
-# 13: `analysis.page_digest` hashes the body as text; 12: inputs' digests by SHA-256;
-# 11: a page's row holds its values
-SCHEMA_VERSION = "13"
+# 14: `update`'s memo and `page_digest` by SHA-256; 13: `analysis.page_digest` hashes the body as
+# text; 12: inputs' digests by SHA-256; 11: a page's row holds its values
+SCHEMA_VERSION = "14"
 CACHE_DIR = ".infopages-cache"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB);

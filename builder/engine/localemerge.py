@@ -62,10 +62,10 @@ class Merged:
         if self.result.remembered:
             return self
         data = self.result.text.encode("utf-8")
-        same = data == self.before
+        same, sha = data == self.before, digest(data)
+        read = sha if same else None if self.before is None else digest(self.before)
         return replace(self, result=replace(self.result, text=""), before=None,
-                       data=b"" if same else data, sha=digest(data), same=same,
-                       read_sha=None if self.before is None else digest(self.before))
+                       data=b"" if same else data, sha=sha, same=same, read_sha=read)
 
 
 @dataclass(frozen=True)

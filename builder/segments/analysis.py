@@ -27,11 +27,13 @@ _HEAD = tuple(f.name for f in fields(Page) if f.name != "body")
 def page_digest(page: Page) -> bytes:
     """Of every field. The body, most of a page, is hashed as it is encoded, not as
     `repr` escapes it: half the time (`update` digests every page of the site). Its
-    length in the head keeps two pages that split the same text apart."""
+    length in the head keeps two pages that split the same text apart. SHA-256, as
+    `engine.cache.file_sha`: three times BLAKE2's speed on processors with SHA
+    instructions."""
     head = (*(getattr(page, name) for name in _HEAD), len(page.body))
-    digest = hashlib.blake2b(repr(head).encode("utf-8"), digest_size=16)
+    digest = hashlib.sha256(repr(head).encode("utf-8"))
     digest.update(page.body.encode("utf-8", "surrogatepass"))
-    return digest.digest()
+    return digest.digest()[:16]
 
 
 def analyse(page: Page, md=None) -> Analysis:
