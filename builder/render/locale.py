@@ -138,7 +138,7 @@ class LocaleRenderer:
         return get_date_format("long", locale), locale
 
     @cached_property
-    def _english_dates(self) -> "LongDates":
+    def _english_dates(self) -> LongDates:
         return LongDates(self.english_locale)
 
     @property
