@@ -33,7 +33,7 @@ from typing import Callable, Mapping
 
 from builder.catalogues.domains import domain_of, ui_domain
 from builder.catalogues.merge import MergeResult
-from builder.engine.cache import BuildCache
+from builder.engine.cache import BuildCache, file_sha
 from builder.engine.localemerge import Merged
 from builder.engine.pool import fork_pool
 from builder.segments.analysis import Analysis, analyse, page_digest
@@ -60,15 +60,6 @@ def text_sha(text: str) -> str:
 EMPTY = text_sha("")   # a domain without a template
 
 
-def _file_sha(path: Path) -> str:
-    """Without holding a 130 MB catalogue in memory twice."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()[:32]
-
-
 def _written(memo: dict, locale: str, domain: str, path: Path, prune: bool,
              wanted: Callable[[tuple], bool]) -> tuple | None:
     """What `remember` kept of a catalogue, if `wanted` takes it and the file is still
@@ -79,7 +70,7 @@ def _written(memo: dict, locale: str, domain: str, path: Path, prune: bool,
             not wanted(last):
         return None
     stat = file_fingerprint(path)
-    if stat is None or (stat != last[4] and _file_sha(path) != last[2]):
+    if stat is None or (stat != last[4] and file_sha(path) != last[2]):
         return None
     return last
 
