@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import tempfile
 from concurrent.futures import as_completed
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -239,8 +239,7 @@ def _merge_locale(job: LocaleJob) -> LocaleMerge:
     a cycle, and the collector's passes over them cost about a tenth of the merge
     while freeing nothing."""
     with cyclic_gc_paused():
-        done = merge_locale(job)
-    return replace(done, merged=tuple(m.as_file(memo.bytes_sha) for m in done.merged))
+        return merge_locale(job, lambda merged: merged.as_file(memo.bytes_sha))
 
 
 @dataclass(frozen=True)

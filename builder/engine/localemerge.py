@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 import polib
 
@@ -118,14 +119,65 @@ class _Old:
     totals: tuple[int, int, int] = (0, 0, 0)    # the whole file's, when cut
 
 
-def merge_locale(job: LocaleJob) -> LocaleMerge:
-    """Every catalogue of `job.pots` merged for one locale; InputError on a broken file."""
+def merge_locale(job: LocaleJob, finish: Callable[[Merged], Merged] = lambda m: m,
+                 defer: bool = False) -> LocaleMerge:
+    """Every catalogue of `job.pots` merged for one locale; InputError on a broken file.
+    `finish` is applied to each catalogue as soon as it is merged (`Merged.as_file`)."""
+    if job.foreign:
+        return _merge_retiring(job, finish)
+    return _merge_own(job, finish, defer)
+
+
+def _merge_own(job: LocaleJob, finish: Callable[[Merged], Merged],
+               defer: bool) -> LocaleMerge:
+    """The locale's own catalogues, each parsed when its turn comes, not all at once
+    (a locale's 28 catalogues held 823 MiB at N = 10,000). The first pass gathers every
+    catalogue's lenders, and merges at once each catalogue that has every entry of its
+    template: no lender can change its merge (`Neighbours.by_key` lends only keys a
+    file lacks). The others are read again and merged once every lender is known —
+    all of them with `defer`, the plain order the first must equal (tests)."""
+    lent: dict[str, list[polib.POEntry]] = {}     # domain ("" another file) → lenders
+    done: dict[str, Merged] = {}
+    for domain, text in job.pots:
+        old, pot = _old_and_pot(job, domain, text)
+        if old.read is not None:
+            lent[domain] = lenders_of(old.read.po, old.read.text,
+                                      {entry_key(e) for e in pot})
+        if not defer and _complete(pot, old):
+            done[domain] = finish(Merged(old.path, _merge(job, pot, old, Neighbours(), None),
+                                         old.before))
+    lent[""] = [e for path in job.unmerged for e in obsolete_lenders(path.read_bytes())]
+    neighbours = Neighbours(tuple(e for entries in lent.values() for e in entries))
+    for domain, text in job.pots:
+        if domain not in done:
+            old, pot = _old_and_pot(job, domain, text)
+            done[domain] = finish(Merged(old.path, _merge(
+                job, pot, old, _for_cut(old, neighbours, lent), None), old.before))
+    return LocaleMerge(tuple(done[domain] for domain, _ in job.pots))
+
+
+def _old_and_pot(job: LocaleJob, domain: str, text: str) -> tuple[_Old, polib.POFile]:
+    """A domain's catalogue (cut down, if it has a `Basis` and can be) and its template."""
     bases = dict(job.bases)
-    olds = [(_read_cut(job, domain, bases[domain]) if domain in bases else None) or
-            _read(job, domain, po_path(job.root / "locales", job.locale, domain))
-            for domain, _ in job.pots]
-    pots = {old.domain: parse_po(old.cut.pot_text if old.cut else text) if text
-            else polib.POFile() for old, (_, text) in zip(olds, job.pots)}
+    old = (_read_cut(job, domain, bases[domain]) if domain in bases else None) or \
+        _read(job, domain, po_path(job.root / "locales", job.locale, domain))
+    pot = parse_po(old.cut.pot_text if old.cut else text) if text else polib.POFile()
+    return old, pot
+
+
+def _complete(pot: polib.POFile, old: _Old) -> bool:
+    """Whether the catalogue has an entry (active or obsolete) of every template entry."""
+    own = {entry_key(e) for e in old.read.po} if old.read is not None else set()
+    return all(entry_key(e) in own for e in pot)
+
+
+def _merge_retiring(job: LocaleJob, finish: Callable[[Merged], Merged]) -> LocaleMerge:
+    """The locale's catalogues and those of another layout it retires, all read first:
+    each retired translation goes where some domain takes it, and two translations
+    of one text must agree (`_check_conflicts`)."""
+    loaded = [_old_and_pot(job, domain, text) for domain, text in job.pots]
+    olds = [old for old, _ in loaded]
+    pots = {old.domain: pot for old, pot in loaded}
     foreign = [_read(job, path.stem, path) for path in job.foreign]
     held = _check_conflicts(job, olds, pots, foreign)
     lent: dict[str, list[polib.POEntry]] = {}     # domain ("" another file) → lenders
@@ -150,7 +202,8 @@ def merge_locale(job: LocaleJob) -> LocaleMerge:
                                       replace(neighbours, leftovers=left), origin)
     retired = tuple(Retired(o.path, o.before or b"", _count(o, taken), _count(o, taken, False),
                             tuple(old.path for old in olds)) for o in foreign if olds)
-    return LocaleMerge(tuple(Merged(o.path, results[o.domain], o.before) for o in olds), retired)
+    return LocaleMerge(tuple(finish(Merged(o.path, results[o.domain], o.before))
+                             for o in olds), retired)
 
 
 def _check_conflicts(job: LocaleJob, olds: list[_Old], pots: dict[str, polib.POFile],

@@ -19,6 +19,7 @@ from builder import pipeline
 from builder.catalogues import patch
 from builder.cli.app import main
 from builder.engine import catalogues as work
+from builder.engine.localemerge import merge_locale
 from builder.errors import InputError
 from builder.source.config import load_config
 from builder.source.inputs import scan
@@ -228,6 +229,13 @@ class CutEqualsWhole(MiniEdits):
 
     @rule(prune=st.booleans())
     def update(self, prune: bool = False) -> None:
+        # Each catalogue with every entry of its template is merged before the lenders
+        # of the later ones are read: the same as merging them all after.
+        config = load_config(self.root)
+        plan = work.plan_extract(self.root, scan(self.root))
+        for locale in config.target_locales:
+            job = work._locale_job(config, locale, plan, prune, {})[0]
+            assert merge_locale(job) == merge_locale(job, defer=True)
         ours, whole = update_both(self.root, self.tmp / "whole", prune)
         assert ours == whole
         assert files(self.root) == files(self.tmp / "whole")
