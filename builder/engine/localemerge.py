@@ -140,13 +140,11 @@ def _merge_own(job: LocaleJob, finish: Callable[[Merged], Merged],
     done: dict[str, Merged] = {}
     for domain, text in job.pots:
         old, pot = _old_and_pot(job, domain, text)
-        if old.read is not None:
-            lent[domain] = lenders_of(old.read.po, old.read.text,
-                                      {entry_key(e) for e in pot})
+        lent[domain] = _lenders(old, pot)
         if not defer and _complete(pot, old):
             done[domain] = finish(Merged(old.path, _merge(job, pot, old, Neighbours(), None),
                                          old.before))
-    lent[""] = [e for path in job.unmerged for e in obsolete_lenders(path.read_bytes())]
+    lent[""] = _unmerged_lenders(job)
     neighbours = Neighbours(tuple(e for entries in lent.values() for e in entries))
     for domain, text in job.pots:
         if domain not in done:
@@ -165,6 +163,18 @@ def _old_and_pot(job: LocaleJob, domain: str, text: str) -> tuple[_Old, polib.PO
     return old, pot
 
 
+def _lenders(old: _Old, pot: polib.POFile) -> list[polib.POEntry]:
+    """What a catalogue lends the locale's others: its translated text that left `pot`."""
+    if old.read is None:
+        return []
+    return lenders_of(old.read.po, old.read.text, {entry_key(e) for e in pot})
+
+
+def _unmerged_lenders(job: LocaleJob) -> list[polib.POEntry]:
+    """What the catalogues `update` does not merge now lend: their obsolete entries."""
+    return [e for path in job.unmerged for e in obsolete_lenders(path.read_bytes())]
+
+
 def _complete(pot: polib.POFile, old: _Old) -> bool:
     """Whether the catalogue has an entry (active or obsolete) of every template entry."""
     own = {entry_key(e) for e in old.read.po} if old.read is not None else set()
@@ -180,12 +190,8 @@ def _merge_retiring(job: LocaleJob, finish: Callable[[Merged], Merged]) -> Local
     pots = {old.domain: pot for old, pot in loaded}
     foreign = [_read(job, path.stem, path) for path in job.foreign]
     held = _check_conflicts(job, olds, pots, foreign)
-    lent: dict[str, list[polib.POEntry]] = {}     # domain ("" another file) → lenders
-    for old in olds:
-        if old.read is not None:
-            lent[old.domain] = lenders_of(old.read.po, old.read.text,
-                                          {entry_key(e) for e in pots[old.domain]})
-    lent[""] = [e for path in job.unmerged for e in obsolete_lenders(path.read_bytes())]
+    lent = {old.domain: _lenders(old, pots[old.domain]) for old in olds}
+    lent[""] = _unmerged_lenders(job)    # "": the catalogues not merged now
     moving = [e for old in foreign if old.read is not None
               for e in lenders_of(old.read.po, old.read.text, None)]
     neighbours = Neighbours(tuple(e for entries in lent.values() for e in entries),
