@@ -20,7 +20,7 @@ import os
 import pickle
 import sqlite3
 import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
@@ -34,9 +34,10 @@ if TYPE_CHECKING:   # imported when used: the up-to-date check must start fast
     from builder.engine.parallel import Rendered
     from builder.render.translations import Messages
 
-# 14: `update`'s memo and `page_digest` by SHA-256; 13: `analysis.page_digest` hashes the body as
-# text; 12: inputs' digests by SHA-256; 11: a page's row holds its values
-SCHEMA_VERSION = "14"
+# 15: a page's body in a column of its own (`pagestore`); 14: `update`'s memo and `page_digest`
+# by SHA-256; 13: `analysis.page_digest` hashes the body as text; 12: inputs' digests by
+# SHA-256; 11: a page's row holds its values
+SCHEMA_VERSION = "15"
 CACHE_DIR = ".infopages-cache"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB);
@@ -46,7 +47,7 @@ CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, variant TEXT, locale 
                                     prefix TEXT, entry TEXT, spread INTEGER);
 CREATE TABLE IF NOT EXISTS deps (locale TEXT, fact TEXT, path TEXT);
 CREATE TABLE IF NOT EXISTS uses (msg BLOB, page TEXT);
-CREATE TABLE IF NOT EXISTS pages (source TEXT PRIMARY KEY, data BLOB);
+CREATE TABLE IF NOT EXISTS pages (source TEXT PRIMARY KEY, data BLOB, body TEXT);
 CREATE TABLE IF NOT EXISTS analyses (digest BLOB PRIMARY KEY, data BLOB) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS messages (locale TEXT, domain TEXT, msg BLOB, kind TEXT, value TEXT,
                                      PRIMARY KEY (locale, domain, msg)) WITHOUT ROWID;
@@ -254,43 +255,6 @@ class BuildCache:
         gone = [] if full else [(p,) for p in old if p not in changes.fingerprints]
         self.db.executemany("DELETE FROM inputs WHERE path = ?", gone)
         self.db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?, ?, ?)", rows)
-
-    # -- the content as loaded, one row per page file ------------------------------
-    def content(self) -> Content | None:
-        """The last build's pages (without warnings), or None without a record of them."""
-        from builder.source.content import Content, Page
-
-        unloaded = self.get("unloaded")
-        if unloaded is None:
-            return None
-        names, new = [f.name for f in fields(Page)], object.__new__
-        pages = []
-        for (data,) in self.db.execute("SELECT data FROM pages ORDER BY source"):
-            # As pickle makes an object (its dict filled in, no __init__): a frozen
-            # dataclass's __init__ sets each of 17 fields through object.__setattr__.
-            page = new(Page)
-            page.__dict__.update(zip(names, pickle.loads(data)))
-            pages.append(page)
-        return Content(tuple(pages), (), unloaded)
-
-    def record_content(self, content: Content, changed: Iterable[str] | None = None) -> None:
-        """Every page of `content`, or (incremental) only those of the `changed` files:
-        a rebuild writes what changed, not 40 MB of pickled pages."""
-        if changed is None:
-            self.db.execute("DELETE FROM pages")
-            pages = content.pages
-        else:
-            changed = set(changed)
-            self.db.executemany("DELETE FROM pages WHERE source = ?", [(p,) for p in changed])
-            pages = tuple(p for p in content.pages if p.source in changed)
-        # The values only: a page object's pickle names each of its fields, and a
-        # rebuild unpickles every row (10,000 tuples of values: half the time).
-        names = [f.name for f in fields(pages[0])] if pages else []
-        self.db.executemany("INSERT INTO pages VALUES (?, ?)",
-                            [(p.source, pickle.dumps(tuple(getattr(p, name) for name in names),
-                                                     protocol=pickle.HIGHEST_PROTOCOL))
-                             for p in pages])
-        self.put("unloaded", content.unloaded)
 
     # -- outputs and their facts ------------------------------------------------
     def outputs(self, paths: Iterable[str] | None = None,

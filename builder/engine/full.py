@@ -17,6 +17,7 @@ from typing import Callable, Mapping
 from builder.engine.cache import BuildCache, InputChanges, MsgKey
 from builder.engine.deps import card_signature, list_hashes
 from builder.engine.manifest_parts import write_manifest
+from builder.engine.pagestore import record_content
 from builder.engine.parallel import PageInfo, Rendered, RenderJob, render_outputs
 from builder.errors import Collector, Diagnostic
 from builder.output.manifest import entry_line, files_of_lines, read_manifest, write_files
@@ -158,7 +159,7 @@ class Record:
         cache.put("state", None)       # until `finish` commits
         cache.record_inputs(self.source.root, self.inputs, full=True)
         cache.clear_outputs()
-        cache.record_content(model.content)
+        record_content(cache, model.content)
         cache.put("lists", list_hashes(model.content, config))
         cache.put("cards", {p.key: card_signature(p) for p in model.content.pages})
         cache.put("locale_names", locale_names(model.locales))

@@ -36,6 +36,7 @@ from builder.engine.full import (
     summary_result,
 )
 from builder.engine.manifest_parts import write_manifest
+from builder.engine.pagestore import RecordDamaged, record_content, stored_content
 from builder.engine.parallel import PARALLEL_MIN, PageInfo, Rendered, render_outputs
 from builder.errors import Collector, InputError
 from builder.output.site import publish, staging
@@ -107,7 +108,7 @@ def rebuild(root: Path, target: Path, cache: BuildCache, inputs: Inputs, state: 
     if cache.get("state") != state or not target.is_dir():
         return None
     changes_seen = cache.input_changes(inputs)   # before reading anything
-    old = cache.content()
+    old = stored_content(cache, bodies=False)   # a body is read when a renderer needs it
     if old is None:
         return None
     # The record's state is this builder's, Babel included: its locale names hold.
@@ -120,6 +121,10 @@ def rebuild(root: Path, target: Path, cache: BuildCache, inputs: Inputs, state: 
     read: dict[tuple[str, str], bytes | None] = {}   # each changed catalogue, as read
     try:
         result = _apply(source, cache, changes_seen, changes, old, jobs, progress, read)
+    except RecordDamaged:   # a record that lost a body costs a full build, not a failure
+        if cache.db.in_transaction:
+            cache.db.execute("ROLLBACK")
+        return None
     except BaseException:
         if cache.db.in_transaction:
             cache.db.execute("ROLLBACK")
@@ -182,7 +187,7 @@ def _apply(source: BuildInputs, cache: BuildCache, seen: InputChanges, changes: 
         def commit() -> None:
             cache.record_inputs(source.root, seen, full=False)
             if changes.pages:
-                cache.record_content(content, changes.pages)
+                record_content(cache, content, changes.pages)
             record_summary(cache, result)
             cache.db.execute("COMMIT")
 

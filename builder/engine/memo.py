@@ -35,6 +35,7 @@ from builder.catalogues.domains import domain_of, ui_domain
 from builder.catalogues.merge import MergeResult
 from builder.engine.cache import BuildCache, file_sha
 from builder.engine.localemerge import Merged
+from builder.engine.pagestore import stored_content
 from builder.engine.pool import fork_pool
 from builder.segments.analysis import Analysis, analyse, page_digest
 from builder.segments.blocks import make_markdown
@@ -164,7 +165,7 @@ def loaded_pages(root: Path, inputs: Inputs) -> dict[str, Page]:
     on its file alone, and reading 10,000 front matters is most of `extract`."""
     cache = BuildCache(root)
     try:
-        old = cache.content()
+        old = stored_content(cache)
         if old is None:
             return {}
         changed = cache.input_changes(inputs).changed

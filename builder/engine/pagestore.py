@@ -1,0 +1,114 @@
+"""The build record's pages: a row per page file, its front matter apart from its body.
+
+A rebuild reuses the page of every unchanged file but renders only the few whose
+outputs changed. The bodies are nine tenths of the rows (39 of 44 MB at N = 10,000
+news items), so a rebuild reads the front matters (what listings, links and checks
+across the site are made of) and a body only when a renderer asks for it
+(`RecordedPage`). `update` digests every page: it reads them whole.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+from dataclasses import fields
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable
+
+from builder.engine.cache import BuildCache
+from builder.source.content import Content, Page
+
+# Every field but the body, in the order a row holds their values.
+HEAD = tuple(f.name for f in fields(Page) if f.name != "body")
+
+
+class RecordDamaged(Exception):
+    """A body the record should hold and does not: the rebuild gives way to a full build."""
+
+
+class Bodies:
+    """Reads pages' bodies from the record, each process on its own connection (a
+    render worker is a fork of the build, and a connection does not survive a fork)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.opened: tuple[int, sqlite3.Connection] | None = None
+
+    def __getstate__(self) -> dict:
+        return {"path": self.path, "opened": None}
+
+    def body(self, source: str) -> str:
+        if self.opened is None or self.opened[0] != os.getpid():
+            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
+            db.execute("PRAGMA mmap_size = 0")   # as `stored.StoredMessages`: not in RSS
+            self.opened = (os.getpid(), db)
+        row = self.opened[1].execute("SELECT body FROM pages WHERE source = ?",
+                                     (source,)).fetchone()
+        if row is None or not isinstance(row[0], str):
+            raise RecordDamaged(f"{self.path}: no body for {source}")
+        return row[0]
+
+
+class RecordedPage(Page):
+    """A page as the record holds it: equal to the page its file loads to, its body
+    read from the record on first use. Not a dataclass of its own: Page's fields,
+    __init__ and repr; `dataclasses.replace` makes one with its body in hand."""
+
+    @cached_property
+    def body(self) -> str:   # type: ignore[override]  # Page.__init__ sets it; else read
+        return self.__dict__["_bodies"].body(self.source)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Page):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(Page))
+
+    __hash__ = Page.__hash__
+
+
+def stored_content(cache: BuildCache, bodies: bool = True) -> Content | None:
+    """The last build's pages (without warnings), or None without a record of them.
+    `bodies`: read every body now (a page whose body is lost is left out); else each
+    when first used (`RecordedPage`)."""
+    unloaded = cache.get("unloaded")
+    if unloaded is None:
+        return None
+    # As pickle makes an object (its dict filled in, no __init__): a frozen dataclass's
+    # __init__ sets each of 17 fields through object.__setattr__.
+    new, pages = object.__new__, []
+    if bodies:
+        for data, body in cache.db.execute("SELECT data, body FROM pages ORDER BY source"):
+            if not isinstance(body, str):
+                continue     # lost from the record: its file is read again
+            page = new(Page)
+            page.__dict__.update(zip(HEAD, pickle.loads(data)), body=body)
+            pages.append(page)
+    else:
+        reader = Bodies(cache.path)
+        for (data,) in cache.db.execute("SELECT data FROM pages ORDER BY source"):
+            page = new(RecordedPage)
+            page.__dict__.update(zip(HEAD, pickle.loads(data)), _bodies=reader)
+            pages.append(page)
+    return Content(tuple(pages), (), unloaded)
+
+
+def record_content(cache: BuildCache, content: Content,
+                   changed: Iterable[str] | None = None) -> None:
+    """Every page of `content`, or (incremental) only those of the `changed` files:
+    a rebuild writes what changed, not 40 MB of pages."""
+    if changed is None:
+        cache.db.execute("DELETE FROM pages")
+        pages = content.pages
+    else:
+        changed = set(changed)
+        cache.db.executemany("DELETE FROM pages WHERE source = ?", [(p,) for p in changed])
+        pages = tuple(p for p in content.pages if p.source in changed)
+    # The values only: a page object's pickle names each of its fields, and a
+    # rebuild unpickles every row (10,000 tuples of values: half the time).
+    cache.db.executemany("INSERT INTO pages VALUES (?, ?, ?)", [
+        (p.source, pickle.dumps(tuple(getattr(p, name) for name in HEAD),
+                                protocol=pickle.HIGHEST_PROTOCOL), p.body)
+        for p in pages])
+    cache.put("unloaded", content.unloaded)
