@@ -30,14 +30,14 @@ from builder.render.routes import Output
 from builder.source.inputs import Fingerprint, Inputs, clock_tick, racy, scan
 
 if TYPE_CHECKING:   # imported when used: the up-to-date check must start fast
-    from builder.source.content import Content
     from builder.engine.parallel import Rendered
     from builder.render.translations import Messages
 
-# 15: a page's body in a column of its own (`pagestore`); 14: `update`'s memo and `page_digest`
-# by SHA-256; 13: `analysis.page_digest` hashes the body as text; 12: inputs' digests by
-# SHA-256; 11: a page's row holds its values
-SCHEMA_VERSION = "15"
+# 16: a page's body in a table of its own, its digest in its row (`pagestore`); 15: its body in
+# a column of its own; 14: `update`'s memo and `page_digest` by SHA-256; 13:
+# `analysis.page_digest` hashes the body as text; 12: inputs' digests by SHA-256; 11: a page's
+# row holds its values
+SCHEMA_VERSION = "16"
 CACHE_DIR = ".infopages-cache"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB);
@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, variant TEXT, locale 
                                     prefix TEXT, entry TEXT, spread INTEGER);
 CREATE TABLE IF NOT EXISTS deps (locale TEXT, fact TEXT, path TEXT);
 CREATE TABLE IF NOT EXISTS uses (msg BLOB, page TEXT);
-CREATE TABLE IF NOT EXISTS pages (source TEXT PRIMARY KEY, data BLOB, body TEXT);
+CREATE TABLE IF NOT EXISTS pages (source TEXT PRIMARY KEY, data BLOB, digest BLOB);
+CREATE TABLE IF NOT EXISTS bodies (source TEXT PRIMARY KEY, body TEXT);
 CREATE TABLE IF NOT EXISTS analyses (digest BLOB PRIMARY KEY, data BLOB) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS messages (locale TEXT, domain TEXT, msg BLOB, kind TEXT, value TEXT,
                                      PRIMARY KEY (locale, domain, msg)) WITHOUT ROWID;

@@ -108,7 +108,7 @@ def rebuild(root: Path, target: Path, cache: BuildCache, inputs: Inputs, state: 
     if cache.get("state") != state or not target.is_dir():
         return None
     changes_seen = cache.input_changes(inputs)   # before reading anything
-    old = stored_content(cache, bodies=False)   # a body is read when a renderer needs it
+    old = stored_content(cache)   # a body is read when a renderer needs it
     if old is None:
         return None
     # The record's state is this builder's, Babel included: its locale names hold.

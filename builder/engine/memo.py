@@ -35,9 +35,9 @@ from builder.catalogues.domains import domain_of, ui_domain
 from builder.catalogues.merge import MergeResult
 from builder.engine.cache import BuildCache, file_sha
 from builder.engine.localemerge import Merged
-from builder.engine.pagestore import stored_content
+from builder.engine.pagestore import digest_of, stored_content
 from builder.engine.pool import fork_pool
-from builder.segments.analysis import Analysis, analyse, page_digest
+from builder.segments.analysis import Analysis, analyse
 from builder.segments.blocks import make_markdown
 from builder.segments.references import Refs
 from builder.source.config import SiteConfig
@@ -183,7 +183,7 @@ def _analyse_chunk(pages: list[Page]) -> list[Analysis]:
 
 def page_digests(pages: tuple[Page, ...]) -> dict[str, bytes]:
     """Page key → `page_digest`: what the analysis memo and `domain_keys` know it by."""
-    return {page.key: page_digest(page) for page in pages}
+    return {page.key: digest_of(page) for page in pages}
 
 
 def analyse_pages(root: Path, pages: tuple[Page, ...], wanted: set[str],

@@ -1,10 +1,12 @@
 """The build record's pages: a row per page file, its front matter apart from its body.
 
 A rebuild reuses the page of every unchanged file but renders only the few whose
-outputs changed. The bodies are nine tenths of the rows (39 of 44 MB at N = 10,000
-news items), so a rebuild reads the front matters (what listings, links and checks
-across the site are made of) and a body only when a renderer asks for it
-(`RecordedPage`). `update` digests every page: it reads them whole.
+outputs changed, and `update` needs a page's body only where its analysis is not
+remembered. The bodies are nine tenths of the pages' bytes (39 of 44 MB at N =
+10,000 news items), so they are a table of their own: a command reads the front
+matters (what listings, links and checks across the site are made of) with each
+page's `page_digest`, made when the page was recorded, and a body only when
+something asks for it (`RecordedPage`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Iterable
 
 from builder.engine.cache import BuildCache
+from builder.segments.analysis import page_digest
 from builder.source.content import Content, Page
 
 # Every field but the body, in the order a row holds their values.
@@ -44,7 +47,7 @@ class Bodies:
             db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
             db.execute("PRAGMA mmap_size = 0")   # as `stored.StoredMessages`: not in RSS
             self.opened = (os.getpid(), db)
-        row = self.opened[1].execute("SELECT body FROM pages WHERE source = ?",
+        row = self.opened[1].execute("SELECT body FROM bodies WHERE source = ?",
                                      (source,)).fetchone()
         if row is None or not isinstance(row[0], str):
             raise RecordDamaged(f"{self.path}: no body for {source}")
@@ -68,30 +71,28 @@ class RecordedPage(Page):
     __hash__ = Page.__hash__
 
 
-def stored_content(cache: BuildCache, bodies: bool = True) -> Content | None:
-    """The last build's pages (without warnings), or None without a record of them.
-    `bodies`: read every body now (a page whose body is lost is left out); else each
-    when first used (`RecordedPage`)."""
+def stored_content(cache: BuildCache) -> Content | None:
+    """The last build's pages (without warnings), or None without a record of them;
+    each page reads its body when first asked for it (`RecordedPage`). A page whose
+    body the record has lost is left out: its file is read again."""
     unloaded = cache.get("unloaded")
     if unloaded is None:
         return None
-    # As pickle makes an object (its dict filled in, no __init__): a frozen dataclass's
-    # __init__ sets each of 17 fields through object.__setattr__.
-    new, pages = object.__new__, []
-    if bodies:
-        for data, body in cache.db.execute("SELECT data, body FROM pages ORDER BY source"):
-            if not isinstance(body, str):
-                continue     # lost from the record: its file is read again
-            page = new(Page)
-            page.__dict__.update(zip(HEAD, pickle.loads(data)), body=body)
-            pages.append(page)
-    else:
-        reader = Bodies(cache.path)
-        for (data,) in cache.db.execute("SELECT data FROM pages ORDER BY source"):
-            page = new(RecordedPage)
-            page.__dict__.update(zip(HEAD, pickle.loads(data)), _bodies=reader)
-            pages.append(page)
+    reader, new, pages = Bodies(cache.path), object.__new__, []
+    for data, digest in cache.db.execute(
+            "SELECT data, digest FROM pages WHERE source IN (SELECT source FROM bodies) "
+            "ORDER BY source"):
+        # As pickle makes an object (its dict filled in, no __init__): a frozen
+        # dataclass's __init__ sets each of 17 fields through object.__setattr__.
+        page = new(RecordedPage)
+        page.__dict__.update(zip(HEAD, pickle.loads(data)), _bodies=reader, _digest=digest)
+        pages.append(page)
     return Content(tuple(pages), (), unloaded)
+
+
+def digest_of(page: Page) -> bytes:
+    """`page_digest(page)`: as recorded, for a page of the record (its body unread)."""
+    return page.__dict__.get("_digest") or page_digest(page)
 
 
 def record_content(cache: BuildCache, content: Content,
@@ -100,15 +101,18 @@ def record_content(cache: BuildCache, content: Content,
     a rebuild writes what changed, not 40 MB of pages."""
     if changed is None:
         cache.db.execute("DELETE FROM pages")
+        cache.db.execute("DELETE FROM bodies")
         pages = content.pages
     else:
-        changed = set(changed)
-        cache.db.executemany("DELETE FROM pages WHERE source = ?", [(p,) for p in changed])
+        gone = [(p,) for p in set(changed)]
+        cache.db.executemany("DELETE FROM pages WHERE source = ?", gone)
+        cache.db.executemany("DELETE FROM bodies WHERE source = ?", gone)
         pages = tuple(p for p in content.pages if p.source in changed)
     # The values only: a page object's pickle names each of its fields, and a
     # rebuild unpickles every row (10,000 tuples of values: half the time).
     cache.db.executemany("INSERT INTO pages VALUES (?, ?, ?)", [
         (p.source, pickle.dumps(tuple(getattr(p, name) for name in HEAD),
-                                protocol=pickle.HIGHEST_PROTOCOL), p.body)
+                                protocol=pickle.HIGHEST_PROTOCOL), digest_of(p))
         for p in pages])
+    cache.db.executemany("INSERT INTO bodies VALUES (?, ?)", [(p.source, p.body) for p in pages])
     cache.put("unloaded", content.unloaded)
