@@ -189,6 +189,7 @@ class BuildCache:
         self.name = name
         self.dir.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, isolation_level=None, timeout=600)
+        self.closed = False
         # Taken by a new record only. Its rows are large (a translation: 850 bytes in the
         # benchmark's catalogues): 16 KiB pages store them in half the time of 4 KiB ones.
         self.db.execute("PRAGMA page_size = 16384")
@@ -207,6 +208,7 @@ class BuildCache:
 
     def close(self) -> None:
         self.db.close()
+        self.closed = True
 
     # -- meta ---------------------------------------------------------------
     def get(self, name: str) -> Any:

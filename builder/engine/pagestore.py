@@ -32,26 +32,47 @@ class RecordDamaged(Exception):
 
 
 class Bodies:
-    """Reads pages' bodies from the record, each process on its own connection (a
-    render worker is a fork of the build, and a connection does not survive a fork)."""
+    """Reads pages' bodies from the record. In the process that opened the record,
+    through its connection while it is open, else on a connection closed after the
+    read: a second connection left open there would keep the record's write-ahead log
+    from being folded back into it when the writer closes, and the next command would
+    read through a log of tens of megabytes. Another process (a render worker, forked
+    from the build: a connection does not survive a fork) keeps one of its own."""
 
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, cache: BuildCache):
+        self.cache: BuildCache | None = cache
+        self.pid: int | None = os.getpid()
+        self.path = cache.path
         self.opened: tuple[int, sqlite3.Connection] | None = None
 
     def __getstate__(self) -> dict:
-        return {"path": self.path, "opened": None}
+        return {"cache": None, "pid": None, "path": self.path, "opened": None}
 
     def body(self, source: str) -> str:
-        if self.opened is None or self.opened[0] != os.getpid():
-            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
-            db.execute("PRAGMA mmap_size = 0")   # as `stored.StoredMessages`: not in RSS
-            self.opened = (os.getpid(), db)
-        row = self.opened[1].execute("SELECT body FROM bodies WHERE source = ?",
-                                     (source,)).fetchone()
+        if os.getpid() != self.pid:
+            if self.opened is None or self.opened[0] != os.getpid():
+                self.opened = (os.getpid(), self._connect())
+            row = self._row(self.opened[1], source)
+        elif self.cache is not None and not self.cache.closed:
+            row = self._row(self.cache.db, source)
+        else:
+            db = self._connect()
+            try:
+                row = self._row(db, source)
+            finally:
+                db.close()
         if row is None or not isinstance(row[0], str):
             raise RecordDamaged(f"{self.path}: no body for {source}")
         return row[0]
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
+        db.execute("PRAGMA mmap_size = 0")   # as `stored.StoredMessages`: not in RSS
+        return db
+
+    @staticmethod
+    def _row(db: sqlite3.Connection, source: str) -> tuple | None:
+        return db.execute("SELECT body FROM bodies WHERE source = ?", (source,)).fetchone()
 
 
 class RecordedPage(Page):
@@ -78,7 +99,7 @@ def stored_content(cache: BuildCache) -> Content | None:
     unloaded = cache.get("unloaded")
     if unloaded is None:
         return None
-    reader, new, pages = Bodies(cache.path), object.__new__, []
+    reader, new, pages = Bodies(cache), object.__new__, []
     for data, digest in cache.db.execute(
             "SELECT data, digest FROM pages WHERE source IN (SELECT source FROM bodies) "
             "ORDER BY source"):

@@ -135,3 +135,28 @@ def test_a_body_lost_while_a_rebuild_runs_means_a_full_build(site: Path, tmp_pat
     monkeypatch.undo()
     edit(site / "content/news/2020-03-01-second.md", "Second item", "The second item")
     assert "en/feed.xml" in rebuild_and_compare(site, tmp_path, capsys)
+
+
+def test_reading_bodies_leaves_no_write_ahead_log(site: Path, tmp_path: Path, capsys,
+                                                  monkeypatch):
+    """A title edit renders its neighbours, whose bodies the rebuild reads from the
+    record. Read through a second connection of the writing process, they kept the
+    record's write-ahead log from being folded back into it at the end: the next
+    command read through a log of tens of megabytes (10 ms more at N = 1,000)."""
+    given = spy_on(incremental, monkeypatch)
+    edit(site / "content/news/2020-03-01-second.md", "The second news item", "Second item")
+    rebuild_and_compare(site, tmp_path, capsys)
+    assert any("body" in vars(page) for page in given[0].pages)
+    assert not (site / ".infopages-cache" / "build.sqlite-wal").exists()
+
+
+def test_update_leaves_no_write_ahead_log_after_reading_bodies(site: Path, capsys):
+    """`update` reads the body of an unchanged page whose analysis it does not remember
+    (here: every analysis forgotten), after the record it took the page from is closed."""
+    db = sqlite3.connect(site / ".infopages-cache" / "build.sqlite")
+    with db:
+        db.execute("DELETE FROM analyses")
+        db.execute("DELETE FROM meta WHERE name = 'extract_refs'")
+    db.close()
+    assert main(["update", "--project", str(site)]) == 0
+    assert not (site / ".infopages-cache" / "build.sqlite-wal").exists()
