@@ -16,7 +16,6 @@ import pickle
 import sqlite3
 from dataclasses import fields
 from functools import cached_property
-from pathlib import Path
 from typing import Iterable
 
 from builder.engine.cache import BuildCache
