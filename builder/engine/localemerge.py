@@ -29,7 +29,7 @@ import polib
 
 from builder.catalogues import merge, patch
 from builder.catalogues.counts import tally, translated_any
-from builder.catalogues.domains import po_path
+from builder.catalogues.domains import order, po_path
 from builder.catalogues.lenders import Neighbours, lenders_of, obsolete_lenders
 from builder.catalogues.oldtext import entry_key
 from builder.catalogues.plurals import plural_problem
@@ -136,7 +136,7 @@ def _merge_own(job: LocaleJob, finish: Callable[[Merged], Merged],
     template: no lender can change its merge (`Neighbours.by_key` lends only keys a
     file lacks). The others are read again and merged once every lender is known —
     all of them with `defer`, the plain order the first must equal (tests)."""
-    lent: dict[str, list[polib.POEntry]] = {}     # domain ("" another file) → lenders
+    lent: dict[str, list[polib.POEntry]] = {}     # domain → lenders
     done: dict[str, Merged] = {}
     for domain, text in job.pots:
         old, pot = _old_and_pot(job, domain, text)
@@ -144,8 +144,8 @@ def _merge_own(job: LocaleJob, finish: Callable[[Merged], Merged],
         if not defer and _complete(pot, old):
             done[domain] = finish(Merged(old.path, _merge(job, pot, old, Neighbours(), None),
                                          old.before))
-    lent[""] = _unmerged_lenders(job)
-    neighbours = Neighbours(tuple(e for entries in lent.values() for e in entries))
+    lent |= _unmerged_lenders(job)
+    neighbours = Neighbours(_in_domain_order(lent))
     for domain, text in job.pots:
         if domain not in done:
             old, pot = _old_and_pot(job, domain, text)
@@ -170,9 +170,17 @@ def _lenders(old: _Old, pot: polib.POFile) -> list[polib.POEntry]:
     return lenders_of(old.read.po, old.read.text, {entry_key(e) for e in pot})
 
 
-def _unmerged_lenders(job: LocaleJob) -> list[polib.POEntry]:
-    """What the catalogues `update` does not merge now lend: their obsolete entries."""
-    return [e for path in job.unmerged for e in obsolete_lenders(path.read_bytes())]
+def _unmerged_lenders(job: LocaleJob) -> dict[str, list[polib.POEntry]]:
+    """What the catalogues `update` does not merge now lend, by domain: their obsolete
+    entries."""
+    return {path.stem: obsolete_lenders(path.read_bytes()) for path in job.unmerged}
+
+
+def _in_domain_order(lent: dict[str, list[polib.POEntry]]) -> tuple[polib.POEntry, ...]:
+    """Every catalogue's lenders in the order of their domains, merged now or not: two
+    catalogues may lend one text (obsolete in one, left in another), `Neighbours.by_key`
+    takes the first, and which one must not depend on what the memo spared."""
+    return tuple(e for domain in sorted(lent, key=order) for e in lent[domain])
 
 
 def _complete(pot: polib.POFile, old: _Old) -> bool:
@@ -191,11 +199,10 @@ def _merge_retiring(job: LocaleJob, finish: Callable[[Merged], Merged]) -> Local
     foreign = [_read(job, path.stem, path) for path in job.foreign]
     held = _check_conflicts(job, olds, pots, foreign)
     lent = {old.domain: _lenders(old, pots[old.domain]) for old in olds}
-    lent[""] = _unmerged_lenders(job)    # "": the catalogues not merged now
+    lent |= _unmerged_lenders(job)
     moving = [e for old in foreign if old.read is not None
               for e in lenders_of(old.read.po, old.read.text, None)]
-    neighbours = Neighbours(tuple(e for entries in lent.values() for e in entries),
-                            tuple(moving))
+    neighbours = Neighbours(_in_domain_order(lent), tuple(moving))
     origin = next((o.read for o in foreign if o.read is not None and o.read.po.metadata), None)
     results = {old.domain: _merge(job, pots[old.domain], old,
                                   _for_cut(old, neighbours, lent), origin) for old in olds}
