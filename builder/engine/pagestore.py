@@ -124,7 +124,8 @@ def record_content(cache: BuildCache, content: Content,
         cache.db.execute("DELETE FROM bodies")
         pages = content.pages
     else:
-        gone = [(p,) for p in set(changed)]
+        changed = set(changed)
+        gone = [(source,) for source in changed]
         cache.db.executemany("DELETE FROM pages WHERE source = ?", gone)
         cache.db.executemany("DELETE FROM bodies WHERE source = ?", gone)
         pages = tuple(p for p in content.pages if p.source in changed)
