@@ -103,8 +103,9 @@ def rebuild(root: Path, target: Path, cache: BuildCache, inputs: Inputs, state: 
             load: Callable[..., BuildInputs], jobs: int,
             progress: Report | None) -> BuildResult | None:
     """Bring `target` up to date with the sources, or None if a full build is needed.
-    `load(reuse, names)` loads the build's inputs as a full build does, with the pages of
-    unchanged files (`reuse`, by path) and the locales' names taken from the record."""
+    `load(reuse, names, refs)` loads the build's inputs as a full build does, with the
+    pages of unchanged files (`reuse`, by path), the locales' names and (to report an
+    input error with every broken link) the body references taken from the record."""
     if cache.get("state") != state or not target.is_dir():
         return None
     changes_seen = cache.input_changes(inputs)   # before reading anything
@@ -112,7 +113,8 @@ def rebuild(root: Path, target: Path, cache: BuildCache, inputs: Inputs, state: 
     if old is None:
         return None
     # The record's state is this builder's, Babel included: its locale names hold.
-    source = load(reusable(old, changes_seen.changed), cache.get("locale_names"))
+    source = load(reusable(old, changes_seen.changed), cache.get("locale_names"),
+                  lambda: recorded_refs(cache))
     config = source.model.config
     changes = classify_changes(changes_seen.changed, config.target_locales, config.catalogues)
     if changes is None or source.model.config.has_gates:   # a gate may open or close
@@ -250,7 +252,7 @@ def _select(source: BuildInputs, cache: BuildCache, dirty: Dirty, same: bool):
 
 def _refs(cache: BuildCache, source: BuildInputs, changes: Changes, infos) -> dict[str, Refs]:
     """Every page's body references: the record's, with the changed pages' fresh."""
-    refs = {key: Refs(*value) for key, value in cache.get("refs").items()}
+    refs = recorded_refs(cache)
     pages = source.model.content.by_key()
     changed = {page_key(path) for path in changes.pages}
     for key in changed:
@@ -266,6 +268,11 @@ def _refs(cache: BuildCache, source: BuildInputs, changes: Changes, infos) -> di
     if changed:
         cache.put("refs", {key: tuple(value) for key, value in refs.items()})
     return refs
+
+
+def recorded_refs(cache: BuildCache) -> dict[str, Refs]:
+    """The body references of every page, as the last build found them."""
+    return {key: Refs(*value) for key, value in (cache.get("refs") or {}).items()}
 
 
 def page_key(path: str) -> str:

