@@ -8,6 +8,7 @@ diagnostic of the run. Commands that write into the project hold its lock.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from builder.engine.build import BuildOptions
     from builder.engine.full import BuildResult
     from builder.engine.localemerge import Retired
+    from builder.lint.checks import Finding
     from builder.render.gates import Publication
 
 Report = Callable[[int, int, str], None]   # (done, total, what): progress for the CLI
@@ -109,6 +111,28 @@ def stats(root: Path) -> list[merge.Stats]:
             rows.append(replace(merge.stats(read_po(path, root), locale), domain=domain))
         out += rows + [merge.total(rows, locale)]
     return out
+
+
+# Catalogue bytes from which `lint` uses every core: a pool costs some 50 ms to start,
+# a megabyte of catalogue about 0.3 s to lint (N = 1,000: 41 MB, 8 s on one core).
+LINT_PARALLEL_BYTES = 1 << 20
+
+
+def lint(root: Path, locales: tuple[str, ...], domains: tuple[str, ...] = ()) -> list[Finding]:
+    """`infopages lint`: the findings of the catalogues of `locales` (and `domains`),
+    by locale, domain, then line; the files on every core when there is enough to do."""
+    from builder.engine.pool import fork_pool
+    from builder.lint.checks import lint_plan, lint_planned
+    from builder.lint.glossary import load_glossary
+
+    glossary = load_glossary(root, load_config(root).target_locales)
+    plan = lint_plan(root, locales, domains)
+    files = [item[1] for item in plan if isinstance(item, tuple)]
+    workers = min(os.cpu_count() or 1, len(files))
+    if workers < 2 or sum(path.stat().st_size for path in files) < LINT_PARALLEL_BYTES:
+        return lint_planned(root, plan, glossary)
+    with fork_pool(workers) as pool:
+        return lint_planned(root, plan, glossary, pool.map)
 
 
 def page_statuses(root: Path) -> Publication:

@@ -29,8 +29,7 @@ def add_lint_parser(sub, common: argparse.ArgumentParser) -> None:
 def cmd_lint(args: argparse.Namespace) -> int:
     from builder.catalogues.domains import describe, is_current
     from builder.errors import Diagnostic, InputError
-    from builder.lint.checks import lint_project
-    from builder.lint.glossary import load_glossary
+    from builder.pipeline import lint
     from builder.source.inputs import checked_scan
     from builder.source.config import load_config
     from builder.source.localecodes import bcp47
@@ -49,9 +48,8 @@ def cmd_lint(args: argparse.Namespace) -> int:
         raise InputError([Diagnostic("content/site.yaml", None, f"unknown domain `{name}`",
                                      f"this site has {describe(config.catalogues)}")
                           for name in wrong])
-    glossary = load_glossary(args.project, config.target_locales)
-    findings = lint_project(args.project, tuple(map(str, codes)) or config.target_locales,
-                            glossary, tuple(args.domain))
+    findings = lint(args.project, tuple(map(str, codes)) or config.target_locales,
+                    tuple(args.domain))
     errors = sum(f.severity == "error" for f in findings)
     if args.json:
         print(json.dumps([f.as_json() for f in findings], ensure_ascii=False, indent=2))

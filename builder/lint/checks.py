@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Callable
 
 import polib
 from markdown_it import MarkdownIt
@@ -330,19 +331,40 @@ def _header_findings(catalogue: polib.POFile, text: str, rel: str,
     return found
 
 
-def lint_project(root: Path, locales: tuple[str, ...], glossary: Glossary,
-                 domains: tuple[str, ...] = ()) -> list[Finding]:
-    """Findings of every existing catalogue among `locales` (and `domains`, if given),
-    by locale, domain, then line. A catalogue of another layout than site.yaml's is an
-    error until `update` moves it."""
+Planned = tuple[str, Path] | Finding   # a catalogue to lint, or a finding known already
+
+
+def lint_plan(root: Path, locales: tuple[str, ...],
+              domains: tuple[str, ...] = ()) -> list[Planned]:
+    """What `lint_project` does, in its order: each existing catalogue among `locales`
+    (and `domains`, if given) to lint, by locale then domain; a catalogue of another
+    layout than site.yaml's is an error until `update` moves it."""
     config = load_config(root)
-    found = []
+    plan: list[Planned] = []
     for locale in locales:
         for domain, path in po_files(config.locales_dir, locale).items():
             if not is_current(config.catalogues, domain):
                 d = foreign_diagnostic(config, path)
-                found.append(Finding(d.path, d.line, "error", "layout", d.message, d.hint,
-                                     locale, domain=domain))
+                plan.append(Finding(d.path, d.line, "error", "layout", d.message, d.hint,
+                                    locale, domain=domain))
             elif not domains or domain in domains:
-                found += lint_catalogue(root, locale, path, glossary)
-    return found
+                plan.append((locale, path))
+    return plan
+
+
+def lint_project(root: Path, locales: tuple[str, ...], glossary: Glossary,
+                 domains: tuple[str, ...] = ()) -> list[Finding]:
+    """Findings of every existing catalogue among `locales` (and `domains`, if given),
+    by locale, domain, then line."""
+    return lint_planned(root, lint_plan(root, locales, domains), glossary)
+
+
+def lint_planned(root: Path, plan: list[Planned], glossary: Glossary,
+                 map_: Callable = map) -> list[Finding]:
+    """Findings of every catalogue of `plan`, in its order. `map_` lints the
+    catalogues: `map`, or a process pool's (each file is linted on its own)."""
+    todo = [item for item in plan if not isinstance(item, Finding)]
+    linted = iter(map_(lint_catalogue, [root] * len(todo), [locale for locale, _ in todo],
+                       [path for _, path in todo], [glossary] * len(todo)))
+    return [f for item in plan
+            for f in ([item] if isinstance(item, Finding) else next(linted))]

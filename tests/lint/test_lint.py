@@ -260,3 +260,30 @@ def test_a_translator_comment_silences_its_warning(tmp_path: Path, locale, msgid
     found = lint_one(tmp_path, locale, msgid, bad,
                      tcomment=f"checked by the team\n{SILENCED_BY[code]}: meant this way")
     assert ("warning", code) not in codes(found)
+
+
+def test_lint_on_every_core_finds_what_one_process_finds(tmp_path: Path, monkeypatch):
+    """Past LINT_PARALLEL_BYTES of catalogues `lint` runs the files on a process pool:
+    the same findings, in the same order (by locale, domain, then line)."""
+    from builder import pipeline
+    from builder.engine import pool
+
+    root = make_site(tmp_path)
+    for locale, wrong in (("fr", "Bonjour  le  monde"), ("es", "Hola hola mundo 2"),
+                          ("ar", "مرحبا, بالعالم")):
+        path = write_po(root, locale, [
+            dict(msgid="Hello world 1.", msgstr=wrong),
+            dict(msgid="Police and justice {name}", msgstr=f"{wrong} {{nom}}")])
+        shutil.copy(path, path.with_name("ui.po"))     # a second domain of each locale
+    glossary = load_glossary(root, ("fr", "es", "ar"))
+    one = lint_project(root, ("fr", "es", "ar"), glossary)
+    pools, fork_pool = [], pool.fork_pool
+
+    def counted(workers: int):
+        pools.append(workers)
+        return fork_pool(workers)
+
+    monkeypatch.setattr(pipeline, "LINT_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(pool, "fork_pool", counted)
+    assert pipeline.lint(root, ("fr", "es", "ar")) == one
+    assert pools and len({f.path for f in one}) == 6 and len(one) > 12
