@@ -27,7 +27,7 @@ from builder.a11y.history import read_history
 from builder.a11y.language import bcp47
 from builder.catalogues.domains import catalogue_files, is_current, order, po_path, pot_files
 from builder.catalogues.merge import complete
-from builder.catalogues.pofile import anchors_of
+from builder.catalogues.pofile import anchors_of, read_po
 from builder.engine.build import publication
 from builder.render.locales import LocaleInfo, locale_info, site_locales
 from builder.render.routes import output_path
@@ -134,7 +134,7 @@ def translation_data(root: Path) -> tuple[LocaleStatus, ...]:
         missing = {a for s in pages for a in s.missing_required}
         domains, waiting = [], []
         for name in sorted(found.keys() | templates.keys(), key=order):
-            po = polib.pofile(str(found.get(name, templates.get(name))), wrapwidth=0)
+            po = read_po(found.get(name, templates.get(name)), root)   # as `stats` reads
             active = [e for e in po if not e.obsolete and e.msgid]
             domains.append(DomainStatus(name, _split(active, lambda e: 1),
                                         _split(active, lambda e: len(e.msgid.split())),
