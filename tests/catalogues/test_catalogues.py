@@ -348,3 +348,30 @@ def test_an_update_with_nothing_to_do_reports_nothing_new(mini: Path, capsys):
     assert len(lines) == len(DOMAINS)
     assert lines[0].endswith("/fr/LC_MESSAGES/ui.po: 0 translated, 0 fuzzy, 34 untranslated, "
                              "0 obsolete (unchanged)"), lines
+
+
+def test_stats_on_every_core_counts_what_one_process_counts(mini: Path, monkeypatch):
+    """Past PARALLEL_BYTES of catalogues `stats` reads the files on a process pool: the
+    same rows in the same order, and a broken catalogue's error, file and line, as
+    one process reports it."""
+    from builder import pipeline
+    from builder.errors import InputError
+
+    run("update", "--project", str(mini))
+    edit = po(mini, "fr")
+    catalogue = polib.pofile(str(edit), wrapwidth=0)
+    for entry in [e for e in catalogue if not e.msgid_plural][:3]:
+        entry.msgstr = "X " + entry.msgid
+    catalogue.save()
+    one = pipeline.stats(mini)
+    monkeypatch.setattr(pipeline, "PARALLEL_BYTES", 0)
+    assert pipeline.stats(mini) == one and any(row.translated for row in one)
+    edit.write_text(edit.read_text("utf-8") + '\nmsgid "x"\nmsgstr "y" z\n', "utf-8")
+    errors = []
+    for limit in (0, 1 << 40):
+        monkeypatch.setattr(pipeline, "PARALLEL_BYTES", limit)
+        try:
+            pipeline.stats(mini)
+        except InputError as exc:
+            errors.append(exc.diagnostics)
+    assert len(errors) == 2 and errors[0] == errors[1] and errors[0][0].line

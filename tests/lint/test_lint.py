@@ -263,7 +263,7 @@ def test_a_translator_comment_silences_its_warning(tmp_path: Path, locale, msgid
 
 
 def test_lint_on_every_core_finds_what_one_process_finds(tmp_path: Path, monkeypatch):
-    """Past LINT_PARALLEL_BYTES of catalogues `lint` runs the files on a process pool:
+    """Past PARALLEL_BYTES of catalogues `lint` runs the files on a process pool:
     the same findings, in the same order (by locale, domain, then line)."""
     from builder import pipeline
     from builder.engine import pool
@@ -283,7 +283,7 @@ def test_lint_on_every_core_finds_what_one_process_finds(tmp_path: Path, monkeyp
         pools.append(workers)
         return fork_pool(workers)
 
-    monkeypatch.setattr(pipeline, "LINT_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(pipeline, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(pool, "fork_pool", counted)
     assert pipeline.lint(root, ("fr", "es", "ar")) == one
     assert pools and len({f.path for f in one}) == 6 and len(one) > 12
