@@ -8,8 +8,10 @@ as a user would. Then:
 
 - idle: the server's CPU time (user + system, from /proc) over S seconds with
   nothing changing, as a share of one core (target: under 2 %);
-- per round, it saves one PO entry (a French news paragraph, or title) and one content file, and times
-  from the save to the page fetched over HTTP showing the new text (target:
+- per round, it saves one PO entry (a French news paragraph, or title) and one content
+  file, then breaks that file's front matter (a typo an author makes), and times
+  from the save to the page fetched over HTTP showing the new text, or the build's
+  error on the last good page, then its fix (target:
   under 1 s at N = 10,000), waiting as the page's reload script does (a long-poll,
   then one fetch). The browser's own rendering is not included.
 
@@ -123,7 +125,8 @@ def main() -> int:
             po, line, page = first_msgstr(project / "locales" / "fr" / "LC_MESSAGES")
             topic = sorted((project / "content" / "topics").glob("*.md"))[0]
             body = topic.read_text("utf-8").rstrip().rsplit("\n", 1)[1].split(".")[0]
-            times: dict[str, list[float]] = {"PO entry": [], "content file": []}
+            times: dict[str, list[float]] = {"PO entry": [], "content file": [],
+                                             "typo (error shown)": [], "typo fixed": []}
             for n in range(args.rounds):
                 new = line[:-1] + f" {n}\""
                 times["PO entry"].append(timed_edit(url, po, line, new, page, f" {n}<"))
@@ -132,6 +135,11 @@ def main() -> int:
                 times["content file"].append(timed_edit(
                     url, topic, body, f"{body} {marker}", f"en/topics/{topic.stem}.html", marker))
                 body = f"{body} {marker}"
+                shown, title = f"en/topics/{topic.stem}.html", "\ntitle: "
+                times["typo (error shown)"].append(timed_edit(
+                    url, topic, title, "\ntitle: [", shown, "invalid YAML"))
+                times["typo fixed"].append(timed_edit(
+                    url, topic, "\ntitle: [", title, shown, marker))
             for what, seconds in times.items():
                 print(f"save → page served, {what}: median {statistics.median(seconds):.3f} s, "
                       f"max {max(seconds):.3f} s over {len(seconds)} saves")
