@@ -147,8 +147,9 @@ def lint(root: Path, locales: tuple[str, ...], domains: tuple[str, ...] = ()) ->
     from builder.lint.checks import lint_plan, lint_planned
     from builder.lint.glossary import load_glossary
 
-    glossary = load_glossary(root, load_config(root).target_locales)
-    plan = lint_plan(root, locales, domains)
+    config = load_config(root)
+    glossary = load_glossary(root, config.target_locales)
+    plan = lint_plan(config, locales, domains)
     with _file_map([item[1] for item in plan if isinstance(item, tuple)]) as map_:
         return lint_planned(root, plan, glossary, map_)
 

@@ -36,7 +36,7 @@ from builder.lint.glossary import Glossary
 from builder.lint.warnings import Problem, _error, _listed, _warn, warning_problems
 from builder.segments.linkslots import SLOT_RE
 from builder.segments.placeholders import STRAY_PERCENT_RE, placeholders
-from builder.source.config import load_config
+from builder.source.config import SiteConfig, load_config
 from builder.source.content import HIDDEN_RE
 
 # Which flag silences which warning code.
@@ -334,12 +334,11 @@ def _header_findings(catalogue: polib.POFile, text: str, rel: str,
 Planned = tuple[str, Path] | Finding   # a catalogue to lint, or a finding known already
 
 
-def lint_plan(root: Path, locales: tuple[str, ...],
+def lint_plan(config: SiteConfig, locales: tuple[str, ...],
               domains: tuple[str, ...] = ()) -> list[Planned]:
     """What `lint_project` does, in its order: each existing catalogue among `locales`
     (and `domains`, if given) to lint, by locale then domain; a catalogue of another
     layout than site.yaml's is an error until `update` moves it."""
-    config = load_config(root)
     plan: list[Planned] = []
     for locale in locales:
         for domain, path in po_files(config.locales_dir, locale).items():
@@ -356,7 +355,7 @@ def lint_project(root: Path, locales: tuple[str, ...], glossary: Glossary,
                  domains: tuple[str, ...] = ()) -> list[Finding]:
     """Findings of every existing catalogue among `locales` (and `domains`, if given),
     by locale, domain, then line."""
-    return lint_planned(root, lint_plan(root, locales, domains), glossary)
+    return lint_planned(root, lint_plan(load_config(root), locales, domains), glossary)
 
 
 def lint_planned(root: Path, plan: list[Planned], glossary: Glossary,
