@@ -79,8 +79,10 @@ def _build(root: Path, options: BuildOptions, progress: Report | None,
     jobs = options.jobs or os.cpu_count() or 1
 
     def load(reuse: Mapping[str, Page], names: LocaleNames | None = None,
-             known: Callable[[], Mapping[str, Refs]] | None = None) -> BuildInputs:
-        return load_site(root, target, inputs, config, reuse, preview, options, names, known)
+             known: Callable[[], Mapping[str, Refs]] | None = None,
+             checked: frozenset[str] = frozenset()) -> BuildInputs:
+        return load_site(root, target, inputs, config, reuse, preview, options, names, known,
+                         checked)
 
     cache = BuildCache(root, options.record)
     try:
@@ -149,13 +151,15 @@ def broken_catalogues(config: SiteConfig,
 def load_site(root: Path, target: Path, inputs: Inputs, config: SiteConfig,
               reuse: Mapping[str, Page], preview: bool, options: BuildOptions,
               names: LocaleNames | None = None,
-              known: Callable[[], Mapping[str, Refs]] | None = None) -> BuildInputs:
+              known: Callable[[], Mapping[str, Refs]] | None = None,
+              checked: frozenset[str] = frozenset()) -> BuildInputs:
     """Content loaded and validated (pages of unchanged files reused), bodies parsed on
     first use (by the render workers, who report their references). `names`: the
     locales' names as the last build found them (`render.locales.site_locales`);
-    `known`: the body references of the reused pages, if the record holds them."""
+    `known`: the body references of the reused pages, if the record holds them;
+    `checked`: reused pages whose references need no new look (`load_content`)."""
     diags = Collector(root)
-    content = load_content(config, inputs, diags, reuse)
+    content = load_content(config, inputs, diags, reuse, checked=checked)
     if diags.errors:   # report the bodies' broken links too: every problem in one run
         check_body_references(config, content, _body_refs(content, reuse, known),
                               media_names(inputs), diags)

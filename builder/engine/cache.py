@@ -37,7 +37,7 @@ if TYPE_CHECKING:   # imported when used: the up-to-date check must start fast
 # a column of its own; 14: `update`'s memo and `page_digest` by SHA-256; 13:
 # `analysis.page_digest` hashes the body as text; 12: inputs' digests by SHA-256; 11: a page's
 # row holds its values
-SCHEMA_VERSION = "16"
+SCHEMA_VERSION = "17"
 CACHE_DIR = ".infopages-cache"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB);
@@ -47,8 +47,10 @@ CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, variant TEXT, locale 
                                     prefix TEXT, entry TEXT, spread INTEGER);
 CREATE TABLE IF NOT EXISTS deps (locale TEXT, fact TEXT, path TEXT);
 CREATE TABLE IF NOT EXISTS uses (msg BLOB, page TEXT);
-CREATE TABLE IF NOT EXISTS pages (source TEXT PRIMARY KEY, data BLOB, digest BLOB);
+CREATE TABLE IF NOT EXISTS pages (source TEXT PRIMARY KEY, data BLOB, digest BLOB, listed BLOB);
 CREATE TABLE IF NOT EXISTS bodies (source TEXT PRIMARY KEY, body TEXT);
+CREATE TABLE IF NOT EXISTS refs (key TEXT PRIMARY KEY, data BLOB);
+CREATE TABLE IF NOT EXISTS cards (key TEXT PRIMARY KEY, card TEXT);
 CREATE TABLE IF NOT EXISTS analyses (digest BLOB PRIMARY KEY, data BLOB) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS messages (locale TEXT, domain TEXT, msg BLOB, kind TEXT, value TEXT,
                                      PRIMARY KEY (locale, domain, msg)) WITHOUT ROWID;
@@ -96,6 +98,9 @@ class InputChanges:
     fingerprints: dict[str, Fingerprint]
     shas: dict[str, str]       # of every file whose fingerprint moved
     scanned_ns: int | None = None   # when the fingerprints were taken (`Inputs.scanned_ns`)
+    # The record's SHA of every input it listed, as read then (its commands hold the
+    # project's lock: nothing else writes it before `record_inputs`, which needs them).
+    recorded: Mapping[str, str] | None = None
 
 
 def code_fingerprint() -> str:
@@ -237,11 +242,14 @@ class BuildCache:
                 shas[path] = file_sha(root / path)
                 if old is not None and old[1] != shas[path]:
                     changed.add(path)
-        return InputChanges(frozenset(changed), now, shas, inputs.scanned_ns)
+        return InputChanges(frozenset(changed), now, shas, inputs.scanned_ns,
+                            {path: sha for path, (_, sha) in before.items()})
 
     def record_inputs(self, root: Path, changes: InputChanges, full: bool) -> None:
         """The fingerprints `changes` saw; only the moved ones unless `full`."""
-        old = dict(self.db.execute("SELECT path, sha FROM inputs"))
+        old = changes.recorded
+        if old is None:
+            old = dict(self.db.execute("SELECT path, sha FROM inputs"))
         if full:
             self.db.execute("DELETE FROM inputs")
         rows = []

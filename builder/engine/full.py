@@ -17,7 +17,7 @@ from typing import Callable, Mapping
 from builder.engine.cache import BuildCache, InputChanges, MsgKey
 from builder.engine.deps import card_signature, list_hashes
 from builder.engine.manifest_parts import write_manifest
-from builder.engine.pagestore import record_content
+from builder.engine.pagestore import record_cards, record_content, record_refs
 from builder.engine.parallel import PageInfo, Rendered, RenderJob, render_outputs
 from builder.errors import Collector, Diagnostic
 from builder.output.manifest import entry_line, files_of_lines, read_manifest, write_files
@@ -132,11 +132,14 @@ def _stale(source: BuildInputs, files: set[str]) -> list[str]:
     return sorted((before or set()) - files)
 
 
-def check_references(source: BuildInputs, refs: dict[str, Refs]) -> None:
-    """Body links and images of every page, as the workers parsed them: fail once."""
+def check_references(source: BuildInputs, refs: Mapping[str, Refs],
+                     checked: frozenset[str] = frozenset()) -> None:
+    """Body links and images of every page but those of `checked` (sources whose
+    references were checked against the same pages and media files), as the workers
+    parsed them: fail once."""
     config, content = source.model.config, source.model.content
     diags = Collector(config.root)
-    check_body_references(config, content, refs, media_names(source.inputs), diags)
+    check_body_references(config, content, refs, media_names(source.inputs), diags, checked)
     diags.raise_if_errors()
 
 
@@ -161,7 +164,7 @@ class Record:
         cache.clear_outputs()
         record_content(cache, model.content)
         cache.put("lists", list_hashes(model.content, config))
-        cache.put("cards", {p.key: card_signature(p) for p in model.content.pages})
+        record_cards(cache, {p.key: card_signature(p) for p in model.content.pages}, full=True)
         cache.put("locale_names", locale_names(model.locales))
 
     def add(self, rendered: list[Rendered], infos: list[PageInfo]) -> None:
@@ -172,7 +175,7 @@ class Record:
 
     def finish(self, summary: BuildResult, ui: dict[str, set[MsgKey]]) -> None:
         self.cache.index()
-        self.cache.put("refs", {key: tuple(value) for key, value in self.refs.items()})
+        record_refs(self.cache, self.refs, full=True)
         self.cache.put("ui_keys", {code: frozenset(keys) for code, keys in ui.items()})
         record_summary(self.cache, summary)
         self.cache.put("state", self.state)

@@ -36,7 +36,8 @@ from builder.engine.full import (
     summary_result,
 )
 from builder.engine.manifest_parts import write_manifest
-from builder.engine.pagestore import RecordDamaged, record_content, stored_content
+from builder.engine.pagestore import (RecordDamaged, record_cards, record_content, record_refs,
+                                     recorded_cards, recorded_refs, stored_content)
 from builder.engine.parallel import PARALLEL_MIN, PageInfo, Rendered, render_outputs
 from builder.errors import Collector, InputError
 from builder.output.site import publish, staging
@@ -103,9 +104,10 @@ def rebuild(root: Path, target: Path, cache: BuildCache, inputs: Inputs, state: 
             load: Callable[..., BuildInputs], jobs: int,
             progress: Report | None) -> BuildResult | None:
     """Bring `target` up to date with the sources, or None if a full build is needed.
-    `load(reuse, names, refs)` loads the build's inputs as a full build does, with the
-    pages of unchanged files (`reuse`, by path), the locales' names and (to report an
-    input error with every broken link) the body references taken from the record."""
+    `load(reuse, names, refs, checked)` loads the build's inputs as a full build does,
+    with the pages of unchanged files (`reuse`, by path), the locales' names, (to report
+    an input error with every broken link) the body references taken from the record,
+    and the reused pages whose references need no new look."""
     if cache.get("state") != state or not target.is_dir():
         return None
     changes_seen = cache.input_changes(inputs)   # before reading anything
@@ -113,8 +115,9 @@ def rebuild(root: Path, target: Path, cache: BuildCache, inputs: Inputs, state: 
     if old is None:
         return None
     # The record's state is this builder's, Babel included: its locale names hold.
+    checked = still_checked(old, inputs, changes_seen.changed)
     source = load(reusable(old, changes_seen.changed), cache.get("locale_names"),
-                  lambda: recorded_refs(cache))
+                  lambda: recorded_refs(cache), checked)
     config = source.model.config
     changes = classify_changes(changes_seen.changed, config.target_locales, config.catalogues)
     if changes is None or source.model.config.has_gates:   # a gate may open or close
@@ -122,7 +125,8 @@ def rebuild(root: Path, target: Path, cache: BuildCache, inputs: Inputs, state: 
     cache.db.execute("BEGIN")
     read: dict[tuple[str, str], bytes | None] = {}   # each changed catalogue, as read
     try:
-        result = _apply(source, cache, changes_seen, changes, old, jobs, progress, read)
+        result = _apply(source, cache, changes_seen, changes, old, jobs, progress, read,
+                        checked)
     except RecordDamaged:   # a record that lost a body costs a full build, not a failure
         if cache.db.in_transaction:
             cache.db.execute("ROLLBACK")
@@ -138,7 +142,7 @@ def rebuild(root: Path, target: Path, cache: BuildCache, inputs: Inputs, state: 
 
 def _apply(source: BuildInputs, cache: BuildCache, seen: InputChanges, changes: Changes,
            old: Content, jobs: int, progress: Report | None,
-           read: dict[tuple[str, str], bytes | None]) -> BuildResult:
+           read: dict[tuple[str, str], bytes | None], checked: frozenset[str]) -> BuildResult:
     summary = summary_result(cache.get("summary"), cache.get("warnings"))
     content = source.model.content
     if not seen.changed:
@@ -171,8 +175,8 @@ def _apply(source: BuildInputs, cache: BuildCache, seen: InputChanges, changes: 
         recorded = _Recorded(cache, {page_key(path) for path in changes.pages})
         results = render_outputs(job, selected, jobs if parallel else 1, progress,
                                  sink=recorded)
-        refs = _refs(cache, source, changes, recorded.infos)
-        check_references(source, refs)
+        check_references(source, _refs(cache, source, changes, recorded.infos, checked),
+                         checked)
         changed = recorded.changed + removed
         cache.forget_outputs(removed)
         ui = cache.get("ui_keys") or {}
@@ -250,29 +254,23 @@ def _select(source: BuildInputs, cache: BuildCache, dirty: Dirty, same: bool):
     return selected, removed, wanted
 
 
-def _refs(cache: BuildCache, source: BuildInputs, changes: Changes, infos) -> dict[str, Refs]:
-    """Every page's body references: the record's, with the changed pages' fresh."""
-    refs = recorded_refs(cache)
+def _refs(cache: BuildCache, source: BuildInputs, changes: Changes, infos,
+          checked: frozenset[str]) -> dict[str, Refs]:
+    """The body references to check: the changed pages' (fresh, and recorded for the
+    next build), and the record's of every other page unless all are `checked`."""
     pages = source.model.content.by_key()
     changed = {page_key(path) for path in changes.pages}
-    for key in changed:
-        refs.pop(key, None)
     fresh = {i.key: i for i in infos if i.key in changed}
+    refs = {key: i.refs for key, i in fresh.items()}
     for key in changed & pages.keys():
         if key not in fresh:   # changed, but none of its outputs was rendered
             refs[key] = Refs.of(source.model.parsed[key])
-    refs |= {key: i.refs for key, i in fresh.items()}
     cache.record_uses({key: fresh[key].uses for key in fresh}
                       | {key: () for key in changed if key not in pages}, full=False)
     cache.record_analyses({i.digest: i.pickled for i in fresh.values()})
-    if changed:
-        cache.put("refs", {key: tuple(value) for key, value in refs.items()})
-    return refs
-
-
-def recorded_refs(cache: BuildCache) -> dict[str, Refs]:
-    """The body references of every page, as the last build found them."""
-    return {key: Refs(*value) for key, value in (cache.get("refs") or {}).items()}
+    record_refs(cache, refs, gone=changed - pages.keys())
+    unchecked = any(p.source not in checked for key, p in pages.items() if key not in refs)
+    return recorded_refs(cache) | refs if unchecked else refs
 
 
 def page_key(path: str) -> str:
@@ -285,29 +283,40 @@ def reusable(old: Content, changed: frozenset[str]) -> dict[str, Page]:
     return {p.source: p for p in old.pages if p.source not in changed}
 
 
+def still_checked(old: Content, inputs: Inputs, changed: frozenset[str]) -> frozenset[str]:
+    """The unchanged pages whose links, topics and images need no new look: every one
+    when no page file was added or removed and no media file changed (the scan does not
+    tell a new media file from an edited one), since what they point at is then what
+    the last build checked them against, and it passed; else none. At N = 10,000 the
+    rest of their front matters is then not even read."""
+    pages = {f.path for f in inputs.of_kind("page")}
+    if pages != {p.source for p in old.pages} or any(
+            classify(path) == "media" for path in changed):
+        return frozenset()
+    return frozenset(pages - changed)
+
+
 def _content_facts(old: Content, new: Content, changed: tuple[str, ...], dirty: Dirty,
                    config: SiteConfig, cache: BuildCache) -> None:
     if not changed:
         return
-    locales = config.locales
-    cards = cache.get("cards")
-    pages = new.by_key()
-    for key in map(page_key, changed):
+    locales, pages = config.locales, new.by_key()
+    keys = [page_key(path) for path in changed]
+    recorded, cards = recorded_cards(cache, keys), {}
+    for key in keys:
         dirty.all_locales(locales, f"page:{key}")
         card = card_signature(pages[key]) if key in pages else None
-        if card is None or cards.get(key) != card:
+        if card is None or recorded.get(key) != card:
             dirty.all_locales(locales, f"card:{key}")
         if card is not None:
             cards[key] = card
-        else:
-            cards.pop(key, None)
     if not _listed_same(old, new, changed):
         before, lists = cache.get("lists"), list_hashes(new, config)
         dirty.all_locales(locales, *(name for name in lists.keys() | before.keys()
                                      if lists.get(name) != before.get(name)))
         if lists != before:
             cache.put("lists", lists)
-    cache.put("cards", cards)
+    record_cards(cache, cards, gone=[key for key in keys if key not in cards])
 
 
 def _listed_same(old: Content, new: Content, changed: tuple[str, ...]) -> bool:

@@ -165,7 +165,7 @@ def loaded_pages(root: Path, inputs: Inputs) -> dict[str, Page]:
     on its file alone, and reading 10,000 front matters is most of `extract`."""
     cache = BuildCache(root)
     try:
-        old = stored_content(cache)
+        old = stored_content(cache, whole=True)   # every page's front matter is read
         if old is None:
             return {}
         changed = cache.input_changes(inputs).changed

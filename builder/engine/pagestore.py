@@ -3,10 +3,11 @@
 A rebuild reuses the page of every unchanged file but renders only the few whose
 outputs changed, and `update` needs a page's body only where its analysis is not
 remembered. The bodies are nine tenths of the pages' bytes (39 of 44 MB at N =
-10,000 news items), so they are a table of their own: a command reads the front
-matters (what listings, links and checks across the site are made of) with each
-page's `page_digest`, made when the page was recorded, and a body only when
-something asks for it (`RecordedPage`).
+10,000 news items), so they are a table of their own. Of the front matter, a
+rebuild reads for every page only what the site's listings, routes and catalogue
+domains are made of (`LISTED`: kind, date, order, topics), with the page's
+`page_digest`, made when the page was recorded; the rest of a page's front matter,
+and its body, are read when something asks for them (`RecordedPage`).
 """
 
 from __future__ import annotations
@@ -16,26 +17,31 @@ import pickle
 import sqlite3
 from dataclasses import fields
 from functools import cached_property
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from builder.engine.cache import BuildCache
 from builder.segments.analysis import page_digest
+from builder.segments.references import Refs
 from builder.source.content import Content, Page
 
 # Every field but the body, in the order a row holds their values.
 HEAD = tuple(f.name for f in fields(Page) if f.name != "body")
+# What every page is asked for in a rebuild (listings, routes, domains, dates), besides
+# its source: a column of its own, read for every page; the rest of HEAD on demand.
+LISTED = ("key", "kind", "date", "order", "topics")
 
 
 class RecordDamaged(Exception):
-    """A body the record should hold and does not: the rebuild gives way to a full build."""
+    """A body or front matter the record should hold and does not: the rebuild gives way
+    to a full build."""
 
 
-class Bodies:
-    """Reads pages' bodies from the record. In the process that opened the record,
-    through its connection while it is open, else on a connection closed after the
-    read: a second connection left open there would keep the record's write-ahead log
-    from being folded back into it when the writer closes, and the next command would
-    read through a log of tens of megabytes. Another process (a render worker, forked
+class RecordReader:
+    """Reads pages' bodies and front matters from the record. In the process that
+    opened the record, through its connection while it is open, else on a connection
+    closed after the read: a second connection left open there would keep the record's
+    write-ahead log from being folded back into it when the writer closes, and the next
+    command would read through a log of tens of megabytes. Another process (a render worker, forked
     from the build: a connection does not survive a fork) keeps one of its own."""
 
     def __init__(self, cache: BuildCache):
@@ -48,40 +54,55 @@ class Bodies:
         return {"cache": None, "pid": None, "path": self.path, "opened": None}
 
     def body(self, source: str) -> str:
-        if os.getpid() != self.pid:
-            if self.opened is None or self.opened[0] != os.getpid():
-                self.opened = (os.getpid(), self._connect())
-            row = self._row(self.opened[1], source)
-        elif self.cache is not None and not self.cache.closed:
-            row = self._row(self.cache.db, source)
-        else:
-            db = self._connect()
-            try:
-                row = self._row(db, source)
-            finally:
-                db.close()
+        row = self._row("SELECT body FROM bodies WHERE source = ?", source)
         if row is None or not isinstance(row[0], str):
             raise RecordDamaged(f"{self.path}: no body for {source}")
         return row[0]
+
+    def head(self, source: str) -> dict:
+        """The page's recorded front matter: HEAD's fields by name."""
+        row = self._row("SELECT data FROM pages WHERE source = ?", source)
+        if row is None or not isinstance(row[0], bytes):
+            raise RecordDamaged(f"{self.path}: no front matter for {source}")
+        return dict(zip(HEAD, pickle.loads(row[0])))
+
+    def _row(self, query: str, source: str) -> tuple | None:
+        if os.getpid() != self.pid:
+            if self.opened is None or self.opened[0] != os.getpid():
+                self.opened = (os.getpid(), self._connect())
+            return self.opened[1].execute(query, (source,)).fetchone()
+        if self.cache is not None and not self.cache.closed:
+            return self.cache.db.execute(query, (source,)).fetchone()
+        db = self._connect()
+        try:
+            return db.execute(query, (source,)).fetchone()
+        finally:
+            db.close()
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
         db.execute("PRAGMA mmap_size = 0")   # as `stored.StoredMessages`: not in RSS
         return db
 
-    @staticmethod
-    def _row(db: sqlite3.Connection, source: str) -> tuple | None:
-        return db.execute("SELECT body FROM bodies WHERE source = ?", (source,)).fetchone()
-
 
 class RecordedPage(Page):
-    """A page as the record holds it: equal to the page its file loads to, its body
-    read from the record on first use. Not a dataclass of its own: Page's fields,
-    __init__ and repr; `dataclasses.replace` makes one with its body in hand."""
+    """A page as the record holds it: equal to the page its file loads to, its body and
+    (unless loaded `whole`) the front matter beyond `LISTED` read from the record on
+    first use. Not a dataclass of its own: Page's fields, __init__ and repr;
+    `dataclasses.replace` makes one with everything in hand."""
 
     @cached_property
     def body(self) -> str:   # type: ignore[override]  # Page.__init__ sets it; else read
-        return self.__dict__["_bodies"].body(self.source)
+        return self.__dict__["_record"].body(self.source)
+
+    def __getattr__(self, name: str) -> object:
+        # Python asks here only for what the instance does not hold: a field of the
+        # front matter not read yet, read with the rest of it, once.
+        record = self.__dict__.get("_record")
+        if record is None or name not in HEAD:
+            raise AttributeError(name)
+        self.__dict__.update(record.head(self.source))
+        return self.__dict__[name]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Page):
@@ -91,21 +112,24 @@ class RecordedPage(Page):
     __hash__ = Page.__hash__
 
 
-def stored_content(cache: BuildCache) -> Content | None:
+def stored_content(cache: BuildCache, whole: bool = False) -> Content | None:
     """The last build's pages (without warnings), or None without a record of them;
-    each page reads its body when first asked for it (`RecordedPage`). A page whose
-    body the record has lost is left out: its file is read again."""
+    each page reads its body, and unless `whole` the front matter beyond `LISTED`, when
+    first asked for it (`RecordedPage`). A page whose body the record has lost is left
+    out: its file is read again."""
     unloaded = cache.get("unloaded")
     if unloaded is None:
         return None
-    reader, new, pages = Bodies(cache), object.__new__, []
-    for data, digest in cache.db.execute(
-            "SELECT data, digest FROM pages WHERE source IN (SELECT source FROM bodies) "
-            "ORDER BY source"):
+    reader, new, pages = RecordReader(cache), object.__new__, []
+    names = HEAD if whole else LISTED
+    for source, data, digest in cache.db.execute(
+            f"SELECT source, {'data' if whole else 'listed'}, digest FROM pages "
+            "WHERE source IN (SELECT source FROM bodies) ORDER BY source"):
         # As pickle makes an object (its dict filled in, no __init__): a frozen
         # dataclass's __init__ sets each of 17 fields through object.__setattr__.
         page = new(RecordedPage)
-        page.__dict__.update(zip(HEAD, pickle.loads(data)), _bodies=reader, _digest=digest)
+        page.__dict__.update(zip(names, pickle.loads(data)), source=source, _record=reader,
+                             _digest=digest)
         pages.append(page)
     return Content(tuple(pages), (), unloaded)
 
@@ -131,9 +155,57 @@ def record_content(cache: BuildCache, content: Content,
         pages = tuple(p for p in content.pages if p.source in changed)
     # The values only: a page object's pickle names each of its fields, and a
     # rebuild unpickles every row (10,000 tuples of values: half the time).
-    cache.db.executemany("INSERT INTO pages VALUES (?, ?, ?)", [
-        (p.source, pickle.dumps(tuple(getattr(p, name) for name in HEAD),
-                                protocol=pickle.HIGHEST_PROTOCOL), digest_of(p))
-        for p in pages])
+    cache.db.executemany("INSERT INTO pages VALUES (?, ?, ?, ?)", [
+        (p.source, _pickled(p, HEAD), digest_of(p), _pickled(p, LISTED)) for p in pages])
     cache.db.executemany("INSERT INTO bodies VALUES (?, ?)", [(p.source, p.body) for p in pages])
     cache.put("unloaded", content.unloaded)
+
+
+def _pickled(page: Page, names: tuple[str, ...]) -> bytes:
+    return pickle.dumps(tuple(getattr(page, name) for name in names),
+                        protocol=pickle.HIGHEST_PROTOCOL)
+
+
+# A row per page, not a value for the whole site: a rebuild reads and writes those of
+# the pages it changed (at N = 10,000, 0.6 MB each, read and written whole, cost 20 ms).
+
+def recorded_refs(cache: BuildCache, keys: Iterable[str] | None = None) -> dict[str, Refs]:
+    """The body references of every page (or of those of `keys` that have some), as the
+    last build found them."""
+    return {key: Refs(*pickle.loads(data)) for key, data in _rows(cache, "refs", keys)}
+
+
+def record_refs(cache: BuildCache, refs: Mapping[str, Refs], gone: Iterable[str] = (),
+                full: bool = False) -> None:
+    """The body references of the pages of `refs`, in place of all (`full`) or of theirs
+    and those of `gone`."""
+    _write(cache, "refs", {key: pickle.dumps(tuple(value), protocol=pickle.HIGHEST_PROTOCOL)
+                           for key, value in refs.items()}, gone, full)
+
+
+def recorded_cards(cache: BuildCache, keys: Iterable[str]) -> dict[str, str]:
+    """The `card_signature` of the pages of `keys`, as the last build recorded them."""
+    return dict(_rows(cache, "cards", keys))
+
+
+def record_cards(cache: BuildCache, cards: Mapping[str, str], gone: Iterable[str] = (),
+                 full: bool = False) -> None:
+    _write(cache, "cards", cards, gone, full)
+
+
+def _rows(cache: BuildCache, table: str, keys: Iterable[str] | None) -> Iterable[tuple]:
+    if keys is None:
+        return cache.db.execute(f"SELECT key, {_VALUE[table]} FROM {table}")
+    query = f"SELECT key, {_VALUE[table]} FROM {table} WHERE key = ?"
+    return [row for key in sorted(set(keys)) for row in cache.db.execute(query, (key,))]
+
+
+def _write(cache: BuildCache, table: str, values: Mapping[str, object], gone: Iterable[str],
+           full: bool) -> None:
+    if full:
+        cache.db.execute(f"DELETE FROM {table}")
+    cache.db.executemany(f"DELETE FROM {table} WHERE key = ?", [(key,) for key in gone])
+    cache.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", sorted(values.items()))
+
+
+_VALUE = {"refs": "data", "cards": "card"}

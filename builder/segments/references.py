@@ -24,12 +24,16 @@ class Refs(NamedTuple):
 
 
 def check_body_references(config: SiteConfig, content: Content, refs: Mapping[str, Refs],
-                          media: frozenset[str], diags: Collector) -> None:
-    """Every `page:` link and image of every page body (`refs`: page key → its references)."""
+                          media: frozenset[str], diags: Collector,
+                          checked: frozenset[str] = frozenset()) -> None:
+    """Every `page:` link and image of every page body (`refs`: page key → its references)
+    but those of the pages whose source is in `checked` (see `load_content`)."""
     # A page that failed to load was reported already: links to it are not.
     known = set(content.by_key()) | {"home", "news"} | content.unloaded
     at = config.root.joinpath   # a page's file: only made for a diagnostic
     for page in content.pages:
+        if page.source in checked:
+            continue
         found = refs.get(page.key)
         if found is None:
             continue

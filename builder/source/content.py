@@ -155,11 +155,14 @@ class Content:
 
 
 def load_content(config: SiteConfig, inputs: Inputs, diags: Collector,
-                 reuse: Mapping[str, Page] | None = None, today: dt.date | None = None
-                 ) -> Content:
+                 reuse: Mapping[str, Page] | None = None, today: dt.date | None = None,
+                 checked: frozenset[str] = frozenset()) -> Content:
     """Every page file `inputs` found, loaded and validated; errors are left in `diags`
     for the caller to raise with the next stage's (all of a run's errors at once).
-    `reuse`: pages already loaded from files that have not changed since (by path)."""
+    `reuse`: pages already loaded from files that have not changed since (by path);
+    `checked`: those of them whose links, topics and image were found to exist among
+    the same pages and media files as now (a rebuild's: no page or media file added or
+    removed since a build that passed): not looked at again."""
     pages: list[Page] = []
     broken: set[str] = set()
     folders = list(KINDS)
@@ -175,7 +178,7 @@ def load_content(config: SiteConfig, inputs: Inputs, diags: Collector,
             broken.add(f"{folder}/{item.path.rsplit('/', 1)[1][:-3]}")
     content = Content(tuple(pages))
     # A page that failed to load is reported once, not again by every link to it.
-    check_references(config, content, diags, broken, media_names(inputs))
+    check_references(config, content, diags, broken, media_names(inputs), checked)
     check_dates(config, content, diags, today)
     for item in inputs.of_kind("other-content"):
         if item.path.endswith(".md"):
@@ -333,12 +336,16 @@ def _link(item: object, path: Path, doc: YamlDoc, where: tuple, diags: Collector
 
 
 def check_references(config: SiteConfig, content: Content, diags: Collector,
-                     broken: set[str], media: frozenset[str]) -> None:
-    """Related links, topics, front-matter images and navigation point at what exists."""
+                     broken: set[str], media: frozenset[str],
+                     checked: frozenset[str] = frozenset()) -> None:
+    """Related links, topics, front-matter images and navigation point at what exists
+    (of pages whose source is not in `checked`)."""
     keys = content.by_key()
     at = config.root.joinpath   # a page's file: only made for a diagnostic
     known = set(keys) | {"home", "news"} | broken
     for page in content.pages:
+        if page.source in checked:
+            continue
         for link in page.related:
             if link.page == page.key:
                 diags.error(at(page.source), link.line, "related link to the page itself",

@@ -15,7 +15,7 @@ from pathlib import Path
 from builder.cli.app import main
 from builder.engine import incremental, memo
 from builder.engine.cache import BuildCache
-from builder.engine.pagestore import RecordedPage, digest_of, stored_content
+from builder.engine.pagestore import LISTED, RecordedPage, digest_of, stored_content
 from builder.errors import Collector
 from builder.segments.analysis import page_digest
 from builder.source.config import load_config
@@ -47,8 +47,8 @@ def spy_on(module, monkeypatch) -> list:
     """What `stored_content` gave `module`, kept to look at after the command."""
     given = []
 
-    def spy(cache):
-        given.append(stored_content(cache))
+    def spy(cache, **options):
+        given.append(stored_content(cache, **options))
         return given[-1]
 
     monkeypatch.setattr(module, "stored_content", spy)
@@ -181,3 +181,49 @@ def test_an_input_error_is_reported_with_the_recorded_links_of_unchanged_pages(
     assert build(site, "--full") == 2
     assert capsys.readouterr().err == report
     assert tree(site / "site") == before
+
+
+def test_a_rebuild_reads_the_rest_of_the_front_matter_only_of_the_pages_it_shows(
+        site: Path, tmp_path: Path, capsys, monkeypatch):
+    """A news item's body edit renders that item's pages: of the record's other pages
+    only what listings are made of (`LISTED`) is read, but for those the item's page
+    shows (its topic, the items before and after it), whose titles it needs; and no
+    other page's body references."""
+    given, every_ref = spy_on(incremental, monkeypatch), []
+    monkeypatch.setattr(incremental, "recorded_refs", lambda *a: every_ref.append(a) or {})
+    edit(site / "content/news/2020-03-01-second.md", "Body of the second", "New body of the second")
+    written = rebuild_and_compare(site, tmp_path, capsys)
+    assert every_ref == []     # the other pages' body links are not read, nor checked again
+    assert {p for p in written if p.endswith(".html")} == {
+        f"{code}/news/2020-03-01-second.html" for code in ("en", "fr", "ar")}
+    pages = given[0].by_key()
+    assert all({"source", *LISTED} <= vars(page).keys() for page in pages.values())
+    html = (site / "site/en/news/2020-03-01-second.html").read_text("utf-8")
+    shown = {key for key in pages if f'{key.split("/")[1]}.html"' in html}
+    read = {key for key, page in pages.items() if "title" in vars(page)}
+    assert read == shown - {"news/2020-03-01-second"} and "pages/about" not in read
+
+
+def test_references_of_unchanged_pages_are_checked_again_when_their_target_goes(
+        site: Path, tmp_path: Path, capsys):
+    """The unchanged pages' links, topics and images are taken as checked only while no
+    page or media file comes or goes: a page or a media file removed, that unchanged
+    pages point at, is reported for each of them, as a full build reports it."""
+    media = site / "content/media"
+    media.mkdir()
+    (media / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    edit(site / "content/news/2021-06-30-third.md", "---\n\n", "---\n\n![A map](map.png)\n\n")
+    assert build(site) == 0
+    for gone in (site / "content/pages/about.md", media / "map.png"):
+        saved = gone.read_bytes()
+        gone.unlink()
+        capsys.readouterr()
+        assert build(site) == 2
+        errors = capsys.readouterr().err
+        assert build(site, "--full") == 2
+        assert capsys.readouterr().err == errors
+        name = "about" if gone.suffix == ".md" else "map.png"
+        assert errors.count(name) >= (2 if name == "about" else 1), errors
+        gone.write_bytes(saved)
+        assert build(site) == 0    # a full build: the failed `--full` left no record
+    assert tree(site / "site") == reference(site, tmp_path)
