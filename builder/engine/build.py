@@ -28,7 +28,7 @@ from builder.render.locale import make_translator
 from builder.render.locales import LocaleNames
 from builder.render.outputs import variants
 from builder.render.pseudo import pseudo_messages
-from builder.render.site import site_model
+from builder.render.site import SiteModel, site_model
 from builder.render.translations import Messages, load_messages
 from builder.segments.blocks import make_markdown, parse_body
 from builder.segments.references import Refs, check_body_references
@@ -205,17 +205,24 @@ def load_all_messages(config: SiteConfig, locales: tuple[str, ...],
 
 def publication(root: Path) -> Publication:
     """Every page's translation status and publish gate, per target locale."""
+    model = page_model(root)
+    config, md = model.config, make_markdown()
+    messages = load_all_messages(config, config.locales, 1)
+    return evaluate(model, {code: make_translator(messages[code], config.source_locale, md)
+                            for code in config.locales}, every_page=True)
+
+
+def page_model(root: Path) -> SiteModel:
+    """The site's content loaded and checked, every body parsed: what page statuses
+    are made of."""
     config = load_config(root)
     inputs = checked_scan(root, config)
     diags = Collector(root)
     content = load_content(config, inputs, diags)
     diags.raise_if_errors()
     md = make_markdown()
-    model = site_model(config, content, {p.key: parse_body(p, md) for p in content.pages},
-                       inputs)
-    messages = load_all_messages(config, config.locales, 1)
-    return evaluate(model, {code: make_translator(messages[code], config.source_locale, md)
-                            for code in config.locales})
+    return site_model(config, content, {p.key: parse_body(p, md) for p in content.pages},
+                      inputs)
 
 
 def _no_locale(config: SiteConfig, unknown: list[str]) -> Diagnostic:

@@ -83,22 +83,31 @@ def marked_required(page_required: tuple[str, ...], key: str) -> frozenset[str]:
     return frozenset(f"{key}#{name}" for name in page_required)
 
 
-def evaluate(model: SiteModel, translators: Mapping[str, Translator]) -> Publication:
-    """Every page's publish gate in every target locale."""
+def evaluate(model: SiteModel, translators: Mapping[str, Translator],
+             every_page: bool = False) -> Publication:
+    """Every page's publish gate in every target locale. Without gates every page is
+    published: a build needs no status then, unless `every_page` (`stats --pages`)."""
     config = model.config
-    if not config.has_gates and model.content.pages:
+    if not config.has_gates and model.content.pages and not every_page:
         return Publication({}, config.source_locale, everything=True)
-    navigation = [s for s in site_segments(config) if s.kind == "navigation"]
-    ui = ui_domain(config.catalogues)
     statuses = {}
     for code in config.target_locales:
-        lookup = translators[code].lookup
-        gate = config.gate(code)
-        for page in model.content.pages:
-            domain = domain_of(config.catalogues, page)
-            statuses[(code, page.key)] = page_status(
-                page.key, code, page_segments(page, model.parsed[page.key]), navigation,
-                lambda s, domain=domain: not lookup(
-                    s.msgctxt, s.msgid, ui if s.source == SITE_SOURCE else domain)[1],
-                gate, marked_required(page.required, page.key))
+        statuses |= locale_statuses(model, code, translators[code])
     return Publication(statuses, config.source_locale)
+
+
+def locale_statuses(model: SiteModel, code: str,
+                    translator: Translator) -> dict[tuple[str, str], PageStatus]:
+    """Every page's status and publish gate in the target locale `code`."""
+    config = model.config
+    navigation = [s for s in site_segments(config) if s.kind == "navigation"]
+    ui = ui_domain(config.catalogues)
+    lookup, gate, statuses = translator.lookup, config.gate(code), {}
+    for page in model.content.pages:
+        domain = domain_of(config.catalogues, page)
+        statuses[(code, page.key)] = page_status(
+            page.key, code, page_segments(page, model.parsed[page.key]), navigation,
+            lambda s, domain=domain: not lookup(
+                s.msgctxt, s.msgid, ui if s.source == SITE_SOURCE else domain)[1],
+            gate, marked_required(page.required, page.key))
+    return statuses

@@ -49,11 +49,13 @@ class Messages:
         return catalogue_rule(self.plural_forms, data_locale or self.locale)[1]
 
 
-def load_messages(config: SiteConfig, locale: str) -> Messages:
+def load_messages(config: SiteConfig, locale: str,
+                  seen: Callable[[str, polib.POFile], None] | None = None) -> Messages:
     """The translations readers may see, from each of the locale's catalogues. An entry
     with an error `infopages lint` reports (placeholders, Markdown structure, raw HTML,
     hidden controls…) is left out, so the page shows the source text instead of a
-    broken one. Every catalogue's problems are reported together."""
+    broken one. Every catalogue's problems are reported together. `seen(domain,
+    catalogue)` is given each catalogue read, for a caller that counts it too."""
     ui = ui_domain(config.catalogues)
     singular: dict[Key, str] = {}
     plural: dict[Key, tuple[str, ...]] = {}
@@ -65,6 +67,8 @@ def load_messages(config: SiteConfig, locale: str) -> Messages:
         except InputError as exc:
             errors += exc.diagnostics
             continue
+        if seen is not None:
+            seen(domain, catalogue)
         own = catalogue.metadata.get("Plural-Forms")
         if domain == ui:
             rule = own

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -25,15 +25,18 @@ from markupsafe import Markup, escape
 
 from builder.a11y.history import read_history
 from builder.a11y.language import bcp47
-from builder.catalogues.domains import catalogue_files, is_current, order, po_path, pot_files
+from builder.catalogues.domains import is_current, order, po_path, pot_files
 from builder.catalogues.merge import complete
 from builder.catalogues.pofile import anchors_of, read_po
-from builder.engine.build import publication
+from builder.engine.build import page_model
 from builder.render.locales import LocaleInfo, locale_info, site_locales
 from builder.render.routes import output_path
 from builder.render.theme import CSP
 from builder.source.theme import THEME_DIR
+from builder.render.gates import locale_statuses
+from builder.render.locale import make_translator
 from builder.render.translations import load_messages
+from builder.segments.blocks import make_markdown
 
 STATUS_DIR = "_status"
 NEXT_LIMIT = 40      # entries listed per locale under "translate next"
@@ -101,17 +104,26 @@ def _gate_text(gate) -> str:
     return "; ".join(parts) or "none"
 
 
-def next_entries(po: polib.POFile, missing: set[str], domain: str = "") -> list[NextEntry]:
-    """Untranslated and fuzzy entries; those a publish gate requires first."""
+def next_entries(po: polib.POFile, domain: str = "") -> list[tuple[NextEntry, list[str]]]:
+    """Untranslated and fuzzy entries, each with its anchors (`ordered` says which a
+    publish gate requires)."""
     found = []
     for entry in po:
         if entry.obsolete or not entry.msgid or complete(entry):
             continue
         anchors = anchors_of(entry) or [""]
-        required = any(a in missing for a in anchors)
-        found.append(NextEntry(entry.msgid, entry.linenum, anchors[0], required,
-                               "fuzzy" in entry.flags, anchors[0].split("#", 1)[0], domain))
-    return sorted(found, key=lambda e: (not e.required, e.line))[:NEXT_LIMIT]
+        found.append((NextEntry(entry.msgid, entry.linenum, anchors[0], False,
+                                "fuzzy" in entry.flags, anchors[0].split("#", 1)[0], domain),
+                      anchors))
+    return found
+
+
+def ordered(found: list[tuple[NextEntry, list[str]]], missing: set[str]) -> list[NextEntry]:
+    """The entries to translate next: those a publish gate requires (their anchor is
+    `missing`) first, then by catalogue and line."""
+    marked = [replace(entry, required=any(a in missing for a in anchors))
+              for entry, anchors in found]
+    return sorted(marked, key=lambda e: (not e.required, order(e.domain), e.line))[:NEXT_LIMIT]
 
 
 def _sum(splits: list[Split]) -> Split:
@@ -119,32 +131,40 @@ def _sum(splits: list[Split]) -> Split:
                    for name in ("translated", "fuzzy", "untranslated")))
 
 
-def translation_data(root: Path) -> tuple[LocaleStatus, ...]:
-    from builder.source.config import load_config
+def _domain(name: str, po: polib.POFile, exists: bool) -> DomainStatus:
+    active = [e for e in po if not e.obsolete and e.msgid]
+    return DomainStatus(name, _split(active, lambda e: 1),
+                        _split(active, lambda e: len(e.msgid.split())), exists)
 
-    config = load_config(root)
-    published = publication(root)
+
+def translation_data(root: Path) -> tuple[LocaleStatus, ...]:
+    """Per target locale: its catalogues' counts, every page's status and what to
+    translate next. Each catalogue is read once, for its counts and for the
+    translations the page statuses are made of; one locale's at a time."""
+    model = page_model(root)
+    config, md = model.config, make_markdown()
     templates = {name: path for name, path in pot_files(config.locales_dir).items()
                  if is_current(config.catalogues, name)}
     infos = {info.code: info for info in site_locales(config)}
     out = []
     for code in config.target_locales:
-        found = catalogue_files(config, code)
-        pages = tuple(s for (c, _), s in sorted(published.statuses.items()) if c == code)
+        counted: dict[str, DomainStatus] = {}
+        waiting: list[tuple[NextEntry, list[str]]] = []
+
+        def seen(domain: str, po: polib.POFile) -> None:
+            counted[domain] = _domain(domain, po, True)
+            waiting.extend(next_entries(po, domain))
+
+        messages = load_messages(config, code, seen)
+        pages = tuple(status for _, status in sorted(locale_statuses(
+            model, code, make_translator(messages, config.source_locale, md)).items()))
+        domains = [counted.get(name) or _domain(name, read_po(templates[name], root), False)
+                   for name in sorted(counted.keys() | templates.keys(), key=order)]
         missing = {a for s in pages for a in s.missing_required}
-        domains, waiting = [], []
-        for name in sorted(found.keys() | templates.keys(), key=order):
-            po = read_po(found.get(name, templates.get(name)), root)   # as `stats` reads
-            active = [e for e in po if not e.obsolete and e.msgid]
-            domains.append(DomainStatus(name, _split(active, lambda e: 1),
-                                        _split(active, lambda e: len(e.msgid.split())),
-                                        name in found))
-            waiting += next_entries(po, missing, name) if name in found else []
-        waiting.sort(key=lambda e: (not e.required, order(e.domain), e.line))
         out.append(LocaleStatus(code, infos[code], _sum([d.entries for d in domains]),
                                 _sum([d.words for d in domains]),
                                 _gate_text(config.gate(code)), all(s.published for s in pages),
-                                pages, tuple(waiting[:NEXT_LIMIT]), tuple(domains)))
+                                pages, tuple(ordered(waiting, missing)), tuple(domains)))
     return tuple(out)
 
 

@@ -113,3 +113,23 @@ def test_bad_gate_configuration_is_an_input_error(mini: Path, capsys):
     err = capsys.readouterr().err
     assert "content/site.yaml:17: error: publish gate for unknown locale `de`" in err
     assert "content/site.yaml:18: error: unknown required kind `titles` — use title, heading" in err
+
+
+def test_without_gates_every_page_is_listed_with_its_share(mini: Path, capsys):
+    """A site without publish gates publishes every page: `stats --pages` and the
+    status page still give each page's translated share, and say it passes."""
+    translate(mini, "fr", lambda e: "FR " + e.msgid if "safety" in e.msgid.lower() else "")
+    capsys.readouterr()
+    assert main(["stats", "--project", str(mini), "--pages", "--json"]) == 0
+    rows = {(r["locale"], r["key"]): r for r in json.loads(capsys.readouterr().out)}
+    keys = {"topics/safety", "pages/about", "news/2020-01-15-first", "news/2020-03-01-second",
+            "news/2021-06-30-third"}
+    assert rows.keys() == {(code, key) for code in ("fr", "ar") for key in keys}
+    assert all(r["published"] and not r["missing_required"] for r in rows.values())
+    assert 0 < rows[("fr", "topics/safety")]["percent"] < 100
+    assert rows[("ar", "topics/safety")]["percent"] == 0
+    assert main(["stats", "--project", str(mini), "--check"]) == 0
+    from builder.tools.status import translation_data
+
+    fr = {s.code: s for s in translation_data(mini)}["fr"]
+    assert {s.key for s in fr.pages} == keys and fr.passes
