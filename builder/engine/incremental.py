@@ -36,8 +36,9 @@ from builder.engine.full import (
     summary_result,
 )
 from builder.engine.manifest_parts import write_manifest
-from builder.engine.pagestore import (RecordDamaged, record_cards, record_content, record_refs,
-                                     recorded_cards, recorded_refs, stored_content)
+from builder.engine.pagestore import (RecordDamaged, read_heads, record_cards, record_content,
+                                     record_refs, recorded_cards, recorded_refs,
+                                     stored_content)
 from builder.engine.parallel import PARALLEL_MIN, PageInfo, Rendered, render_outputs
 from builder.errors import Collector, InputError
 from builder.output.site import publish, staging
@@ -170,6 +171,8 @@ def _apply(source: BuildInputs, cache: BuildCache, seen: InputChanges, changes: 
         same = not changes.files and "list:pages" not in dirty.facts[GLOBAL]
         selected, removed, wanted = _select(source, cache, dirty, same)
         parallel = jobs > 1 and len(selected) >= PARALLEL_MIN
+        if parallel:    # read once here, inherited by the workers
+            read_heads(cache, content)
         messages = {code: _messages(cache, code, ui, parallel, changes) for code in config.locales}
         job = replace(source, messages=messages).job(staged)
         recorded = _Recorded(cache, {page_key(path) for path in changes.pages})

@@ -15,7 +15,8 @@ from pathlib import Path
 from builder.cli.app import main
 from builder.engine import incremental, memo
 from builder.engine.cache import BuildCache
-from builder.engine.pagestore import LISTED, RecordedPage, digest_of, stored_content
+from builder.engine.pagestore import (LISTED, RecordedPage, RecordReader, digest_of, read_heads,
+                                     stored_content)
 from builder.errors import Collector
 from builder.segments.analysis import page_digest
 from builder.source.config import load_config
@@ -227,3 +228,23 @@ def test_references_of_unchanged_pages_are_checked_again_when_their_target_goes(
         gone.write_bytes(saved)
         assert build(site) == 0    # a full build: the failed `--full` left no record
     assert tree(site / "site") == reference(site, tmp_path)
+
+
+def test_front_matters_read_in_one_pass_equal_those_read_one_by_one(site: Path, monkeypatch):
+    """Before a rebuild renders many pages on several processes, the rest of every
+    recorded front matter is read at once (`read_heads`): the same pages as their
+    files load to, and none is read again one by one."""
+    fresh = fresh_pages(site)
+    cache = BuildCache(site)
+    try:
+        content = stored_content(cache)
+        assert all("title" not in vars(page) for page in content.pages)
+        read_heads(cache, content)
+    finally:
+        cache.close()
+
+    def refuse(reader, source):
+        raise AssertionError(f"{source} read again")
+
+    monkeypatch.setattr(RecordReader, "head", refuse)
+    assert {page.source: page for page in content.pages} == fresh
