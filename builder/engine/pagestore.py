@@ -41,8 +41,9 @@ class RecordReader:
     opened the record, through its connection while it is open, else on a connection
     closed after the read: a second connection left open there would keep the record's
     write-ahead log from being folded back into it when the writer closes, and the next
-    command would read through a log of tens of megabytes. Another process (a render worker, forked
-    from the build: a connection does not survive a fork) keeps one of its own."""
+    command would read through a log of tens of megabytes. Another process (a render
+    worker, forked from the build: a connection does not survive a fork) keeps one of
+    its own."""
 
     def __init__(self, cache: BuildCache):
         self.cache: BuildCache | None = cache
@@ -64,7 +65,7 @@ class RecordReader:
         row = self._row("SELECT data FROM pages WHERE source = ?", source)
         if row is None or not isinstance(row[0], bytes):
             raise RecordDamaged(f"{self.path}: no front matter for {source}")
-        return dict(zip(HEAD, pickle.loads(row[0])))
+        return _head(row[0])
 
     def _row(self, query: str, source: str) -> tuple | None:
         if os.getpid() != self.pid:
@@ -144,7 +145,7 @@ def read_heads(cache: BuildCache, content: Content) -> None:
         return
     for source, data in cache.db.execute("SELECT source, data FROM pages"):
         if source in pages:
-            pages[source].__dict__.update(zip(HEAD, pickle.loads(data)))
+            pages[source].__dict__.update(_head(data))
 
 
 def digest_of(page: Page) -> bytes:
@@ -174,6 +175,11 @@ def record_content(cache: BuildCache, content: Content,
     cache.put("unloaded", content.unloaded)
 
 
+def _head(data: bytes) -> dict:
+    """A recorded front matter (a `pages` row's `data`): HEAD's fields by name."""
+    return dict(zip(HEAD, pickle.loads(data)))
+
+
 def _pickled(page: Page, names: tuple[str, ...]) -> bytes:
     return pickle.dumps(tuple(getattr(page, name) for name in names),
                         protocol=pickle.HIGHEST_PROTOCOL)
@@ -182,10 +188,10 @@ def _pickled(page: Page, names: tuple[str, ...]) -> bytes:
 # A row per page, not a value for the whole site: a rebuild reads and writes those of
 # the pages it changed (at N = 10,000, 0.6 MB each, read and written whole, cost 20 ms).
 
-def recorded_refs(cache: BuildCache, keys: Iterable[str] | None = None) -> dict[str, Refs]:
-    """The body references of every page (or of those of `keys` that have some), as the
-    last build found them."""
-    return {key: Refs(*pickle.loads(data)) for key, data in _rows(cache, "refs", keys)}
+def recorded_refs(cache: BuildCache) -> dict[str, Refs]:
+    """The body references of every page, as the last build found them."""
+    return {key: Refs(*pickle.loads(data))
+            for key, data in cache.db.execute("SELECT key, data FROM refs")}
 
 
 def record_refs(cache: BuildCache, refs: Mapping[str, Refs], gone: Iterable[str] = (),
@@ -198,19 +204,13 @@ def record_refs(cache: BuildCache, refs: Mapping[str, Refs], gone: Iterable[str]
 
 def recorded_cards(cache: BuildCache, keys: Iterable[str]) -> dict[str, str]:
     """The `card_signature` of the pages of `keys`, as the last build recorded them."""
-    return dict(_rows(cache, "cards", keys))
+    query = "SELECT key, card FROM cards WHERE key = ?"
+    return dict(row for key in sorted(set(keys)) for row in cache.db.execute(query, (key,)))
 
 
 def record_cards(cache: BuildCache, cards: Mapping[str, str], gone: Iterable[str] = (),
                  full: bool = False) -> None:
     _write(cache, "cards", cards, gone, full)
-
-
-def _rows(cache: BuildCache, table: str, keys: Iterable[str] | None) -> Iterable[tuple]:
-    if keys is None:
-        return cache.db.execute(f"SELECT key, {_VALUE[table]} FROM {table}")
-    query = f"SELECT key, {_VALUE[table]} FROM {table} WHERE key = ?"
-    return [row for key in sorted(set(keys)) for row in cache.db.execute(query, (key,))]
 
 
 def _write(cache: BuildCache, table: str, values: Mapping[str, object], gone: Iterable[str],
@@ -219,6 +219,3 @@ def _write(cache: BuildCache, table: str, values: Mapping[str, object], gone: It
         cache.db.execute(f"DELETE FROM {table}")
     cache.db.executemany(f"DELETE FROM {table} WHERE key = ?", [(key,) for key in gone])
     cache.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", sorted(values.items()))
-
-
-_VALUE = {"refs": "data", "cards": "card"}

@@ -29,14 +29,14 @@ from builder.catalogues.domains import is_current, order, po_path, pot_files
 from builder.catalogues.merge import complete
 from builder.catalogues.pofile import anchors_of, read_po
 from builder.engine.build import page_model
+from builder.render.gates import locale_statuses
+from builder.render.locale import make_translator
 from builder.render.locales import LocaleInfo, locale_info, site_locales
 from builder.render.routes import output_path
 from builder.render.theme import CSP
-from builder.source.theme import THEME_DIR
-from builder.render.gates import locale_statuses
-from builder.render.locale import make_translator
 from builder.render.translations import load_messages
 from builder.segments.blocks import make_markdown
+from builder.source.theme import THEME_DIR
 
 STATUS_DIR = "_status"
 NEXT_LIMIT = 40      # entries listed per locale under "translate next"
