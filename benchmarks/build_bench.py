@@ -30,6 +30,8 @@ copy, in this order, every step is a subprocess of the real CLI:
  8. extract                  after the edits, so the POT changes
  9. update (after edits)     merges the new POT into every PO file; then
     update (no change)       once more: nothing left to do
+    lint, stats              with no memo, with nothing changed, after one PO
+                             entry saved (each: a translator's run)
 10. clean build vs Hugo      `hugo_site.emit` of the unedited sources (timed apart);
                              then, on a fresh copy WORK/nN/clean, our clean build
                              (site/ and .infopages-cache/ removed, `build --quiet`)
@@ -43,7 +45,8 @@ copy, in this order, every step is a subprocess of the real CLI:
                              about 40 pages are checked (a11y cache deleted first)
 
 --catalogues-only: the edits of steps 3–5 without the builds, then steps 8–9
-only (no build, no Hugo, no check): the `update` figures in a few minutes.
+only (no build, no Hugo, no check): the `update`, `lint` and `stats` figures in
+a few minutes.
 
 Columns: wall s (spawn to exit); CPU s (user + sys of the whole child tree,
 from os.wait4); written / removed (files under site/, or locales/ for
@@ -503,10 +506,10 @@ class Bench:
         return [str(INFOPAGES), *args]
 
     def step(self, name: str, cmd: list[str], tree: str, note: str = "",
-             identity: bool = False) -> Row:
+             identity: bool = False, ok: tuple[int, ...] = (0,)) -> Row:
         root = self.site / tree
         before = snapshot(root)
-        m = run(cmd)
+        m = run(cmd, ok)
         written, removed, changed = delta(before, snapshot(root))
         row = Row.of(name, m, (written, removed, changed), note)
         if identity:
@@ -601,6 +604,19 @@ class Bench:
         self.step("extract", self.cli("extract", "--project", str(self.site)), "locales")
         self.step("update (after edits)", self.cli("update", "--project", str(self.site)), "locales")
         self.step("update (no change)", self.cli("update", "--project", str(self.site)), "locales")
+        self.translator_checks()
+
+    def translator_checks(self) -> None:
+        """`lint` and `stats` as a translator runs them: with no memo (the first run in a
+        checkout), with nothing changed, and after one PO entry is saved."""
+        memo = self.site / ".infopages-cache" / "files.sqlite"
+        for command in ("lint", "stats"):
+            cmd = self.cli(command, "--project", str(self.site))
+            memo.unlink(missing_ok=True)
+            self.step(f"{command} (first run)", cmd, "locales", ok=(0, 1))
+            self.step(f"{command} (nothing changed)", cmd, "locales", ok=(0, 1))
+            note = edit_po_entry(self.site)
+            self.step(f"{command} (one PO entry saved)", cmd, "locales", note, ok=(0, 1))
 
     def versus_hugo(self) -> None:
         """Our clean build and Hugo's on the same unedited sources, interleaved (ours,
@@ -798,7 +814,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, metavar="R",
                         help="run the three small edits R times each and add their medians")
     parser.add_argument("--catalogues-only", action="store_true",
-                        help="only extract and update after the edits (no build, Hugo or check)")
+                        help="only extract, update, lint and stats after the edits "
+                             "(no build, Hugo or check)")
     args = parser.parse_args()
     run([str(INFOPAGES), "--version"])   # compiles changed modules: not the clean build's cost
     benches, status = [], 0

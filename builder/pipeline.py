@@ -92,9 +92,10 @@ def stale_catalogues(root: Path, prune_obsolete: bool = False) -> tuple[list[Pat
     return plan.stale(), plan.extract.warnings
 
 
-def stats(root: Path) -> list[merge.Stats]:
+def stats(root: Path, remembered: bool = True) -> list[merge.Stats]:
     """`infopages stats`: per locale and domain, entries and words translated, fuzzy,
-    left; each locale's total (domain "") follows its domains."""
+    left; each locale's total (domain "") follows its domains. `remembered`: the
+    counts of catalogues unchanged since the last run are taken from its memo."""
     from builder.catalogues import merge
 
     config = load_config(root)
@@ -106,8 +107,9 @@ def stats(root: Path) -> list[merge.Stats]:
         files += [(locale, domain, found.get(domain, templates.get(domain)))
                   for domain in sorted(found.keys() | templates.keys(), key=order)
                   if domain in found or is_current(config.catalogues, domain)]
-    with _file_map([path for _, _, path in files]) as map_:
-        counted = list(map_(_file_stats, [root] * len(files), *zip(*files)))
+    counted = _per_file(root, "stats", _file_stats, [(locale, path, domain)
+                                                    for locale, domain, path in files],
+                        remembered)
     out = []
     for locale in config.target_locales:
         rows = [row for row in counted if row.locale == locale]
@@ -115,7 +117,7 @@ def stats(root: Path) -> list[merge.Stats]:
     return out
 
 
-def _file_stats(root: Path, locale: str, domain: str, path: Path) -> merge.Stats:
+def _file_stats(root: Path, locale: str, path: Path, domain: str) -> merge.Stats:
     from builder.catalogues import merge
     from builder.catalogues.pofile import read_po
 
@@ -125,6 +127,21 @@ def _file_stats(root: Path, locale: str, domain: str, path: Path) -> merge.Stats
 # Catalogue bytes from which `lint` and `stats` use every core: a pool costs some 50
 # ms to start; a megabyte of catalogue takes about 0.2 s to lint, 0.02 s to count.
 PARALLEL_BYTES = 1 << 20
+
+
+def _per_file(root: Path, kind: str, fn: Callable, calls: list[tuple],
+              remembered: bool) -> list:
+    """fn(root, locale, path, *rest) for each call (locale, path, *rest), in order: work
+    done on each file by itself, remembered under the file's bytes (`engine.filememo`;
+    unless `remembered` is False, the memo is only written), the rest on every core
+    when there is enough of it."""
+    from builder.engine.filememo import per_file
+
+    def run(todo: list[tuple]) -> list:
+        with _file_map([call[1] for call in todo]) as map_:
+            return list(map_(fn, [root] * len(todo), *zip(*todo))) if todo else []
+
+    return per_file(root, kind, fn, calls, run, look=remembered)
 
 
 @contextmanager
@@ -141,17 +158,20 @@ def _file_map(paths: list[Path]) -> Iterator[Callable]:
         yield pool.map
 
 
-def lint(root: Path, locales: tuple[str, ...], domains: tuple[str, ...] = ()) -> list[Finding]:
+def lint(root: Path, locales: tuple[str, ...], domains: tuple[str, ...] = (),
+         remembered: bool = True) -> list[Finding]:
     """`infopages lint`: the findings of the catalogues of `locales` (and `domains`),
-    by locale, domain, then line; the files on every core when there is enough to do."""
+    by locale, domain, then line; the files on every core when there is enough to do.
+    `remembered`: the findings of catalogues unchanged since the last run are taken
+    from its memo."""
     from builder.lint.checks import lint_plan, lint_planned
     from builder.lint.glossary import load_glossary
 
     config = load_config(root)
     glossary = load_glossary(root, config.target_locales)
     plan = lint_plan(config, locales, domains)
-    with _file_map([item[1] for item in plan if isinstance(item, tuple)]) as map_:
-        return lint_planned(root, plan, glossary, map_)
+    return lint_planned(root, plan, glossary, lambda fn, roots, *columns: _per_file(
+        root, "lint", fn, list(zip(*columns)), remembered))
 
 
 def page_statuses(root: Path) -> Publication:

@@ -119,6 +119,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="per page: share translated and whether it passes its publish gate")
     cmd.add_argument("--check", action="store_true",
                      help="exit 1 when a page of a listed locale fails its publish gate")
+    cmd.add_argument("--no-cache", action="store_true",
+                     help="count every catalogue again instead of taking the counts of "
+                          "those unchanged since the last run")
     cmd.set_defaults(handler=cmd_stats)
     add_build_parser(sub, common, cmd_build)
     add_check_parser(sub, common)
@@ -193,7 +196,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     if args.pages or args.check:
         return _page_stats(args)
-    rows = pipeline.stats(args.project)
+    rows = pipeline.stats(args.project, remembered=not args.no_cache)
     if args.json:
         print(json.dumps(stats_document(rows), indent=2))
         return EXIT_OK

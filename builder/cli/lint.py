@@ -23,6 +23,9 @@ def add_lint_parser(sub, common: argparse.ArgumentParser) -> None:
     cmd.add_argument("--domain", action="append", default=[], metavar="DOMAIN",
                      help="lint only this domain's catalogues, e.g. ui, topics or news-2015 "
                           "(repeatable; default: every domain)")
+    cmd.add_argument("--no-cache", action="store_true",
+                     help="lint every catalogue again: by default a catalogue whose bytes, "
+                          "glossary and builder are as last time gives its remembered findings")
     cmd.set_defaults(handler=cmd_lint)
 
 
@@ -49,7 +52,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
                                      f"this site has {describe(config.catalogues)}")
                           for name in wrong])
     findings = lint(args.project, tuple(map(str, codes)) or config.target_locales,
-                    tuple(args.domain))
+                    tuple(args.domain), remembered=not args.no_cache)
     errors = sum(f.severity == "error" for f in findings)
     if args.json:
         print(json.dumps([f.as_json() for f in findings], ensure_ascii=False, indent=2))

@@ -361,7 +361,8 @@ def lint_project(root: Path, locales: tuple[str, ...], glossary: Glossary,
 def lint_planned(root: Path, plan: list[Planned], glossary: Glossary,
                  map_: Callable = map) -> list[Finding]:
     """Findings of every catalogue of `plan`, in its order. `map_` lints the
-    catalogues: `map`, or a process pool's (each file is linted on its own)."""
+    catalogues: `map`, a process pool's, or one that answers from a memo (each file is
+    linted on its own)."""
     todo = [item for item in plan if not isinstance(item, Finding)]
     linted = iter(map_(lint_catalogue, [root] * len(todo), [locale for locale, _ in todo],
                        [path for _, path in todo], [glossary] * len(todo)))
