@@ -18,6 +18,7 @@ from builder.engine.cache import BuildCache, build_state
 from builder.engine.catstream import catalogues_stored
 from builder.engine.full import BuildInputs, BuildResult, Record, full_build
 from builder.engine.incremental import rebuild
+from builder.engine.memo import analyse_pages, loaded_pages
 from builder.engine.pool import cyclic_gc_paused, fork_pool
 from builder.engine.refused import refused_translations
 from builder.engine.parallel import LazyParsed
@@ -30,7 +31,7 @@ from builder.render.outputs import variants
 from builder.render.pseudo import pseudo_messages
 from builder.render.site import SiteModel, site_model
 from builder.render.translations import Messages, load_messages
-from builder.segments.blocks import make_markdown, parse_body
+from builder.segments.blocks import Segment, make_markdown, page_segments, parse_body
 from builder.segments.references import Refs, check_body_references
 from builder.source.config import SiteConfig, load_config
 from builder.source.content import Content, Page, load_content, media_names
@@ -205,24 +206,33 @@ def load_all_messages(config: SiteConfig, locales: tuple[str, ...],
 
 def publication(root: Path) -> Publication:
     """Every page's translation status and publish gate, per target locale."""
-    model = page_model(root)
+    model, segments = page_model(root)
     config, md = model.config, make_markdown()
     messages = load_all_messages(config, config.locales, 1)
     return evaluate(model, {code: make_translator(messages[code], config.source_locale, md)
-                            for code in config.locales}, every_page=True)
+                            for code in config.locales}, every_page=True, segments=segments)
 
 
-def page_model(root: Path) -> SiteModel:
-    """The site's content loaded and checked, every body parsed: what page statuses
-    are made of."""
+def page_model(root: Path, remembered: bool = False
+               ) -> tuple[SiteModel, dict[str, tuple[Segment, ...]]]:
+    """The site's content loaded and checked, and every page's segments: what page
+    statuses are made of. `remembered` (for a command that holds the project's lock):
+    the pages of files unchanged since the last build, and the segments of pages
+    unchanged since they were last parsed, come from the build record, as `extract`
+    takes them (10,000 bodies are parsed in about 5 s); those parsed here are kept."""
     config = load_config(root)
     inputs = checked_scan(root, config)
     diags = Collector(root)
-    content = load_content(config, inputs, diags)
+    content = load_content(config, inputs, diags,
+                           loaded_pages(root, inputs) if remembered else {})
     diags.raise_if_errors()
     md = make_markdown()
-    return site_model(config, content, {p.key: parse_body(p, md) for p in content.pages},
-                      inputs)
+    if remembered:
+        analyses = analyse_pages(root, content.pages, {p.key for p in content.pages})[1]
+        segments = {key: analysis.segments for key, analysis in analyses.items()}
+    else:
+        segments = {p.key: tuple(page_segments(p, parse_body(p, md))) for p in content.pages}
+    return site_model(config, content, LazyParsed(content.by_key(), md), inputs), segments
 
 
 def _no_locale(config: SiteConfig, unknown: list[str]) -> Diagnostic:

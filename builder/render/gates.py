@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 from builder.catalogues.domains import domain_of, ui_domain
 from builder.catalogues.extract import SITE_SOURCE, site_segments
@@ -66,11 +66,11 @@ class Publication:
                 if code == locale and not s.published]
 
 
-def page_status(key: str, locale: str, segments: list[Segment], navigation: list[Segment],
-                translated: Callable[[Segment], bool], gate: Gate,
+def page_status(key: str, locale: str, segments: Sequence[Segment],
+                navigation: list[Segment], translated: Callable[[Segment], bool], gate: Gate,
                 marked: frozenset[str]) -> PageStatus:
     """`translated(segment) -> bool` says whether readers would see a translation."""
-    everything = segments + navigation
+    everything = [*segments, *navigation]
     done = [s for s in everything if translated(s)]
     missing = tuple(s.anchor for s in everything if gate.needs(s.kind, s.anchor, marked) and not translated(s))
     percent_ok = 100 * len(done) >= gate.min_percent * len(everything)
@@ -84,21 +84,25 @@ def marked_required(page_required: tuple[str, ...], key: str) -> frozenset[str]:
 
 
 def evaluate(model: SiteModel, translators: Mapping[str, Translator],
-             every_page: bool = False) -> Publication:
+             every_page: bool = False,
+             segments: Mapping[str, Sequence[Segment]] | None = None) -> Publication:
     """Every page's publish gate in every target locale. Without gates every page is
-    published: a build needs no status then, unless `every_page` (`stats --pages`)."""
+    published: a build needs no status then, unless `every_page` (`stats --pages`).
+    `segments`: as `locale_statuses`."""
     config = model.config
     if not config.has_gates and model.content.pages and not every_page:
         return Publication({}, config.source_locale, everything=True)
     statuses = {}
     for code in config.target_locales:
-        statuses |= locale_statuses(model, code, translators[code])
+        statuses |= locale_statuses(model, code, translators[code], segments)
     return Publication(statuses, config.source_locale)
 
 
-def locale_statuses(model: SiteModel, code: str,
-                    translator: Translator) -> dict[tuple[str, str], PageStatus]:
-    """Every page's status and publish gate in the target locale `code`."""
+def locale_statuses(model: SiteModel, code: str, translator: Translator,
+                    segments: Mapping[str, Sequence[Segment]] | None = None
+                    ) -> dict[tuple[str, str], PageStatus]:
+    """Every page's status and publish gate in the target locale `code`. `segments`:
+    each page's `page_segments`, if the caller has them (else from its parsed body)."""
     config = model.config
     navigation = [s for s in site_segments(config) if s.kind == "navigation"]
     ui = ui_domain(config.catalogues)
@@ -106,7 +110,8 @@ def locale_statuses(model: SiteModel, code: str,
     for page in model.content.pages:
         domain = domain_of(config.catalogues, page)
         statuses[(code, page.key)] = page_status(
-            page.key, code, page_segments(page, model.parsed[page.key]), navigation,
+            page.key, code, segments[page.key] if segments is not None
+            else page_segments(page, model.parsed[page.key]), navigation,
             lambda s, domain=domain: not lookup(
                 s.msgctxt, s.msgid, ui if s.source == SITE_SOURCE else domain)[1],
             gate, marked_required(page.required, page.key))

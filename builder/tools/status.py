@@ -141,7 +141,7 @@ def translation_data(root: Path) -> tuple[LocaleStatus, ...]:
     """Per target locale: its catalogues' counts, every page's status and what to
     translate next. Each catalogue is read once, for its counts and for the
     translations the page statuses are made of; one locale's at a time."""
-    model = page_model(root)
+    model, segments = page_model(root, remembered=True)   # `status` holds the lock
     config, md = model.config, make_markdown()
     templates = {name: path for name, path in pot_files(config.locales_dir).items()
                  if is_current(config.catalogues, name)}
@@ -157,7 +157,8 @@ def translation_data(root: Path) -> tuple[LocaleStatus, ...]:
 
         messages = load_messages(config, code, seen)
         pages = tuple(status for _, status in sorted(locale_statuses(
-            model, code, make_translator(messages, config.source_locale, md)).items()))
+            model, code, make_translator(messages, config.source_locale, md),
+            segments).items()))
         domains = [counted.get(name) or _domain(name, read_po(templates[name], root), False)
                    for name in sorted(counted.keys() | templates.keys(), key=order)]
         missing = {a for s in pages for a in s.missing_required}

@@ -146,3 +146,33 @@ def test_status_and_pseudo_pages_pass_the_checker(project: Path, tmp_path: Path,
                 for r in run.results if r.violations or r.error]
     assert not problems
     assert len(run.results) == 16
+
+
+def test_page_statuses_from_the_build_record_equal_those_parsed_afresh(
+        project: Path, tmp_path: Path, monkeypatch) -> None:
+    """`status` takes unchanged pages and their segments from the build record (as
+    `extract` does) and parses only the pages edited since: the same data as a
+    project without a record, where every page is read and parsed."""
+    import shutil
+
+    from builder.engine import memo
+    from builder.engine.build import BuildOptions
+    from builder.pipeline import build, update
+
+    update(project)
+    build(project, BuildOptions())
+    about = project / "content" / "pages" / "about.md"
+    about.write_text(about.read_text("utf-8").replace("About us", "About us now", 1)
+                     + "\nA new paragraph, not translated yet.\n", "utf-8")
+    parsed: list[str] = []
+    real = memo._parse
+    monkeypatch.setattr(memo, "_parse", lambda pages: parsed.extend(p.key for p in pages)
+                        or real(pages))
+    remembered = translation_data(project)
+    assert parsed == ["pages/about"]
+    afresh = tmp_path / "afresh"
+    shutil.copytree(project, afresh, ignore=shutil.ignore_patterns(".infopages-cache", "site"))
+    assert remembered == translation_data(afresh)
+    fr = {s.code: s for s in remembered}["fr"]
+    about_status = next(s for s in fr.pages if s.key == "pages/about")
+    assert about_status.total > about_status.translated   # the new paragraph counts
