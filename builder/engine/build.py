@@ -31,7 +31,7 @@ from builder.render.outputs import variants
 from builder.render.pseudo import pseudo_messages
 from builder.render.site import SiteModel, site_model
 from builder.render.translations import Messages, load_messages
-from builder.segments.blocks import Segment, make_markdown, page_segments, parse_body
+from builder.segments.blocks import Segment, make_markdown, parse_body
 from builder.segments.references import Refs, check_body_references
 from builder.source.config import SiteConfig, load_config
 from builder.source.content import Content, Page, load_content, media_names
@@ -205,34 +205,32 @@ def load_all_messages(config: SiteConfig, locales: tuple[str, ...],
 
 
 def publication(root: Path) -> Publication:
-    """Every page's translation status and publish gate, per target locale."""
-    model, segments = page_model(root)
+    """Every page's translation status and publish gate, per target locale (for a
+    command that holds no lock: the record is only read)."""
+    model, segments = page_model(root, read_only=True)
     config, md = model.config, make_markdown()
     messages = load_all_messages(config, config.locales, 1)
     return evaluate(model, {code: make_translator(messages[code], config.source_locale, md)
                             for code in config.locales}, every_page=True, segments=segments)
 
 
-def page_model(root: Path, remembered: bool = False
+def page_model(root: Path, read_only: bool = False
                ) -> tuple[SiteModel, dict[str, tuple[Segment, ...]]]:
     """The site's content loaded and checked, and every page's segments: what page
-    statuses are made of. `remembered` (for a command that holds the project's lock):
-    the pages of files unchanged since the last build, and the segments of pages
-    unchanged since they were last parsed, come from the build record, as `extract`
-    takes them (10,000 bodies are parsed in about 5 s); those parsed here are kept."""
+    statuses are made of. The pages of files unchanged since the last build, and the
+    segments of pages unchanged since they were last parsed, come from the build
+    record, as `extract` takes them (10,000 bodies are parsed in about 5 s); those
+    parsed here are kept in it, unless `read_only` (a command without the lock)."""
     config = load_config(root)
     inputs = checked_scan(root, config)
     diags = Collector(root)
-    content = load_content(config, inputs, diags,
-                           loaded_pages(root, inputs) if remembered else {})
+    content = load_content(config, inputs, diags, loaded_pages(root, inputs, read_only))
     diags.raise_if_errors()
-    md = make_markdown()
-    if remembered:
-        analyses = analyse_pages(root, content.pages, {p.key for p in content.pages})[1]
-        segments = {key: analysis.segments for key, analysis in analyses.items()}
-    else:
-        segments = {p.key: tuple(page_segments(p, parse_body(p, md))) for p in content.pages}
-    return site_model(config, content, LazyParsed(content.by_key(), md), inputs), segments
+    analyses = analyse_pages(root, content.pages, {p.key for p in content.pages},
+                             read_only=read_only)[1]
+    segments = {key: analysis.segments for key, analysis in analyses.items()}
+    model = site_model(config, content, LazyParsed(content.by_key(), make_markdown()), inputs)
+    return model, segments
 
 
 def _no_locale(config: SiteConfig, unknown: list[str]) -> Diagnostic:

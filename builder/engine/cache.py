@@ -189,12 +189,21 @@ def snapshot_path(db_path: Path, locale: str, domain: str) -> Path:
 class BuildCache:
     """One SQLite connection to the record of the last build (or a new, empty one)."""
 
-    def __init__(self, root: Path, name: str = "build"):
+    def __init__(self, root: Path, name: str = "build", read_only: bool = False):
+        """`read_only`: for a command that holds no lock, which must neither create nor
+        change the record (sqlite3.Error if there is none of this version to read)."""
         self.dir = root / CACHE_DIR
         self.name = name
+        self.closed = False
+        if read_only:
+            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
+                                      isolation_level=None, timeout=600)
+            if self.db.execute("PRAGMA user_version").fetchone()[0] != int(SCHEMA_VERSION):
+                self.db.close()
+                raise sqlite3.DatabaseError(f"{self.path}: a record of another version")
+            return
         self.dir.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, isolation_level=None, timeout=600)
-        self.closed = False
         # Taken by a new record only. Its rows are large (a translation: 850 bytes in the
         # benchmark's catalogues): 16 KiB pages store them in half the time of 4 KiB ones.
         self.db.execute("PRAGMA page_size = 16384")

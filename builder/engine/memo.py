@@ -159,11 +159,24 @@ def _keep_templates(cache: BuildCache, pots: dict[str, str],
     cache.put(TEMPLATES, dict(pots))
 
 
-def loaded_pages(root: Path, inputs: Inputs) -> dict[str, Page]:
+def _record(root: Path, read_only: bool) -> BuildCache | None:
+    """The build record; with `read_only` (see `BuildCache`), None if there is none."""
+    if not read_only:
+        return BuildCache(root)
+    try:
+        return BuildCache(root, read_only=True)
+    except sqlite3.Error:
+        return None
+
+
+def loaded_pages(root: Path, inputs: Inputs, read_only: bool = False) -> dict[str, Page]:
     """The last build's pages whose files are unchanged since (by path), for
     `load_content(reuse=…)` as the incremental build does: loading a page depends
-    on its file alone, and reading 10,000 front matters is most of `extract`."""
-    cache = BuildCache(root)
+    on its file alone, and reading 10,000 front matters is most of `extract`.
+    `read_only`: see `BuildCache`."""
+    cache = _record(root, read_only)
+    if cache is None:
+        return {}
     try:
         old = stored_content(cache, whole=True)   # every page's front matter is read
         if old is None:
@@ -187,12 +200,17 @@ def page_digests(pages: tuple[Page, ...]) -> dict[str, bytes]:
 
 
 def analyse_pages(root: Path, pages: tuple[Page, ...], wanted: set[str],
-                  digests: Mapping[str, bytes] | None = None
+                  digests: Mapping[str, bytes] | None = None, read_only: bool = False
                   ) -> tuple[dict[str, Refs], dict[str, Analysis]]:
     """Every page's references (checked across the site), and the analyses of the
     pages `wanted` (by key): from the record where a page is unchanged. `digests`:
-    `page_digests(pages)`, if the caller has them already."""
-    cache = BuildCache(root)
+    `page_digests(pages)`, if the caller has them already. `read_only` (see
+    `BuildCache`): the analyses made here are not kept."""
+    cache = _record(root, read_only)
+    if cache is None:       # no record to read: every page is parsed
+        fresh = dict(zip((p.key for p in pages), _parse(list(pages))))
+        return ({key: Refs.of(a) for key, a in fresh.items()},
+                {key: a for key, a in fresh.items() if key in wanted})
     try:
         digests = digests or page_digests(pages)
         known: dict[bytes, Refs] = cache.get("extract_refs") or {}
@@ -204,6 +222,8 @@ def analyse_pages(root: Path, pages: tuple[Page, ...], wanted: set[str],
         fresh = dict(zip((p.key for p in missing), _parse(missing)))
         out |= fresh
         refs = {key: known[d] if d in known else Refs.of(out[key]) for key, d in digests.items()}
+        if read_only:
+            return refs, {key: a for key, a in out.items() if key in wanted}
         try:
             cache.record_analyses({digests[key]: pickle.dumps(a, protocol=pickle.HIGHEST_PROTOCOL)
                                    for key, a in fresh.items()})

@@ -141,7 +141,7 @@ def translation_data(root: Path) -> tuple[LocaleStatus, ...]:
     """Per target locale: its catalogues' counts, every page's status and what to
     translate next. Each catalogue is read once, for its counts and for the
     translations the page statuses are made of; one locale's at a time."""
-    model, segments = page_model(root, remembered=True)   # `status` holds the lock
+    model, segments = page_model(root)   # `status` holds the lock: it may keep analyses
     config, md = model.config, make_markdown()
     templates = {name: path for name, path in pot_files(config.locales_dir).items()
                  if is_current(config.catalogues, name)}

@@ -133,3 +133,37 @@ def test_without_gates_every_page_is_listed_with_its_share(mini: Path, capsys):
 
     fr = {s.code: s for s in translation_data(mini)}["fr"]
     assert {s.key for s in fr.pages} == keys and fr.passes
+
+
+def test_stats_pages_reads_the_build_record_and_writes_nothing(gated: Path, tmp_path: Path,
+                                                               monkeypatch):
+    """`stats --pages` holds no lock: it takes unchanged pages and their segments from
+    the build record opened read-only, parses only what changed since, and gives what a
+    project without a record gives (where it creates none)."""
+    import hashlib
+    import shutil
+
+    from builder.engine import memo
+    from builder.pipeline import page_statuses
+
+    assert main(["build", "--project", str(gated), "--quiet"]) == 0
+    about = gated / "content" / "pages" / "about.md"
+    about.write_text(about.read_text("utf-8") + "\nOne more paragraph.\n", "utf-8")
+    record = gated / ".infopages-cache" / "build.sqlite"
+    before = hashlib.sha256(record.read_bytes()).digest()
+    parsed: list[str] = []
+    real = memo._parse
+    monkeypatch.setattr(memo, "_parse", lambda pages: parsed.extend(p.key for p in pages)
+                        or real(pages))
+    remembered = page_statuses(gated)
+    assert parsed == ["pages/about"]
+    assert hashlib.sha256(record.read_bytes()).digest() == before
+    afresh = tmp_path / "afresh"
+    shutil.copytree(gated, afresh, ignore=shutil.ignore_patterns(".infopages-cache", "site"))
+    parsed.clear()
+    assert remembered == page_statuses(afresh)
+    assert len(parsed) == 5                        # every page, without a record
+    assert not (afresh / ".infopages-cache" / "build.sqlite").exists()
+    parsed.clear()
+    assert page_statuses(gated) == remembered
+    assert parsed == ["pages/about"]               # nothing was kept: parsed again
