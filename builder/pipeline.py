@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from builder.catalogues import merge
     from builder.engine import catalogues as work
     from builder.engine.build import BuildOptions
+    from builder.engine.filememo import Codec
     from builder.engine.full import BuildResult
     from builder.engine.localemerge import Retired
     from builder.lint.checks import Finding
@@ -97,6 +98,7 @@ def stats(root: Path, remembered: bool = True) -> list[merge.Stats]:
     left; each locale's total (domain "") follows its domains. `remembered`: the
     counts of catalogues unchanged since the last run are taken from its memo."""
     from builder.catalogues import merge
+    from builder.engine.filememo import Codec
 
     config = load_config(root)
     checked_scan(root, config)
@@ -109,7 +111,7 @@ def stats(root: Path, remembered: bool = True) -> list[merge.Stats]:
                   if domain in found or is_current(config.catalogues, domain)]
     counted = _per_file(root, "stats", _file_stats, [(locale, path, domain)
                                                     for locale, domain, path in files],
-                        remembered)
+                        Codec(asdict, lambda plain: merge.Stats(**plain)), remembered)
     out = []
     for locale in config.target_locales:
         rows = [row for row in counted if row.locale == locale]
@@ -129,7 +131,7 @@ def _file_stats(root: Path, locale: str, path: Path, domain: str) -> merge.Stats
 PARALLEL_BYTES = 1 << 20
 
 
-def _per_file(root: Path, kind: str, fn: Callable, calls: list[tuple],
+def _per_file(root: Path, kind: str, fn: Callable, calls: list[tuple], codec: Codec,
               remembered: bool) -> list:
     """fn(root, locale, path, *rest) for each call (locale, path, *rest), in order: work
     done on each file by itself, remembered under the file's bytes (`engine.filememo`;
@@ -141,7 +143,7 @@ def _per_file(root: Path, kind: str, fn: Callable, calls: list[tuple],
         with _file_map([call[1] for call in todo]) as map_:
             return list(map_(fn, [root] * len(todo), *zip(*todo))) if todo else []
 
-    return per_file(root, kind, fn, calls, run, look=remembered)
+    return per_file(root, kind, fn, calls, run, codec, look=remembered)
 
 
 @contextmanager
@@ -164,14 +166,17 @@ def lint(root: Path, locales: tuple[str, ...], domains: tuple[str, ...] = (),
     by locale, domain, then line; the files on every core when there is enough to do.
     `remembered`: the findings of catalogues unchanged since the last run are taken
     from its memo."""
-    from builder.lint.checks import lint_plan, lint_planned
+    from builder.engine.filememo import Codec
+    from builder.lint.checks import Finding, lint_plan, lint_planned
     from builder.lint.glossary import load_glossary
 
     config = load_config(root)
     glossary = load_glossary(root, config.target_locales)
     plan = lint_plan(config, locales, domains)
+    codec = Codec(lambda found: [asdict(f) for f in found],
+                  lambda plain: [Finding(**f) for f in plain])
     return lint_planned(root, plan, glossary, lambda fn, roots, *columns: _per_file(
-        root, "lint", fn, list(zip(*columns)), remembered))
+        root, "lint", fn, list(zip(*columns)), codec, remembered))
 
 
 def page_statuses(root: Path) -> Publication:

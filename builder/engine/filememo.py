@@ -19,36 +19,44 @@ kept under the bytes it replaced.
 from __future__ import annotations
 
 import hashlib
-import pickle
+import json
 import sqlite3
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 from builder.engine.cache import CACHE_DIR, code_fingerprint
 from builder.errors import Collector
 
 MEMO_FILE = "files.sqlite"
-MEMO_VERSION = 1     # bump when a key or a row changes meaning
+MEMO_VERSION = 2     # bump when a key or a row changes meaning
 
 # One call: (locale, path, *rest), for a function called as fn(root, locale, path, *rest).
 Call = tuple
-Mapper = Callable[..., Any]
+
+
+class Codec(NamedTuple):
+    """A result as JSON's plain values and back. Not pickle: a project's cache folder
+    can come with the project (a pull request checked out in CI), and unpickling runs
+    whatever its bytes say."""
+    encode: Callable[[Any], Any]
+    decode: Callable[[Any], Any]
 
 
 def per_file(root: Path, kind: str, fn: Callable[..., Any], calls: Sequence[Call],
-             run: Callable[[list[Call]], list[Any]], look: bool = True) -> list[Any]:
+             run: Callable[[list[Call]], list[Any]], codec: Codec,
+             look: bool = True) -> list[Any]:
     """fn(root, *call) for every call, in order: from the memo where its file and
     arguments are as when it was kept (unless not `look`), the others by `run` (which
     returns their results in the order given). `kind` names the work (its rows are
-    apart)."""
+    apart); `codec` stores its results."""
     salt = repr((MEMO_VERSION, kind, f"{fn.__module__}.{fn.__qualname__}", code_fingerprint()))
     keys = [_key(root, salt, call) for call in calls]
     db = _open(root)
-    found = _lookup(db, kind, root, calls, keys) if db is not None and look else {}
+    found = _lookup(db, kind, root, calls, keys, codec) if db is not None and look else {}
     todo = [index for index in range(len(calls)) if index not in found]
     fresh = dict(zip(todo, run([calls[index] for index in todo])))
     if db is not None:
-        _keep(db, kind, root, {index: (calls[index], keys[index], fresh[index])
+        _keep(db, kind, root, codec, {index: (calls[index], keys[index], fresh[index])
                                for index in todo if keys[index] is not None
                                and _key(root, salt, calls[index]) == keys[index]})
         db.close()
@@ -85,7 +93,7 @@ def _open(root: Path) -> sqlite3.Connection | None:
 
 
 def _lookup(db: sqlite3.Connection, kind: str, root: Path, calls: Sequence[Call],
-            keys: list[bytes | None]) -> dict[int, Any]:
+            keys: list[bytes | None], codec: Codec) -> dict[int, Any]:
     found = {}
     try:
         rows = {(locale, path, key): value for locale, path, key, value in db.execute(
@@ -93,13 +101,13 @@ def _lookup(db: sqlite3.Connection, kind: str, root: Path, calls: Sequence[Call]
         for index, (call, key) in enumerate(zip(calls, keys)):
             value = rows.get((call[0], _rel(root, call[1]), key)) if key is not None else None
             if value is not None:
-                found[index] = pickle.loads(value)
-    except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return {}
+                found[index] = codec.decode(json.loads(value))
+    except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError):
+        return {}      # not what this builder wrote: the work is done again
     return found
 
 
-def _keep(db: sqlite3.Connection, kind: str, root: Path,
+def _keep(db: sqlite3.Connection, kind: str, root: Path, codec: Codec,
           results: dict[int, tuple[Call, bytes, Any]]) -> None:
     """The fresh results, in place of their files' rows; rows of files gone go too."""
     try:
@@ -110,7 +118,7 @@ def _keep(db: sqlite3.Connection, kind: str, root: Path,
         db.executemany("DELETE FROM memo WHERE kind = ? AND path = ?", gone)
         db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?, ?, ?)", [
             (kind, call[0], _rel(root, call[1]), key,
-             pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+             json.dumps(codec.encode(value), ensure_ascii=False, sort_keys=True))
             for call, key, value in results.values()])
         db.execute("COMMIT")
     except sqlite3.Error:

@@ -158,6 +158,36 @@ def test_a_damaged_memo_is_only_slower(tmp_path: Path):
     assert pipeline.stats(root) == fresh_stats(root, tmp_path / "scratch")
 
 
+
+class _Payload:
+    """What a hostile memo could hold: a pickle that runs a command when loaded."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_a_memo_that_came_with_the_project_runs_nothing(tmp_path: Path):
+    """A project's cache folder can come with it (a pull request checked out in CI): a
+    row whose key matches but whose value is a pickle is neither loaded nor trusted."""
+    import pickle
+    import sqlite3
+
+    root = demo_project(tmp_path)
+    expected = pipeline.lint(root, ("fr", "es", "ar"))
+    marker = tmp_path / "ran"
+    db = sqlite3.connect(root / ".infopages-cache" / MEMO_FILE)
+    with db:
+        db.execute("UPDATE memo SET value = ?", (pickle.dumps([_Payload(marker)]),))
+    db.close()
+    assert pipeline.lint(root, ("fr", "es", "ar")) == expected
+    assert pipeline.stats(root) == fresh_stats(root, tmp_path / "scratch")
+    assert not marker.exists()
+    assert pickle.loads(pickle.dumps(_Payload(marker))) is None and marker.exists()  # armed
+
+
 def msgcat(path: Path, *options: str) -> None:
     subprocess.run(["msgcat", *options, "-o", str(path), str(path)], check=True)
 
