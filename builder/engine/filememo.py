@@ -81,7 +81,11 @@ def _rel(root: Path, path: Path) -> str:
 
 
 def _open(root: Path) -> sqlite3.Connection | None:
+    """The memo, or None. A cache folder or memo that is a symbolic link may point out
+    of the project: it is neither read nor written."""
     folder = root / CACHE_DIR
+    if folder.is_symlink() or (folder / MEMO_FILE).is_symlink():
+        return None
     try:
         folder.mkdir(exist_ok=True)
         db = sqlite3.connect(folder / MEMO_FILE, timeout=5, isolation_level=None)

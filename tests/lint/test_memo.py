@@ -188,6 +188,22 @@ def test_a_memo_that_came_with_the_project_runs_nothing(tmp_path: Path):
     assert pickle.loads(pickle.dumps(_Payload(marker))) is None and marker.exists()  # armed
 
 
+
+def test_a_memo_that_points_out_of_the_project_is_neither_read_nor_written(tmp_path: Path):
+    root = demo_project(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / ".infopages-cache").symlink_to(outside, target_is_directory=True)
+    assert pipeline.lint(root, ("fr",)) == [f for f in fresh_lint(root) if f.locale == "fr"]
+    assert pipeline.stats(root) == fresh_stats(root, tmp_path / "scratch")
+    assert list(outside.iterdir()) == []
+    (root / ".infopages-cache").unlink()
+    (root / ".infopages-cache").mkdir()
+    (root / ".infopages-cache" / MEMO_FILE).symlink_to(outside / MEMO_FILE)
+    pipeline.lint(root, ("fr",))
+    assert list(outside.iterdir()) == []
+
+
 def msgcat(path: Path, *options: str) -> None:
     subprocess.run(["msgcat", *options, "-o", str(path), str(path)], check=True)
 
