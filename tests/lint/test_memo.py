@@ -243,6 +243,24 @@ class LintWithMemo(RuleBasedStateMachine):
                           capture_output=True).returncode == 0:
             msgcat(path, width)
 
+    @rule(which=st.integers(0, 50))
+    def save_with_translate_toolkit(self, which: int) -> None:
+        from translate.storage import po
+
+        path = self.files[which % len(self.files)]
+        if path.is_file() and subprocess.run(["msgfmt", "--check", "-o", "/dev/null",
+                                              str(path)], capture_output=True).returncode == 0:
+            path.write_bytes(bytes(po.pofile.parsefile(str(path))))
+
+    @rule(name=st.sampled_from(["Water", "Example Water Agency", "Boil", "Zyx"]),
+          term=st.booleans())
+    def edit_glossary(self, name: str, term: bool) -> None:
+        """A name to keep as written, or a term with a German rendering: lint then
+        warns where a translation breaks it."""
+        text = (f"terms:\n  - source: {name}\n    de: {name}-de\n" if term
+                else f"do_not_translate:\n  - {name}\n")
+        (self.root / "locales" / "glossary.yaml").write_text(text, "utf-8")
+
     @precondition(lambda self: self.saved)
     @rule(data=st.data())
     def restore(self, data) -> None:
