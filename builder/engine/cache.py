@@ -106,7 +106,8 @@ class InputChanges:
 def code_fingerprint() -> str:
     """What the builder is: its modules, its built-in theme (templates and static files:
     inputs of every build that change only with the builder, so a change means a full
-    build), Python and the libraries that shape the output. Stat only, no import: the
+    build), Python and the libraries that shape the output (polib: how catalogues are
+    read, which `lint` and `stats` remember too). Stat only, no import: the
     up-to-date check runs before anything heavy is loaded."""
     import importlib.util
     import sys
@@ -124,7 +125,7 @@ def code_fingerprint() -> str:
                               stat.st_size, stat.st_mtime_ns))
     files.sort()
     libraries = []
-    for name in ("babel", "jinja2", "markdown_it", "markupsafe", "yaml"):
+    for name in ("babel", "jinja2", "markdown_it", "markupsafe", "polib", "yaml"):
         spec = importlib.util.find_spec(name)
         origin = Path(spec.origin) if spec and spec.origin else None
         libraries.append((name, origin.stat().st_mtime_ns if origin else None))
