@@ -105,3 +105,15 @@ def translate_catalogues(root: Path, locale: str, translate) -> None:
             else:
                 entry.msgstr = translate(entry.msgid)
         catalogue.save()
+
+
+def parsed_pages(monkeypatch) -> list[str]:
+    """The keys of the pages whose bodies the analysis memo parses from now on (those it
+    could not take from the build record), in order."""
+    from builder.engine import memo
+
+    parsed: list[str] = []
+    real = memo._parse
+    monkeypatch.setattr(memo, "_parse", lambda pages: parsed.extend(p.key for p in pages)
+                        or real(pages))
+    return parsed

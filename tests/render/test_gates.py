@@ -143,7 +143,7 @@ def test_stats_pages_reads_the_build_record_and_writes_nothing(gated: Path, tmp_
     import hashlib
     import shutil
 
-    from builder.engine import memo
+    from tests.conftest import parsed_pages
     from builder.pipeline import page_statuses
 
     assert main(["build", "--project", str(gated), "--quiet"]) == 0
@@ -151,10 +151,7 @@ def test_stats_pages_reads_the_build_record_and_writes_nothing(gated: Path, tmp_
     about.write_text(about.read_text("utf-8") + "\nOne more paragraph.\n", "utf-8")
     record = gated / ".infopages-cache" / "build.sqlite"
     before = hashlib.sha256(record.read_bytes()).digest()
-    parsed: list[str] = []
-    real = memo._parse
-    monkeypatch.setattr(memo, "_parse", lambda pages: parsed.extend(p.key for p in pages)
-                        or real(pages))
+    parsed = parsed_pages(monkeypatch)
     remembered = page_statuses(gated)
     assert parsed == ["pages/about"]
     assert hashlib.sha256(record.read_bytes()).digest() == before

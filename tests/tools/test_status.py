@@ -155,7 +155,7 @@ def test_page_statuses_from_the_build_record_equal_those_parsed_afresh(
     project without a record, where every page is read and parsed."""
     import shutil
 
-    from builder.engine import memo
+    from tests.conftest import parsed_pages
     from builder.engine.build import BuildOptions
     from builder.pipeline import build, update
 
@@ -164,10 +164,7 @@ def test_page_statuses_from_the_build_record_equal_those_parsed_afresh(
     about = project / "content" / "pages" / "about.md"
     about.write_text(about.read_text("utf-8").replace("About us", "About us now", 1)
                      + "\nA new paragraph, not translated yet.\n", "utf-8")
-    parsed: list[str] = []
-    real = memo._parse
-    monkeypatch.setattr(memo, "_parse", lambda pages: parsed.extend(p.key for p in pages)
-                        or real(pages))
+    parsed = parsed_pages(monkeypatch)
     remembered = translation_data(project)
     assert parsed == ["pages/about"]
     afresh = tmp_path / "afresh"
