@@ -110,10 +110,10 @@ def translate_catalogues(root: Path, locale: str, translate) -> None:
 def parsed_pages(monkeypatch) -> list[str]:
     """The keys of the pages whose bodies the analysis memo parses from now on (those it
     could not take from the build record), in order."""
-    from builder.engine import memo
+    from builder.engine import pagememo
 
     parsed: list[str] = []
-    real = memo._parse
-    monkeypatch.setattr(memo, "_parse", lambda pages: parsed.extend(p.key for p in pages)
+    real = pagememo._parse
+    monkeypatch.setattr(pagememo, "_parse", lambda pages: parsed.extend(p.key for p in pages)
                         or real(pages))
     return parsed

@@ -18,7 +18,7 @@ from builder.engine.cache import BuildCache, build_state
 from builder.engine.catstream import catalogues_stored
 from builder.engine.full import BuildInputs, BuildResult, Record, full_build
 from builder.engine.incremental import rebuild
-from builder.engine.memo import analyse_pages, loaded_pages
+from builder.engine.pagememo import analyse_pages, loaded_pages
 from builder.engine.pool import cyclic_gc_paused, fork_pool
 from builder.engine.refused import refused_translations
 from builder.engine.parallel import LazyParsed

@@ -3,7 +3,7 @@ and all files written in one journalled step.
 
 The catalogue work itself is pure and lives in `catalogues` (segments →
 entries by domain → POT texts; POT + PO → merged PO text). Here: the page
-analyses are taken from the record where a page has not changed (`memo`), only
+analyses are taken from the record where a page has not changed (`pagememo`), only
 the catalogues whose domain's POT changed (or that someone edited) are merged,
 each locale's together (`localemerge`) and large ones in parallel, and
 `apply_update` writes every POT and PO file and removes those that have no
@@ -32,7 +32,7 @@ from builder.catalogues.domains import (
 )
 from builder.catalogues.extract import extract as extract_entries
 from builder.catalogues.extract import pot_text
-from builder.engine import memo
+from builder.engine import memo, pagememo
 from builder.engine.localemerge import (
     Basis,
     LocaleJob,
@@ -97,16 +97,16 @@ def plan_extract(root: Path, inputs: Inputs) -> ExtractPlan:
     config = load_config(root)
     diags = Collector(root)
     diags.extend(catalogue_folder_errors(config.locales, inputs.files))
-    content = load_content(config, inputs, diags, memo.loaded_pages(root, inputs))
+    content = load_content(config, inputs, diags, pagememo.loaded_pages(root, inputs))
     diags.raise_if_errors()
     templates = {f.path: inputs.absolute(f.path) for f in inputs.of_kind("template")}
     templates |= theme_templates()
-    digests = memo.page_digests(content.pages)
+    digests = pagememo.page_digests(content.pages)
     keys = memo.domain_keys(config, content, templates, digests)
     paths = {domain: pot_path(config.locales_dir, domain) for domain in keys}
     kept = memo.unchanged_pots(root, keys, paths)
     wanted = [p for p in content.pages if domain_of(config.catalogues, p) not in kept]
-    refs, analysed = memo.analyse_pages(root, content.pages, {p.key for p in wanted}, digests)
+    refs, analysed = pagememo.analyse_pages(root, content.pages, {p.key for p in wanted}, digests)
     check_body_references(config, content, refs, media_names(inputs), diags)
     diags.raise_if_errors()
     segments = {key: list(a.segments) for key, a in analysed.items()}

@@ -1,7 +1,7 @@
 """A page's analysis: its segments and the references of its body.
 
 It depends only on the page itself, so `page_digest` keys it wherever it is
-remembered (`engine.memo`).
+remembered (`engine.pagememo`).
 """
 
 from __future__ import annotations

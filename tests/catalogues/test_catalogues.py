@@ -290,7 +290,7 @@ def test_prune_obsolete_drops_removed_entries_on_request(mini: Path):
 def test_pot_entries_are_written_exactly_as_polib_writes_them(repo: Path):
     from builder.catalogues.extract import Entry, _po_entry, entry_text, extract
     from builder.source.inputs import checked_scan
-    from builder.engine.memo import analyse_pages
+    from builder.engine.pagememo import analyse_pages
     from builder.errors import Collector
     from builder.source.config import load_config
     from builder.source.content import load_content

@@ -113,7 +113,7 @@ def test_a_remembered_catalogue_still_lends_its_obsolete_translations(mini: Path
 
 # -- random edit sequences: update with its memo = update from scratch ----------------
 # The memo keeps a domain's POT when nothing it is made of changed (memo.domain_keys)
-# and reuses the last build's pages (memo.loaded_pages): any edit, by an author, a
+# and reuses the last build's pages (pagememo.loaded_pages): any edit, by an author, a
 # translator or by hand in a POT, must still give the files a fresh update gives.
 
 class UpdateWithMemo(MiniEdits):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import builder.source.inputs
+from builder.source.inputs import scan
 from builder.tools.serve import ServeOptions, changed, signature, start
 from builder.tools.serve_http import Generation, LiveState, inject, site_path
 
@@ -39,19 +41,19 @@ def server(mini: Path, tmp_path: Path):
 def test_change_detection(tmp_path: Path) -> None:
     (tmp_path / "content").mkdir()
     (tmp_path / "content" / "a.md").write_text("x")
-    before = signature(tmp_path)
+    before = signature(scan(tmp_path))
     (tmp_path / "content" / "a.md").write_text("xy")
     (tmp_path / "content" / ".a.md.swp").write_text("editor noise")
     (tmp_path / "content" / "a.md~").write_text("editor backup")
-    assert changed(before, signature(tmp_path)) == ("content/a.md",)
+    assert changed(before, signature(scan(tmp_path))) == ("content/a.md",)
 
 
 def test_a_refused_input_is_a_change(tmp_path: Path) -> None:
     """A link out of the project is never read, but the build must run to say so."""
     (tmp_path / "content").mkdir()
-    before = signature(tmp_path)
+    before = signature(scan(tmp_path))
     (tmp_path / "content" / "outside.md").symlink_to("/etc/hostname")
-    after = signature(tmp_path)
+    after = signature(scan(tmp_path))
     assert "content/outside.md" not in after and changed(before, after)
 
 
@@ -89,6 +91,29 @@ def test_edit_is_served_and_built_files_stay_clean(server) -> None:
     answer = json.loads(get(f"{running.url}__infopages__/wait?gen={gen}&page=/en/about.html"))
     assert answer["reload"]
     until(lambda: "A freshly saved sentence." in get(running.url + "en/about.html"))
+
+
+def test_the_build_is_given_the_watchers_scan(mini: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save is scanned once, by the watcher; the build takes that scan instead of
+    walking the project again. The build's own scan (`checked_scan` without a scan
+    given) is counted: neither the first build nor the rebuild after a save makes one."""
+    scans = []
+
+    def counted(root: Path):
+        scans.append(root)
+        return scan(root)
+
+    monkeypatch.setattr(builder.source.inputs, "scan", counted)
+    running = start(ServeOptions(mini, tmp_path / "work", port=0), lambda event: None)
+    try:
+        source = mini / "content" / "pages" / "about.md"
+        source.write_text(source.read_text("utf-8") + "\nSaved once, scanned once.\n", "utf-8")
+        until(lambda: "Saved once, scanned once." in get(running.url + "en/about.html"))
+        assert running.state.current.number == 2 and not running.state.current.errors
+    finally:
+        running.stop()
+    assert scans == []
 
 
 def test_build_error_keeps_last_good_site(server) -> None:
