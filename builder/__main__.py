@@ -1,3 +1,3 @@
-from builder.cli.app import main
+from builder.cli.app import process_main
 
-raise SystemExit(main())
+raise SystemExit(process_main())

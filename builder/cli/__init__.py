@@ -1,5 +1,5 @@
 """The command line: the only place that prints and chooses exit codes."""
 
-from builder.cli.app import main
+from builder.cli.app import main, process_main
 
-__all__ = ["main"]
+__all__ = ["main", "process_main"]
