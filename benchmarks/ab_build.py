@@ -45,9 +45,10 @@ def build(tree: Path, project: Path, jobs: int | None) -> Measure:
         shutil.rmtree(project / name, ignore_errors=True)
     # -P: no current folder first on sys.path, where `python -c` puts it: run from this
     # repository, its own builder would shadow the tree's, and both sides run the same code.
-    cmd = [str(PYTHON), "-P", "-c", "import sys, builder; from builder.cli.app import main; "
+    # The process's entry as `infopages` runs it (`process_main`, where the tree has it).
+    cmd = [str(PYTHON), "-P", "-c", "import sys, builder; from builder.cli import app; "
            f"assert builder.__file__.startswith({str(tree) + '/'!r}), builder.__file__; "
-           "sys.exit(main())",
+           "sys.exit(getattr(app, 'process_main', app.main)())",
            "build", "--project", str(project), "--quiet"]
     # The tree's own builder, not the one installed in the virtual environment.
     os.environ["PYTHONPATH"] = str(tree)
