@@ -9,9 +9,11 @@ file saved while the command runs, and on a damaged memo.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from hypothesis import settings
@@ -19,6 +21,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from builder import pipeline
+from builder.engine import filememo
+from builder.engine.cache import RACY
 from builder.engine.filememo import MEMO_FILE
 from builder.lint import checks
 from builder.lint.checks import lint_project
@@ -91,6 +95,76 @@ def test_a_second_lint_reads_only_the_file_saved(tmp_path: Path, monkeypatch):
     assert after == fresh_lint(root) != first
     assert any(f.code == "placeholders" and f.path == "locales/fr/LC_MESSAGES/topics.po"
                for f in after)
+
+
+def read_files(root: Path, monkeypatch) -> list[str]:
+    """The catalogues the memo reads (hashes) from now on, in order."""
+    seen: list[str] = []
+    real = filememo._sha
+
+    def counted(path):
+        seen.append(Path(path).relative_to(root).as_posix())
+        return real(path)
+
+    monkeypatch.setattr(filememo, "_sha", counted)
+    return seen
+
+
+def test_nothing_changed_reads_no_catalogue(tmp_path: Path, monkeypatch):
+    """A file whose fingerprint is the one kept with its row is not read: with nothing
+    changed, neither `lint` nor `stats` opens a catalogue; a save is read (before and
+    after the work); a file touched without a change is read once, not linted, and
+    not read again."""
+    root = demo_project(tmp_path)
+    first, counts = pipeline.lint(root, ("fr", "es", "ar")), pipeline.stats(root)
+    time.sleep(0.05)     # past the clock's tick: no fingerprint kept as racy
+    pipeline.lint(root, ("fr", "es", "ar")), pipeline.stats(root)
+    read, linted = read_files(root, monkeypatch), linted_files(monkeypatch)
+    assert pipeline.lint(root, ("fr", "es", "ar")) == first and pipeline.stats(root) == counts
+    assert read == [] and linted == []
+    saved = "locales/es/LC_MESSAGES/topics.po"
+    edit_msgstr(root / saved, " <b>")
+    after = pipeline.lint(root, ("fr", "es", "ar"))
+    assert read == [saved, saved] and linted == [saved]
+    assert after == fresh_lint(root) != first     # (fresh_lint lints every file)
+    read.clear(), linted.clear()
+    time.sleep(0.05)
+    touched = root / "locales/fr/LC_MESSAGES/topics.po"
+    touched.write_bytes(touched.read_bytes())
+    pipeline.lint(root, ("fr", "es", "ar"))
+    # The touched file; and the one saved just before the last run, if the file
+    # system's clock is coarse enough that its fingerprint was kept as racy.
+    assert "locales/fr/LC_MESSAGES/topics.po" in read and linted == []
+    assert set(read) <= {saved, "locales/fr/LC_MESSAGES/topics.po"}
+    read.clear()
+    time.sleep(0.05)
+    again = pipeline.lint(root, ("fr", "es", "ar"))
+    assert read == [] and linted == []
+    assert again == fresh_lint(root)
+
+
+def test_a_fingerprint_taken_just_after_a_save_is_not_trusted(tmp_path: Path, monkeypatch):
+    """A save within a tick of the file system's clock of the fingerprint could leave
+    it as it was: such a fingerprint is kept as one that matches nothing, and the file
+    is read next time."""
+    import sqlite3
+
+    root = demo_project(tmp_path)
+    path = root / "locales/fr/LC_MESSAGES/topics.po"
+    pipeline.lint(root, ("fr",))
+    # Stamped at the moment the next run looks, or after it: what a coarse clock's
+    # tick gives a save made then (or a clock ahead, on a shared file system).
+    later = time.time_ns() + 5_000_000_000
+    os.utime(path, ns=(later, later))
+    pipeline.lint(root, ("fr",))
+    db = sqlite3.connect(root / ".infopages-cache" / MEMO_FILE)
+    (mtime,) = db.execute("SELECT mtime_ns FROM memo WHERE kind = 'lint' AND path = ?",
+                          ("locales/fr/LC_MESSAGES/topics.po",)).fetchone()
+    db.close()
+    assert mtime == RACY
+    read = read_files(root, monkeypatch)
+    assert pipeline.lint(root, ("fr",)) == [f for f in fresh_lint(root) if f.locale == "fr"]
+    assert "locales/fr/LC_MESSAGES/topics.po" in read
 
 
 def test_a_glossary_edit_lints_every_catalogue_again(tmp_path: Path, monkeypatch):
