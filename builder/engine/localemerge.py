@@ -119,6 +119,12 @@ class _Old:
     totals: tuple[int, int, int] = (0, 0, 0)    # the whole file's, when cut
 
 
+# A catalogue cut down for its merge (`_read_cut`) that waits for the second pass is
+# kept, not read and cut again (0.04 s a locale for a 5 MB catalogue), up to this many
+# bytes of files a locale: each holds its file's text two or three times over.
+KEPT_CUT_BYTES = 32 * 1024 * 1024
+
+
 def merge_locale(job: LocaleJob, finish: Callable[[Merged], Merged] = lambda m: m,
                  defer: bool = False) -> LocaleMerge:
     """Every catalogue of `job.pots` merged for one locale; InputError on a broken file.
@@ -138,17 +144,22 @@ def _merge_own(job: LocaleJob, finish: Callable[[Merged], Merged],
     all of them with `defer`, the plain order the first must equal (tests)."""
     lent: dict[str, list[polib.POEntry]] = {}     # domain → lenders
     done: dict[str, Merged] = {}
+    kept: dict[str, tuple[_Old, polib.POFile]] = {}   # cut ones, for the second pass
+    budget = KEPT_CUT_BYTES
     for domain, text in job.pots:
         old, pot = _old_and_pot(job, domain, text)
         lent[domain] = _lenders(old, pot)
         if not defer and _complete(pot, old):
             done[domain] = finish(Merged(old.path, _merge(job, pot, old, Neighbours(), None),
                                          old.before))
+        elif old.cut is not None and len(old.before or b"") <= budget:
+            kept[domain] = old, pot       # nothing above changed either
+            budget -= len(old.before or b"")
     lent |= _unmerged_lenders(job)
     neighbours = Neighbours(_in_domain_order(lent))
     for domain, text in job.pots:
         if domain not in done:
-            old, pot = _old_and_pot(job, domain, text)
+            old, pot = kept.pop(domain, None) or _old_and_pot(job, domain, text)
             done[domain] = finish(Merged(old.path, _merge(
                 job, pot, old, _for_cut(old, neighbours, lent), None), old.before))
     return LocaleMerge(tuple(done[domain] for domain, _ in job.pots))

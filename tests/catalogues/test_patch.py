@@ -19,6 +19,7 @@ from builder import pipeline
 from builder.catalogues import patch
 from builder.cli.app import main
 from builder.engine import catalogues as work
+from builder.engine import localemerge
 from builder.engine.localemerge import merge_locale
 from builder.errors import InputError
 from builder.source.config import load_config
@@ -144,6 +145,34 @@ def test_an_edited_news_item_is_merged_cut_and_equals_the_whole_merge(mini: Path
     assert ours == whole and files(mini) == files(tmp_path / "whole")
     text = (mini / "locales/fr/LC_MESSAGES/news-2020.po").read_text("utf-8")
     assert "#, fuzzy" in text and "#| msgid" in text          # the old title offered
+
+
+def test_a_cut_catalogue_that_waits_for_its_lenders_is_read_once(mini: Path,
+                                                                   tmp_path: Path,
+                                                                   monkeypatch):
+    """A new paragraph leaves news-2020 without an entry of its template: its merge
+    waits for every catalogue's lenders. The catalogue cut in the first pass is kept
+    for it, not read and cut again; the result is still the whole merge's."""
+    assert main(["update", "--project", str(mini)]) == 0
+    for locale in ("fr", "ar"):
+        translate_all(mini / "locales" / locale / "LC_MESSAGES" / "news-2020.po")
+    assert main(["update", "--project", str(mini)]) == 0
+    set_body(news_page(mini, "2020-03-01-second"),
+             "Body of the second item.\n\nA paragraph the catalogues do not have yet.")
+    reads = []
+    real = localemerge._read_cut
+
+    def counted(job, domain, basis):
+        reads.append((job.locale, domain))
+        return real(job, domain, basis)
+
+    monkeypatch.setattr(localemerge, "_read_cut", counted)
+    ours, whole = update_both(mini, tmp_path / "whole")
+    assert sorted(reads) == [("ar", "news-2020"), ("fr", "news-2020")]
+    assert ours == whole and files(mini) == files(tmp_path / "whole")
+    added = polib.pofile(str(mini / "locales/fr/LC_MESSAGES/news-2020.po")).find(
+        "A paragraph the catalogues do not have yet.")
+    assert added is not None and added.msgstr == ""
 
 
 def test_a_lender_of_a_text_the_cut_catalogue_keeps_is_not_offered(mini: Path,
