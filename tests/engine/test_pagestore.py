@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from builder.cli.app import main
-from builder.engine import incremental, memo
+from builder.engine import incremental, pagememo
 from builder.engine.cache import BuildCache
 from builder.engine.pagestore import (LISTED, RecordedPage, RecordReader, digest_of, read_heads,
                                      stored_content)
@@ -98,7 +98,7 @@ def test_a_rebuild_reads_no_body_of_a_page_it_does_not_render(site: Path, tmp_pa
 
 
 def test_update_reads_no_body_whose_analysis_it_remembers(site: Path, monkeypatch, capsys):
-    given = spy_on(memo, monkeypatch)
+    given = spy_on(pagememo, monkeypatch)
     catalogues = sorted((site / "locales").rglob("*.po*"))
     before = {path: path.read_bytes() for path in catalogues}
     assert main(["update", "--project", str(site)]) == 0
