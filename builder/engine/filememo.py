@@ -75,16 +75,15 @@ def per_file(root: Path, kind: str, fn: Callable[..., Any], calls: Sequence[Call
     names the work (its rows are apart); `codec` stores its results."""
     salt = repr((MEMO_VERSION, kind, f"{fn.__module__}.{fn.__qualname__}", code_fingerprint()))
     db = _open(root)
-    rows = _rows(db, kind) if db is not None else {}
+    rows = _rows(db, kind) if db is not None and look else {}   # none: every file is read
     places = [(call[0], _rel(root, call[1])) for call in calls]
     taken = time.time_ns()    # before any fingerprint: see `_keep`
-    seen = [_seen(call[1], rows.get(place) if look else None)
-            for call, place in zip(calls, places)]
+    seen = [_seen(call[1], rows.get(place)) for call, place in zip(calls, places)]
     keys = [_key(salt, call, place[1], file.sha) for call, place, file in zip(calls, places, seen)]
     found = {}
     for index, (place, key) in enumerate(zip(places, keys)):
         row = rows.get(place)
-        if look and key is not None and row is not None and row.key == key:
+        if key is not None and row is not None and row.key == key:
             try:
                 found[index] = codec.decode(json.loads(row.value))
             except (ValueError, TypeError, KeyError, AttributeError):
@@ -93,13 +92,13 @@ def per_file(root: Path, kind: str, fn: Callable[..., Any], calls: Sequence[Call
     fresh = dict(zip(todo, run([calls[index] for index in todo])))
     if db is not None:
         # Kept only if the bytes worked on are those the key was made of.
-        kept = [(places[index], keys[index], seen[index], fresh[index]) for index in todo
-                if keys[index] is not None and _sha(calls[index][1]) == seen[index].sha]
+        results = [(places[index], keys[index], seen[index], fresh[index]) for index in todo
+                   if keys[index] is not None and _sha(calls[index][1]) == seen[index].sha]
         # A file read although its result was found (touched, or saved back): its new
         # fingerprint, so that the next run need not read it.
-        kept += [(places[index], keys[index], seen[index], None) for index in found
+        moved = [(places[index], keys[index], seen[index]) for index in found
                  if seen[index].read]
-        _keep(db, kind, root, codec, kept, taken)
+        _keep(db, kind, root, codec, results, moved, taken)
         db.close()
     return [found[index] if index in found else fresh[index] for index in range(len(calls))]
 
@@ -178,9 +177,10 @@ def _rows(db: sqlite3.Connection, kind: str) -> dict[tuple[str, str], Row]:
 
 
 def _keep(db: sqlite3.Connection, kind: str, root: Path, codec: Codec,
-          kept: list[tuple[tuple[str, str], bytes, Seen, Any]], taken: int) -> None:
-    """The fresh results (a value), and the new fingerprints of results found (None),
-    in place of their files' rows; rows of files gone go too. A fingerprint taken
+          results: list[tuple[tuple[str, str], bytes, Seen, Any]],
+          moved: list[tuple[tuple[str, str], bytes, Seen]], taken: int) -> None:
+    """The fresh `results` in place of their files' rows, and the new fingerprints of
+    the rows of results found (`moved`); rows of files gone go too. A fingerprint taken
     within a tick of a save (`taken`: before any was taken) is kept as RACY."""
     tick = None     # the file system clock's: probed only when a file was saved just now
 
@@ -202,11 +202,11 @@ def _keep(db: sqlite3.Connection, kind: str, root: Path, codec: Codec,
             (kind, locale, path, key,
              json.dumps(codec.encode(value), ensure_ascii=False, sort_keys=True),
              *stored(seen.fingerprint), seen.sha)
-            for (locale, path), key, seen, value in kept if value is not None])
+            for (locale, path), key, seen, value in results])
         db.executemany("UPDATE memo SET mtime_ns = ?, size = ?, ctime_ns = ?, inode = ?, "
                        "sha = ? WHERE kind = ? AND locale = ? AND path = ? AND key = ?", [
             (*stored(seen.fingerprint), seen.sha, kind, locale, path, key)
-            for (locale, path), key, seen, value in kept if value is None])
+            for (locale, path), key, seen in moved])
         db.execute("COMMIT")
     except sqlite3.Error:
         if db.in_transaction:

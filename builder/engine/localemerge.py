@@ -152,9 +152,9 @@ def _merge_own(job: LocaleJob, finish: Callable[[Merged], Merged],
         if not defer and _complete(pot, old):
             done[domain] = finish(Merged(old.path, _merge(job, pot, old, Neighbours(), None),
                                          old.before))
-        elif old.cut is not None and len(old.before or b"") <= budget:
+        elif old.cut is not None and len(old.before) <= budget:   # a cut one has bytes
             kept[domain] = old, pot       # nothing above changed either
-            budget -= len(old.before or b"")
+            budget -= len(old.before)
     lent |= _unmerged_lenders(job)
     neighbours = Neighbours(_in_domain_order(lent))
     for domain, text in job.pots:

@@ -108,7 +108,6 @@ def analyse_pages(root: Path, pages: tuple[Page, ...], wanted: set[str],
         cache.close()
 
 
-
 def _parse(pages: list[Page]) -> list[Analysis]:
     if not pages:
         return []    # nor the import of markdown-it (60 ms)

@@ -97,11 +97,11 @@ class Watcher:
     """Watches the sources; on a change rebuilds, publishes and reports an Event."""
 
     def __init__(self, options: ServeOptions, state: LiveState,
-                 on_event: Callable[[Event], None]) -> None:
+                 on_event: Callable[[Event], None], inputs: Inputs) -> None:
+        """`inputs`: the scan the first build is given, which changes are seen against."""
         self.options, self.state, self.on_event = options, state, on_event
         self.stop = threading.Event()
-        self.inputs = scan(options.root)       # what the first build is given
-        self.signature = signature(self.inputs)
+        self.signature = signature(inputs)
 
     def run(self) -> None:
         root = self.options.root
@@ -167,8 +167,9 @@ def start(options: ServeOptions, on_event: Callable[[Event], None]) -> Running:
     try:
         options.workdir.mkdir(parents=True, exist_ok=True)
         state = LiveState()
-        watcher = Watcher(options, state, on_event)
-        watcher.rebuild(("(start)",), watcher.inputs)
+        inputs = scan(options.root)
+        watcher = Watcher(options, state, on_event, inputs)
+        watcher.rebuild(("(start)",), inputs)
         server = ThreadingHTTPServer((options.host, options.port), _handler(state))
     except BaseException:
         lock.__exit__(None, None, None)
