@@ -179,3 +179,58 @@ def test_pages_json_entries_are_the_same_whatever_order_a_worker_makes_them_in(r
                   random.Random(7).sample(outputs, len(outputs))):
         for o in order:
             assert manifest_entry(renderers.get(PUBLISHED, o.locale), o.key, memo) == fresh[o]
+
+
+_FIRST_READ = multiprocessing.get_context("fork").Event()
+
+
+def _store_the_last_locale_once_the_first_is_read(db_path, root, locale, domain):
+    """`store_catalogue`, but the last locale's files wait until the block has read the
+    first locale's translations: with every locale read only once all are stored, the
+    wait is in vain and says so."""
+    if locale == _LAST and not _FIRST_READ.wait(timeout=10):
+        return (Diagnostic(f"{locale}/{domain}", None, "stored before the first was read"),)
+    return _STORE(db_path, root, locale, domain)
+
+
+_LAST = "ar"
+
+
+def test_a_locale_is_read_while_the_next_locales_are_still_stored(mini: Path, monkeypatch):
+    assert main(["update", "--project", str(mini)]) == 0
+    config = load_config(mini)
+    first, *_, last = config.target_locales
+    assert last == _LAST
+    stored, cache = _stored(mini, 2)
+    monkeypatch.setattr(catstream, "store_catalogue",
+                        _store_the_last_locale_once_the_first_is_read)
+    _FIRST_READ.clear()
+    seen = []
+    try:
+        with stored as storing:
+            for code in storing.stored(config.locales):
+                seen.append(code)
+                rows = cache.db.execute("SELECT COUNT(*) FROM messages WHERE locale = ?",
+                                        (code,)).fetchone()[0]
+                assert (rows > 0) == (code != config.source_locale)
+                if code == first:
+                    _FIRST_READ.set()
+    finally:
+        cache.close()
+    assert seen == list(config.locales)
+    assert not multiprocessing.active_children()
+
+
+def test_each_locales_catalogues_are_handed_out_largest_first(mini: Path):
+    assert main(["update", "--project", str(mini)]) == 0
+    config = load_config(mini)
+    files = [(code, domain) for code in config.target_locales
+             for domain in catstream.catalogue_files(config, code)]
+    order = catstream._largest_first(config, files)
+    assert sorted(order) == list(range(len(files)))
+    handed = [files[i] for i in order]
+    assert [code for code, _ in handed] == [code for code, _ in files]   # locale by locale
+    for code in config.target_locales:
+        sizes = [(mini / "locales" / code / "LC_MESSAGES" / f"{domain}.po").stat().st_size
+                 for locale, domain in handed if locale == code]
+        assert len(sizes) > 1 and sizes == sorted(sizes, reverse=True)
