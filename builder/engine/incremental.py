@@ -36,9 +36,9 @@ from builder.engine.full import (
     summary_result,
 )
 from builder.engine.manifest_parts import write_manifest
-from builder.engine.pagestore import (RecordDamaged, read_heads, record_cards, record_content,
-                                     record_refs, recorded_cards, recorded_refs,
-                                     stored_content)
+from builder.engine.pagestore import (RecordDamaged, listed, read_heads, record_cards,
+                                     record_content, record_refs, recorded_cards,
+                                     recorded_refs, stored_content)
 from builder.engine.parallel import PARALLEL_MIN, PageInfo, Rendered, render_outputs
 from builder.errors import Collector, InputError
 from builder.output.site import publish, staging
@@ -152,7 +152,8 @@ def _apply(source: BuildInputs, cache: BuildCache, seen: InputChanges, changes: 
         return replace(summary, warnings=content.warnings)
     config = source.model.config
     dirty = Dirty()
-    _content_facts(old, content, changes.pages, dirty, config, cache)
+    listing_same = _listed_same(old, content, changes.pages)
+    _content_facts(old, content, changes.pages, dirty, config, cache, listing_same)
     ui = ui_domain(config.catalogues)
     errors = []
     for code, domain in changes.catalogues:   # every catalogue's errors, as a full build
@@ -196,7 +197,7 @@ def _apply(source: BuildInputs, cache: BuildCache, seen: InputChanges, changes: 
         def commit() -> None:
             cache.record_inputs(source.root, seen, full=False)
             if changes.pages:
-                record_content(cache, content, changes.pages)
+                record_content(cache, content, changes.pages, listing_same)
             record_summary(cache, result)
             cache.db.execute("COMMIT")
 
@@ -300,7 +301,7 @@ def still_checked(old: Content, inputs: Inputs, changed: frozenset[str]) -> froz
 
 
 def _content_facts(old: Content, new: Content, changed: tuple[str, ...], dirty: Dirty,
-                   config: SiteConfig, cache: BuildCache) -> None:
+                   config: SiteConfig, cache: BuildCache, listing_same: bool) -> None:
     if not changed:
         return
     locales, pages = config.locales, new.by_key()
@@ -313,7 +314,7 @@ def _content_facts(old: Content, new: Content, changed: tuple[str, ...], dirty: 
             dirty.all_locales(locales, f"card:{key}")
         if card is not None:
             cards[key] = card
-    if not _listed_same(old, new, changed):
+    if not listing_same:
         before, lists = cache.get("lists"), list_hashes(new, config)
         dirty.all_locales(locales, *(name for name in lists.keys() | before.keys()
                                      if lists.get(name) != before.get(name)))
@@ -324,17 +325,14 @@ def _content_facts(old: Content, new: Content, changed: tuple[str, ...], dirty: 
 
 def _listed_same(old: Content, new: Content, changed: tuple[str, ...]) -> bool:
     """Whether the `changed` files left every listing as it was: each is a page before
-    and after, with the same kind, date, order and topics — all `list_hashes` reads of a
-    page besides its key. Then hashing 10,000 listings would find nothing new."""
+    and after, with the same `LISTED` values (kind, date, order, topics) — all
+    `list_hashes` reads of a page, and all the record's `LISTING` holds. Then hashing 10,000
+    listings would find nothing new, and the record's listing stays."""
     before, after = old.by_key(), new.by_key()
     for key in map(page_key, changed):
-        if key not in before or key not in after or _listed(before[key]) != _listed(after[key]):
+        if key not in before or key not in after or listed(before[key]) != listed(after[key]):
             return False
     return True
-
-
-def _listed(page: Page) -> tuple:
-    return page.kind, page.date, page.order, page.topics
 
 
 def _catalogue_facts(root: Path, code: str, domain: str, cache: BuildCache, content: Content,

@@ -15,8 +15,8 @@ from pathlib import Path
 from builder.cli.app import main
 from builder.engine import incremental, pagememo
 from builder.engine.cache import BuildCache
-from builder.engine.pagestore import (LISTED, RecordedPage, RecordReader, digest_of, read_heads,
-                                     stored_content)
+from builder.engine.pagestore import (LISTED, LISTING, RecordedPage, RecordReader, digest_of,
+                                     read_heads, stored_content)
 from builder.errors import Collector
 from builder.segments.analysis import page_digest
 from builder.source.config import load_config
@@ -65,13 +65,16 @@ def test_a_recorded_page_equals_the_page_its_file_loads_to(site: Path):
     cache = BuildCache(site)
     try:
         lazy = {p.source: p for p in stored_content(cache).pages}
+        whole = {p.source: p for p in stored_content(cache, whole=True).pages}
         other = stored_content(cache).by_key()["topics/safety"]
     finally:
         cache.close()
-    assert lazy.keys() == fresh.keys()
+    assert lazy.keys() == fresh.keys() == whole.keys()
     for source, page in fresh.items():
         recorded = lazy[source]
-        assert digest_of(recorded) == page_digest(page) and "body" not in vars(recorded)
+        assert all(name in vars(recorded) for name in LISTED) and "title" not in vars(recorded)
+        assert digest_of(whole[source]) == page_digest(page) and "body" not in vars(whole[source])
+        assert whole[source] == page and "title" in vars(whole[source])
         assert recorded == page and page == recorded
         assert hash(recorded) == hash(page) and recorded.body == page.body
         assert replace(recorded, title="Other") != page
@@ -248,3 +251,68 @@ def test_front_matters_read_in_one_pass_equal_those_read_one_by_one(site: Path, 
 
     monkeypatch.setattr(RecordReader, "head", refuse)
     assert {page.source: page for page in content.pages} == fresh
+
+
+def statements(project: Path, monkeypatch) -> list[str]:
+    """Every SQL statement run on `project`'s build record, kept to look at."""
+    run: list[str] = []
+    opened = BuildCache.__init__
+
+    def tracing(self, *args, **kwargs):
+        opened(self, *args, **kwargs)
+        if self.path.parent.parent == project:
+            self.db.set_trace_callback(run.append)
+
+    monkeypatch.setattr(BuildCache, "__init__", tracing)
+    return run
+
+
+def listing_writes(project: Path, monkeypatch) -> list[object]:
+    """Each `LISTING` `project`'s build record is given."""
+    written = []
+    put = BuildCache.put
+
+    def spy(self, name, value):
+        if name == LISTING and self.path.parent.parent == project:
+            written.append(value)
+        put(self, name, value)
+
+    monkeypatch.setattr(BuildCache, "put", spy)
+    return written
+
+
+def test_a_rebuild_reads_the_listing_not_a_row_per_page(site: Path, tmp_path: Path, capsys,
+                                                       monkeypatch):
+    """A body edit: the pages come from the record's one listing value, which stays as it
+    was; the pages' rows are read one by one, for the pages rendered only (the item's
+    own, its neighbours, the feed's five items)."""
+    config = site / "content" / "site.yaml"    # the feed (whose items' bodies it
+    config.write_text(config.read_text("utf-8") + "feed_size: 5\n", "utf-8")   # carries): 5
+    for index in range(40):
+        (site / "content" / "news" / f"2001-01-{index % 28 + 1:02d}-old-{index}.md").write_text(
+            f"---\ntitle: Old item {index}\ndate: 2001-01-{index % 28 + 1:02d}\n---\n\n"
+            f"Text of old item {index}.\n", "utf-8")
+    assert build(site) == 0
+    run, written = statements(site, monkeypatch), listing_writes(site, monkeypatch)
+    edit(site / "content/news/2020-03-01-second.md", "Body of the second", "New body of the second")
+    rebuild_and_compare(site, tmp_path, capsys)
+    assert f"SELECT value FROM meta WHERE name = '{LISTING}'" in run
+    rows = [s for s in run if " FROM pages" in s and not s.startswith("DELETE")]
+    assert rows and all(s.startswith("SELECT data FROM pages WHERE source = ") for s in rows)
+    assert len(set(rows)) < 10, rows      # of 45 pages
+    assert written == []
+
+
+def test_an_edit_of_what_listings_show_rewrites_the_listing(site: Path, tmp_path: Path, capsys,
+                                                            monkeypatch):
+    written = listing_writes(site, monkeypatch)
+    page = site / "content/news/2020-03-01-second.md"
+    edit(page, "date: 2020-03-01", "date: 2019-12-31")
+    rebuild_and_compare(site, tmp_path, capsys)
+    assert len(written) == 1
+    listing = dict(written[0])
+    assert str(listing["content/news/2020-03-01-second.md"][LISTED.index("date")]) == "2019-12-31"
+    # The next rebuild starts from the listing written: a body edit, then equal again.
+    edit(page, "Body of the second", "New body of the second")
+    rebuild_and_compare(site, tmp_path, capsys)
+    assert len(written) == 1
