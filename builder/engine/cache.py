@@ -33,11 +33,12 @@ if TYPE_CHECKING:   # imported when used: the up-to-date check must start fast
     from builder.engine.parallel import Rendered
     from builder.render.translations import Messages
 
-# 18: the pages' listed fields, and the inputs' fingerprints, each in one value of `meta`
-# (`pagestore.LISTING`, `INPUTS`), not a row per page or file; 17: a column of them; 16: a page's body in a table of its own, its digest in its row (`pagestore`); 15: its body in
-# a column of its own; 14: `update`'s memo and `page_digest` by SHA-256; 13:
-# `analysis.page_digest` hashes the body as text; 12: inputs' digests by SHA-256; 11: a page's
-# row holds its values
+# 18: the pages' listed fields, and the inputs' fingerprints, each one value of `meta`
+# (`pagestore.LISTING`, `INPUTS`), not a row per page or file; 17: the listed fields a
+# column of their own; 16: a page's body in a table of its own, its digest in its row
+# (`pagestore`); 15: its body in a column of its own; 14: `update`'s memo and
+# `page_digest` by SHA-256; 13: `analysis.page_digest` hashes the body as text; 12: inputs'
+# digests by SHA-256; 11: a page's row holds its values
 SCHEMA_VERSION = "18"
 CACHE_DIR = ".infopages-cache"
 SCHEMA = """

@@ -30,7 +30,7 @@ from builder.source.content import Content, Page
 # Every field but the body, in the order a row holds their values.
 HEAD = tuple(f.name for f in fields(Page) if f.name != "body")
 # What every page is asked for in a rebuild (listings, routes, domains, dates), besides
-# its source: a column of its own, read for every page; the rest of HEAD on demand.
+# its source: `LISTING` holds them for every page; the rest of HEAD is read on demand.
 LISTED = ("key", "kind", "date", "order", "topics")
 # The record's meta value that holds, for every page in source order, its source and
 # its LISTED values: a rebuild reads the site's listings as one value (at N = 10,000,
