@@ -101,16 +101,14 @@ def _build(root: Path, options: BuildOptions, progress: Report | None,
         ui = ui_domain(config.catalogues)
         if recorded and not broken:   # translations go to the record, where workers look
             # them up; this process loads the content while they read the catalogues.
-            with catalogues_stored(cache.path, config, config.target_locales, jobs) as storing:
+            with catalogues_stored(cache.path, config, config.target_locales, jobs):
                 source = load({})
                 changes = cache.input_changes(inputs)
-                # Small catalogues are held in memory and inherited by the render workers
-                # (fork): a dict lookup instead of an SQLite query per translation. Each
-                # locale's as soon as it is stored, while the workers parse the next.
-                loaded = catalogue_bytes(inputs) <= IN_MEMORY_CATALOGUES
-                messages = {code: cache.messages(code, ui, loaded=True) if loaded
-                            else cache.shared_messages(code, ui)
-                            for code in storing.stored(config.locales)}
+            # Small catalogues are held in memory and inherited by the render workers
+            # (fork): a dict lookup instead of an SQLite query per translation.
+            loaded = catalogue_bytes(inputs) <= IN_MEMORY_CATALOGUES
+            messages = {code: cache.messages(code, ui, loaded=True) if loaded
+                        else cache.shared_messages(code, ui) for code in config.locales}
             record = Record(cache, source, changes, state)
         else:
             source = load({})

@@ -18,7 +18,7 @@ import shutil
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, NamedTuple
+from typing import Iterator, NamedTuple
 
 from builder.catalogues.counts import complete
 from builder.catalogues.diff import numbered_blocks
@@ -31,9 +31,6 @@ from builder.engine.pool import fork_pool
 from builder.errors import Collector, Diagnostic, InputError
 from builder.render.translations import fuzzy_text, visible
 from builder.source.config import SiteConfig
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
 
 Row = tuple[str, str, bytes, str, str]    # (locale, domain, message hash, kind, value)
 
@@ -149,88 +146,35 @@ def write_snapshot(snapshot: Path, data: bytes | None) -> None:
     os.replace(partial, snapshot)
 
 
-class Storing:
-    """The catalogues of a `catalogues_stored` block, as its workers store them.
-    `stored(locales)` yields each of `locales` once every catalogue of it is in the
-    record (stored, or refused with errors raised when the block ends), in the order
-    given: the block reads a locale's translations while the next locale's catalogues
-    are still being parsed, instead of reading them all once every worker is done."""
-
-    def __init__(self, db_path: Path, root: Path, files: list[tuple[str, str]],
-                 pending: dict[int, Future] | None):
-        self.db_path, self.root, self.files, self.pending = db_path, root, files, pending
-        self.found: list[tuple[Diagnostic, ...] | None] = [None] * len(files)
-
-    def stored(self, locales: tuple[str, ...]) -> Iterator[str]:
-        for code in locales:
-            for index, (locale, domain) in enumerate(self.files):
-                if locale == code:
-                    self._wait(index)
-            yield code
-
-    def errors(self) -> list[Diagnostic]:
-        for index in range(len(self.files)):
-            self._wait(index)
-        return [d for diagnostics in self.found for d in diagnostics or ()]
-
-    def _wait(self, index: int) -> None:
-        if self.found[index] is not None:
-            return
-        locale, domain = self.files[index]
-        self.found[index] = self.pending[index].result() if self.pending is not None \
-            else store_catalogue(self.db_path, self.root, locale, domain)
-
-
-def _largest_first(config: SiteConfig, files: list[tuple[str, str]]) -> list[int]:
-    """The indexes of `files` (locale, domain), locale by locale in the order given,
-    the largest file of a locale first: the small ones are left for the end, where they
-    fill a worker that would otherwise wait for the last large one."""
-    locales = list(dict.fromkeys(locale for locale, _ in files))
-    sizes = [_size(po_path(config.locales_dir, locale, domain)) for locale, domain in files]
-    return sorted(range(len(files)), key=lambda i: (locales.index(files[i][0]), -sizes[i], i))
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
 @contextmanager
 def catalogues_stored(db_path: Path, config: SiteConfig, locales: tuple[str, ...],
-                      jobs: int) -> Iterator[Storing]:
+                      jobs: int) -> Iterator[None]:
     """Every catalogue of `locales` into the cache, one process per file, in place of
     whatever the record held (its rows and snapshots). The workers read while the block
-    runs: a clean build loads its content meanwhile instead of leaving a core idle,
-    then reads each locale's translations as soon as they are stored (`Storing`).
-    Without a pool (one job), a file is stored when the block asks for its locale, or
-    at the block's end. Errors are raised when the block ends. An exception of the
-    block stops the workers and comes alone: content errors hide catalogue errors, as
-    in an incremental build, which stops at the content (tests/engine/test_differential.py
-    holds them equal)."""
+    runs: a clean build loads its content meanwhile instead of leaving a core idle.
+    Their errors are raised when the block ends. An exception of the block stops them
+    and comes alone: content errors hide catalogue errors, as in an incremental build,
+    which stops at the content (tests/engine/test_differential.py holds them equal)."""
     foreign = [d for code in locales for d in _foreign(config, code)]
     files = [] if foreign else [(code, domain) for code in locales
                                 for domain in catalogue_files(config, code)]
     _clear(db_path)
+    args = [[db_path] * len(files), [config.root] * len(files), *zip(*files)] if files else []
     if jobs > 1 and len(files) > 1:
         with fork_pool(min(jobs, len(files))) as pool:
-            # Locale by locale, so that the first locales are done first.
-            storing = Storing(db_path, config.root, files, {
-                index: pool.submit(store_catalogue, db_path, config.root, *files[index])
-                for index in _largest_first(config, files)})
+            pending = pool.map(store_catalogue, *args)    # submits every file now
             try:
-                yield storing
-                errors = storing.errors()
+                yield
+                found = list(pending)
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
     else:
-        storing = Storing(db_path, config.root, files, None)
-        yield storing
-        errors = storing.errors()
-    if foreign or errors:
-        raise InputError(foreign + errors)
+        yield
+        found = [store_catalogue(db_path, config.root, code, domain) for code, domain in files]
+    errors = foreign + [d for diagnostics in found for d in diagnostics]
+    if errors:
+        raise InputError(errors)
 
 
 def _clear(db_path: Path) -> None:
