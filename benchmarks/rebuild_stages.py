@@ -1,6 +1,7 @@
 """What a one-page rebuild is made of, stage by stage, and which stages grow with the site.
 
     .venv/bin/python benchmarks/rebuild_stages.py --site DIR [--site DIR2 …] [--edits 7]
+        [--tree TREE [--tree TREE2 …]]
 
 For each DIR (a built project: e.g. build_bench.py's WORK/nN/clean after a build,
 or one written by gen_site.py and built once), EDITS times: append a line to the
@@ -12,6 +13,10 @@ the stages: the interpreter's start, the modules imported on first use, the exit
 Prints, per site, the median of each stage and of the whole process, and whether
 the stage is per-site work (it reads or walks something of every page or file),
 per-change work or fixed.
+
+`--tree`: the builder to run on each site, in the order of `--site` (a checkout of
+another commit, to compare two on two copies of one site; the edits of the sites
+are interleaved); by default this one.
 
 The project is edited in place: give it a copy you can lose.
 """
@@ -74,10 +79,10 @@ print(json.dumps({"code": code, "took": took}), file=sys.stderr)
 """
 
 
-def one_rebuild(site: Path, page: Path, index: int) -> tuple[float, dict[str, float]]:
+def one_rebuild(site: Path, tree: Path, page: Path, index: int) -> tuple[float, dict[str, float]]:
     with page.open("a", encoding="utf-8") as handle:
         handle.write(f"\nOne more line, {index}.\n")
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = dict(os.environ, PYTHONPATH=str(tree))
     began = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(STAGES)], cwd=site, env=env,
                           capture_output=True, text=True)
@@ -92,31 +97,44 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, action="append", required=True)
     parser.add_argument("--edits", type=int, default=7)
+    parser.add_argument("--tree", type=Path, action="append", default=[])
     args = parser.parse_args()
-    for site in args.site:
-        news = sorted((site / "content" / "news").glob("*.md"))
-        page = news[len(news) // 3]
-        files = sum(1 for folder in ("content", "locales", "templates")
-                    for _ in site.glob(f"{folder}/**/*"))
-        runs = [one_rebuild(site, page, index) for index in range(args.edits)]
-        walls = [wall for wall, _ in runs]
-        print(f"{site}: {len(news)} news items, about {files} input files; one news body "
-              f"edited {args.edits} times; process wall median {statistics.median(walls):.3f} s "
-              f"(min {min(walls):.3f}, max {max(walls):.3f})")
-        labels = ["Python start-up and imports"] + [label for *_, label, _ in STAGES]
-        grows = {label: site_wide for *_, label, site_wide in STAGES}
-        per_site = 0.0
-        for label in labels:
-            values = [took.get(label, 0.0) for _, took in runs]
-            median = statistics.median(values)
-            kind = "fixed" if label not in grows else "per site" if grows[label] else "per change"
-            per_site += median if grows.get(label) else 0.0
-            print(f"  {median * 1000:7.1f} ms  {kind:10}  {label}")
-        rest = statistics.median(wall - sum(took.values()) for wall, took in runs)
-        print(f"  {rest * 1000:7.1f} ms  fixed       the rest: Python's start, modules imported "
-              f"on first use, exit")
-        print(f"  {per_site * 1000:7.1f} ms  in stages that read or walk every page or file\n")
+    trees = args.tree or [REPO]
+    if len(trees) not in (1, len(args.site)):
+        parser.error("give one --tree, or one for each --site")
+    trees = trees * len(args.site) if len(trees) == 1 else trees
+    pages = [sorted((site / "content" / "news").glob("*.md")) for site in args.site]
+    runs: list[list] = [[] for _ in args.site]
+    for index in range(args.edits):
+        for number, site in enumerate(args.site):
+            news = pages[number]
+            runs[number].append(one_rebuild(site, trees[number], news[len(news) // 3], index))
+    for site, tree, news, site_runs in zip(args.site, trees, pages, runs):
+        report(site, tree, len(news), site_runs)
     return 0
+
+
+def report(site: Path, tree: Path, news: int, runs: list) -> None:
+    """The medians of one site's rebuilds."""
+    files = sum(1 for folder in ("content", "locales", "templates")
+                for _ in site.glob(f"{folder}/**/*"))
+    walls = [wall for wall, _ in runs]
+    print(f"{site} (builder: {tree}): {news} news items, about {files} input files; one "
+          f"news body edited {len(runs)} times; process wall median "
+          f"{statistics.median(walls):.3f} s (min {min(walls):.3f}, max {max(walls):.3f})")
+    labels = ["Python start-up and imports"] + [label for *_, label, _ in STAGES]
+    grows = {label: site_wide for *_, label, site_wide in STAGES}
+    per_site = 0.0
+    for label in labels:
+        values = [took.get(label, 0.0) for _, took in runs]
+        median = statistics.median(values)
+        kind = "fixed" if label not in grows else "per site" if grows[label] else "per change"
+        per_site += median if grows.get(label) else 0.0
+        print(f"  {median * 1000:7.1f} ms  {kind:10}  {label}")
+    rest = statistics.median(wall - sum(took.values()) for wall, took in runs)
+    print(f"  {rest * 1000:7.1f} ms  fixed       the rest: Python's start, modules imported "
+          f"on first use, exit")
+    print(f"  {per_site * 1000:7.1f} ms  in stages that read or walk every page or file\n")
 
 
 if __name__ == "__main__":
