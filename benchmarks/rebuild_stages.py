@@ -54,7 +54,7 @@ STAGES = (
 )
 
 PROBE = r"""
-import importlib, json, sys, time, functools
+import importlib, json, sys, time
 T0 = time.perf_counter()
 from builder.cli.app import main
 imported = time.perf_counter() - T0
@@ -74,7 +74,7 @@ for module, attribute, label, _ in stages:
             took[_label] = took.get(_label, 0.0) + time.perf_counter() - began
     setattr(owner, name, timed)
 code = main(["build", "--quiet"])
-took["Python start-up and imports"] = imported
+took["the CLI's imports"] = imported
 print(json.dumps({"code": code, "took": took}), file=sys.stderr)
 """
 
@@ -84,9 +84,12 @@ def one_rebuild(site: Path, tree: Path, page: Path, index: int) -> tuple[float, 
         handle.write(f"\nOne more line, {index}.\n")
     env = dict(os.environ, PYTHONPATH=str(tree))
     began = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(STAGES)], cwd=site, env=env,
-                          capture_output=True, text=True)
+    # -P: not the site's folder on sys.path, only the tree's builder.
+    done = subprocess.run([sys.executable, "-P", "-c", PROBE, json.dumps(STAGES)], cwd=site,
+                          env=env, capture_output=True, text=True)
     wall = time.perf_counter() - began
+    if done.returncode != 0:
+        sys.exit(f"{site}: the build failed:\n{done.stdout}{done.stderr}")
     report = json.loads(done.stderr.strip().splitlines()[-1])
     if report["code"] != 0 or not done.stdout.startswith("rebuilt "):
         sys.exit(f"{site}: not a rebuild: {done.stdout}{done.stderr}")
@@ -122,7 +125,7 @@ def report(site: Path, tree: Path, news: int, runs: list) -> None:
     print(f"{site} (builder: {tree}): {news} news items, about {files} input files; one "
           f"news body edited {len(runs)} times; process wall median "
           f"{statistics.median(walls):.3f} s (min {min(walls):.3f}, max {max(walls):.3f})")
-    labels = ["Python start-up and imports"] + [label for *_, label, _ in STAGES]
+    labels = ["the CLI's imports"] + [label for *_, label, _ in STAGES]
     grows = {label: site_wide for *_, label, site_wide in STAGES}
     per_site = 0.0
     for label in labels:

@@ -328,6 +328,8 @@ def _listed_same(old: Content, new: Content, changed: tuple[str, ...]) -> bool:
     and after, with the same `LISTED` values (kind, date, order, topics) — all
     `list_hashes` reads of a page, and all the record's `LISTING` holds. Then hashing 10,000
     listings would find nothing new, and the record's listing stays."""
+    if not changed:     # a catalogue or template edit: no page's index of keys to build
+        return True
     before, after = old.by_key(), new.by_key()
     for key in map(page_key, changed):
         if key not in before or key not in after or listed(before[key]) != listed(after[key]):
