@@ -35,7 +35,7 @@ from builder.a11y.act import (
 from builder.a11y.axe import load_axe_script, preload_axe  # noqa: E402
 from builder.a11y.browser import BrowserSession  # noqa: E402
 
-DEFAULT_ROOT = REPO.parent / "shared" / "act-rules"
+DEFAULT_ROOT = REPO / "tests" / "act-rules"
 VERDICTS = ("consistent", "cantTell", "inconsistent", "error")
 
 
