@@ -197,11 +197,21 @@ def with_messages(source: BuildInputs, messages: dict[str, Messages]) -> BuildIn
 def load_all_messages(config: SiteConfig, locales: tuple[str, ...],
                       jobs: int) -> dict[str, Messages]:
     """Every locale's catalogues, read and checked in parallel (a locale per process)."""
-    size = sum(path.stat().st_size for path in pot_files(config.locales_dir).values())
-    if jobs > 1 and len(locales) > 1 and size > 1_000_000:
-        with fork_pool(min(jobs, len(locales))) as pool:
+    workers = locale_workers(config, len(locales), jobs)
+    if workers > 1:
+        with fork_pool(workers) as pool:
             return dict(zip(locales, pool.map(load_messages, [config] * len(locales), locales)))
     return {code: load_messages(config, code) for code in locales}
+
+
+def locale_workers(config: SiteConfig, locales: int, jobs: int) -> int:
+    """Processes to read `locales` locales' catalogues with, one locale each: one (this
+    process) unless the catalogues are big enough to pay for a pool (over 1 MB of
+    templates: every locale's catalogues are about as big)."""
+    if jobs < 2 or locales < 2:
+        return 1
+    size = sum(path.stat().st_size for path in pot_files(config.locales_dir).values())
+    return min(jobs, locales) if size > 1_000_000 else 1
 
 
 def publication(root: Path) -> Publication:

@@ -173,3 +173,27 @@ def test_page_statuses_from_the_build_record_equal_those_parsed_afresh(
     fr = {s.code: s for s in remembered}["fr"]
     about_status = next(s for s in fr.pages if s.key == "pages/about")
     assert about_status.total > about_status.translated   # the new paragraph counts
+
+
+def test_a_big_site_s_locales_are_studied_in_parallel_as_in_one_process(tmp_path: Path):
+    """Over 1 MB of templates, `status` reads each locale in a process of its own: the
+    same figures, pages and next entries as one process reading them in turn."""
+    import importlib.util
+
+    from builder.engine.build import locale_workers
+    from builder.source.config import load_config
+
+    repo = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("gen_site", repo / "benchmarks" / "gen_site.py")
+    gen_site = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen_site)
+    root = tmp_path / "site"
+    gen_site.generate(root, 170, seed=5)
+    config = load_config(root)
+    assert locale_workers(config, 3, 3) == 3      # the pool is used, a locale a process
+    assert locale_workers(config, 3, 1) == 1
+    alone = translation_data(root, jobs=1)
+    together = translation_data(root, jobs=3)
+    assert [status.code for status in together] == ["fr", "es", "ar"]
+    assert together == alone
+    assert all(status.entries.translated > 1000 and status.pages for status in together)
