@@ -15,6 +15,7 @@ MAX_REPORTED = 50
 
 @dataclass(frozen=True)
 class Diagnostic:
+    """One problem in the input: where it is, what is wrong and how to fix it."""
     path: str
     line: int | None
     message: str

@@ -37,6 +37,7 @@ Report = Callable[[int, int, str], None]   # (done, total, what): progress for t
 
 @dataclass(frozen=True)
 class ExtractResult:
+    """What `infopages extract` did to the templates (POT files), for the CLI to report."""
     pots: tuple[tuple[Path, int, bool], ...]   # (POT path, messages, written) per domain
     removed: tuple[Path, ...] = ()             # templates of domains without messages
     warnings: tuple[Diagnostic, ...] = ()
@@ -65,6 +66,7 @@ def extract(root: Path) -> ExtractResult:
 
 @dataclass(frozen=True)
 class UpdateResult:
+    """What `infopages update` did: its extract, each catalogue merged, any retired."""
     extract: ExtractResult
     merged: tuple[tuple[Path, merge.MergeResult, bool], ...]
     retired: tuple[Retired, ...] = ()   # catalogues of another layout, moved and removed

@@ -50,6 +50,8 @@ PROBE_RULES: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class ActCase:
+    """One W3C ACT rules test case (testcases.json) and the outcome it expects."""
+
     rule_id: str
     rule_name: str
     expected: str  # passed | failed | inapplicable
@@ -60,6 +62,8 @@ class ActCase:
 
 @dataclass(frozen=True)
 class CaseResult:
+    """What each implementation (ours, plain axe) made of one ACT case, and by which axe rules."""
+
     case: ActCase
     axe_rules: tuple[str, ...]
     outcomes: Mapping[str, str]  # implementation → failed | cantTell | passed | inapplicable | error

@@ -114,6 +114,8 @@ axe.run(document, options).then(
 
 @dataclass(frozen=True)
 class AxeScript:
+    """The vendored axe.min.js, with the version and SHA-256 that runs and cache keys record."""
+
     source: str
     version: str
     sha256: str
@@ -121,6 +123,8 @@ class AxeScript:
 
 @dataclass(frozen=True)
 class AxeOutcome:
+    """axe's results on a page as it is, sorted into blocking, best-practice and needs review."""
+
     violations: tuple[Finding, ...]
     best_practice: tuple[Finding, ...]
     incomplete: tuple[Finding, ...]

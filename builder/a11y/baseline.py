@@ -58,6 +58,8 @@ def html_hash(html: str) -> str:
 
 @dataclass(frozen=True)
 class Fingerprint:
+    """A finding's identity in the baseline, made only of what survives unrelated edits."""
+
     rule: str
     component: str
     selector: str
@@ -66,6 +68,8 @@ class Fingerprint:
 
 @dataclass(frozen=True)
 class Entry:
+    """One accepted finding in the baseline file, with why, who owns it and until when."""
+
     fingerprint: Fingerprint
     reason: str
     owner: str
@@ -75,6 +79,8 @@ class Entry:
 
 @dataclass(frozen=True)
 class Occurrence:
+    """One blocking finding on one element of a page × cell, as the baseline gate matches it."""
+
     fingerprint: Fingerprint
     path: str
     cell: str

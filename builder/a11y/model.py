@@ -94,6 +94,8 @@ class NodeRef:
 
 @dataclass(frozen=True)
 class Finding:
+    """What one rule (axe's or a probe's) found on a page, with the elements it found it on."""
+
     rule_id: str
     impact: str | None
     tags: tuple[str, ...]
@@ -149,6 +151,8 @@ class CheckTarget:
 
 @dataclass(frozen=True)
 class CheckOptions:
+    """How pages are checked; everything but the deadline is recorded and keys the cache."""
+
     cells: tuple[RenderCell, ...] = DEFAULT_MATRIX
     tags: tuple[str, ...] = AXE_TAGS
     blocking_tags: tuple[str, ...] = WCAG_TAGS
@@ -182,6 +186,8 @@ class CheckOptions:
 
 @dataclass(frozen=True)
 class PageResult:
+    """What checking one page in one render cell found, or why it could not be checked."""
+
     url: str
     path: str
     locale: str | None
@@ -208,6 +214,8 @@ class PageResult:
 
 @dataclass(frozen=True)
 class CheckRun:
+    """A whole check: every page × cell result, and the tools and options that produced them."""
+
     results: tuple[PageResult, ...]
     axe_version: str
     axe_sha256: str

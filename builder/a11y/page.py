@@ -50,6 +50,8 @@ class PageError(Exception):
 
 @dataclass
 class _Cell:
+    """One render cell's findings so far while its page is checked; ends up as a PageResult."""
+
     cell: RenderCell
     violations: list[Finding] = field(default_factory=list)
     advisory: list[Finding] = field(default_factory=list)

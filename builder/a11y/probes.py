@@ -33,6 +33,8 @@ class ProbeError(Exception):
 
 @dataclass(frozen=True)
 class ProbeOutcome:
+    """What the probes (all but focus) found on a page × cell: failures and items to review."""
+
     failures: tuple[Finding, ...]
     review: tuple[Finding, ...]
 

@@ -25,6 +25,8 @@ CACHE_FILE = Path(".infopages-cache") / "a11y.sqlite"
 
 @dataclass(frozen=True)
 class CheckRequest:
+    """What `infopages check` (or `check merge`) was asked to do, from its command line."""
+
     project: Path
     site: Path | None = None
     reports: Path | None = None
@@ -44,6 +46,8 @@ class CheckRequest:
 
 @dataclass(frozen=True)
 class CheckOutcome:
+    """A finished check: its run, the report files written and the baseline's verdict."""
+
     run: CheckRun
     results_json: Path
     report_html: Path

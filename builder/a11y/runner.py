@@ -35,6 +35,8 @@ Progress = Callable[[int, int, str], None]  # pages done, pages total, last page
 
 @dataclass(frozen=True)
 class RunConfig:
+    """How checks are run: browser sessions and their endpoints, the results cache, progress."""
+
     jobs: int = 1  # browser sessions per endpoint (local: Chromium processes)
     webdriver_urls: tuple[str, ...] = ()  # remote endpoints; empty = local Chromium
     cache_path: Path | None = None  # None = no cache
@@ -43,6 +45,8 @@ class RunConfig:
 
 @dataclass(frozen=True)
 class _Job:
+    """One page for a worker, with the render cells the cache could not answer."""
+
     index: int
     target: CheckTarget
     cells: tuple[RenderCell, ...]  # the cells not answered by the cache

@@ -43,6 +43,7 @@ _WS_RE = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class _Tag:
+    """One start tag of a template, with its line and what an element is matched against."""
     path: str
     line: int
     name: str
@@ -241,6 +242,7 @@ def _parse_template(path: str, text: str) -> list[_Tag]:
 
 @dataclass(frozen=True)
 class _Entry:
+    """One entry of a locale's catalogue, with the line of its msgstr, to cite as a source."""
     path: str        # the catalogue file (one per domain), from the project
     line: int
     msgid: str

@@ -15,6 +15,7 @@ import polib
 
 @dataclass(frozen=True)
 class Stats:
+    """What a locale's catalogue holds, in entries and words: one domain's, or all of them."""
     locale: str
     total: int
     translated: int

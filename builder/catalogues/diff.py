@@ -28,6 +28,7 @@ HEADER_FIELDS = ("Plural-Forms", "Content-Type")
 
 @dataclass(frozen=True)
 class PoChange:
+    """What changed between two versions of a PO file: its entries, or all of it (`reload`)."""
     removed: tuple[polib.POEntry, ...]   # entries of the old file no longer there as they were
     added: tuple[polib.POEntry, ...]     # entries of the new file that were not
     reload: bool = False                 # the header changed meaning: read the whole file

@@ -34,6 +34,7 @@ def from_templates(occurrences) -> bool:
 
 @dataclass
 class Entry:
+    """One message for a POT, with every place it comes from: identical text in a domain is one."""
     msgid: str
     msgctxt: str | None = None
     msgid_plural: str | None = None

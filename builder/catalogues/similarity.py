@@ -94,6 +94,7 @@ class Side:
 
 @dataclass(frozen=True)
 class Match:
+    """A new text paired with the old one it may start from, and how the two were paired."""
     new: int     # index into the new sides
     old: int     # index into the old sides
     kind: str    # "carried", "anchor", "similar" (same page) or "moved" (another page)

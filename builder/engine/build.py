@@ -42,6 +42,7 @@ Report = Callable[[int, int, str], None]
 
 @dataclass(frozen=True)
 class BuildOptions:
+    """What a build was asked for: the options of `infopages build` (or of `serve`)."""
     out: Path | None = None                  # default: PROJECT/site
     locales: tuple[str, ...] = ()            # only these locales (default: all)
     preview: bool | None = None              # default: when site.yaml sets publish gates

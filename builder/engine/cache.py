@@ -95,6 +95,7 @@ def file_sha(path: Path) -> str:
 
 @dataclass(frozen=True)
 class InputChanges:
+    """The input files that changed since the build record was written, as a new scan sees them."""
     changed: frozenset[str]    # added, removed or modified (by content, not by date)
     fingerprints: dict[str, Fingerprint]
     shas: dict[str, str]       # of every file whose fingerprint moved

@@ -75,6 +75,7 @@ class PotPlan:
 
 @dataclass(frozen=True)
 class ExtractPlan:
+    """What `extract` would write: every domain's template, and the stale ones to remove."""
     pots: tuple[PotPlan, ...]
     stale: tuple[Path, ...]    # templates of ours whose domain has no message any more
     warnings: tuple[Diagnostic, ...]
@@ -244,6 +245,7 @@ def _merge_locale(job: LocaleJob) -> LocaleMerge:
 
 @dataclass(frozen=True)
 class Written:
+    """A template or catalogue `apply_update` had to write, and whether it was written."""
     path: Path
     written: bool
 

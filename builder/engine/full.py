@@ -38,6 +38,7 @@ Report = Callable[[int, int, str], None]
 
 @dataclass(frozen=True)
 class BuildResult:
+    """What a build made and where, with the counts and warnings `infopages build` reports."""
     out: Path
     files: int
     pages: int

@@ -67,6 +67,7 @@ class Dirty:
 
 @dataclass(frozen=True)
 class Changes:
+    """The changed inputs, sorted by what they affect: what an incremental rebuild redoes."""
     pages: tuple[str, ...]          # content/<folder>/<name>.md
     catalogues: tuple[tuple[str, str], ...]   # (locale, domain), in the full build's order
     templates: bool

@@ -91,6 +91,7 @@ class Basis:
 
 @dataclass(frozen=True)
 class LocaleJob:
+    """Everything merging one locale's catalogues needs, as one piece of work for a process."""
     root: Path
     locale: str
     pots: tuple[tuple[str, str], ...]   # (domain, POT text) to merge; "" for none
@@ -104,12 +105,14 @@ class LocaleJob:
 
 @dataclass(frozen=True)
 class LocaleMerge:
+    """One locale's catalogues after `update`, and those of another layout it retired."""
     merged: tuple[Merged, ...]
     retired: tuple[Retired, ...] = ()
 
 
 @dataclass(frozen=True)
 class _Old:
+    """A domain's catalogue as it was before the merge: read whole, cut down, or none."""
     domain: str
     path: Path
     before: bytes | None

@@ -45,6 +45,7 @@ KEEP_PARSED_MAX = 256          # at most, whatever the feed size
 
 @dataclass(frozen=True)
 class Rendered:
+    """One output a worker wrote, with what the build record keeps of it."""
     output: Output
     path: str
     facts: tuple[str, ...]
@@ -72,6 +73,7 @@ class PageInfo:
 
 @dataclass(frozen=True)
 class RenderJob:
+    """What every render worker inherits: the loaded site, its messages and where to write."""
     model: SiteModel
     messages: Mapping[str, Messages]
     variants: tuple[Variant, ...]

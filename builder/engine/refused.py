@@ -19,6 +19,7 @@ SHOWN = 3   # per locale, with path:line; `infopages lint` lists every one
 
 @dataclass(frozen=True)
 class Refused:
+    """The translations a build did not publish: a count per locale, and the first few."""
     counts: tuple[tuple[str, int], ...]       # (locale, translations refused)
     first: tuple[Diagnostic, ...]             # the first few of each locale
 

@@ -57,6 +57,7 @@ DEST_RE = re.compile(r"\]\([^)]*\)")
 
 @dataclass(frozen=True)
 class Finding:
+    """One problem lint reports in a catalogue, at the line a translator edits."""
     path: str
     line: int | None
     severity: str        # "error" or "warning"

@@ -39,6 +39,7 @@ ARABIC_MARKS_RE = re.compile("[\u064b-\u065f\u0670\u0640]")
 
 @dataclass(frozen=True)
 class Term:
+    """One glossary term: its approved, accepted and avoided renderings per locale."""
     source: str
     renderings: tuple[tuple[str, str], ...]   # (locale, approved rendering)
     patterns: tuple[tuple[str, str], ...]     # (locale, regex also accepted)
@@ -63,6 +64,7 @@ class Term:
 
 @dataclass(frozen=True)
 class Glossary:
+    """The terminology of `locales/glossary.yaml`: its terms and the names kept as written."""
     terms: tuple[Term, ...] = ()
     names: tuple[str, ...] = ()     # do_not_translate
 

@@ -23,6 +23,7 @@ TEMP_MARK = ".infopages-"            # in the name of a file written for a journ
 
 @dataclass(frozen=True)
 class Journal:
+    """The renames and removals a command makes all together, or not at all."""
     moves: tuple[tuple[str, str], ...]     # (source, destination), absolute paths
     removes: tuple[str, ...] = ()           # absolute paths of files to remove
     top: str = ""                           # empty folders left by removals are pruned up to it

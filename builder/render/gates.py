@@ -23,6 +23,7 @@ from builder.source.config import Gate
 
 @dataclass(frozen=True)
 class PageStatus:
+    """How much of a page is translated in one locale, and whether it passes its gate."""
     key: str
     locale: str
     total: int

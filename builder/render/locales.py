@@ -13,6 +13,7 @@ from builder.source.localecodes import bcp47, default_prefix, og_locale
 
 @dataclass(frozen=True)
 class LocaleInfo:
+    """One locale as pages show it: its name, direction, tags and URL prefix."""
     code: str           # the gettext code: "pt_BR" (catalogue folder, Babel, translations)
     name: str           # the language named in its own language: "Português"
     direction: str      # "ltr" | "rtl"

@@ -34,6 +34,7 @@ Key = tuple[str, str | None, str]    # (domain, msgctxt, msgid)
 
 @dataclass(frozen=True)
 class Messages:
+    """The translations of one locale pages may show (fuzzy ones in the preview only)."""
     locale: str
     singular: Mapping[Key, str]
     plural: Mapping[Key, tuple[str, ...]]

@@ -15,6 +15,7 @@ from builder.source.content import Page
 
 @dataclass(frozen=True)
 class Analysis:
+    """A page's segments and its body's references, remembered under `page_digest`."""
     segments: tuple[Segment, ...]
     page_links: tuple[tuple[str, int], ...]
     images: tuple[tuple[str, str, int], ...]

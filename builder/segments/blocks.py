@@ -123,6 +123,7 @@ def slugify(text: str) -> str:
 
 @dataclass(frozen=True)
 class Segment:
+    """One translatable text, a catalogue entry, and where it stands in the source."""
     msgid: str
     msgctxt: str | None
     anchor: str          # "topics/crimes-against-children#partnerships.p1"
@@ -152,6 +153,7 @@ class Segment:
 
 @dataclass(frozen=True)
 class Slot:
+    """A block of a body a translation replaces: its inline token and its segment."""
     index: int           # position of the inline token in the stream
     segment: Segment
     image_only: bool
@@ -160,6 +162,7 @@ class Slot:
 
 @dataclass(frozen=True)
 class ParsedBody:
+    """A page's body parsed: its tokens, translatable blocks and what it refers to."""
     tokens: tuple[Token, ...]
     slots: tuple[Slot, ...]
     page_links: tuple[tuple[str, int], ...]   # ("topics/x", line) from [text](page:topics/x)

@@ -16,6 +16,7 @@ SLOT_RE = re.compile(r"\]\{(\d+)\}")
 
 @dataclass(frozen=True)
 class Slotted:
+    """A msgid with its link destinations taken out as `]{n}` slots, and those destinations."""
     text: str                    # msgid with `]{n}` slots
     targets: tuple[str, ...]     # the raw `(destination "title")` of slot n at index n-1
 

@@ -55,6 +55,7 @@ USES = {
 
 @dataclass(frozen=True)
 class Logo:
+    """The site's logo from site.yaml: a file of content/media/ and its text alternative."""
     src: str
     alt: str
     line: int
@@ -62,6 +63,7 @@ class Logo:
 
 @dataclass(frozen=True)
 class FooterLink:
+    """A footer link from site.yaml: to a page of this site or to another address."""
     label: str
     page: str | None
     url: str | None
@@ -70,6 +72,7 @@ class FooterLink:
 
 @dataclass(frozen=True)
 class Branding:
+    """The site's look as site.yaml sets it, checked; the defaults leave the theme as it is."""
     logo: Logo | None = None
     favicon: str | None = None
     favicon_line: int = 1

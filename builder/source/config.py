@@ -66,6 +66,7 @@ REQUIRED_KINDS = {"title": "title", "heading": "heading", "navigation": "navigat
 
 @dataclass(frozen=True)
 class Gate:
+    """A publish gate: what of a page must be translated for it to publish in a locale."""
     min_percent: int = 0
     required: tuple[str, ...] = ()      # keys of REQUIRED_KINDS, and "marked"
 
@@ -84,6 +85,7 @@ class CatalogueSettings:
 
 @dataclass(frozen=True)
 class NavItem:
+    """A link of the site's navigation (`navigation:` in site.yaml), to a page of the site."""
     label: str
     page: str
     line: int
@@ -91,6 +93,7 @@ class NavItem:
 
 @dataclass(frozen=True)
 class SiteConfig:
+    """The settings of content/site.yaml, validated, and where the project's folders are."""
     root: Path
     title: str
     organisation: str

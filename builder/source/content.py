@@ -63,6 +63,7 @@ IMAGE_SCHEMA = {
 
 @dataclass(frozen=True)
 class Link:
+    """A related link of a page's front matter: to a page of this site, or to another site."""
     page: str | None
     url: str | None
     label: str | None
@@ -77,6 +78,7 @@ class Link:
 
 @dataclass(frozen=True)
 class Image:
+    """The image of a page's front matter, a file of content/media/."""
     src: str
     alt: str
     line: int
@@ -85,6 +87,7 @@ class Image:
 
 @dataclass(frozen=True)
 class Page:
+    """A page file (topic, news item or page) loaded and validated, in the source language."""
     key: str            # "topics/crimes-against-children": stable across locales
     kind: str           # topic | news | page
     source: str         # "content/topics/crimes-against-children.md"
@@ -117,6 +120,8 @@ class Page:
 
 @dataclass(frozen=True)
 class Content:
+    """Every page loaded from content/ and the warnings found; pages looked up by key, kind,
+    topic or date."""
     pages: tuple[Page, ...]
     warnings: tuple[Diagnostic, ...] = ()
     unloaded: frozenset[str] = frozenset()   # keys of files that failed to load (reported)

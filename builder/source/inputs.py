@@ -104,6 +104,7 @@ def file_fingerprint(path: Path) -> Fingerprint | None:
 
 @dataclass(frozen=True)
 class InputFile:
+    """One file the scan found, classified, with the fingerprint that tells of a change."""
     path: str                 # relative to the project, with `/`: "content/news/x.md"
     kind: str                 # see `classify`
     fingerprint: Fingerprint

@@ -39,6 +39,7 @@ _Loader.yaml_implicit_resolvers = {
 
 @dataclass(frozen=True)
 class YamlDoc:
+    """Parsed YAML with the line of every key, to report a problem where it stands."""
     data: Any
     lines: dict[KeyPath, int]
 
@@ -150,6 +151,7 @@ def parse_yaml(text: str, path: Path, offset: int, diags: Collector) -> YamlDoc 
 
 @dataclass(frozen=True)
 class Field:
+    """What `check_mapping` expects of one key of a mapping, and how to describe it in a hint."""
     kind: type | tuple[type, ...]
     required: bool = False
     describe: str = ""

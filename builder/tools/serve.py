@@ -55,6 +55,7 @@ def changed(before: Signature, after: Signature) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class ServeOptions:
+    """How `infopages serve` is to run, as the command line (`cli.serve`) asked."""
     root: Path
     workdir: Path                 # the served site is built in WORKDIR/site
     host: str = "127.0.0.1"
@@ -66,6 +67,7 @@ class ServeOptions:
 
 @dataclass(frozen=True)
 class Event:
+    """What the server reports to `cli.serve`: a build done or failed, or serving begun."""
     kind: str                     # "built" | "failed" | "serving"
     generation: Generation
     url: str = ""

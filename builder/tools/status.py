@@ -64,6 +64,7 @@ class Split:
 
 @dataclass(frozen=True)
 class NextEntry:
+    """An untranslated or fuzzy entry of a catalogue, listed under "translate next"."""
     msgid: str
     line: int
     anchor: str
@@ -84,6 +85,8 @@ class DomainStatus:
 
 @dataclass(frozen=True)
 class LocaleStatus:
+    """A target locale on the status pages: its progress, whether its pages publish, and
+    what to translate next."""
     code: str
     info: LocaleInfo     # its BCP 47 tag (shown) and URL prefix (preview links)
     entries: Split
