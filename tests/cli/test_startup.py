@@ -3,7 +3,7 @@
 For one that does not, Python 3.13's `dataclasses` writes a docstring of its own
 from `inspect.signature` of the class, at import, on every command's start. The
 40 such classes a build imported cost 1.2 % of the instructions of importing the
-build's modules (callgrind: 954.8 million before, 943.1 million after)"""
+build's modules (callgrind: 954.8 million before, 943.1 million after)."""
 
 from __future__ import annotations
 
