@@ -19,7 +19,7 @@ from builder.engine.catstream import catalogues_stored
 from builder.engine.full import BuildInputs, BuildResult, Record, full_build
 from builder.engine.incremental import rebuild
 from builder.engine.pagememo import analyse_pages, loaded_pages
-from builder.engine.pool import cyclic_gc_paused, fork_pool
+from builder.engine.pool import cyclic_gc_paused, inherited_map
 from builder.engine.refused import refused_translations
 from builder.engine.parallel import LazyParsed
 from builder.errors import Collector, Diagnostic, InputError
@@ -200,8 +200,7 @@ def load_all_messages(config: SiteConfig, locales: tuple[str, ...],
     """Every locale's catalogues, read and checked in parallel (a locale per process)."""
     workers = locale_workers(config, len(locales), jobs)
     if workers > 1:
-        with fork_pool(workers) as pool:
-            return dict(zip(locales, pool.map(load_messages, [config] * len(locales), locales)))
+        return dict(zip(locales, inherited_map(workers, load_messages, config, locales)))
     return {code: load_messages(config, code) for code in locales}
 
 

@@ -30,7 +30,7 @@ from builder.catalogues.domains import is_current, order, po_path, pot_files
 from builder.catalogues.merge import complete
 from builder.catalogues.pofile import anchors_of, read_po
 from builder.engine.build import locale_workers, page_model
-from builder.engine.pool import fork_pool
+from builder.engine.pool import inherited_map
 from builder.render.gates import locale_statuses
 from builder.render.locale import make_translator
 from builder.render.locales import LocaleInfo, locale_info, site_locales
@@ -159,8 +159,7 @@ def translation_data(root: Path, jobs: int | None = None) -> tuple[LocaleStatus,
     workers = locale_workers(config, len(codes), jobs or 2 * (os.cpu_count() or 1))
     if workers < 2:
         return tuple(study.locale(code) for code in codes)
-    with fork_pool(workers, _init, (study,)) as pool:
-        return tuple(pool.map(_locale, codes))
+    return tuple(inherited_map(workers, Study.locale, study, codes))
 
 
 @dataclass(frozen=True)
@@ -193,20 +192,6 @@ class Study:
                             _sum([d.words for d in domains]), _gate_text(config.gate(code)),
                             all(s.published for s in pages), pages,
                             tuple(ordered(waiting, missing)), tuple(domains))
-
-
-# The study of this process, set once by the pool's initializer (fork: inherited, not pickled).
-_study: Study | None = None
-
-
-def _init(study: Study) -> None:
-    global _study
-    _study = study
-
-
-def _locale(code: str) -> LocaleStatus:
-    assert _study is not None
-    return _study.locale(code)
 
 
 def a11y_summary(document: dict[str, Any]) -> dict[str, Any]:
