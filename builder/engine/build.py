@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from builder.catalogues.domains import is_current, pot_files, ui_domain
-from builder.engine.cache import BuildCache, build_state
-from builder.engine.catstream import catalogues_stored
+from builder.engine.cache import BuildCache, InputChanges, build_state, file_sha
+from builder.engine.catstream import Reading, catalogues_stored
 from builder.engine.full import BuildInputs, BuildResult, Record, full_build
 from builder.engine.incremental import rebuild
 from builder.engine.pagememo import analyse_pages, loaded_pages
@@ -102,9 +102,10 @@ def _build(root: Path, options: BuildOptions, progress: Report | None,
         ui = ui_domain(config.catalogues)
         if recorded and not broken:   # translations go to the record, where workers look
             # them up; this process loads the content while they read the catalogues.
-            with catalogues_stored(cache.path, config, config.target_locales, jobs):
+            with catalogues_stored(cache.path, config, config.target_locales, jobs) as reading:
                 source = load({})
-                changes = cache.input_changes(inputs)
+                changes = cache.input_changes(inputs, unhashed=reading.paths)
+            changes = with_digests(root, changes, reading)
             # Small catalogues are held in memory and inherited by the render workers
             # (fork): a dict lookup instead of an SQLite query per translation.
             loaded = catalogue_bytes(inputs) <= IN_MEMORY_CATALOGUES
@@ -121,6 +122,14 @@ def _build(root: Path, options: BuildOptions, progress: Report | None,
         return with_refused(root, cache, result) if record is not None else result
     finally:
         cache.close()
+
+
+def with_digests(root: Path, changes: InputChanges, reading: Reading) -> InputChanges:
+    """`changes` with the digests of the catalogues as their workers read them (each
+    file read once; one saved during the build is recorded as it was built)."""
+    shas = {path: reading.shas.get(path) or file_sha(root / path)
+            for path in reading.paths if path in changes.fingerprints}
+    return replace(changes, shas=changes.shas | shas)
 
 
 def with_refused(root: Path, cache: BuildCache, result: BuildResult) -> BuildResult:

@@ -83,7 +83,7 @@ RACY = -1
 
 def file_sha(path: Path) -> str:
     """The digest of a file's bytes, read a MiB at a time (a catalogue can be 130 MB);
-    `update`'s memo keeps the same (`memo.bytes_sha`). SHA-256, not BLAKE2: processors'
+    `bytes_sha` of the same bytes. SHA-256, not BLAKE2: processors'
     SHA instructions make it three times as fast here, and a clean build digests every
     input (46 MB of catalogues at N = 1,000)."""
     digest = hashlib.sha256()
@@ -91,6 +91,12 @@ def file_sha(path: Path) -> str:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()[:32]
+
+
+def bytes_sha(data: bytes) -> str:
+    """`file_sha` of bytes already read (a catalogue a worker stores, a file `update`
+    wrote: its memo keeps this digest)."""
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -243,14 +249,18 @@ class BuildCache:
         return snapshot_path(self.path, locale, domain)
 
     # -- inputs ---------------------------------------------------------------
-    def input_changes(self, inputs: Inputs) -> InputChanges:
+    def input_changes(self, inputs: Inputs, unhashed: frozenset[str] = frozenset()
+                      ) -> InputChanges:
+        """`unhashed`: files whose digest the caller gets as they are read (a full
+        build's catalogues, from their workers): not read here, so neither in `shas`
+        nor, when they moved, in `changed`."""
         root, now = inputs.root, inputs.fingerprints()
         before = {path: ((mtime, size, ctime, inode), sha) for path, mtime, size, ctime, inode, sha
                   in self.db.execute("SELECT path, mtime_ns, size, ctime_ns, inode, sha FROM inputs")}
         changed, shas = set(now.keys() ^ before.keys()), {}
         for path, fingerprint in now.items():
             old = before.get(path)
-            if old is None or old[0] != fingerprint:
+            if (old is None or old[0] != fingerprint) and path not in unhashed:
                 shas[path] = file_sha(root / path)
                 if old is not None and old[1] != shas[path]:
                     changed.add(path)

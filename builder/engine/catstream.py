@@ -26,7 +26,7 @@ from builder.catalogues.domains import catalogue_files, po_path
 from builder.catalogues.podata import decode_block, normalise, report_empty, report_header
 from builder.catalogues.pofile import check_duplicate, check_po_lines
 from builder.catalogues.poread import parse_po, simple_entry
-from builder.engine.cache import snapshot_dir, snapshot_path
+from builder.engine.cache import bytes_sha, snapshot_dir, snapshot_path
 from builder.engine.pool import fork_pool
 from builder.errors import Collector, Diagnostic, InputError
 from builder.render.translations import fuzzy_text, visible
@@ -101,19 +101,27 @@ def message_rows(locale: str, domain: str, entries: list, plural_forms: str | No
     return rows
 
 
-def store_catalogue(db_path: Path, root: Path, locale: str,
-                    domain: str) -> tuple[Diagnostic, ...]:
+class Read(NamedTuple):
+    """What storing one catalogue gives back: its errors, or the digest of the bytes
+    stored (None: no file), which the build records (`cache.bytes_sha`) instead of
+    reading the file a second time."""
+    errors: tuple[Diagnostic, ...]
+    path: str                        # the file's, from the project's folder
+    sha: str | None = None
+
+
+def store_catalogue(db_path: Path, root: Path, locale: str, domain: str) -> Read:
     """Store the translations of one catalogue (rows of a full build, which starts with
     none), and snapshot the very bytes they came from for the next build's `podiff`.
     Returns errors instead of raising them (a pool worker's exception would lose the
     other catalogues' errors)."""
-    path = po_path(root / "locales", locale, domain)
+    path, name = po_path(root / "locales", locale, domain), _name(root, locale, domain)
     data = path.read_bytes() if path.is_file() else None
     try:
         stored = catalogue_rows(root, locale, domain, data) if data is not None \
             else Stored([], [])
     except InputError as exc:
-        return tuple(exc.diagnostics)
+        return Read(tuple(exc.diagnostics), name)
     write_snapshot(snapshot_path(db_path, locale, domain), data)
     db = sqlite3.connect(db_path, timeout=600, isolation_level=None)
     try:
@@ -122,7 +130,7 @@ def store_catalogue(db_path: Path, root: Path, locale: str,
         db.execute("COMMIT")
     finally:
         db.close()
-    return ()
+    return Read((), name, None if data is None else bytes_sha(data))
 
 
 def replace_catalogue(db: sqlite3.Connection, locale: str, domain: str,
@@ -146,9 +154,17 @@ def write_snapshot(snapshot: Path, data: bytes | None) -> None:
     os.replace(partial, snapshot)
 
 
+class Reading(NamedTuple):
+    """The catalogue files a full build's workers read (paths from the project's
+    folder), and, once they are stored, the digest of the bytes each was stored from
+    (`cache.bytes_sha`): the build records them instead of reading the files again."""
+    paths: frozenset[str]
+    shas: dict[str, str]          # filled when the block of `catalogues_stored` ends
+
+
 @contextmanager
 def catalogues_stored(db_path: Path, config: SiteConfig, locales: tuple[str, ...],
-                      jobs: int) -> Iterator[None]:
+                      jobs: int) -> Iterator[Reading]:
     """Every catalogue of `locales` into the cache, one process per file, in place of
     whatever the record held (its rows and snapshots). The workers read while the block
     runs: a clean build loads its content meanwhile instead of leaving a core idle.
@@ -159,22 +175,29 @@ def catalogues_stored(db_path: Path, config: SiteConfig, locales: tuple[str, ...
     files = [] if foreign else [(code, domain) for code in locales
                                 for domain in catalogue_files(config, code)]
     _clear(db_path)
+    reading = Reading(frozenset(_name(config.root, code, domain) for code, domain in files), {})
     args = [[db_path] * len(files), [config.root] * len(files), *zip(*files)] if files else []
     if jobs > 1 and len(files) > 1:
         with fork_pool(min(jobs, len(files))) as pool:
             pending = pool.map(store_catalogue, *args)    # submits every file now
             try:
-                yield
+                yield reading
                 found = list(pending)
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
     else:
-        yield
+        yield reading
         found = [store_catalogue(db_path, config.root, code, domain) for code, domain in files]
-    errors = foreign + [d for diagnostics in found for d in diagnostics]
+    errors = foreign + [d for read in found for d in read.errors]
     if errors:
         raise InputError(errors)
+    reading.shas.update((read.path, read.sha) for read in found if read.sha is not None)
+
+
+def _name(root: Path, locale: str, domain: str) -> str:
+    """A catalogue's path from the project's folder, as the scan names it."""
+    return po_path(root / "locales", locale, domain).relative_to(root).as_posix()
 
 
 def _clear(db_path: Path) -> None:

@@ -29,19 +29,13 @@ from typing import Callable, Mapping
 
 from builder.catalogues.domains import domain_of, ui_domain
 from builder.catalogues.merge import MergeResult
-from builder.engine.cache import BuildCache, file_sha
+from builder.engine.cache import BuildCache, bytes_sha, file_sha
 from builder.engine.localemerge import Merged
 from builder.source.config import SiteConfig
 from builder.source.content import Content
 from builder.source.inputs import file_fingerprint, wait_past_tick
 
 TEMPLATES = "update_pot"   # domain → sha of the template last merged; + ":DOMAIN": its text
-
-
-def bytes_sha(data: bytes) -> str:
-    """The digest the memo keeps of a file `update` wrote: SHA-256, as `cache.file_sha`
-    (three times BLAKE2's speed here; an `update` digests every catalogue it merged)."""
-    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def text_sha(text: str) -> str:

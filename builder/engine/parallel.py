@@ -149,8 +149,7 @@ class Worker:
         are most of it; the parent used to lay out each locale's in turn)."""
         sources = entry["sources"]
         if sources is not self.laid[0]:
-            text = laid_value(sources)
-            self.laid = (sources, NOTHING_LAID if text is None else {"sources": text})
+            self.laid = (sources, {"sources": laid_value(sources)})
         return entry_line(path, entry, self.laid[1])
 
     def info(self, key: str) -> PageInfo:

@@ -31,6 +31,11 @@ class HashedMessages(Mapping):
     def __getitem__(self, key: MsgKey) -> Any:
         return self.by_hash[msg_hash(key)]
 
+    def get(self, key: MsgKey, default: Any = None) -> Any:
+        """Mapping's own `get` would raise and catch a KeyError for every message not
+        translated (a dozen times a page)."""
+        return self.by_hash.get(msg_hash(key), default)
+
     def __iter__(self) -> Iterator:
         raise TypeError("hashed messages are looked up by key, not listed")
 

@@ -64,69 +64,32 @@ def part_name(part: int) -> str:
 
 def entry_line(path: str, entry: Mapping[str, Any], laid: Mapping[str, str] = NOTHING_LAID
                ) -> str:
-    """An entry as it appears in its part (key, value, indentation): as
-    `json.dumps(entry, sort_keys=True, indent=1, ensure_ascii=False)` writes it, each
-    line indented two more spaces. `laid`: some of the entry's values as `laid_value`
-    laid them out (a page's sources, the same in each of its locales' entries)."""
-    try:
-        text = _with_laid(entry, laid) if laid else _indented(entry, _ENTRY)
-    except _Unusual:
-        text = json.dumps(entry, sort_keys=True, indent=1, ensure_ascii=False) \
-            .replace("\n", "\n  ")
-    return f"  {_encode(path)}: {text}"
+    """An entry as it appears in its part: one line, `  PATH: ENTRY`, the entry as
+    `json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":"))`
+    writes it (a page a line: a tool can take one page's entry with `grep`). `laid`:
+    some of the entry's values as `laid_value` wrote them (a page's sources, the same
+    in each of its locales' entries)."""
+    return f"  {_encode(path)}: {_with_laid(entry, laid) if laid else _compact(entry)}"
 
 
-def laid_value(value: Any) -> str | None:
-    """A value of an entry's key as `entry_line` lays it out, for its `laid`; None where
-    entry_line leaves the whole entry to json.dumps."""
-    try:
-        return _indented(value, _ENTRY + " ")
-    except _Unusual:
-        return None
-
-
-_ENTRY = "\n  "   # what starts each line of an entry in its part
+def laid_value(value: Any) -> str:
+    """A value of an entry's key as `entry_line` writes it, for its `laid`."""
+    return _compact(value)
 
 
 def _with_laid(entry: Mapping[str, Any], laid: Mapping[str, str]) -> str:
-    """`_indented(entry, _ENTRY)`, with the values of `laid`'s keys as laid out there."""
-    if type(entry) is not dict or not entry or any(type(key) is not str for key in entry):
-        raise _Unusual
-    inner = _ENTRY + " "
-    return "{" + ",".join(f"{inner}{_encode(key)}: "
-                          f"{laid[key] if key in laid else _indented(entry[key], inner)}"
-                          for key in sorted(entry)) + _ENTRY + "}"
+    """`_compact(entry)`, with the values of `laid`'s keys as written there."""
+    if type(entry) is not dict or any(type(key) is not str for key in entry):
+        return _compact(entry)    # json's own order for keys that are not all str
+    return "{" + ",".join(f"{_encode(key)}:{laid[key] if key in laid else _compact(entry[key])}"
+                          for key in sorted(entry)) + "}"
 
 
-# JSON of one string or number, by the C encoder (json.dumps with `indent` runs the
-# encoder written in Python: a third of the CPU the parent spends recording a build).
+# The C encoder, for a string alone and for a whole entry: json.dumps with `indent`
+# runs the encoder written in Python (an indented entry cost four times as much to
+# write, most of what a render worker spends on the manifest).
 _encode = json.JSONEncoder(ensure_ascii=False).encode
-
-
-class _Unusual(Exception):
-    """A value `_indented` leaves to json.dumps (a key that is not a str, a subclass)."""
-
-
-def _indented(value: Any, newline: str) -> str:
-    """json.dumps(value, sort_keys=True, indent=1, ensure_ascii=False), lines starting
-    with `newline`: dicts and lists laid out here, everything else by the C encoder."""
-    kind = type(value)
-    if kind is dict:
-        if not value:
-            return "{}"
-        if any(type(key) is not str for key in value):
-            raise _Unusual
-        inner = newline + " "
-        return "{" + ",".join(f"{inner}{_encode(key)}: {_indented(value[key], inner)}"
-                              for key in sorted(value)) + newline + "}"
-    if kind is list or kind is tuple:
-        if not value:
-            return "[]"
-        inner = newline + " "
-        return "[" + ",".join(inner + _indented(item, inner) for item in value) + newline + "]"
-    if kind in (str, int, float, bool) or value is None:
-        return _encode(value)
-    raise _Unusual
+_compact = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
 def part_text(lines: Iterable[str]) -> str:

@@ -69,21 +69,36 @@ def _walk(node: yaml.Node, path: KeyPath, offset: int, out: dict[KeyPath, int],
             _walk(item, path + (index,), offset, out, duplicates)
 
 
-def _shape_problem(text: str) -> tuple[str, int] | None:
-    """(what is wrong, line) if the YAML is too big or too deep, from its events alone
-    (no tree is built, nothing is expanded)."""
+@dataclass(frozen=True)
+class _Shape:
+    """What the events of a YAML text tell before any tree is built."""
+    problem: tuple[str, int] | None     # (what is wrong, line): too long or too deep
+    may_expand: bool                    # aliases, or too many values: count them expanded
+
+
+def _shape(text: str) -> _Shape:
+    """Too big or too deep, from the events alone (no tree is built, nothing is
+    expanded); whether the values need counting once aliases are expanded (without an
+    alias, the values are the events' nodes, counted here)."""
     if len(text) > MAX_TEXT:
-        return f"YAML longer than {MAX_TEXT:,} characters", 1
-    depth = 0
+        return _Shape((f"YAML longer than {MAX_TEXT:,} characters", 1), False)
+    depth = nodes = 0
+    aliases = False
     for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            nodes += 1
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            nodes += 1
             depth += 1
             if depth > MAX_DEPTH:
-                return f"YAML nested more than {MAX_DEPTH} levels deep", \
-                    event.start_mark.line + 1
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                return _Shape((f"YAML nested more than {MAX_DEPTH} levels deep",
+                               event.start_mark.line + 1), False)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             depth -= 1
-    return None
+        elif kind is yaml.AliasEvent:
+            aliases = True
+    return _Shape(None, aliases or nodes > MAX_VALUES)
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
@@ -112,14 +127,15 @@ def parse_yaml(text: str, path: Path, offset: int, diags: Collector) -> YamlDoc 
                     "indent with spaces; YAML does not allow tabs for indentation")
         return None
     try:
-        if problem := _shape_problem(text):
-            diags.error(path, problem[1] + offset, problem[0],
+        shape = _shape(text)
+        if shape.problem:
+            diags.error(path, shape.problem[1] + offset, shape.problem[0],
                         "write plain keys and values; keep lists and mappings shallow")
             return None
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
-            if node is not None and _expanded_size(node, {}) > MAX_VALUES:
+            if node is not None and shape.may_expand and _expanded_size(node, {}) > MAX_VALUES:
                 diags.error(path, node.start_mark.line + 1 + offset,
                             f"YAML expands to more than {MAX_VALUES:,} values (through "
                             "`*aliases`)", "write the values out instead of repeating aliases")

@@ -13,7 +13,7 @@ import pytest
 from builder.cli.app import main
 from builder.engine import catstream, parallel
 from builder.engine.build import BuildOptions, load_all_messages, load_site, with_messages
-from builder.engine.cache import BuildCache
+from builder.engine.cache import BuildCache, file_sha
 from builder.engine.catstream import catalogues_stored
 from builder.engine.parallel import KEEP_PARSED, KEEP_PARSED_MAX, LazyParsed, chunks
 from builder.errors import Collector, Diagnostic
@@ -43,7 +43,8 @@ def _store_once_the_block_runs(db_path, root, locale, domain):
     """`store_catalogue`, started only once the parent is inside the block: with the
     storing done before the block (no overlap), it waits in vain and says so."""
     if not _INSIDE.wait(timeout=10):
-        return (Diagnostic(f"{locale}/{domain}", None, "stored before the block ran"),)
+        return catstream.Read((Diagnostic(f"{locale}/{domain}", None,
+                                          "stored before the block ran"),), domain)
     return _STORE(db_path, root, locale, domain)
 
 
@@ -60,6 +61,31 @@ def test_the_catalogue_workers_read_while_the_block_runs(mini: Path, monkeypatch
     finally:
         cache.close()
     assert not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_workers_give_the_digest_of_what_they_stored(mini: Path, jobs):
+    """Each catalogue is read once: its workers give the digest of its bytes, under
+    the name the scan gives the file, and the record keeps it (as it keeps every
+    input's, read by the parent)."""
+    assert main(["update", "--project", str(mini)]) == 0
+    stored, cache = _stored(mini, jobs)
+    try:
+        with stored as reading:
+            assert reading.shas == {}       # not before the workers are done
+        names = set(checked_scan(mini, load_config(mini)).files)
+        assert reading.paths and reading.paths <= names
+        assert reading.shas == {path: file_sha(mini / path) for path in reading.paths}
+    finally:
+        cache.close()
+    assert main(["build", "--project", str(mini), "--quiet", "--full", "--jobs", str(jobs)]) == 0
+    cache = BuildCache(mini, "build")
+    try:
+        recorded = dict(cache.db.execute("SELECT path, sha FROM inputs"))
+    finally:
+        cache.close()
+    assert reading.paths <= set(recorded)
+    assert recorded == {path: file_sha(mini / path) for path in recorded}
 
 
 def test_a_failure_of_the_block_stops_the_workers(mini: Path):

@@ -91,28 +91,27 @@ JSON = st.recursive(
 @settings(max_examples=500, deadline=None)
 @given(path=st.text(max_size=12), entry=st.dictionaries(st.text(max_size=6), JSON, max_size=6)
        | st.dictionaries(st.integers(), JSON, max_size=2))
-def test_an_entry_line_is_json_dumps_indented(path, entry):
-    """entry_line lays dicts and lists out itself (the C encoder writes each string and
-    number): the text json.dumps(sort_keys=True, indent=1) gives, on random values."""
-    text = json.dumps(entry, sort_keys=True, indent=1, ensure_ascii=False)
-    assert entry_line(path, entry) == \
-        f"  {json.dumps(path, ensure_ascii=False)}: {text.replace(chr(10), chr(10) + '  ')}"
+def test_an_entry_line_is_json_dumps_on_one_line(path, entry):
+    """entry_line writes an entry on one line: the text json.dumps(sort_keys=True,
+    separators=(",", ":")) gives, on random values."""
+    text = json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    line = entry_line(path, entry)
+    assert line == f"  {json.dumps(path, ensure_ascii=False)}: {text}"
+    assert "\n" not in line
 
 
 @settings(max_examples=500, deadline=None)
 @given(path=st.text(max_size=12), entry=st.dictionaries(st.text(max_size=6), JSON, max_size=6),
        sources=JSON, other=st.integers() | st.dictionaries(st.integers(), JSON, max_size=2))
 def test_a_value_laid_out_once_gives_the_same_line(path, entry, sources, other):
-    """A render worker lays a page's sources out once (`laid_value`) for the entries of
+    """A render worker writes a page's sources once (`laid_value`) for the entries of
     all its locales: the line is the one entry_line makes of the whole entry, including
-    when another value leaves the entry to json.dumps (a dict with integer keys)."""
+    with a dict with integer keys in it."""
     entry = entry | {"sources": sources, "other": other}
-    text = laid_value(sources)
-    laid = {} if text is None else {"sources": text}
-    assert entry_line(path, entry, laid) == entry_line(path, entry)
+    assert entry_line(path, entry, {"sources": laid_value(sources)}) == entry_line(path, entry)
 
 
 def test_a_laid_out_value_is_taken_as_it_is():
     """The text given is used, not laid out again (else the worker saves nothing)."""
     assert entry_line("p", {"a": 1, "sources": [1]}, {"sources": "LAID"}) == \
-        '  "p": {\n   "a": 1,\n   "sources": LAID\n  }'
+        '  "p": {"a":1,"sources":LAID}'
