@@ -25,7 +25,6 @@ def fork_pool(workers: int, initializer: Callable[..., Any] | None = None,
                                initializer=initializer, initargs=initargs)
 
 
-
 # In each process of `inherited_map`: its function and what it shares, set once by the
 # pool's initializer (fork: inherited, not pickled).
 _inherited: tuple[Callable[[Any, Any], Any], Any] | None = None
