@@ -24,7 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from builder.engine.stored import HashedMessages, MsgKey, StoredMessages, msg_hash
+from builder.engine.stored import (
+    HashedMessages,
+    KeyHashes,
+    MsgKey,
+    RecordedMessages,
+    RecordedRows,
+    StoredMessages,
+    msg_hash,
+)
 from builder.output.manifest import spread
 from builder.render.routes import Output
 from builder.source.inputs import Fingerprint, Inputs, clock_tick, racy, scan
@@ -401,6 +409,15 @@ class BuildCache:
         return Messages(locale, StoredMessages(self.path, locale, "s"),
                         StoredMessages(self.path, locale, "p"),
                         StoredMessages(self.path, locale, "f"),
+                        plural_forms=self.plural_forms(locale, ui), ui=ui)
+
+    def recorded_messages(self, locale: str, ui: str, hashes: KeyHashes) -> Messages:
+        """Committed translations, read into memory by each process on its first lookup
+        (`stored.RecordedRows`); `hashes`: shared by the locales of a build."""
+        from builder.render.translations import Messages
+
+        rows = RecordedRows(self.path, locale, hashes)
+        return Messages(locale, *(RecordedMessages(rows, kind) for kind in "spf"),
                         plural_forms=self.plural_forms(locale, ui), ui=ui)
 
     def invalidate(self) -> None:

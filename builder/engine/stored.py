@@ -43,6 +43,75 @@ class HashedMessages(Mapping):
         return len(self.by_hash)
 
 
+class KeyHashes:
+    """`msg_hash` of the keys looked up lately, shared by a build's locales: the
+    locales of a page, rendered one after another, look up the same messages, whose
+    digest (of a whole paragraph, often) each made again."""
+
+    KEEP = 8192
+
+    def __init__(self) -> None:
+        self.kept: dict[MsgKey, bytes] = {}
+
+    def __call__(self, key: MsgKey) -> bytes:
+        found = self.kept.get(key)
+        if found is None:
+            if len(self.kept) >= self.KEEP:
+                self.kept.clear()
+            found = self.kept[key] = msg_hash(key)
+        return found
+
+
+class RecordedRows:
+    """A locale's translations in the record, read into memory on the first lookup of
+    a process (one that inherited a read of its parent's for one kind reads again for
+    another). The render workers of a clean build read them themselves rather than
+    inherit a copy the parent read: a string looked up in a forked child has its
+    reference count written, which copies its memory page (some 10,000 pages a worker
+    at N = 1,000, more time than reading the rows in parallel), and the parent, which
+    shows no page unless publish gates need them, then need not read them at all."""
+
+    def __init__(self, path: Path, locale: str, hashes: KeyHashes):
+        self.path, self.locale, self.hashes = path, locale, hashes
+        self.read: tuple[int, dict[str, dict[bytes, Any]]] | None = None
+
+    def of_kind(self, kind: str) -> dict[bytes, Any]:
+        if self.read is None or self.read[0] != os.getpid():
+            self.read = (os.getpid(), self._rows())
+        return self.read[1][kind]
+
+    def _rows(self) -> dict[str, dict[bytes, Any]]:
+        found: dict[str, dict[bytes, Any]] = {"s": {}, "p": {}, "f": {}, "h": {}, "r": {}}
+        db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
+        try:
+            db.execute("PRAGMA mmap_size = 0")    # as StoredMessages
+            for msg, kind, value in db.execute(
+                    "SELECT msg, kind, value FROM messages WHERE locale = ?", (self.locale,)):
+                found[kind][msg] = tuple(json.loads(value)) if kind == "p" else value
+        finally:
+            db.close()
+        return found
+
+
+class RecordedMessages(HashedMessages):
+    """`HashedMessages` of one kind, read on the first lookup (`RecordedRows`): a
+    process forked before it reads its own, one forked after inherits them."""
+
+    def __init__(self, rows: RecordedRows, kind: str):
+        self.rows, self.kind = rows, kind      # `by_hash` is set by the first lookup
+
+    def __getattr__(self, name: str) -> Any:
+        # Only while `by_hash` is not set: then every lookup finds it at once (a check
+        # of the process on each would cost a system call, 4 % of a build).
+        if name != "by_hash":
+            raise AttributeError(name)
+        self.by_hash = self.rows.of_kind(self.kind)
+        return self.by_hash
+
+    def get(self, key: MsgKey, default: Any = None) -> Any:
+        return self.by_hash.get(self.rows.hashes(key), default)
+
+
 class StoredMessages(Mapping):
     """A locale's translations, looked up in the cache one message at a time, so
     that no process holds every catalogue. Given a connection (an incremental

@@ -37,7 +37,8 @@ from builder.lint.warnings import Problem, _error, _listed, _warn, warning_probl
 from builder.segments.linkslots import SLOT_RE
 from builder.segments.placeholders import STRAY_PERCENT_RE, placeholders
 from builder.source.config import SiteConfig, load_config
-from builder.source.content import HIDDEN_RE
+from builder.source.content import HIDDEN
+from builder.textscan import AnyOf
 
 # Which flag silences which warning code.
 SILENCED_BY = MappingProxyType({
@@ -89,12 +90,12 @@ def _markdown() -> MarkdownIt:
 # Every character some check below looks for (placeholders, link slots, `%`, Markdown
 # syntax, tags, hidden controls, newlines): a source and a translation with none of them
 # have no problem, and most translations are such plain text.
-CHECKED_RE = re.compile("[%{}\\[\\]()*_`<>!\\\\&\n" + HIDDEN_RE.pattern[1:])   # HIDDEN_RE's set
+CHECKED = AnyOf("[{]}()%*_`<>!\\&\n" + HIDDEN.chars)
 
 
 def error_problems(msgid: str, msgstr: str, markdown: bool, formatted: bool) -> list[Problem]:
     """Why the build must not publish `msgstr` (singular entries, or one plural form)."""
-    if not CHECKED_RE.search(msgstr) and not CHECKED_RE.search(msgid):
+    if not CHECKED.found_in(msgstr) and not CHECKED.found_in(msgid):
         return []
     return _error_problems(msgid, msgstr, markdown, formatted)
 
@@ -126,8 +127,8 @@ def structure_problems(msgid: str, msgstr: str, markdown: bool) -> list[Problem]
         found.append(_error("raw-html", f"raw HTML `{next(iter(extra))}…` is not in the source "
                             "(the page would show it as text)",
                             "remove the tag; use Markdown (**bold**, *italic*) as the source does"))
-    hidden = HIDDEN_RE.search(msgstr) and \
-        set(HIDDEN_RE.findall(msgstr)) - set(HIDDEN_RE.findall(msgid))
+    hidden = HIDDEN.found_in(msgstr) and \
+        set(HIDDEN.regex.findall(msgstr)) - set(HIDDEN.regex.findall(msgid))
     if hidden:
         names = ", ".join(f"U+{ord(c):04X}" for c in sorted(hidden))
         found.append(_error("hidden-control", f"invisible control character {names} "
@@ -180,13 +181,13 @@ def _markdown_problems(msgid: str, msgstr: str) -> list[Problem]:
 # entity or escape in CommonMark inline syntax; and a link's `](`. Brackets alone make
 # no link: `parseInline` knows no reference definitions, so `[text]` and `[text]{1}`
 # stay text. Text without any of them parses to plain text.
-MARKUP_RE = re.compile(r"[*_`<>!\\&]")   # one character class: a fast scan, no branches
+MARKUP = AnyOf("*_`<>!\\&")
 
 
 def _shape(text: str) -> tuple[list[str], tuple[int, int], list[str]]:
     """(links, (bold, italic) counts, code spans) of one inline Markdown string."""
     slots = [f"]{{{n}}}" for n in SLOT_RE.findall(text)] if "]{" in text else []
-    if "](" not in text and not MARKUP_RE.search(text):   # most text: plain, no parse
+    if "](" not in text and not MARKUP.found_in(text):   # most text: plain, no parse
         return sorted(slots), (0, 0), []
     return _parsed_shape(text, slots)
 

@@ -32,7 +32,7 @@ def atomic_write(path: Path, data: bytes) -> bool:
     return True
 
 
-def write_new(path: Path, data: bytes) -> None:
+def write_new(path: str | Path, data: bytes) -> None:
     """Write a file into a fresh (staging) folder: no temporary name, since the folder
     is moved in only once complete; plain os calls, for the thousands a build writes."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)

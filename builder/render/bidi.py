@@ -32,18 +32,26 @@ _WORD = (rf"(?:[A-Z]\.){{2,}}"                                # U.S., U.N.O.
 # The lookahead names the characters a run can start with: it changes no match, but
 # lets the regex engine skip right-to-left text at C speed (7x faster on Arabic).
 _RUN = rf"{_WORD}(?:[ ,]+(?:{_WORD}|{_NUMBER}(?![{_LATIN}0-9])))*"
-LTR_RUN = rf"(?=[{_LATIN}0-9#@])(?:{_RUN})"
+LTR_START = rf"[{_LATIN}0-9#@]"
+LTR_RUN = rf"(?={LTR_START})(?:{_RUN})"
 
 
 def ltr_runs(text: str) -> list[tuple[int, int]]:
     """(start, end) of every left-to-right run of `text` to isolate."""
-    return [match.span() for match in _ltr_run_re().finditer(text)]
+    start, run = _ltr_res()
+    # A run starts only where `start` matches: the search begins at the first such
+    # character. sre finds it some four times faster than it tries `run` at every
+    # character, and most right-to-left text has none.
+    first = start.search(text)
+    if first is None:
+        return []
+    return [match.span() for match in run.finditer(text, first.start())]
 
 
 @cache
-def _ltr_run_re() -> re.Pattern[str]:
-    # Compiled on first use: a build that renders no right-to-left page never needs it.
-    return re.compile(LTR_RUN)
+def _ltr_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    # Compiled on first use: a build that renders no right-to-left page never needs them.
+    return re.compile(LTR_START), re.compile(LTR_RUN)
 
 
 def isolate_ltr_runs(children: list[Token]) -> list[Token]:

@@ -23,7 +23,7 @@ from builder.render.bidi import isolate_ltr_runs, ltr_runs
 from builder.render.tokens import copy_token
 from builder.segments.blocks import ParsedBody, Segment, normalize
 from builder.segments.linkslots import from_slots
-from builder.segments.quickinline import INLINE_SYNTAX_RE, link_runs, linked_inline, plain_inline
+from builder.segments.quickinline import INLINE_SYNTAX, link_runs, linked_inline, plain_inline
 
 Translate = Callable[[str | None, str], tuple[str, bool]]
 
@@ -145,11 +145,11 @@ def _quick_html(md: MarkdownIt, text: str, resolve: LinkResolver, isolate: bool)
     blocks), written directly: what rendering their tokens gives (`linked_inline`'s, the
     links resolved, the text isolated where asked); else None."""
     text_html = _isolated if isolate else _escape_plain
-    if not INLINE_SYNTAX_RE.search(text):
+    if not INLINE_SYNTAX.found_in(text):
         return text_html(text)
     found = link_runs(md, text) if "](" in text else None
-    if not found or not found[0] or any(INLINE_SYNTAX_RE.search(run) for run, _, _ in found[0]) \
-            or INLINE_SYNTAX_RE.search(found[1]):
+    if not found or not found[0] or any(INLINE_SYNTAX.found_in(run) for run, _, _ in found[0]) \
+            or INLINE_SYNTAX.found_in(found[1]):
         return None
     out = []
     for run, label, href in found[0]:
@@ -160,7 +160,7 @@ def _quick_html(md: MarkdownIt, text: str, resolve: LinkResolver, isolate: bool)
 
 
 def _escape_plain(text: str) -> str:
-    """markdown-it's escapeHtml of text without `&` or `<` (INLINE_SYNTAX_RE finds
+    """markdown-it's escapeHtml of text without `&` or `<` (INLINE_SYNTAX finds
     neither): two of its four replacements."""
     return text.replace(">", "&gt;").replace('"', "&quot;")
 
@@ -279,7 +279,7 @@ def _resolve_links(children: list[Token], resolve: LinkResolver) -> list[Token]:
 
 def render_inline(md: MarkdownIt, text: str, isolate_ltr: bool = False) -> tuple[str, str]:
     """(html, plain text) of one inline Markdown string."""
-    if text and not INLINE_SYNTAX_RE.search(text):   # plain text: most titles and summaries
+    if text and not INLINE_SYNTAX.found_in(text):   # plain text: most titles and summaries
         return (_isolated(text) if isolate_ltr else _escape_plain(text)), text
     plain = plain_inline(text)
     tokens = md.parseInline(text) if plain is None else \

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property, partial
+from functools import partial
 from typing import Any
 
 import jinja2
 from babel import Locale
-from babel.dates import get_date_format
 from babel.lists import format_list
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -16,6 +15,7 @@ from markupsafe import Markup
 from builder.catalogues.domains import domain_of
 from builder.errors import Diagnostic, InputError
 from builder.render.body import Skeletons, render_body
+from builder.render.dates import english_locale
 from builder.render.gates import Publication
 from builder.render.locales import LocaleInfo, LocaleNames, locale_info
 from builder.render.routes import BRAND_CSS, CHOOSER, FEED, folder, output_path, relative
@@ -61,25 +61,6 @@ def template_marks(page: LocaleInfo, known: LocaleNames | None = None) -> dict[s
                                       known=(known or {}).get(TEMPLATE_LANGUAGE)), page)
 
 
-class LongDates:
-    """Dates in one locale's long CLDR form, its pattern parsed on first use: English
-    only where a page shows a date in English (a template message left untranslated).
-    Apart from the renderer so that the dates it keeps, which hold this, do not hold it:
-    a renderer in a reference cycle would keep its site's pages until a collection."""
-
-    def __init__(self, locale: str):
-        self.locale = locale
-
-    @cached_property
-    def _format(self) -> tuple[Any, Locale]:
-        locale = Locale.parse(self.locale)
-        return get_date_format("long", locale), locale
-
-    def __call__(self, value: dt.date) -> str:
-        pattern, locale = self._format
-        return pattern.apply(value, locale)
-
-
 CARDS = 1024   # cards a renderer keeps: a news list page's, its topics', a page's neighbours
 
 
@@ -96,7 +77,6 @@ class LocaleRenderer:
         self.md = md
         self.env = make_env(model.templates, self.t)
         self.publication = publication or Publication({}, self.config.source_locale, True)
-        self._dates: dict[dt.date, DateValue] = {}   # a news date shows on many cards
         self._prefixes = {info.code: info.prefix for info in model.locales}
         self._names: dict[str, Dual] = {}
         self._separators: dict[int, tuple[str, ...]] = {}
@@ -114,38 +94,14 @@ class LocaleRenderer:
 
     # -- text helpers ------------------------------------------------------
     def digits(self, text: str, locale: str | None = None) -> str:
-        table = self.config.digits(locale or self.info.code)
-        return text.translate(str.maketrans("0123456789", table))
+        return self.model.dates.digits(locale or self.info.code, text)
 
     def number(self, value: int) -> Dual:
         """A number in this locale's digits, and in Latin digits for English text."""
         return Dual(self.digits(str(value)), partial(str, value))
 
     def date(self, value: dt.date) -> DateValue:
-        found = self._dates.get(value)
-        if found is None:
-            pattern, locale = self._date_format
-            found = self._dates[value] = DateValue(value.isoformat(),
-                                                   self.digits(pattern.apply(value, locale)),
-                                                   partial(self._english_dates, value))
-        return found
-
-    # CLDR's long date pattern of this locale, parsed once: what
-    # `babel.dates.format_date(value, "long")` does on every call.
-    @cached_property
-    def _date_format(self) -> tuple[Any, Locale]:
-        locale = Locale.parse(self.info.data_locale)
-        return get_date_format("long", locale), locale
-
-    @cached_property
-    def _english_dates(self) -> LongDates:
-        return LongDates(self.english_locale)
-
-    @property
-    def english_locale(self) -> str:
-        """The English of untranslated template text: the source locale's, if English."""
-        source = self.config.source_locale
-        return source if source.split("_")[0] == TEMPLATE_LANGUAGE else TEMPLATE_LANGUAGE
+        return self.model.dates.date(self.info, value)
 
     def separators(self, count: int) -> tuple[str, ...]:
         """What goes after each of `count` items of a list in this language (CLDR):
@@ -240,7 +196,7 @@ class LocaleRenderer:
         English for a template message left untranslated ("(in English)")."""
         found = self._names.get(code)
         if found is None:   # on every page (the source language's name): ask Babel once
-            name, english = Locale.parse(code), self.english_locale
+            name, english = Locale.parse(code), english_locale(self.config)
             found = self._names[code] = Dual(   # the English form must not hold `self`
                 name.get_display_name(self.info.data_locale) or code,
                 lambda: name.get_display_name(english) or code)

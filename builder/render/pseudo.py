@@ -37,7 +37,7 @@ ACCENTED = dict(zip(
     "åƀçðéƒĝĥîĵķļɱñöþǫŕšţûṽŵẋýžÅƁĆÐÉƑĜĤÎĴĶĻṀÑÖÞǪŔŠŢÛṼŴẊÝŽ"))
 PAD_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 EXPANSION = 1.4
-RLM = "\u200f"   # a mark, not an embedding: allowed in translations (see content.HIDDEN_RE)
+RLM = "\u200f"   # a mark, not an embedding: allowed in translations (see content.HIDDEN)
 
 # Spans copied through unchanged, in this order of precedence: code spans,
 # link destinations `](…)`, link slots `]{n}`, placeholders, entities,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from builder.errors import Collector
+from builder.render.dates import DateBook
 from builder.render.locales import LocaleInfo, LocaleNames, site_locales
 from builder.render.routes import news_page_key
 from builder.render.theme import PreloadedTemplates
@@ -26,6 +27,7 @@ class SiteModel:
     parsed: Mapping[str, ParsedBody]
     locales: tuple[LocaleInfo, ...]
     templates: PreloadedTemplates      # read once, compiled once per process
+    dates: DateBook                    # every locale's dates, made once for all pages
 
     @cached_property
     def news_position(self) -> dict[str, int]:
@@ -41,7 +43,8 @@ def site_model(config: SiteConfig, content: Content, parsed: Mapping[str, Parsed
     templates = PreloadedTemplates(files, diags, config.root / ".infopages-cache" / "jinja",
                                    theme_templates())
     diags.raise_if_errors()
-    return SiteModel(config, content, parsed, site_locales(config, names), templates)
+    return SiteModel(config, content, parsed, site_locales(config, names), templates,
+                     DateBook(config))
 
 
 def project_templates(inputs: Inputs, diags: Collector) -> dict[str, Path]:

@@ -248,6 +248,27 @@ def make_env(templates: PreloadedTemplates, translator: Translator) -> jinja2.En
     return env
 
 
+def compile_templates(env: jinja2.Environment) -> None:
+    """The templates pages are rendered with, compiled into the bytecode store of
+    `env`'s loader (`PreloadedTemplates`): every name a page may load (the project's
+    and the theme's, each by its plain name), and what they extend, include or import
+    (a project's `theme/NAME`). A template that does not compile is left to the
+    rendering that uses it, which reports where it fails."""
+    loader = env.loader
+    assert isinstance(loader, PreloadedTemplates)
+    pending = sorted({name.removeprefix(THEME) for name in loader.sources})
+    done: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in done:
+            continue
+        done.add(name)
+        try:
+            pending += referenced_templates(env, name)
+        except jinja2.TemplateError:
+            pass
+
+
 _NO_ATTRS = Markup("")
 
 

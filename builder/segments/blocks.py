@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable
 
 from builder.segments.linkslots import code_span_end, to_slots
 from builder.source.content import Page
+from builder.textscan import AnyOf, between
 
 if TYPE_CHECKING:   # the parser is imported where it is made: `update` often needs none
     from markdown_it import MarkdownIt
@@ -27,8 +28,8 @@ if TYPE_CHECKING:   # the parser is imported where it is made: `update` often ne
 # ASCII whitespace only: a no-break space (French « … », "10\u00a0km") is meaningful.
 WS_RE = re.compile(r"[ \t\n\r\f\v]+")
 # What str.split() takes for whitespace and WS_RE does not (str.isspace, less WS_RE's).
-OTHER_SPACE_RE = re.compile("[\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f"
-                            "\u205f\u3000]")
+OTHER_SPACE = AnyOf(between("\x1c", "\x1f") + "\x85\xa0\u1680" + between("\u2000", "\u200a")
+                    + "\u2028\u2029\u202f\u205f\u3000")
 MARKDOWN_KINDS = {"heading", "paragraph", "list item", "table header", "table cell",
                   "quotation", "summary", "title", "figure caption"}
 BLOCK_KINDS = {"h": "heading", "p": "paragraph", "li": "list item", "th": "table header",
@@ -75,7 +76,7 @@ def _quick_normalize(normalize_link: Callable[[str], str]) -> Callable[[str], st
 def normalize(text: str) -> str:
     """NFC, runs of ASCII whitespace as one space, no space at either end."""
     text = unicodedata.normalize("NFC", text)
-    if OTHER_SPACE_RE.search(text):   # str.split would cut there too: the regex way
+    if OTHER_SPACE.found_in(text):   # str.split would cut there too: the regex way
         return WS_RE.sub(" ", text).strip(" ")
     return " ".join(text.split())     # the same, three times faster
 

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from markdown_it.token import Token
 
+from builder.textscan import AnyOf
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.rules_core import StateCore
@@ -24,9 +26,9 @@ if TYPE_CHECKING:
 # Every character an inline rule of make_markdown()'s parser acts on (escape, code,
 # emphasis, link, image, autolink, entity, line break) or that its `normalize` core
 # rule rewrites: inline text without any of them parses to a single text token.
-INLINE_SYNTAX_RE = re.compile(r"[\n\r\0\\`*_\[\]!<&]")
+INLINE_SYNTAX = AnyOf("\n\r\0\\`*_[]!<&")
 # The same, less the line break: text over several lines is plain text and soft breaks.
-RUN_SYNTAX_RE = re.compile(r"[\r\0\\`*_\[\]!<&]")
+RUN_SYNTAX = AnyOf("\r\0\\`*_[]!<&")
 # A link as `linkslots.from_slots` writes one back: a label of plain text (one character
 # at least) and a destination with no character that needs unescaping or decoding.
 LINK_RE = re.compile(r"\[([^\n\r\0\\`*_\[\]!<&]+)\]\(([A-Za-z0-9:/._#?=%+~-]+)\)")
@@ -35,7 +37,7 @@ LINK_RE = re.compile(r"\[([^\n\r\0\\`*_\[\]!<&]+)\]\(([A-Za-z0-9:/._#?=%+~-]+)\)
 def plain_inline(text: str) -> list[Token] | None:
     """What parseInline makes of `text`, without parsing, when it has no inline syntax;
     else None."""
-    if not text or INLINE_SYNTAX_RE.search(text):
+    if not text or INLINE_SYNTAX.found_in(text):
         return None
     return [Token("text", "", 0, content=text)]
 
@@ -77,7 +79,7 @@ def _plain_run(run: str, tokens: list[Token]) -> bool:
     """Tokens of plain text over lines, as markdown-it's `newline` rule makes them (a
     soft break; one space before it dropped, the next line's leading spaces and tabs
     skipped); False for anything else (a hard break, other syntax)."""
-    if RUN_SYNTAX_RE.search(run):
+    if RUN_SYNTAX.found_in(run):
         return False
     if "\n" not in run:      # most runs: text between links
         if run:

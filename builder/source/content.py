@@ -18,6 +18,7 @@ from builder.errors import Collector, Diagnostic
 from builder.source.config import SiteConfig
 from builder.source.inputs import Inputs
 from builder.source.localecodes import parse_locale
+from builder.textscan import AnyOf, between
 from builder.source.yamldoc import Field, YamlDoc, check_mapping, parse_yaml
 
 KINDS = {"topics": "topic", "news": "news", "pages": "page"}
@@ -27,7 +28,8 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Bidi embedding/override/isolate controls can make text display differently
 # from what it says (Trojan Source); other C0 controls have no place in text.
-HIDDEN_RE = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+HIDDEN = AnyOf(between("\u202a", "\u202e") + between("\u2066", "\u2069") + between("\x00", "\x08")
+               + "\x0b\x0c" + between("\x0e", "\x1f") + "\x7f")
 
 COMMON = {
     "title": Field(str, True, "the page title, translatable"),
@@ -231,7 +233,7 @@ def load_page(path: Path, kind: str, folder: str, diags: Collector) -> Page | No
     if text is None:
         return None
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
-    if found := HIDDEN_RE.search(text):
+    if found := HIDDEN.regex.search(text):
         line = text[: found.start()].count("\n") + 1
         column = found.start() - text.rfind("\n", 0, found.start())
         diags.error(path, line, f"invisible control character U+{ord(found.group()):04X}",

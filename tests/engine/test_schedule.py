@@ -5,26 +5,37 @@ built and what is reported stay the same (the golden and differential tests)."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import random
 from pathlib import Path
 
+import polib
 import pytest
 
 from builder.cli.app import main
 from builder.engine import catstream, parallel
-from builder.engine.build import BuildOptions, load_all_messages, load_site, with_messages
+from builder.catalogues.domains import catalogue_files, ui_domain
+from builder.engine.build import (
+    BuildOptions,
+    load_all_messages,
+    load_site,
+    templates_compiled,
+    with_messages,
+)
 from builder.engine.cache import BuildCache, file_sha
 from builder.engine.catstream import catalogues_stored
 from builder.engine.parallel import KEEP_PARSED, KEEP_PARSED_MAX, LazyParsed, chunks
+from builder.engine.pool import fork_pool
+from builder.engine.stored import KeyHashes, RecordedRows, msg_hash
 from builder.errors import Collector, Diagnostic
 from builder.render.manifest import ManifestMemo, manifest_entry
-from builder.render.outputs import PUBLISHED, Renderers
+from builder.render.outputs import PUBLISHED, Renderers, render_output
 from builder.render.routes import CHOOSER, FEED, GLOBAL, SITEMAP, Output
 from builder.segments.blocks import make_markdown, parse_body
 from builder.source.config import load_config
 from builder.source.content import load_content
 from builder.source.inputs import checked_scan
-from tests.conftest import make_project
+from tests.conftest import make_project, translate_catalogues
 from tests.engine.test_incremental import po
 
 
@@ -86,6 +97,162 @@ def test_the_workers_give_the_digest_of_what_they_stored(mini: Path, jobs):
         cache.close()
     assert reading.paths <= set(recorded)
     assert recorded == {path: file_sha(mini / path) for path in recorded}
+
+
+def _translated_and_stored(root: Path, jobs: int) -> BuildCache:
+    """`root`'s catalogues, French and Arabic translated, stored in its build record."""
+    assert main(["update", "--project", str(root)]) == 0
+    for locale in ("fr", "ar"):
+        translate_catalogues(root, locale, lambda text, locale=locale: f"{locale}: {text}")
+    stored, cache = _stored(root, jobs)
+    with stored:
+        pass
+    return cache
+
+
+# The translations a forked child looks up: set before the fork, so that it inherits them.
+_FORKED: dict[str, object] = {}
+
+
+def _read_in_child() -> tuple[int, int | None, list]:
+    singular = _FORKED["singular"]
+    rows = sorted(singular.by_hash.items())     # the first lookup of this process
+    return os.getpid(), singular.rows.read[0], rows
+
+
+def test_each_process_reads_the_recorded_translations_itself(mini: Path):
+    """A clean build's parent does not read the translations the catalogue workers
+    stored (without publish gates, it shows no page): each render worker reads them
+    from the record on its first lookup, the same as the parent's own read gives,
+    instead of inheriting a copy whose memory its lookups would copy page by page."""
+    cache = _translated_and_stored(mini, 2)
+    try:
+        config = load_config(mini)
+        ui = ui_domain(config.catalogues)
+        for code in config.target_locales:
+            recorded = cache.recorded_messages(code, ui, KeyHashes())
+            loaded = cache.messages(code, ui, loaded=True)
+            rows = recorded.singular.rows
+            assert rows.read is None                       # nothing read before a lookup
+            assert len(loaded.singular) > 10
+            _FORKED["singular"] = recorded.singular
+            with fork_pool(1) as pool:
+                child, reader, found = pool.submit(_read_in_child).result()
+            assert rows.read is None                       # the child's read is its own
+            assert child != os.getpid() and reader == child
+            assert found == sorted(loaded.singular.by_hash.items())
+            for kind in ("singular", "plural", "fuzzy"):
+                assert getattr(recorded, kind).by_hash == getattr(loaded, kind).by_hash
+            assert rows.read[0] == os.getpid()
+            read = rows.read
+            assert recorded.fuzzy.get(("x", None, "not a message")) is None
+            with fork_pool(1) as pool:                     # read here, then forked:
+                child, reader, found = pool.submit(_read_in_child).result()
+            assert reader == os.getpid() != child          # inherited, not read again
+            assert found == sorted(loaded.singular.by_hash.items())
+            fresh = cache.recorded_messages(code, ui, KeyHashes())
+            assert fresh.plural.by_hash == loaded.plural.by_hash   # read for one kind:
+            _FORKED["singular"] = fresh.singular
+            with fork_pool(1) as pool:
+                child, reader, found = pool.submit(_read_in_child).result()
+            assert reader == child != os.getpid()          # read again for the others
+            assert found == sorted(loaded.singular.by_hash.items())
+            assert rows.read is read                       # once a process, every kind
+    finally:
+        _FORKED.clear()
+        cache.close()
+
+
+def test_the_locales_share_the_digests_of_the_keys_they_look_up(mini: Path):
+    """A page's locales look up the same messages: each key's `msg_hash` is made once
+    for all of them, and is the digest the record keys the translation by."""
+    cache = _translated_and_stored(mini, 1)
+    try:
+        config = load_config(mini)
+        ui = ui_domain(config.catalogues)
+        hashes = KeyHashes()
+        keys = [(domain, entry.msgctxt, entry.msgid)
+                for domain, path in catalogue_files(config, "fr").items()
+                for entry in polib.pofile(str(path)) if entry.msgid]
+        assert len(keys) > 10
+        for code in ("fr", "ar"):
+            recorded = cache.recorded_messages(code, ui, hashes)
+            loaded = cache.messages(code, ui, loaded=True)
+            found = [recorded.singular.get(key) for key in keys]
+            assert found == [loaded.singular.get(key) for key in keys]
+            assert sum(text is not None for text in found) > 10
+        assert hashes.kept == {key: msg_hash(key) for key in keys}   # made once, for both
+    finally:
+        cache.close()
+    many = KeyHashes()
+    for number in range(KeyHashes.KEEP + 5):
+        assert many(("news", None, f"text {number}")) == msg_hash(("news", None, f"text {number}"))
+    assert len(many.kept) <= KeyHashes.KEEP
+
+
+def test_a_clean_build_reads_the_translations_in_its_render_workers(mini: Path, tmp_path: Path,
+                                                                  monkeypatch):
+    """In a clean build of a site big enough for a pool, the parent reads no
+    translation: each render worker reads each locale's once (pids logged by the real
+    reader)."""
+    for index in range(80):
+        day = f"2019-{index % 12 + 1:02d}-{index % 28 + 1:02d}"
+        (mini / "content" / "news" / f"{day}-item-{index}.md").write_text(
+            f"---\ntitle: Item {index}\ndate: {day}\n---\n\nText of item {index}.\n")
+    assert main(["update", "--project", str(mini)]) == 0
+    translate_catalogues(mini, "fr", lambda text: f"fr: {text}")
+    log = tmp_path / "reads.log"
+    read_rows = RecordedRows._rows
+
+    def logged(rows):
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()} {rows.locale}\n")
+        return read_rows(rows)
+
+    monkeypatch.setattr(RecordedRows, "_rows", logged)
+    assert main(["build", "--project", str(mini), "--quiet", "--full", "--jobs", "2"]) == 0
+    reads = [tuple(line.split()) for line in log.read_text("utf-8").splitlines()]
+    assert reads and str(os.getpid()) not in {pid for pid, _ in reads}
+    assert len(reads) == len(set(reads))                   # once a process and locale
+    assert "fr: Text of item 7." in (mini / "site" / "fr" / "news" /
+                                     "2019-08-08-item-7.html").read_text("utf-8")
+
+
+def test_templates_and_dates_are_made_once_before_the_workers_fork(mini: Path):
+    """The parent compiles every template the pages are rendered with
+    (`templates_compiled`) and makes every page's dates (`DateBook.fill`): renderers
+    made afterwards (a worker's) make none of them again."""
+    source, renderers = _renderers(mini)
+    store, dates = source.model.templates.bytecode.store, source.model.dates
+    assert store == {} and len(dates) == 0
+    templates_compiled(source.model)
+    dated = {p.date for p in source.model.content.pages if p.date}
+    dates.fill(source.model.locales, (p.date for p in source.model.content.pages if p.date))
+    compiled, made = dict(store), len(dates)
+    assert len(compiled) >= 8
+    assert made == len(dated) * len(source.model.locales) >= 6
+    outputs = [o for o in source.outputs() if o.variant == PUBLISHED]
+    assert {o.locale for o in outputs} >= {"en", "fr", "ar", GLOBAL}
+    for output in outputs:
+        assert render_output(renderers, output)
+    assert store.keys() == compiled.keys()
+    assert all(store[key] is compiled[key] for key in compiled)   # none compiled again
+    assert len(dates) == made                                     # no date made again
+
+
+def test_a_template_that_does_not_compile_is_left_to_the_build(mini: Path, capsys):
+    (mini / "templates").mkdir(exist_ok=True)
+    (mini / "templates" / "topic.html").write_text(
+        '{% extends "theme/topic.html" %}\n{% block main %}{% if %}{% endblock %}\n', "utf-8")
+    config = load_config(mini)
+    source = load_site(mini, mini / "site", checked_scan(mini, config), config, {}, False,
+                       BuildOptions())
+    templates_compiled(source.model)
+    assert len(source.model.templates.bytecode.store) >= 8
+    assert main(["build", "--project", str(mini), "--quiet", "--jobs", "2"]) == 2
+    err = capsys.readouterr().err
+    assert "templates/topic.html:2: error: template syntax error" in err
+    assert "Traceback" not in err
 
 
 def test_a_failure_of_the_block_stops_the_workers(mini: Path):

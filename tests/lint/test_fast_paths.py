@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from builder.lint.checks import (CODE_RE, HTML_RE, SLOT_RE, _error_problems, _parsed_shape,
                                  _shape, _tags, error_problems)
 from builder.segments.placeholders import placeholders
-from builder.source.content import HIDDEN_RE
+from builder.source.content import HIDDEN
 
 # Markdown's inline syntax, link slots, placeholders, tags, hidden controls, words.
 PIECES = ["[", "]", "(", ")", "{1}", "{2}", "]{1}", "](", "*", "**", "_", "`", "``", "<",
@@ -60,7 +60,7 @@ def long_way(msgid: str, msgstr: str, markdown: bool) -> list[str]:
     if Counter(HTML_RE.findall(CODE_RE.sub("", msgstr))) - \
             Counter(HTML_RE.findall(CODE_RE.sub("", msgid))):
         codes.append("raw-html")
-    if set(HIDDEN_RE.findall(msgstr)) - set(HIDDEN_RE.findall(msgid)):
+    if set(HIDDEN.regex.findall(msgstr)) - set(HIDDEN.regex.findall(msgid)):
         codes.append("hidden-control")
     return codes
 

@@ -1,8 +1,9 @@
 """The left-to-right runs are those of the run pattern without its start lookahead.
 
-`bidi.LTR_RUN` starts with a lookahead of the characters a run can begin with,
-only so that the regex engine skips right-to-left text quickly; it must change no
-match. Held here to the bare pattern on random mixed Arabic and Latin text, and on
+`bidi.LTR_RUN` starts with a lookahead of the characters a run can begin with
+(`bidi.LTR_START`), and `ltr_runs` searches for the first of those before it tries
+the run pattern, only so that the regex engine skips right-to-left text quickly;
+neither must change a match. Held here to the bare pattern on random mixed Arabic and Latin text, and on
 the cases of test_bidi_chromium.py.
 """
 

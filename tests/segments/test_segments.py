@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder.render.body import render_body
-from builder.segments.blocks import (OTHER_SPACE_RE, WS_RE, make_markdown, normalize,
+from builder.segments.blocks import (OTHER_SPACE, WS_RE, make_markdown, normalize,
                                      page_segments, parse_body)
 from builder.source.content import Page
 
@@ -63,8 +63,8 @@ def test_normalize_is_nfc_and_collapses_whitespace():
 def test_other_space_is_what_split_cuts_at_and_the_regex_does_not():
     """`normalize`'s fast way (str.split) is taken only where it cuts where WS_RE does."""
     spaces = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
-    assert {c for c in spaces if OTHER_SPACE_RE.match(c)} == spaces - set(" \t\n\r\f\v")
-    assert not any(OTHER_SPACE_RE.match(chr(c)) for c in range(sys.maxunicode + 1)
+    assert {c for c in spaces if OTHER_SPACE.regex.match(c)} == spaces - set(" \t\n\r\f\v")
+    assert not any(OTHER_SPACE.regex.match(chr(c)) for c in range(sys.maxunicode + 1)
                    if not chr(c).isspace())
 
 
