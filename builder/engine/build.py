@@ -109,8 +109,8 @@ def _build(root: Path, options: BuildOptions, progress: Report | None,
             with catalogues_stored(cache.path, config, config.target_locales, jobs) as reading:
                 source = load({})
                 changes = cache.input_changes(inputs, unhashed=reading.paths)
-                templates_compiled(source.model)
                 model = source.model
+                templates_compiled(model)
                 model.dates.fill(model.locales, (p.date for p in model.content.pages if p.date))
             changes = with_digests(root, changes, reading)
             # Small catalogues are read into memory by each render worker on its first

@@ -15,7 +15,6 @@ killed leaves the previous record, and the next build redoes its work.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 import sqlite3
@@ -31,6 +30,7 @@ from builder.engine.stored import (
     RecordedMessages,
     RecordedRows,
     StoredMessages,
+    locale_rows,
     msg_hash,
 )
 from builder.output.manifest import spread
@@ -433,10 +433,7 @@ class BuildCache:
         if not loaded:
             return Messages(locale, *(StoredMessages(self.db, locale, kind) for kind in "spf"),
                             plural_forms=rule, ui=ui)
-        found: dict[str, dict[bytes, Any]] = {"s": {}, "p": {}, "f": {}, "h": {}, "r": {}}
-        for msg, kind, value in self.db.execute(
-                "SELECT msg, kind, value FROM messages WHERE locale = ?", (locale,)):
-            found[kind][msg] = tuple(json.loads(value)) if kind == "p" else value
+        found = locale_rows(self.db, locale)
         return Messages(locale, *(HashedMessages(found[kind]) for kind in "spf"),
                         plural_forms=rule, ui=ui)
 

@@ -43,6 +43,15 @@ class HashedMessages(Mapping):
         return len(self.by_hash)
 
 
+def locale_rows(db: sqlite3.Connection, locale: str) -> dict[str, dict[bytes, Any]]:
+    """A locale's rows of the record's `messages`, by kind, then by `msg_hash`."""
+    found: dict[str, dict[bytes, Any]] = {"s": {}, "p": {}, "f": {}, "h": {}, "r": {}}
+    for msg, kind, value in db.execute(
+            "SELECT msg, kind, value FROM messages WHERE locale = ?", (locale,)):
+        found[kind][msg] = tuple(json.loads(value)) if kind == "p" else value
+    return found
+
+
 class KeyHashes:
     """`msg_hash` of the keys looked up lately, shared by a build's locales: the
     locales of a page, rendered one after another, look up the same messages, whose
@@ -81,16 +90,12 @@ class RecordedRows:
         return self.read[1][kind]
 
     def _rows(self) -> dict[str, dict[bytes, Any]]:
-        found: dict[str, dict[bytes, Any]] = {"s": {}, "p": {}, "f": {}, "h": {}, "r": {}}
         db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
         try:
             db.execute("PRAGMA mmap_size = 0")    # as StoredMessages
-            for msg, kind, value in db.execute(
-                    "SELECT msg, kind, value FROM messages WHERE locale = ?", (self.locale,)):
-                found[kind][msg] = tuple(json.loads(value)) if kind == "p" else value
+            return locale_rows(db, self.locale)
         finally:
             db.close()
-        return found
 
 
 class RecordedMessages(HashedMessages):
